@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+// winnow: a terminal workbench for reviewing synthetic training data. See README.md for why each
+// dependency is here; DESIGN.md (shared) for the module map.
+import PackageDescription
+
+let package = Package(
+    name: "winnow",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "winnow", targets: ["winnow"]),
+        .executable(name: "winnow-bench", targets: ["winnow-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNCursesW", pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "WinnowCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ProvenanceLog", dependencies: ["WinnowCore"]),
+        .target(
+            name: "Workspace",
+            dependencies: [
+                "WinnowCore", "ProvenanceLog", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
+        .executableTarget(
+            name: "winnow",
+            dependencies: [
+                "WinnowCore", "ProvenanceLog", "Workspace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "winnow-bench",
+            dependencies: [
+                "WinnowCore", "ProvenanceLog", "Workspace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "WinnowCoreTests",
+            dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "ProvenanceLogTests",
+            dependencies: ["ProvenanceLog", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,224 @@
+import Foundation
+
+/// Why a parsed row cannot be put in canonical form.
+public enum CanonicalizationError: Error, Sendable, Equatable {
+    case duplicateKey(String)
+    case numberOutOfRange(String)
+
+    public var reason: String {
+        switch self {
+        case .duplicateKey(let key):
+            return "duplicate member \"\(key)\" (parsers disagree on which one wins)"
+        case .numberOutOfRange(let text):
+            return "number \(text) is out of range for a 64-bit float"
+        }
+    }
+}
+
+extension JSONTape {
+    /// Appends the canonical form (see `CanonicalJSON`) of the value at `index` to `out`.
+    /// `skippingKey`, on the top-level object only, leaves one member out (a log entry's "hash").
+    public func writeCanonical(
+        _ index: Int, source: UnsafeBufferPointer<UInt8>, into out: inout [UInt8],
+        skippingKey: StaticString? = nil
+    ) throws(CanonicalizationError) {
+        let node = nodes[index]
+        switch node.kind {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .true: out.append(contentsOf: "true".utf8)
+        case .false: out.append(contentsOf: "false".utf8)
+        case .number:
+            let lexeme = UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)])
+            if !node.flag {
+                if lexeme.count == 2 && lexeme[0] == UInt8(ascii: "-") && lexeme[1] == UInt8(ascii: "0") {
+                    out.append(UInt8(ascii: "0"))
+                } else {
+                    out.append(contentsOf: lexeme)
+                }
+            } else if CanonicalJSON.isAlreadyCanonicalFloat(lexeme) {
+                out.append(contentsOf: lexeme)
+            } else if let text = CanonicalJSON.canonicalNumber(lexeme, isFloat: true) {
+                out.append(contentsOf: text.utf8)
+            } else {
+                throw .numberOutOfRange(String(decoding: lexeme, as: UTF8.self))
+            }
+        case .string:
+            writeCanonicalString(index, source: source, into: &out)
+        case .array:
+            out.append(UInt8(ascii: "["))
+            var child = index + 1
+            for i in 0..<Int(node.count) {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                try writeCanonical(child, source: source, into: &out)
+                child = Int(nodes[child].next)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object:
+            try writeCanonicalObject(index, source: source, into: &out, skippingKey: skippingKey)
+        }
+    }
+
+    @inline(__always)
+    func writeCanonicalString(_ index: Int, source: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let node = nodes[index]
+        let raw = UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)])
+        if !node.flag {
+            // No escapes and (the parser guarantees) no raw control characters: already canonical.
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: raw)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            CanonicalJSON.writeString(JSONTape.unescape(raw), into: &out)
+        }
+    }
+
+    private func writeCanonicalObject(
+        _ index: Int, source: UnsafeBufferPointer<UInt8>, into out: inout [UInt8],
+        skippingKey: StaticString?
+    ) throws(CanonicalizationError) {
+        let count = Int(nodes[index].count)
+        // Keys as byte arrays only when some key was escaped; otherwise compare in place.
+        var members: [(key: [UInt8]?, keyNode: Int, value: Int)] = []
+        members.reserveCapacity(count)
+        var child = index + 1
+        for _ in 0..<count {
+            let keyNode = nodes[child]
+            let decoded: [UInt8]? = keyNode.flag
+                ? JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(keyNode.start)..<Int(keyNode.end)]))
+                : nil
+            members.append((decoded, child, child + 1))
+            child = Int(nodes[child + 1].next)
+        }
+        func keyBytes(_ m: (key: [UInt8]?, keyNode: Int, value: Int)) -> UnsafeBufferPointer<UInt8> {
+            let node = nodes[m.keyNode]
+            return UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)])
+        }
+        func compare(_ a: (key: [UInt8]?, keyNode: Int, value: Int), _ b: (key: [UInt8]?, keyNode: Int, value: Int)) -> Int {
+            switch (a.key, b.key) {
+            case (nil, nil): return compareBytes(keyBytes(a), keyBytes(b))
+            case let (x?, nil): return x.withUnsafeBufferPointer { compareBytes($0, keyBytes(b)) }
+            case let (nil, y?): return y.withUnsafeBufferPointer { compareBytes(keyBytes(a), $0) }
+            case let (x?, y?): return x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { compareBytes(xp, $0) } }
+            }
+        }
+        // Insertion sort: objects in rows have a handful of members, often already sorted.
+        if members.count > 1 {
+            for i in 1..<members.count {
+                let item = members[i]
+                var j = i - 1
+                while j >= 0 {
+                    let order = compare(members[j], item)
+                    if order == 0 {
+                        throw .duplicateKey(decodeString(item.keyNode, source: source))
+                    }
+                    if order < 0 { break }
+                    members[j + 1] = members[j]
+                    j -= 1
+                }
+                members[j + 1] = item
+            }
+        }
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for member in members {
+            if let skippingKey, member.key == nil {
+                let matches = skippingKey.withUTF8Buffer { compareBytes(keyBytes(member), $0) == 0 }
+                if matches { continue }
+            }
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            writeCanonicalString(member.keyNode, source: source, into: &out)
+            out.append(UInt8(ascii: ":"))
+            try writeCanonical(member.value, source: source, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The decoded text of a string node.
+    public func decodeString(_ index: Int, source: UnsafeBufferPointer<UInt8>) -> String {
+        let node = nodes[index]
+        let raw = UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)])
+        if !node.flag { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: JSONTape.unescape(raw), as: UTF8.self)
+    }
+
+    /// Decodes the escapes of a validated string body into UTF-8 bytes.
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        func hex4(_ at: Int) -> UInt32 {
+            var v: UInt32 = 0
+            for k in 0..<4 { v = v << 4 | (hexValue(raw[at + k]) ?? 0) }
+            return v
+        }
+        while i < raw.count {
+            let b = raw[i]
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(i)
+                i += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    let low = hex4(i + 2)
+                    i += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { out.append($0) }
+            default: out.append(e)  // \" \\ \/
+            }
+        }
+        return out
+    }
+
+    /// The value at `index` as a `JSONValue` (numbers canonicalised).
+    public func value(_ index: Int, source: UnsafeBufferPointer<UInt8>) throws(CanonicalizationError) -> JSONValue {
+        let node = nodes[index]
+        switch node.kind {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number:
+            let lexeme = UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)])
+            guard let text = CanonicalJSON.canonicalNumber(lexeme, isFloat: node.flag) else {
+                throw .numberOutOfRange(String(decoding: lexeme, as: UTF8.self))
+            }
+            return .number(JSONNumber(canonicalText: text))
+        case .string: return .string(decodeString(index, source: source))
+        case .array:
+            var items: [JSONValue] = []
+            for child in elements(index) { items.append(try value(child, source: source)) }
+            return .array(items)
+        case .object:
+            var result: [(String, JSONValue)] = []
+            var seen = Set<String>()
+            for (key, child) in members(index) {
+                let name = decodeString(key, source: source)
+                guard seen.insert(name).inserted else { throw .duplicateKey(name) }
+                result.append((name, try value(child, source: source)))
+            }
+            return .object(result)
+        }
+    }
+}
+
+@inline(__always)
+func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = min(a.count, b.count)
+    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+        let r = memcmp(pa, pb, n)
+        if r != 0 { return r < 0 ? -1 : 1 }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}
