@@ -1,0 +1,161 @@
+/// Shape detection and the content checks each shape needs ("missing or empty content",
+/// "wrong types"), phrased with the field path so a person can find the problem in the file.
+extension RowRecognizer {
+    func has(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        find(field, tape, source) != nil
+    }
+
+    func detectShape(_ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> Result<RowShape, RowProblem> {
+        if let format { return .success(format) }
+        let h = { (f: RowField) in has(f, tape, source) }
+        if h(.messages) || h(.conversations) { return .success(.chat) }
+        if h(.chosen) && h(.rejected) {
+            if h(.prompt) { return .success(.preference) }
+            if let (node, _) = find(.chosen, tape, source), tape.kind(node) == .array { return .success(.preference) }
+            return .success(.hh)
+        }
+        if h(.instruction) {
+            if h(.output) { return .success(.alpaca) }
+            if h(.response) { return .success(h(.context) || h(.category) ? .dolly : .promptResponse) }
+        }
+        if h(.prompt) && (h(.response) || h(.completion)) { return .success(.promptResponse) }
+        if h(.question) && h(.answer) { return .success(.promptResponse) }
+        let names = tape.memberNames(0, source: source).prefix(8).map { "\"\($0)\"" }
+        return .failure(RowProblem(
+            "no known row shape (members: \(names.isEmpty ? "none" : names.joined(separator: ", "))); "
+                + "expected messages, instruction/output, prompt/response, prompt/chosen/rejected, "
+                + "chosen/rejected transcripts or instruction/context/response, or name the fields with --map"))
+    }
+
+    func validate(_ shape: RowShape, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+        switch shape {
+        case .chat:
+            return validateChat(tape, source)
+        case .alpaca:
+            return requireText(.instruction, tape, source, shape)
+                ?? optionalText(.input, tape, source)
+                ?? requireText(.output, tape, source, shape)
+        case .promptResponse:
+            if has(.prompt, tape, source) {
+                return requireText(.prompt, tape, source, shape)
+                    ?? requireText(has(.response, tape, source) ? .response : .completion, tape, source, shape)
+            }
+            if has(.instruction, tape, source) {
+                return requireText(.instruction, tape, source, shape) ?? requireText(.response, tape, source, shape)
+            }
+            return requireText(.question, tape, source, shape) ?? requireText(.answer, tape, source, shape)
+        case .preference:
+            if has(.prompt, tape, source), let problem = requireTextOrMessages(.prompt, tape, source, shape) {
+                return problem
+            }
+            return requireTextOrMessages(.chosen, tape, source, shape)
+                ?? requireTextOrMessages(.rejected, tape, source, shape)
+        case .hh:
+            return requireTranscript(.chosen, tape, source) ?? requireTranscript(.rejected, tape, source)
+        case .dolly:
+            return requireText(.instruction, tape, source, shape)
+                ?? optionalText(.context, tape, source)
+                ?? requireText(.response, tape, source, shape)
+                ?? optionalText(.category, tape, source)
+        }
+    }
+
+    func requireText(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, _ shape: RowShape) -> RowProblem? {
+        guard let (node, path) = find(field, tape, source) else {
+            return RowProblem("missing '\(field.rawValue)' for a \(shape.rawValue) row")
+        }
+        guard tape.kind(node) == .string else {
+            return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string")
+        }
+        guard tape.isNonBlankString(node, source: source) else { return RowProblem("'\(path)' is empty") }
+        return nil
+    }
+
+    func optionalText(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+        guard let (node, path) = find(field, tape, source) else { return nil }
+        let kind = tape.kind(node)
+        guard kind == .string || kind == .null else {
+            return RowProblem("'\(path)' is \(Self.kindName(kind)), expected a string")
+        }
+        return nil
+    }
+
+    func requireTextOrMessages(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, _ shape: RowShape) -> RowProblem? {
+        guard let (node, path) = find(field, tape, source) else {
+            return RowProblem("missing '\(field.rawValue)' for a \(shape.rawValue) row")
+        }
+        if tape.kind(node) == .array {
+            return validateMessages(node, path: path.description, tape, source, needsAssistant: field != .prompt)
+        }
+        return requireText(field, tape, source, shape)
+    }
+
+    func requireTranscript(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+        if let problem = requireText(field, tape, source, .hh) { return problem }
+        let (node, path) = find(field, tape, source)!
+        let text = tape.decodeString(node, source: source)
+        guard text.contains("Human:") && text.contains("Assistant:") else {
+            return RowProblem("'\(path)' is not a Human:/Assistant: transcript, and the row has no 'prompt'")
+        }
+        return nil
+    }
+
+    func validateChat(_ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+        let field: RowField = has(.messages, tape, source) ? .messages : .conversations
+        guard let (node, path) = find(field, tape, source) else {
+            return RowProblem("missing 'messages' for a chat row")
+        }
+        guard tape.kind(node) == .array else {
+            return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a list of messages")
+        }
+        return validateMessages(node, path: path.description, tape, source, needsAssistant: true)
+    }
+
+    static let assistantRoles: Set<String> = ["assistant", "gpt", "model", "bot", "chatbot"]
+
+    /// Each message needs a role and text content; a conversation needs at least one assistant
+    /// turn with something in it, or there is nothing to review.
+    func validateMessages(_ node: Int, path: String, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, needsAssistant: Bool) -> RowProblem? {
+        let elements = tape.elements(node)
+        guard !elements.isEmpty else { return RowProblem("'\(path)' is empty") }
+        var assistantWithContent = false
+        for (i, message) in elements.enumerated() {
+            let at = "\(path)[\(i)]"
+            guard tape.kind(message) == .object else {
+                return RowProblem("'\(at)' is \(Self.kindName(tape.kind(message))), expected a message object")
+            }
+            let roleNode = tape.member(message, named: "role", source: source) ?? tape.member(message, named: "from", source: source)
+            guard let roleNode else { return RowProblem("'\(at)' has no 'role'") }
+            guard tape.kind(roleNode) == .string, tape.isNonBlankString(roleNode, source: source) else {
+                return RowProblem("'\(at).role' is \(tape.kind(roleNode) == .string ? "empty" : Self.kindName(tape.kind(roleNode))), expected a role name")
+            }
+            let contentNode = tape.member(message, named: "content", source: source) ?? tape.member(message, named: "value", source: source)
+            var hasText = false
+            if let contentNode {
+                switch tape.kind(contentNode) {
+                case .string: hasText = tape.isNonBlankString(contentNode, source: source)
+                case .array:
+                    // Content parts: [{"type": "text", "text": "..."}]
+                    for part in tape.elements(contentNode) {
+                        if tape.kind(part) == .object, let text = tape.member(part, named: "text", source: source),
+                           tape.isNonBlankString(text, source: source) { hasText = true }
+                    }
+                case .null:
+                    if tape.member(message, named: "tool_calls", source: source) == nil {
+                        return RowProblem("'\(at).content' is null")
+                    }
+                default:
+                    return RowProblem("'\(at).content' is \(Self.kindName(tape.kind(contentNode))), expected a string")
+                }
+            } else if tape.member(message, named: "tool_calls", source: source) == nil {
+                return RowProblem("'\(at)' has no 'content'")
+            }
+            let role = tape.decodeString(roleNode, source: source).lowercased()
+            if hasText && Self.assistantRoles.contains(role) { assistantWithContent = true }
+        }
+        if needsAssistant && !assistantWithContent {
+            return RowProblem("'\(path)' has no assistant turn with content")
+        }
+        return nil
+    }
+}

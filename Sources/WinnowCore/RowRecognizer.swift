@@ -1,0 +1,170 @@
+/// What import learned about one row: its shape, its own id if it has one, and its provenance.
+public struct RecognizedRow: Sendable, Equatable {
+    public var shape: RowShape
+    public var ownID: String?
+    public var provenance: Provenance
+    /// Provenance fields where the row's own value won over a different value given as a flag.
+    public var conflicts: [RowField] = []
+}
+
+/// Why a row cannot be imported, in words a person can act on.
+public struct RowProblem: Error, Sendable, Equatable {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// Recognises rows on a parsed tape: the shape (auto or forced), the id, the provenance from the
+/// row's own metadata (configurable paths) with import flags filling the gaps.
+///
+/// It only reads: the row's bytes are kept exactly as they were, and winnow's additions live in
+/// the index and the log.
+public struct RowRecognizer: Sendable {
+    /// nil: recognise each row's shape on its own.
+    public var format: RowShape?
+    /// Where each field is looked for; the first path present wins.
+    public var paths: [RowField: [FieldPath]]
+    /// Values from import flags, used where the row has none.
+    public var defaults: Provenance
+
+    public init(format: RowShape? = nil, paths: [RowField: [FieldPath]] = [:], defaults: Provenance = Provenance()) {
+        self.format = format
+        var all: [RowField: [FieldPath]] = [:]
+        for field in RowField.allCases {
+            all[field] = paths[field] ?? field.defaultPaths.compactMap(FieldPath.init)
+        }
+        self.paths = all
+        self.defaults = defaults
+    }
+
+    func find(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> (node: Int, path: FieldPath)? {
+        for path in paths[field] ?? [] {
+            if let node = tape.resolve(path, source: source) { return (node, path) }
+        }
+        return nil
+    }
+
+    public func recognize(_ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> Result<RecognizedRow, RowProblem> {
+        guard tape.kind(0) == .object else {
+            return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object"))
+        }
+        let shape: RowShape
+        switch detectShape(tape, source) {
+        case .success(let s): shape = s
+        case .failure(let problem): return .failure(problem)
+        }
+        if let problem = validate(shape, tape, source) { return .failure(problem) }
+        var row = RecognizedRow(shape: shape, ownID: nil, provenance: defaults)
+        if let problem = readID(into: &row, tape, source) { return .failure(problem) }
+        if let problem = readProvenance(into: &row, tape, source) { return .failure(problem) }
+        return .success(row)
+    }
+
+    static func kindName(_ kind: JSONTape.Kind) -> String {
+        switch kind {
+        case .null: return "null"
+        case .true, .false: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    func readID(into row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+        guard let (node, path) = find(.id, tape, source) else { return nil }
+        switch tape.kind(node) {
+        case .string:
+            let text = tape.decodeString(node, source: source)
+            if !text.trimmingSpaces.isEmpty { row.ownID = text }
+        case .number where !tape.nodes[node].flag:
+            row.ownID = tape.decodeNumberText(node, source: source)
+        case .null:
+            break
+        default:
+            return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string or an integer id")
+        }
+        return nil
+    }
+
+    func readProvenance(into row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+        var p = row.provenance
+        if let (node, path) = find(.origin, tape, source), tape.kind(node) != .null {
+            guard tape.kind(node) == .string else {
+                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
+            }
+            let text = tape.decodeString(node, source: source)
+            guard let origin = Origin(rawValue: text.lowercased()), origin != .unknown else {
+                return RowProblem("'\(path)' is \"\(text)\", expected \"human\" or \"synthetic\"")
+            }
+            if defaults.origin != .unknown && defaults.origin != origin { row.conflicts.append(.origin) }
+            p.origin = origin
+        }
+        for (field, keyPath) in [(RowField.generator, \Provenance.generator), (.template, \.template),
+                                 (.seed, \.seed), (.created, \.created)] {
+            guard let (node, path) = find(field, tape, source) else { continue }
+            switch tape.kind(node) {
+            case .null: continue
+            case .string:
+                let text = tape.decodeString(node, source: source)
+                if text.trimmingSpaces.isEmpty { continue }
+                if let given = defaults[keyPath: keyPath], given != text { row.conflicts.append(field) }
+                p[keyPath: keyPath] = text
+            case .number:
+                let text = tape.decodeNumberText(node, source: source)
+                if let given = defaults[keyPath: keyPath], given != text { row.conflicts.append(field) }
+                p[keyPath: keyPath] = text
+            default:
+                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string")
+            }
+        }
+        for (field, keyPath) in [(RowField.temperature, \Provenance.temperature), (.judgeScore, \.judgeScore)] {
+            guard let (node, path) = find(field, tape, source), tape.kind(node) != .null else { continue }
+            guard tape.kind(node) == .number,
+                  let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
+                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a number")
+            }
+            p[keyPath: keyPath] = value
+        }
+        if let (node, path) = find(.slice, tape, source) {
+            switch tape.kind(node) {
+            case .null: break
+            case .string:
+                let text = tape.decodeString(node, source: source).trimmingSpaces
+                if !text.isEmpty { p.slices = [text] }
+            case .array:
+                var slices: [String] = []
+                for element in tape.elements(node) {
+                    guard tape.kind(element) == .string else {
+                        return RowProblem("'\(path)' holds \(Self.kindName(tape.kind(element))), expected slice names")
+                    }
+                    let text = tape.decodeString(element, source: source).trimmingSpaces
+                    if !text.isEmpty && !slices.contains(text) { slices.append(text) }
+                }
+                if !slices.isEmpty { p.slices = slices }
+            default:
+                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a slice name or a list of them")
+            }
+            if !defaults.slices.isEmpty && p.slices != defaults.slices && !p.slices.isEmpty {
+                row.conflicts.append(.slice)
+            }
+        }
+        row.provenance = p
+        return nil
+    }
+}
+
+extension JSONTape {
+    func decodeNumberText(_ index: Int, source: UnsafeBufferPointer<UInt8>) -> String {
+        let node = nodes[index]
+        return String(decoding: UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)]), as: UTF8.self)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let f = scalars.first, f.isWhitespace { scalars.removeFirst() }
+        while let l = scalars.last, l.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

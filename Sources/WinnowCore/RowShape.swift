@@ -1,0 +1,73 @@
+/// The shapes of training rows people already have on disk; import recognises each row's shape
+/// on its own, so one file may mix them.
+public enum RowShape: String, Sendable, CaseIterable, Codable {
+    /// `messages: [{role, content}]` (OpenAI style) or ShareGPT `conversations: [{from, value}]`.
+    case chat
+    /// `instruction`, optional `input`, `output` (Stanford Alpaca).
+    case alpaca
+    /// `prompt` with `response` or `completion`; also `question`/`answer` and `instruction`/`response`.
+    case promptResponse = "prompt-response"
+    /// `prompt`, `chosen`, `rejected` (TRL); chosen/rejected may be strings or message lists.
+    case preference
+    /// Anthropic HH-RLHF: `chosen`/`rejected` transcripts of "\n\nHuman: ...\n\nAssistant: ...".
+    case hh
+    /// Databricks Dolly: `instruction`, `context`, `response`, `category`.
+    case dolly
+
+    /// The value `--format` takes; `auto` is represented as nil.
+    public static func parseFormat(_ text: String) -> RowShape?? {
+        if text == "auto" { return .some(nil) }
+        if let shape = RowShape(rawValue: text) { return .some(shape) }
+        return nil
+    }
+
+    public static var formatNames: [String] { ["auto"] + allCases.map(\.rawValue) }
+}
+
+/// Human or synthetic, as the row says or the import flags say; unknown when neither does
+/// (the mixer will not count an unknown row as human).
+public enum Origin: String, Sendable, CaseIterable, Codable {
+    case human
+    case synthetic
+    case unknown
+}
+
+/// The provenance fields winnow keeps for each row (DESIGN.md: origin, generator, template,
+/// seed, temperature, created, slice tags), plus the AI judge's score when the row carries one.
+public struct Provenance: Sendable, Equatable, Codable {
+    public var origin: Origin = .unknown
+    public var generator: String?
+    public var template: String?
+    public var seed: String?
+    public var temperature: Double?
+    public var created: String?
+    public var slices: [String] = []
+    public var judgeScore: Double?
+
+    public init() {}
+}
+
+/// The provenance and content fields import looks up, by the names `--map` and the config use.
+public enum RowField: String, Sendable, CaseIterable {
+    case id, origin, generator, template, seed, temperature, created, slice
+    case judgeScore = "judge_score"
+    case messages, conversations, instruction, input, output, prompt, response, completion
+    case question, answer, chosen, rejected, context, category
+
+    /// Where a field is looked for when neither the config nor `--map` says otherwise; the first
+    /// path that exists wins.
+    public var defaultPaths: [String] {
+        switch self {
+        case .id: return ["id"]
+        case .origin: return ["meta.origin", "origin"]
+        case .generator: return ["meta.generator", "generator", "meta.model"]
+        case .template: return ["meta.template", "template"]
+        case .seed: return ["meta.seed_id", "meta.seed", "seed_id"]
+        case .temperature: return ["meta.temperature", "temperature"]
+        case .created: return ["meta.created", "created"]
+        case .slice: return ["meta.slice", "meta.slices", "slice"]
+        case .judgeScore: return ["meta.judge_score", "judge_score"]
+        default: return [rawValue]
+        }
+    }
+}

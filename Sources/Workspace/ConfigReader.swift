@@ -1,0 +1,196 @@
+import Foundation
+import WinnowCore
+
+/// Turns the TOML tree into a `WorkspaceConfig`, refusing unknown keys (a typo in a setting
+/// would otherwise silently fall back to a default) and values of the wrong type or range.
+struct ConfigReader {
+    let document: TOMLDocument
+
+    static let sections: [String: Set<String>] = [
+        "workspace": ["seed"],
+        "import": ["max_line_bytes", "paths"],
+        "gates": ["max_turn_chars", "max_row_chars", "near_duplicate_threshold", "shingle_words",
+                  "template_share_max", "contamination_ngram", "eval_files", "blocklist", "blocklist_regex"],
+        "review": ["overlap_share", "lease_minutes"],
+        "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
+        "slices": [], "reasons": [],
+    ]
+    static let sliceKeys: Set<String> = ["priority", "critical", "review_rate", "description", "keywords", "group"]
+
+    func read() throws -> WorkspaceConfig {
+        var config = WorkspaceConfig()
+        config.configHash = ContentHash.of(document.root)
+        let root = document.root.objectValue ?? []
+        for (name, _) in root where Self.sections[name] == nil {
+            throw unknown(name, known: Array(Self.sections.keys), table: [], what: "section")
+        }
+        let table = { (name: String) in document.root[name]?.objectValue ?? [] }
+        for section in ["workspace", "import", "gates", "review", "mix"] {
+            for (key, _) in table(section) where !(Self.sections[section]!.contains(key)) {
+                throw unknown(key, known: Array(Self.sections[section]!), table: [section], what: "setting")
+            }
+        }
+        config.seed = try string(["workspace"], "seed") ?? config.seed
+        config.maxLineBytes = try int(["import"], "max_line_bytes", min: 1024) ?? config.maxLineBytes
+        config.importPaths = try readPaths()
+        config.slices = try readSlices()
+        config.reasons = try readReasons()
+        config.gates = try readGates()
+        config.review.overlapShare = try number(["review"], "overlap_share", 0...1) ?? config.review.overlapShare
+        config.review.leaseMinutes = try int(["review"], "lease_minutes", min: 1) ?? config.review.leaseMinutes
+        config.mix.humanFloor = try number(["mix"], "human_floor", 0...1) ?? config.mix.humanFloor
+        config.mix.syntheticCapRatio = try number(["mix"], "synthetic_cap_ratio", 0...1_000_000) ?? config.mix.syntheticCapRatio
+        config.mix.criticalSyntheticMax = try number(["mix"], "critical_synthetic_max", 0...1) ?? config.mix.criticalSyntheticMax
+        return config
+    }
+
+    func value(_ table: [String], _ key: String) -> JSONValue? {
+        var node: JSONValue? = document.root
+        for part in table { node = node?[part] }
+        return node?[key]
+    }
+
+    func fail(_ table: [String], _ key: String?, _ reason: String) -> WorkspaceError {
+        let name = key.map { table.isEmpty ? $0 : "[\(table.joined(separator: "."))] \($0)" }
+            ?? "[\(table.joined(separator: "."))]"
+        return .config(document.location(table: table, key: key), "\(name): \(reason)")
+    }
+
+    func unknown(_ name: String, known: [String], table: [String], what: String) -> WorkspaceError {
+        var reason = "unknown \(what) '\(name)'"
+        if let near = Suggestion.nearest(to: name, in: known) { reason += " (did you mean '\(near)'?)" }
+        let location = document.location(table: table.isEmpty ? [name] : table, key: table.isEmpty ? nil : name)
+        return .config(location, reason)
+    }
+
+    func string(_ table: [String], _ key: String) throws -> String? {
+        guard let v = value(table, key) else { return nil }
+        guard let s = v.stringValue else { throw fail(table, key, "expected a string, found \(v.typeName)") }
+        return s
+    }
+
+    func strings(_ table: [String], _ key: String) throws -> [String]? {
+        guard let v = value(table, key) else { return nil }
+        if let s = v.stringValue { return [s] }
+        guard let items = v.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw fail(table, key, "expected a list of strings, found \(v.typeName)")
+        }
+        return items.compactMap(\.stringValue)
+    }
+
+    func int(_ table: [String], _ key: String, min: Int) throws -> Int? {
+        guard let v = value(table, key) else { return nil }
+        guard let i = v.intValue, v.doubleValue == Double(i) else {
+            throw fail(table, key, "expected a whole number, found \(v.typeName)")
+        }
+        guard i >= min else { throw fail(table, key, "must be at least \(min), found \(i)") }
+        return i
+    }
+
+    func number(_ table: [String], _ key: String, _ range: ClosedRange<Double>) throws -> Double? {
+        guard let v = value(table, key) else { return nil }
+        guard let d = v.doubleValue else { throw fail(table, key, "expected a number, found \(v.typeName)") }
+        guard range.contains(d) else {
+            throw fail(table, key, "must be between \(range.lowerBound) and \(range.upperBound), found \(d)")
+        }
+        return d
+    }
+
+    func bool(_ table: [String], _ key: String) throws -> Bool? {
+        guard let v = value(table, key) else { return nil }
+        guard let b = v.boolValue else { throw fail(table, key, "expected true or false, found \(v.typeName)") }
+        return b
+    }
+
+    func readPaths() throws -> [RowField: [FieldPath]] {
+        var result: [RowField: [FieldPath]] = [:]
+        guard let paths = value(["import"], "paths") else { return result }
+        guard let members = paths.objectValue else { throw fail(["import"], "paths", "expected a table") }
+        for (key, _) in members {
+            guard let field = RowField(rawValue: key) else {
+                throw unknown(key, known: RowField.allCases.map(\.rawValue), table: ["import", "paths"], what: "field")
+            }
+            let texts = try strings(["import", "paths"], key) ?? []
+            result[field] = try texts.map { text in
+                guard let path = FieldPath(text) else {
+                    throw fail(["import", "paths"], key, "'\(text)' is not a dotted path like meta.generator")
+                }
+                return path
+            }
+        }
+        return result
+    }
+
+    func readSlices() throws -> [WorkspaceConfig.Slice] {
+        guard let table = value([], "slices") else { return WorkspaceConfig.defaultSlices }
+        var slices: [WorkspaceConfig.Slice] = []
+        for (name, body) in table.objectValue ?? [] {
+            let at = ["slices", name]
+            guard body.objectValue != nil else { throw fail(["slices"], name, "expected a table [slices.\(name)]") }
+            guard Suggestion.isCode(name) else {
+                throw fail(at, nil, "slice names are lowercase letters, digits and '-'")
+            }
+            for (key, _) in body.objectValue ?? [] where !Self.sliceKeys.contains(key) {
+                throw unknown(key, known: Array(Self.sliceKeys), table: at, what: "slice setting")
+            }
+            let critical = try bool(at, "critical") ?? false
+            slices.append(.init(
+                name: name, priority: try int(at, "priority", min: 0) ?? 100, critical: critical,
+                reviewRate: try number(at, "review_rate", 0...1) ?? (critical ? 1 : 0.05),
+                description: try string(at, "description") ?? "", keywords: try strings(at, "keywords") ?? [],
+                group: try string(at, "group")))
+        }
+        return slices.sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
+    }
+
+    func readReasons() throws -> [WorkspaceConfig.Reason] {
+        guard let table = value([], "reasons") else { return WorkspaceConfig.defaultReasons }
+        var reasons: [WorkspaceConfig.Reason] = []
+        // TOML tables are unordered once parsed; keep the order the file lists them in.
+        for (code, label) in (table.objectValue ?? []).sorted(by: {
+            (document.line(table: ["reasons"], key: $0.0) ?? 0) < (document.line(table: ["reasons"], key: $1.0) ?? 0)
+        }) {
+            guard Suggestion.isCode(code) else {
+                throw fail(["reasons"], code, "reason codes are lowercase letters, digits and '-'")
+            }
+            guard let text = label.stringValue else {
+                throw fail(["reasons"], code, "expected a description string, found \(label.typeName)")
+            }
+            reasons.append(.init(code: code, label: text))
+        }
+        return reasons
+    }
+
+    func readGates() throws -> WorkspaceConfig.Gates {
+        var g = WorkspaceConfig.Gates()
+        let t = ["gates"]
+        g.maxTurnChars = try int(t, "max_turn_chars", min: 1) ?? g.maxTurnChars
+        g.maxRowChars = try int(t, "max_row_chars", min: 1) ?? g.maxRowChars
+        g.nearDuplicateThreshold = try number(t, "near_duplicate_threshold", 0...1) ?? g.nearDuplicateThreshold
+        g.shingleWords = try int(t, "shingle_words", min: 1) ?? g.shingleWords
+        g.templateShareMax = try number(t, "template_share_max", 0...1) ?? g.templateShareMax
+        g.contaminationNgram = try int(t, "contamination_ngram", min: 1) ?? g.contaminationNgram
+        g.evalFiles = try strings(t, "eval_files") ?? g.evalFiles
+        g.blocklist = try strings(t, "blocklist") ?? g.blocklist
+        g.blocklistRegex = try strings(t, "blocklist_regex") ?? g.blocklistRegex
+        for pattern in g.blocklistRegex {
+            do { _ = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) } catch {
+                throw fail(t, "blocklist_regex", "'\(pattern)' is not a valid regular expression")
+            }
+        }
+        return g
+    }
+}
+
+extension WorkspaceConfig {
+    static let defaultSlices: [Slice] = [
+        .init(name: "safety", priority: 1, critical: true, reviewRate: 1, description: "", keywords: [], group: nil),
+        .init(name: "legal", priority: 2, critical: true, reviewRate: 1, description: "", keywords: [], group: nil),
+        .init(name: "medical", priority: 3, critical: true, reviewRate: 1, description: "", keywords: [], group: nil),
+        .init(name: "billing", priority: 4, critical: true, reviewRate: 1, description: "", keywords: [], group: nil),
+        .init(name: "general", priority: 10, critical: false, reviewRate: 0.05, description: "", keywords: [], group: nil),
+    ]
+    static let defaultReasons: [Reason] = [
+        "factual-error", "invented-policy", "unsafe", "pii", "off-slice", "template-echo", "low-quality", "duplicate",
+    ].map { Reason(code: $0, label: $0) }
+}

@@ -1,0 +1,75 @@
+import WinnowCore
+
+/// What one file's import did, for the summary table, `--json`, and the log entry.
+public struct ImportSummary: Sendable {
+    public var file: String
+    public var source = ""
+    public var format = "jsonl"
+    public var bytes: Int64 = 0
+    public var rows = 0
+    public var quarantined = 0
+    public var blankLines = 0
+    public var alreadyImported = false
+    public var byShape: [String: Int] = [:]
+    public var byOrigin: [String: Int] = [:]
+    public var bySlice: [String: Int] = [:]
+    public var byGenerator: [String: Int] = [:]
+    public var quarantineReasons: [String: Int] = [:]
+    /// Fields where a row's own value overrode a different flag value, and how often.
+    public var conflicts: [String: Int] = [:]
+    /// Rows whose id was taken already and got a `~N` suffix.
+    public var renamedIDs = 0
+    /// Slice names rows carry that the config does not define.
+    public var unknownSlices: [String: Int] = [:]
+    /// Set when reading stopped early (a corrupt gzip stream): what was read before it stands.
+    public var readError: String?
+    public var logSeq: Int?
+
+    public init(file: String) { self.file = file }
+
+    mutating func count(_ row: ParsedRow, config: WorkspaceConfig) {
+        rows += 1
+        let p = row.recognized.provenance
+        byShape[row.recognized.shape.rawValue, default: 0] += 1
+        byOrigin[p.origin.rawValue, default: 0] += 1
+        bySlice[p.slices.first ?? "(none)", default: 0] += 1
+        byGenerator[p.generator ?? "(none)", default: 0] += 1
+        for field in row.recognized.conflicts { conflicts[field.rawValue, default: 0] += 1 }
+        for slice in p.slices where config.slice(named: slice) == nil { unknownSlices[slice, default: 0] += 1 }
+    }
+
+    mutating func count(_ record: QuarantinedRecord) {
+        quarantined += 1
+        quarantineReasons[Self.reasonKind(record.reason), default: 0] += 1
+    }
+
+    /// Groups reasons by their stable part ("invalid JSON", "'output' is empty") for the summary.
+    static func reasonKind(_ reason: String) -> String {
+        if reason.hasPrefix("invalid JSON") {
+            if reason.contains("invalid UTF-8") { return "invalid UTF-8" }
+            if reason.contains("NUL byte") { return "NUL byte" }
+            return "invalid JSON"
+        }
+        if reason.hasPrefix("record is ") { return "over the line size limit" }
+        if reason.hasPrefix("no known row shape") { return "no known row shape" }
+        if reason.hasPrefix("the line holds") { return "not a JSON object" }
+        return reason.count > 60 ? String(reason.prefix(57)) + "..." : reason
+    }
+
+    /// The summary as it goes into the log entry and `--json`.
+    public var json: JSONValue {
+        func counts(_ d: [String: Int]) -> JSONValue { .object(d.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }) }
+        var fields: [(String, JSONValue)] = [
+            ("file", .string(file)), ("source", .string(source)), ("format", .string(format)),
+            ("bytes", .int(Int(bytes))), ("rows", .int(rows)), ("quarantined", .int(quarantined)),
+            ("blank_lines", .int(blankLines)), ("already_imported", .bool(alreadyImported)),
+            ("shapes", counts(byShape)), ("origins", counts(byOrigin)), ("slices", counts(bySlice)),
+            ("generators", counts(byGenerator)), ("quarantine_reasons", counts(quarantineReasons)),
+            ("conflicts", counts(conflicts)), ("renamed_ids", .int(renamedIDs)),
+            ("unknown_slices", counts(unknownSlices)),
+        ]
+        if let readError { fields.append(("read_error", .string(readError))) }
+        if let logSeq { fields.append(("log_seq", .int(logSeq))) }
+        return .object(fields)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+/// Reports import progress (bytes consumed of the input, rows so far); the CLI draws a bar.
+public protocol ImportProgress: AnyObject {
+    func update(bytesRead: Int64, totalBytes: Int64, rows: Int)
+    func finish()
+}
+
+/// Reads a file of rows into the workspace: the file is copied into `sources/` under its
+/// SHA-256 while it is parsed, each record is recognised or quarantined, rows go into the index,
+/// and one `import` entry goes into the log. Nothing the file holds is lost: bad records stay in
+/// the stored source and are listed in `quarantine/` with file, line and reason.
+final class Importer {
+    let paths: WorkspacePaths
+    let config: WorkspaceConfig
+    let index: RowIndex
+    let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    init(paths: WorkspacePaths, config: WorkspaceConfig, index: RowIndex) {
+        self.paths = paths
+        self.config = config
+        self.index = index
+    }
+
+    /// Imports one file. `appendEntry` writes the import entry to the log and returns its
+    /// position; it runs inside the index transaction so the index never claims rows the log
+    /// does not have.
+    func importFile(
+        _ file: String, options: ImportOptions, progress: ImportProgress?,
+        appendEntry: (_ summary: ImportSummary, _ options: JSONValue) throws -> (seq: Int, hash: String)
+    ) throws -> ImportSummary {
+        var summary = ImportSummary(file: file)
+        let input = try InputFile(path: file)
+        let temp = paths.sources + "/.importing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let copy = try SourceCopy(path: temp)
+        defer { copy.discard() }
+        var fileHash = StreamingHash()
+        let splitter = RecordSplitter(input: input, maxRecordBytes: config.maxLineBytes) { chunk in
+            fileHash.update(chunk)
+            try copy.write(chunk)
+        }
+        let recognizer = options.recognizer(config: config)
+        let optionsRecord = options.record(config: config)
+        let before = try index.logPosition()
+        try index.write { db in
+            var inserter = try RowInserter(db: db)
+            var quarantined: [QuarantinedRecord] = []
+            do {
+                while let batch = try splitter.nextBatch() {
+                    for outcome in processInParallel(batch, recognizer: recognizer, workers: workers) {
+                        switch outcome {
+                        case .blank: summary.blankLines += 1
+                        case .quarantined(let record):
+                            summary.count(record)
+                            quarantined.append(record)
+                        case .row(let row):
+                            summary.count(row, config: config)
+                            inserter.pending.append(row)
+                        }
+                    }
+                    progress?.update(bytesRead: input.bytesConsumed, totalBytes: input.fileSize, rows: summary.rows)
+                }
+            } catch let error as WorkspaceError {
+                guard case .input(_, let reason) = error else { throw error }
+                // A corrupt gzip stream: keep what was read before it, and say so.
+                summary.readError = reason
+            }
+            progress?.finish()
+            summary.format = splitter.arrayMode ? "json-array" : "jsonl"
+            summary.bytes = copy.bytesWritten
+            summary.source = fileHash.finalizeHex()
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM sources WHERE sha = ?", arguments: [summary.source]) ?? false {
+                summary = ImportSummary(file: file)
+                summary.source = fileHash.finalizeHex()
+                summary.alreadyImported = true
+                throw AlreadyImported()
+            }
+            try inserter.flush(source: summary.source)
+            summary.renamedIDs = inserter.renamed
+            try copy.commit(to: paths.source(summary.source))
+            if !quarantined.isEmpty {
+                try QuarantineWriter.write(quarantined, file: file, source: summary.source, paths: paths)
+            }
+            try db.execute(
+                sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq) VALUES (?, ?, ?, ?, ?, 0)",
+                arguments: [summary.source, file, summary.bytes, summary.rows, summary.quarantined])
+            let (seq, hash) = try appendEntry(summary, optionsRecord)
+            summary.logSeq = seq
+            try db.execute(sql: "UPDATE sources SET seq = ? WHERE sha = ?", arguments: [seq, summary.source])
+            // Another process may have appended in between; then leave the position where it
+            // was, and the next open replays the gap (this import is skipped as present).
+            if seq == before.seq + 1 { try RowIndex.setLogPosition(db, seq: seq, hash: hash) }
+        } ifAlreadyImported: {
+            summary.alreadyImported = true
+        }
+        return summary
+    }
+
+    /// Re-reads a stored source as a logged import did (reindex, and catching up the index).
+    func replay(source sha: String, file: String, options record: JSONValue, seq: Int, in db: Database) throws {
+        guard let (recognizer, maxLine) = ImportOptions.replaying(record) else {
+            throw WorkspaceError.index(path: paths.log, reason: "import entry \(seq) has unreadable options")
+        }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM sources WHERE sha = ?", arguments: [sha]) ?? false { return }
+        let stored = paths.source(sha)
+        guard FileManager.default.fileExists(atPath: stored) else {
+            throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(stored))
+        }
+        let input = try InputFile(path: stored)
+        let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { _ in }
+        var inserter = try RowInserter(db: db)
+        var rows = 0, quarantined = 0
+        while let batch = try splitter.nextBatch() {
+            for outcome in processInParallel(batch, recognizer: recognizer, workers: workers) {
+                switch outcome {
+                case .row(let row): inserter.pending.append(row); rows += 1
+                case .quarantined: quarantined += 1
+                case .blank: break
+                }
+            }
+            if inserter.pending.count > 50_000 { try inserter.flush(source: sha) }
+        }
+        try inserter.flush(source: sha)
+        try db.execute(
+            sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [sha, file, Int64(input.bytesConsumed), rows, quarantined, seq])
+    }
+}
+
+struct AlreadyImported: Error {}
+
+extension RowIndex {
+    /// `write`, where an `AlreadyImported` thrown inside rolls back and calls `ifAlreadyImported`.
+    func write(_ body: (Database) throws -> Void, ifAlreadyImported: () -> Void) throws {
+        do {
+            try write(body)
+        } catch is AlreadyImported {
+            ifAlreadyImported()
+        }
+    }
+}

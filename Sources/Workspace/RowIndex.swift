@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+/// The derived index (`index.sqlite`): where each row sits in its source, its ids, hashes, shape,
+/// slices and provenance, and which log entry it is current with. Everything in it can be
+/// rebuilt from `sources/` and the log, so it may be deleted at any time; it exists so that
+/// queues and listings over a million rows answer in milliseconds.
+public final class RowIndex {
+    public let path: String
+    let db: DatabaseQueue
+    static let schemaVersion = 1
+
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.label = "winnow-index"
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
+        }
+        do {
+            db = try DatabaseQueue(path: path, configuration: config)
+            try migrate()
+        } catch let error as DatabaseError {
+            throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    private func migrate() throws {
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS sources (
+                    sha TEXT PRIMARY KEY, file TEXT NOT NULL, bytes INTEGER NOT NULL,
+                    rows INTEGER NOT NULL, quarantined INTEGER NOT NULL, seq INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS rows (
+                    n INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    source TEXT NOT NULL, line INTEGER NOT NULL,
+                    offset INTEGER NOT NULL, length INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL, shape TEXT NOT NULL, origin TEXT NOT NULL,
+                    generator TEXT, template TEXT, seed TEXT, temperature REAL, created TEXT,
+                    judge_score REAL, slice TEXT, slices TEXT,
+                    state TEXT NOT NULL DEFAULT 'pending');
+                CREATE INDEX IF NOT EXISTS rows_content_hash ON rows(content_hash);
+                CREATE INDEX IF NOT EXISTS rows_slice_state ON rows(slice, state);
+                """)
+            let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+            if version == nil {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
+            } else if version != "\(Self.schemaVersion)" {
+                throw WorkspaceError.index(path: path, reason: "made by another version of winnow (schema \(version!))")
+            }
+        }
+    }
+
+    /// The log entry the index is current with (seq 0 and an empty hash when new).
+    public func logPosition() throws -> (seq: Int, hash: String) {
+        try read { db in
+            let seq = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_seq'").flatMap(Int.init) ?? 0
+            let hash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
+            return (seq, hash)
+        }
+    }
+
+    static func setLogPosition(_ db: Database, seq: Int, hash: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('log_seq', ?), ('log_hash', ?)",
+                       arguments: ["\(seq)", hash])
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.read(body) } catch let error as DatabaseError {
+            throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.write(body) } catch let error as DatabaseError {
+            throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    public func hasSource(_ sha: String) throws -> Bool {
+        try read { try Bool.fetchOne($0, sql: "SELECT 1 FROM sources WHERE sha = ?", arguments: [sha]) ?? false }
+    }
+
+    public func rowCount() throws -> Int {
+        try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM rows") ?? 0 }
+    }
+
+    /// Drops everything derived, keeping the schema (reindex starts from here).
+    public func clear() throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash')")
+        }
+    }
+}
+
+/// One row as the index stores it.
+public struct IndexedRow: Sendable, Equatable {
+    public var id: String
+    public var source: String
+    public var line: Int
+    public var offset: Int64
+    public var length: Int64
+    public var contentHash: String
+    public var shape: RowShape
+    public var provenance: Provenance
+    public var state: String
+
+    public init(row: Row) {
+        id = row["id"]
+        source = row["source"]
+        line = row["line"]
+        offset = row["offset"]
+        length = row["length"]
+        contentHash = row["content_hash"]
+        shape = RowShape(rawValue: row["shape"]) ?? .chat
+        var p = Provenance()
+        p.origin = Origin(rawValue: row["origin"]) ?? .unknown
+        p.generator = row["generator"]
+        p.template = row["template"]
+        p.seed = row["seed"]
+        p.temperature = row["temperature"]
+        p.created = row["created"]
+        p.judgeScore = row["judge_score"]
+        let slices: String? = row["slices"]
+        p.slices = slices.map { $0.split(separator: ",").map(String.init) } ?? []
+        provenance = p
+        state = row["state"]
+    }
+}
+
+extension RowIndex {
+    /// Every row in import order (for reindex equivalence checks and listings).
+    public func allRows() throws -> [IndexedRow] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM rows ORDER BY n").map(IndexedRow.init) }
+    }
+
+    public func row(id: String) throws -> IndexedRow? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM rows WHERE id = ?", arguments: [id]).map(IndexedRow.init) }
+    }
+}

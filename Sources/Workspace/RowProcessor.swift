@@ -1,0 +1,121 @@
+import Foundation
+import WinnowCore
+
+/// What import decided about one record.
+enum RecordOutcome: Sendable {
+    case row(ParsedRow)
+    case quarantined(QuarantinedRecord)
+    case blank
+}
+
+/// A record that imported: where it is and what it is. Its id is settled later, in order,
+/// because uniqueness depends on every row before it.
+struct ParsedRow: Sendable {
+    var line: Int
+    var offset: Int64
+    var length: Int64
+    var contentHash: String
+    var recognized: RecognizedRow
+}
+
+/// A record that did not import, and why. The bytes stay in the stored source at `offset`.
+struct QuarantinedRecord: Sendable {
+    var line: Int
+    var offset: Int64
+    var length: Int64
+    var reason: String
+}
+
+/// Parses, canonicalises, hashes and recognises records. One per worker thread: it owns a tape
+/// and an output buffer that are reused from row to row so the hot loop does not allocate.
+struct RowProcessor {
+    let recognizer: RowRecognizer
+    private var tape = JSONTape()
+    private var canonical: [UInt8] = []
+
+    init(recognizer: RowRecognizer) {
+        self.recognizer = recognizer
+        canonical.reserveCapacity(1 << 16)
+    }
+
+    mutating func process(_ span: RecordSpan, in bytes: UnsafeBufferPointer<UInt8>) -> RecordOutcome {
+        if let problem = span.problem {
+            return .quarantined(.init(line: span.line, offset: span.offset, length: span.length, reason: problem))
+        }
+        let record = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
+        if record.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .blank }
+        let quarantine = { (reason: String) in
+            RecordOutcome.quarantined(.init(line: span.line, offset: span.offset, length: span.length, reason: reason))
+        }
+        do throws(JSONSyntaxError) {
+            try tape.parse(record)
+        } catch {
+            return quarantine("invalid JSON at column \(columnOf(error.offset, in: record)): \(error.reason)")
+        }
+        canonical.removeAll(keepingCapacity: true)
+        do throws(CanonicalizationError) {
+            try tape.writeCanonical(0, source: record, into: &canonical)
+        } catch {
+            return quarantine(error.reason)
+        }
+        switch recognizer.recognize(tape, source: record) {
+        case .failure(let problem):
+            return quarantine(problem.reason)
+        case .success(let recognized):
+            let hash = canonical.withUnsafeBufferPointer { ContentHash.hex($0) }
+            return .row(.init(line: span.line, offset: span.offset, length: span.length, contentHash: hash, recognized: recognized))
+        }
+    }
+
+    /// 1-based column in characters (not bytes), as an editor shows it.
+    private func columnOf(_ offset: Int, in record: UnsafeBufferPointer<UInt8>) -> Int {
+        var column = 1
+        var i = 0
+        while i < min(offset, record.count) {
+            if record[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return column
+    }
+}
+
+/// Processes a batch's records on all cores, results in input order.
+func processInParallel(_ batch: RecordBatch, recognizer: RowRecognizer, workers: Int) -> [RecordOutcome] {
+    let spans = batch.spans
+    let parts = max(1, min(workers, spans.count / 64 + 1))
+    let results = UnsafeResults(count: parts)
+    batch.bytes.withUnsafeBufferPointer { bytes in
+        let shared = UnsafeSendable(bytes)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lower = spans.count * part / parts, upper = spans.count * (part + 1) / parts
+            var processor = RowProcessor(recognizer: recognizer)
+            var out: [RecordOutcome] = []
+            out.reserveCapacity(upper - lower)
+            for i in lower..<upper { out.append(processor.process(spans[i], in: shared.value)) }
+            results.set(part, out)
+        }
+    }
+    return results.joined()
+}
+
+/// Per-part result slots written by exactly one worker each, read after all have finished.
+final class UnsafeResults: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<[RecordOutcome]>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [], count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func set(_ index: Int, _ value: [RecordOutcome]) { slots[index] = value }
+    func joined() -> [RecordOutcome] { (0..<count).flatMap { slots[$0] } }
+}
+
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,112 @@
+extension WorkspaceConfig {
+    /// The commented `winnow.toml` that `winnow init` writes. It is the documentation of every
+    /// setting, so each one says what it does and why the default is what it is.
+    public static let template = #"""
+# winnow workspace configuration.
+# Every setting below has a default; delete a line to go back to it. Changing gates or
+# slices takes effect on the next import or `winnow gates --rerun`.
+
+[workspace]
+# Seed for every deterministic choice (review sampling, queue order, mix sampling). Keep it
+# fixed so samples stay stable across restarts, reviewers and re-imports.
+seed = "winnow"
+
+[import]
+# Lines longer than this many bytes are quarantined instead of imported.
+max_line_bytes = 8388608
+# Where each row's provenance is read from, first path present wins. Dotted paths; a number
+# picks an array element ("instances.0.output"). `winnow import --map FIELD=PATH` overrides.
+[import.paths]
+id = ["id"]
+origin = ["meta.origin", "origin"]
+generator = ["meta.generator", "generator", "meta.model"]
+template = ["meta.template", "template"]
+seed = ["meta.seed_id", "meta.seed", "seed_id"]
+temperature = ["meta.temperature", "temperature"]
+created = ["meta.created", "created"]
+slice = ["meta.slice", "meta.slices", "slice"]
+judge_score = ["meta.judge_score", "judge_score"]
+
+# Slices: a wrong row is costly in the critical ones, so they are reviewed in full and come
+# first (lower priority number = earlier). Other slices are reviewed by a sample whose
+# measured error rate decides whether their unreviewed rows are trusted.
+# `group` (optional): only members of this OS group are served and may decide the slice.
+# `keywords`: the slice classifier tags rows that arrive without a slice.
+[slices.safety]
+priority = 1
+critical = true
+review_rate = 1.0
+description = "Self-harm, weapons, dangerous activities, abuse: refusals and safe answers."
+keywords = ["suicide", "self-harm", "weapon", "explosive", "overdose", "poison", "kill"]
+
+[slices.legal]
+priority = 2
+critical = true
+review_rate = 1.0
+description = "Contracts, terms of service, privacy and data-protection requests, liability."
+keywords = ["contract", "lawyer", "liability", "gdpr", "terms of service", "lawsuit", "privacy"]
+
+[slices.medical]
+priority = 3
+critical = true
+review_rate = 1.0
+description = "Symptoms, medication, dosage, diagnosis: wrong answers can hurt someone."
+keywords = ["dosage", "dose", "mg", "prescription", "symptom", "diagnosis", "medication"]
+# group = "winnow-medical"
+
+[slices.billing]
+priority = 4
+critical = true
+review_rate = 1.0
+description = "Refunds, invoices, charges, cancellations: invented policies cost money."
+keywords = ["refund", "invoice", "charge", "billing", "subscription", "payment", "cancel"]
+
+[slices.general]
+priority = 10
+critical = false
+review_rate = 0.05
+description = "Everything else."
+keywords = []
+
+# Reject reasons: the one-key picker in review lists these, in this order.
+[reasons]
+factual-error = "States something false."
+invented-policy = "Invents a policy, price or rule the company does not have."
+unsafe = "Helps with something harmful, or fails to point to help."
+pii = "Contains personal data (names, e-mail, phone, card or ID numbers)."
+off-slice = "Does not belong in the slice it is tagged with."
+template-echo = "Parrots the generator's template instead of answering."
+low-quality = "Unhelpful, rambling, wrong format or badly written."
+duplicate = "Repeats another row."
+
+[gates]
+# Length limits per turn and per row (characters; tokens are estimated as characters / 4).
+max_turn_chars = 16000
+max_row_chars = 64000
+# Near duplicates: MinHash over word shingles, flagged at or above this Jaccard similarity.
+near_duplicate_threshold = 0.8
+shingle_words = 5
+# A generator/template batch where more than this share of rows open the same way is flagged.
+template_share_max = 0.3
+# Eval contamination: n-gram overlap (words) with these files, relative to the workspace.
+contamination_ngram = 13
+eval_files = []
+# Phrases (case-insensitive) and regular expressions that flag a row.
+blocklist = ["as an ai language model"]
+blocklist_regex = []
+
+[review]
+# Share of critical rows that a second reviewer also sees, to measure agreement.
+overlap_share = 0.10
+# Minutes a reviewer holds a row on screen before it returns to the queue.
+lease_minutes = 10
+
+[mix]
+# At least this share of every mix is human-written.
+human_floor = 0.3
+# Synthetic rows at most this many times the human rows.
+synthetic_cap_ratio = 10.0
+# In a critical slice, synthetic rows may be at most this share.
+critical_synthetic_max = 0.5
+"""#
+}

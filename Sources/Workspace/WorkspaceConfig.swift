@@ -1,0 +1,85 @@
+import Foundation
+import WinnowCore
+
+/// The settings in `winnow.toml`, typed and checked. Every value has a default (the template
+/// documents them), so an empty file is a valid configuration.
+public struct WorkspaceConfig: Sendable {
+    public struct Slice: Sendable, Equatable {
+        public var name: String
+        public var priority: Int
+        public var critical: Bool
+        public var reviewRate: Double
+        public var description: String
+        public var keywords: [String]
+        public var group: String?
+    }
+
+    public struct Reason: Sendable, Equatable {
+        public var code: String
+        public var label: String
+    }
+
+    public struct Gates: Sendable, Equatable {
+        public var maxTurnChars = 16000
+        public var maxRowChars = 64000
+        public var nearDuplicateThreshold = 0.8
+        public var shingleWords = 5
+        public var templateShareMax = 0.3
+        public var contaminationNgram = 13
+        public var evalFiles: [String] = []
+        public var blocklist: [String] = ["as an ai language model"]
+        public var blocklistRegex: [String] = []
+    }
+
+    public struct Review: Sendable, Equatable {
+        public var overlapShare = 0.10
+        public var leaseMinutes = 10
+    }
+
+    public struct Mix: Sendable, Equatable {
+        public var humanFloor = 0.3
+        public var syntheticCapRatio = 10.0
+        public var criticalSyntheticMax = 0.5
+    }
+
+    public var seed = "winnow"
+    public var maxLineBytes = 8 * 1024 * 1024
+    /// Provenance and id paths for import, as configured (fields not named use their defaults).
+    public var importPaths: [RowField: [FieldPath]] = [:]
+    /// Ordered by priority, then name.
+    public var slices: [Slice] = []
+    public var reasons: [Reason] = []
+    public var gates = Gates()
+    public var review = Review()
+    public var mix = Mix()
+    /// Canonical JSON of the whole file, so a log entry can record which config produced it.
+    public var configHash = ""
+
+    public init() {}
+
+    public func slice(named name: String) -> Slice? { slices.first { $0.name == name } }
+
+    /// Reads and checks `winnow.toml`; errors name the file and line.
+    public static func load(path: String) throws -> WorkspaceConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WorkspaceError.io(path: path, action: "read the configuration", errno: errno == 0 ? ENOENT : errno)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw WorkspaceError.config(SourceLocation(file: path), "not valid UTF-8")
+        }
+        return try parse(text: text, path: path)
+    }
+
+    public static func parse(text: String, path: String) throws -> WorkspaceConfig {
+        let document = try TOMLDocument(path: path, text: text)
+        let reader = ConfigReader(document: document)
+        return try reader.read()
+    }
+
+    /// The configuration `winnow init` writes, parsed (for tests and for code that needs the
+    /// defaults without a workspace).
+    public static var defaults: WorkspaceConfig {
+        // The template is part of the program and covered by tests; it always parses.
+        (try? parse(text: template, path: "winnow.toml")) ?? WorkspaceConfig()
+    }
+}

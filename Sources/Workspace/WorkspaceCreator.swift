@@ -1,0 +1,39 @@
+import Foundation
+
+/// `winnow init`: lays out a new workspace with the commented default config. Refuses to touch
+/// a folder that already holds one, so an init typed in the wrong place never costs a log.
+public enum WorkspaceCreator {
+    public static func create(at dir: String) throws -> WorkspacePaths {
+        let paths = WorkspacePaths(root: dir)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: paths.config) || fm.fileExists(atPath: paths.log) {
+            throw WorkspaceError.alreadyExists(paths.root)
+        }
+        for folder in [paths.root, paths.sources, paths.logDirectory, paths.quarantine, paths.mixes] {
+            try makeDirectory(folder)
+        }
+        let created = fm.createFile(
+            atPath: paths.config, contents: Data(WorkspaceConfig.template.utf8),
+            attributes: [.posixPermissions: 0o660])
+        guard created else { throw WorkspaceError.io(path: paths.config, action: "write it", errno: errno) }
+        return paths
+    }
+
+    /// Directories are group-writable and setgid, so files made in them belong to the
+    /// workspace's group and every reviewer in that group can append.
+    static func makeDirectory(_ path: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else {
+                throw WorkspaceError.input(path: path, reason: "exists and is not a folder")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw WorkspaceError.io(path: path, action: "create the folder", errno: errno == 0 ? EACCES : errno)
+        }
+        chmod(path, 0o2770)
+    }
+}

@@ -1,0 +1,38 @@
+import WinnowCore
+
+/// Everything that can go wrong with a workspace, with the file (and line) it concerns.
+public enum WorkspaceError: UserFacingError {
+    case notFound(searchedFrom: String)
+    case alreadyExists(String)
+    case config(SourceLocation, String)
+    case io(path: String, action: String, errno: Int32)
+    case input(path: String, reason: String)
+    case index(path: String, reason: String)
+    case sourceMissing(sha: String, path: String)
+
+    public var message: String {
+        switch self {
+        case .notFound(let dir):
+            return "no winnow workspace here: no winnow.toml in \(dir) or any folder above it "
+                + "(create one with 'winnow init', or name one with --workspace DIR or WINNOW_WORKSPACE)"
+        case .alreadyExists(let path):
+            return "\(path) already holds a winnow workspace; refusing to overwrite it"
+        case .config(let location, let reason):
+            return "\(location): \(reason)"
+        case .io(let path, let action, let code):
+            return "\(path): could not \(action): \(String(cString: strerror(code)))"
+        case .input(let path, let reason):
+            return "\(path): \(reason)"
+        case .index(let path, let reason):
+            return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
+        case .sourceMissing(let sha, let path):
+            return "\(path): source \(sha) named in the log is missing; the workspace is damaged (restore sources/ from a backup)"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

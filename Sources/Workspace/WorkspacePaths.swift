@@ -1,0 +1,51 @@
+import Foundation
+
+/// Where a workspace keeps each thing (DESIGN.md, "Workspace on disk").
+public struct WorkspacePaths: Sendable, Equatable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = URL(fileURLWithPath: root).standardizedFileURL.path
+    }
+
+    public var config: String { root + "/winnow.toml" }
+    public var sources: String { root + "/sources" }
+    public var logDirectory: String { root + "/log" }
+    public var log: String { logDirectory + "/provenance.jsonl" }
+    public var index: String { root + "/index.sqlite" }
+    public var quarantine: String { root + "/quarantine" }
+    public var mixes: String { root + "/mixes" }
+
+    public func source(_ sha: String) -> String { sources + "/\(sha).jsonl" }
+    public func quarantineFile(_ sha: String) -> String { quarantine + "/\(sha).jsonl" }
+
+    /// A path as the user should read it: relative to the workspace when inside it.
+    public func display(_ path: String) -> String {
+        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    /// Finds the workspace the way git finds a repository: an explicit `--workspace`, then
+    /// `WINNOW_WORKSPACE`, then the nearest `winnow.toml` at or above `start`.
+    public static func locate(
+        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        start: String = FileManager.default.currentDirectoryPath
+    ) throws -> WorkspacePaths {
+        if let dir = explicit ?? environment["WINNOW_WORKSPACE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let paths = WorkspacePaths(root: dir)
+            guard FileManager.default.fileExists(atPath: paths.config) else {
+                throw WorkspaceError.notFound(searchedFrom: paths.root)
+            }
+            return paths
+        }
+        var dir = URL(fileURLWithPath: start).standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("winnow.toml").path) {
+                return WorkspacePaths(root: dir.path)
+            }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { break }
+            dir = parent
+        }
+        throw WorkspaceError.notFound(searchedFrom: start)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import WinnowCore
+import Workspace
+
+/// The human-readable summary after each imported file.
+enum ImportReport {
+    static let listedProblems = 20
+
+    static func print(_ s: ImportSummary, session: WorkspaceSession) {
+        let name = Output.safe(s.file)
+        if s.alreadyImported {
+            Output.line("\(name): already imported (source \(s.source.prefix(12))); nothing to do")
+            return
+        }
+        Output.line("\(name): \(s.rows) rows imported, \(s.quarantined) quarantined"
+            + (s.blankLines > 0 ? ", \(s.blankLines) blank lines skipped" : "")
+            + "  [\(s.format), \(ByteCount.text(s.bytes)), source \(s.source.prefix(12)), log #\(s.logSeq.map(String.init) ?? "?")]")
+        Output.counts("shapes", s.byShape)
+        Output.counts("origins", s.byOrigin)
+        Output.counts("slices", s.bySlice)
+        Output.counts("generators", s.byGenerator)
+        if s.byOrigin["unknown"] != nil {
+            Output.line("  note: \(s.byOrigin["unknown"]!) rows say neither human nor synthetic; pass --origin, or set meta.origin in the rows")
+        }
+        for (field, n) in s.conflicts.sorted(by: { $0.key < $1.key }) {
+            Output.line("  note: \(n) rows carry their own \(field), different from the flag; the row's value was kept")
+        }
+        for (slice, n) in s.unknownSlices.sorted(by: { $0.key < $1.key }) {
+            Output.line("  note: \(n) rows are tagged with slice '\(Output.safe(slice))', which winnow.toml does not define")
+        }
+        if s.renamedIDs > 0 {
+            Output.line("  note: \(s.renamedIDs) rows had an id already taken in this workspace; they were given id~2, id~3, ...")
+        }
+        if let error = s.readError {
+            Output.line("  warning: reading stopped early: \(Output.safe(error)); the rows before that point were imported")
+        }
+        guard s.quarantined > 0 else { return }
+        Output.counts("quarantined", s.quarantineReasons)
+        let records = (try? QuarantineList.load(session.paths, source: s.source)) ?? []
+        for record in records.prefix(listedProblems) {
+            Output.error("\(name):\(record.line): \(Output.safe(record.reason))")
+        }
+        if records.count > listedProblems {
+            Output.error("... and \(records.count - listedProblems) more: winnow quarantine lists them all")
+        }
+    }
+}
+
+enum ByteCount {
+    static func text(_ bytes: Int64) -> String {
+        let b = Double(bytes)
+        if b >= 1e9 { return String(format: "%.1f GB", b / 1e9) }
+        if b >= 1e6 { return String(format: "%.1f MB", b / 1e6) }
+        if b >= 1e3 { return String(format: "%.1f kB", b / 1e3) }
+        return "\(bytes) B"
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// winnow's command line. `main` is written out so that every error, from any command, goes
+/// through `ErrorReport` and leaves with a meaningful exit status instead of a stack trace.
+@main
+struct Winnow: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "winnow",
+        abstract: "Review synthetic training data at the terminal, with a provenance log you can prove.",
+        version: version,
+        subcommands: [
+            InitCommand.self, ImportCommand.self, QuarantineCommand.self, ReindexCommand.self,
+            LogCommand.self, DemoCommand.self,
+        ])
+
+    static func main() {
+        _ = FilePermissions.restrictUmask()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as CommandExit {
+            Foundation.exit(exit.status)
+        } catch let error as UserFacingError {
+            Output.error(ErrorReport.render(error))
+            Foundation.exit(ExitStatus.failure)
+        } catch let error as CocoaError {
+            Output.error(ErrorReport.render(error))
+            Foundation.exit(ExitStatus.failure)
+        } catch {
+            Winnow.exit(withError: error)
+        }
+    }
+}
+
+/// `--workspace DIR`, shared by every command that works in a workspace.
+struct WorkspaceOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The workspace folder (default: $WINNOW_WORKSPACE, else the nearest winnow.toml above here).",
+        valueName: "DIR"))
+    var workspace: String?
+
+    func open() throws -> WorkspaceSession {
+        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+        for notice in session.notices { Output.error("winnow: " + Output.safe(notice)) }
+        return session
+    }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create a workspace with a commented winnow.toml.")
+
+    @Argument(help: "Where to create it (default: the current folder).")
+    var directory: String = "."
+
+    func run() throws {
+        let paths = try WorkspaceCreator.create(at: directory)
+        let session = try WorkspaceSession.open(paths)
+        Output.line("Created a winnow workspace in \(Output.safe(paths.root))")
+        Output.line("  config  \(Output.safe(paths.display(paths.config)))  (slices, reasons, gates, mix defaults)")
+        Output.line("  log     \(Output.safe(paths.display(session.paths.log)))")
+        Output.line("Next: winnow import FILE.jsonl --origin synthetic --generator NAME")
+    }
+}
+
+struct ReindexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reindex", abstract: "Rebuild index.sqlite from sources/ and the log.")
+
+    @OptionGroup var workspace: WorkspaceOption
+
+    func run() throws {
+        let session = try workspace.open()
+        let start = Date()
+        let rows = try session.reindex()
+        Output.line(String(format: "Reindexed %d rows from %d log entries in %.2f s",
+                           rows, try session.index.logPosition().seq, Date().timeIntervalSince(start)))
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Runs the built `winnow` binary the way a person or a script would, with a pinned
+/// environment (TZ, LANG, no inherited workspace), and captures what it printed.
+struct WinnowRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var stdoutBytes: Data
+    var output: String { stdout + stderr }
+}
+
+enum WinnowProcess {
+    /// The `winnow` executable built next to this test bundle (`swift test` builds it too).
+    static var executable: URL {
+        let bundle = Bundle(for: Marker.self).bundleURL
+        var dir = bundle.deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("winnow")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return bundle.deletingLastPathComponent().appendingPathComponent("winnow")
+    }
+
+    final class Marker {}
+
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var sampleData: String { packageRoot.appendingPathComponent("SampleData").path }
+    static var realData: String { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/realdata").path }
+    static var hasRealData: Bool { FileManager.default.fileExists(atPath: realData) }
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:]) throws -> WinnowRun {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "UTC"
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        env["COLUMNS"] = "80"
+        env["LINES"] = "24"
+        env.removeValue(forKey: "WINNOW_WORKSPACE")
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes while the process runs, so a chatty child never blocks on a full pipe.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        process.waitUntilExit()
+        group.wait()
+        return WinnowRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+    }
+}
+
+/// A temporary folder removed when the test ends.
+final class TemporaryFolder {
+    let path: String
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/winnow-e2e-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        path = String(cString: made)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String, _ content: String) throws -> String {
+        try bytes(name, Array(content.utf8))
+    }
+
+    func bytes(_ name: String, _ content: [UInt8]) throws -> String {
+        let target = path + "/" + name
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(content).write(to: URL(fileURLWithPath: target))
+        return target
+    }
+
+    /// A fresh workspace in a subfolder.
+    func workspace(_ name: String = "ws") throws -> String {
+        let dir = path + "/" + name
+        let result = try WinnowProcess.run(["init", dir])
+        guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["output": result.output]) }
+        return dir
+    }
+}
