@@ -1,0 +1,113 @@
+import Foundation
+import WinnowCore
+
+/// Why appends to one log stopped.
+struct PoisonRecord: Sendable {
+    var detail: String
+    var sinceSeq: Int
+}
+
+/// Logs this process has stopped writing to, by device and inode: a second `LogFile` opened on
+/// the same file after an I/O error must not quietly start writing again.
+final class PoisonRegistry: @unchecked Sendable {
+    static let shared = PoisonRegistry()
+    private let mutex = NSLock()
+    private var records: [FileIdentity: PoisonRecord] = [:]
+
+    func record(for identity: FileIdentity) -> PoisonRecord? {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return records[identity]
+    }
+
+    func poison(_ identity: FileIdentity, _ record: PoisonRecord) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        if records[identity] == nil { records[identity] = record }
+    }
+}
+
+extension LogFile {
+    /// Appends one entry: envelope from the OS (actor, time) and the log (seq, prev), then
+    /// write, fdatasync, and only then return it.
+    @discardableResult
+    public func append(_ payload: some LogPayload) throws(LogError) -> LogEntry {
+        try append([payload as any LogPayload])[0]
+    }
+
+    /// Appends several entries under one lock with one write and one fdatasync: an import's
+    /// gate flags, a retraction's consequences. They share a timestamp. Either all of them are
+    /// on disk when this returns, or it throws.
+    @discardableResult
+    public func append(_ payloads: [any LogPayload]) throws(LogError) -> [LogEntry] {
+        guard !payloads.isEmpty else { return [] }
+        for payload in payloads { try payload.validate() }
+        return try locked { () throws(LogError) -> [LogEntry] in
+            if let stop = poison ?? PoisonRegistry.shared.record(for: identity) {
+                throw .writesStopped(file: displayPath, detail: stop.detail, sinceSeq: stop.sinceSeq)
+            }
+            let head = try currentHead()
+            let ts = LogTimestamp.now()
+            var entries: [LogEntry] = []
+            entries.reserveCapacity(payloads.count)
+            var bytes: [UInt8] = []
+            var prev = head
+            for payload in payloads {
+                let (entry, line) = try LogEntry.seal(
+                    seq: prev.seq + 1, prev: prev.hash, ts: ts,
+                    actor: LogActor.current.acting(asGate: payload.gateName), tool: tool,
+                    kind: type(of: payload).kind.rawValue, fields: payload.toFields())
+                entries.append(entry)
+                bytes.append(contentsOf: line)
+                prev = LogHead(seq: entry.seq, hash: entry.hash)
+            }
+            let start = cached?.size ?? 0
+            try writeDurably(bytes, at: start, firstSeq: head.seq + 1)
+            cached = (start + bytes.count, prev)
+            return entries
+        }
+    }
+
+    /// One write (looping only on a short write), then fdatasync. A write that fails part-way
+    /// is truncated back so no half line is left; an I/O error on either poisons the log.
+    private func writeDurably(_ bytes: [UInt8], at start: Int, firstSeq: Int) throws(LogError) {
+        var failure: (operation: String, code: Int32)?
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = io.write(fd, UnsafeRawBufferPointer(rebasing: buffer[done...]))
+                if n > 0 {
+                    done += n
+                } else if n == -Int(EINTR) {
+                    continue
+                } else {
+                    failure = ("write", n == 0 ? EIO : Int32(-n))
+                    return
+                }
+            }
+        }
+        if let failure {
+            let truncated = ftruncate(fd, off_t(start)) == 0
+            if failure.code == EIO || !truncated {
+                let detail = "\(failure.operation): \(LogError.describe(errno: failure.code))"
+                    + (truncated ? "" : "; the partial write could not be removed")
+                throw stopWrites(detail, sinceSeq: firstSeq)
+            }
+            cached = nil
+            throw .io(file: displayPath, operation: "append", errno: failure.code)
+        }
+        let status = io.sync(fd)
+        if status != 0 {
+            throw stopWrites("fdatasync: \(LogError.describe(errno: -status))", sinceSeq: firstSeq)
+        }
+    }
+
+    /// Stops all further appends to this file from this process; returns the error saying so.
+    private func stopWrites(_ detail: String, sinceSeq: Int) -> LogError {
+        let record = PoisonRecord(detail: detail, sinceSeq: sinceSeq)
+        poison = record
+        PoisonRegistry.shared.poison(identity, record)
+        cached = nil
+        return .writesStopped(file: displayPath, detail: detail, sinceSeq: sinceSeq)
+    }
+}
