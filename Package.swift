@@ -33,6 +33,7 @@ let package = Package(
             dependencies: [
                 "WinnowCore", "ProvenanceLog", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
@@ -51,9 +52,14 @@ let package = Package(
         .testTarget(
             name: "WinnowCoreTests",
             dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        // Helpers for tests that run the package's executables: temporary folders, child processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ProvenanceLogTests",
-            dependencies: ["ProvenanceLog", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: [
+                "ProvenanceLog", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"]),

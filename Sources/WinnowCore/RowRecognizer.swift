@@ -25,6 +25,8 @@ public struct RowRecognizer: Sendable {
     public var paths: [RowField: [FieldPath]]
     /// Values from import flags, used where the row has none.
     public var defaults: Provenance
+    /// `paths` by field ordinal: the hot loop looks fields up a dozen times per row.
+    let table: [[FieldPath]]
 
     public init(format: RowShape? = nil, paths: [RowField: [FieldPath]] = [:], defaults: Provenance = Provenance()) {
         self.format = format
@@ -34,10 +36,11 @@ public struct RowRecognizer: Sendable {
         }
         self.paths = all
         self.defaults = defaults
+        table = RowField.allCases.map { all[$0] ?? [] }
     }
 
     func find(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> (node: Int, path: FieldPath)? {
-        for path in paths[field] ?? [] {
+        for path in table[field.ordinal] {
             if let node = tape.resolve(path, source: source) { return (node, path) }
         }
         return nil
@@ -93,7 +96,7 @@ public struct RowRecognizer: Sendable {
                 return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
             }
             let text = tape.decodeString(node, source: source)
-            guard let origin = Origin(rawValue: text.lowercased()), origin != .unknown else {
+            guard let origin = Origin(rawValue: text) ?? Origin(rawValue: text.lowercased()), origin != .unknown else {
                 return RowProblem("'\(path)' is \"\(text)\", expected \"human\" or \"synthetic\"")
             }
             if defaults.origin != .unknown && defaults.origin != origin { row.conflicts.append(.origin) }
@@ -162,6 +165,10 @@ extension JSONTape {
 
 extension String {
     var trimmingSpaces: String {
+        // Most values have nothing to trim; checking the ends' bytes avoids Character work.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         var scalars = Substring(self)
         while let f = scalars.first, f.isWhitespace { scalars.removeFirst() }
         while let l = scalars.last, l.isWhitespace { scalars.removeLast() }

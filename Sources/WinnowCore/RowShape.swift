@@ -54,6 +54,35 @@ public enum RowField: String, Sendable, CaseIterable {
     case messages, conversations, instruction, input, output, prompt, response, completion
     case question, answer, chosen, rejected, context, category
 
+    /// Position in `allCases`, without hashing (used in the import hot loop).
+    public var ordinal: Int {
+        switch self {
+        case .id: return 0
+        case .origin: return 1
+        case .generator: return 2
+        case .template: return 3
+        case .seed: return 4
+        case .temperature: return 5
+        case .created: return 6
+        case .slice: return 7
+        case .judgeScore: return 8
+        case .messages: return 9
+        case .conversations: return 10
+        case .instruction: return 11
+        case .input: return 12
+        case .output: return 13
+        case .prompt: return 14
+        case .response: return 15
+        case .completion: return 16
+        case .question: return 17
+        case .answer: return 18
+        case .chosen: return 19
+        case .rejected: return 20
+        case .context: return 21
+        case .category: return 22
+        }
+    }
+
     /// Where a field is looked for when neither the config nor `--map` says otherwise; the first
     /// path that exists wins.
     public var defaultPaths: [String] {

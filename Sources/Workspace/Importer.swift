@@ -47,9 +47,16 @@ final class Importer {
         try index.write { db in
             var inserter = try RowInserter(db: db)
             var quarantined: [QuarantinedRecord] = []
+            // The source's hash is known only at the end; its row gets a provisional name now
+            // so rows can point at it while the file streams through.
+            let sourceID = try Self.insertSource(db, sha: "importing-\(temp.hashValue)", file: file, seq: 0)
+            let bulk = input.fileSize > Self.bulkThreshold
+            if bulk { try RowIndex.dropSecondaryIndexes(db) }
+            let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
+            defer { pipeline.drain() }
             do {
-                while let batch = try splitter.nextBatch() {
-                    for outcome in processInParallel(batch, recognizer: recognizer, workers: workers) {
+                while let outcomes = try pipeline.next() {
+                    for outcome in outcomes {
                         switch outcome {
                         case .blank: summary.blankLines += 1
                         case .quarantined(let record):
@@ -60,6 +67,7 @@ final class Importer {
                             inserter.pending.append(row)
                         }
                     }
+                    try inserter.flush(source: sourceID)
                     progress?.update(bytesRead: input.bytesConsumed, totalBytes: input.fileSize, rows: summary.rows)
                 }
             } catch let error as WorkspaceError {
@@ -77,18 +85,17 @@ final class Importer {
                 summary.alreadyImported = true
                 throw AlreadyImported()
             }
-            try inserter.flush(source: summary.source)
+            if bulk { try RowIndex.createSecondaryIndexes(db) }
             summary.renamedIDs = inserter.renamed
             try copy.commit(to: paths.source(summary.source))
             if !quarantined.isEmpty {
                 try QuarantineWriter.write(quarantined, file: file, source: summary.source, paths: paths)
             }
-            try db.execute(
-                sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq) VALUES (?, ?, ?, ?, ?, 0)",
-                arguments: [summary.source, file, summary.bytes, summary.rows, summary.quarantined])
             let (seq, hash) = try appendEntry(summary, optionsRecord)
             summary.logSeq = seq
-            try db.execute(sql: "UPDATE sources SET seq = ? WHERE sha = ?", arguments: [seq, summary.source])
+            try db.execute(
+                sql: "UPDATE sources SET sha = ?, bytes = ?, rows = ?, quarantined = ?, seq = ? WHERE id = ?",
+                arguments: [summary.source, summary.bytes, summary.rows, summary.quarantined, seq, sourceID])
             // Another process may have appended in between; then leave the position where it
             // was, and the next open replays the gap (this import is skipped as present).
             if seq == before.seq + 1 { try RowIndex.setLogPosition(db, seq: seq, hash: hash) }
@@ -111,25 +118,39 @@ final class Importer {
         let input = try InputFile(path: stored)
         let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { _ in }
         var inserter = try RowInserter(db: db)
+        let sourceID = try Self.insertSource(db, sha: sha, file: file, seq: seq)
         var rows = 0, quarantined = 0
-        while let batch = try splitter.nextBatch() {
-            for outcome in processInParallel(batch, recognizer: recognizer, workers: workers) {
+        let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
+        defer { pipeline.drain() }
+        while let outcomes = try pipeline.next() {
+            for outcome in outcomes {
                 switch outcome {
                 case .row(let row): inserter.pending.append(row); rows += 1
                 case .quarantined: quarantined += 1
                 case .blank: break
                 }
             }
-            if inserter.pending.count > 50_000 { try inserter.flush(source: sha) }
+            try inserter.flush(source: sourceID)
         }
-        try inserter.flush(source: sha)
         try db.execute(
-            sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [sha, file, Int64(input.bytesConsumed), rows, quarantined, seq])
+            sql: "UPDATE sources SET bytes = ?, rows = ?, quarantined = ? WHERE id = ?",
+            arguments: [Int64(input.bytesConsumed), rows, quarantined, sourceID])
     }
 }
 
 struct AlreadyImported: Error {}
+
+extension Importer {
+    /// Files above this size drop the secondary indexes while their rows go in.
+    static let bulkThreshold: Int64 = 64 << 20
+
+    static func insertSource(_ db: Database, sha: String, file: String, seq: Int) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq) VALUES (?, ?, 0, 0, 0, ?)",
+            arguments: [sha, file, seq])
+        return db.lastInsertedRowID
+    }
+}
 
 extension RowIndex {
     /// `write`, where an `AlreadyImported` thrown inside rolls back and calls `ifAlreadyImported`.

@@ -17,17 +17,23 @@ struct RecordSpan: Sendable {
 struct RecordBatch: @unchecked Sendable {
     var bytes: [UInt8]
     var spans: [RecordSpan]
+    /// Bytes read for this batch that have not been hashed and copied yet: the caller passes
+    /// them to `sink` (in parallel with parsing) before asking for the next batch.
+    var fresh: Range<Int> = 0..<0
 }
 
 /// Cuts the content stream into records without ever holding more than a chunk plus one record.
-/// Every content byte goes to `sink` (hashing and the copy into sources/) exactly once, in order.
+/// Every content byte goes to `sink` (hashing and the copy into sources/) exactly once, in order:
+/// mostly through each batch's `fresh` range, which the caller sinks while parsing.
 ///
 /// A file whose first value opens an array of objects (`[ {`) is read as one JSON array, as
 /// Alpaca's `alpaca_data.json` ships; anything else as JSON Lines.
 final class RecordSplitter {
     private let input: InputFile
     private let maxRecordBytes: Int
-    private let sink: (UnsafeRawBufferPointer) throws -> Void
+    let sink: (UnsafeRawBufferPointer) throws -> Void
+    /// Index in `buffer` from which bytes have not gone to `sink` yet.
+    private var unsunk = 0
     private var buffer: [UInt8] = []
     /// Read target, allocated once without zero-filling.
     private var chunk = [UInt8](unsafeUninitializedCapacity: InputFile.chunkSize) { _, count in count = InputFile.chunkSize }
@@ -63,17 +69,30 @@ final class RecordSplitter {
             var spans: [RecordSpan] = []
             if arrayMode { scanArray(into: &spans) } else { scanLines(into: &spans) }
             if eof { finish(into: &spans) }
-            if !spans.isEmpty || eof {
-                let batch = RecordBatch(bytes: buffer, spans: spans)
-                if eof && spans.isEmpty { return nil }
+            if !spans.isEmpty {
+                let batch = RecordBatch(bytes: buffer, spans: spans, fresh: unsunk..<buffer.count)
+                unsunk = buffer.count
                 return batch
+            }
+            if eof {
+                try sinkPending(upTo: buffer.count)
+                return nil
             }
         }
     }
 
     /// Drops consumed bytes and reads the next chunk.
+    private func sinkPending(upTo end: Int) throws {
+        guard unsunk < end else { return }
+        try buffer.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[unsunk..<end])) }
+        unsunk = end
+    }
+
     private func fill() throws {
         if recordStart > 0 {
+            // Bytes about to be dropped must have been sunk (a record skipped for its length).
+            try sinkPending(upTo: recordStart)
+            unsunk -= recordStart
             buffer.removeSubrange(0..<recordStart)
             bufferOffset += Int64(recordStart)
             scan -= recordStart
@@ -82,7 +101,6 @@ final class RecordSplitter {
         guard !eof else { return }
         let n = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0.baseAddress!, count: $0.count) }
         if n == 0 { eof = true; return }
-        try chunk.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         buffer.append(contentsOf: chunk[0..<n])
         if !started { detectMode() }
     }

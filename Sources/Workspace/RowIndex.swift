@@ -17,7 +17,10 @@ public final class RowIndex {
         config.label = "winnow-index"
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: """
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
+                PRAGMA cache_size = -65536
+                """)
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
@@ -32,20 +35,20 @@ public final class RowIndex {
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS sources (
-                    sha TEXT PRIMARY KEY, file TEXT NOT NULL, bytes INTEGER NOT NULL,
-                    rows INTEGER NOT NULL, quarantined INTEGER NOT NULL, seq INTEGER NOT NULL);
+                    id INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
+                    bytes INTEGER NOT NULL, rows INTEGER NOT NULL, quarantined INTEGER NOT NULL,
+                    seq INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS rows (
                     n INTEGER PRIMARY KEY,
                     id TEXT NOT NULL UNIQUE,
-                    source TEXT NOT NULL, line INTEGER NOT NULL,
+                    source INTEGER NOT NULL REFERENCES sources(id), line INTEGER NOT NULL,
                     offset INTEGER NOT NULL, length INTEGER NOT NULL,
                     content_hash TEXT NOT NULL, shape TEXT NOT NULL, origin TEXT NOT NULL,
                     generator TEXT, template TEXT, seed TEXT, temperature REAL, created TEXT,
                     judge_score REAL, slice TEXT, slices TEXT,
                     state TEXT NOT NULL DEFAULT 'pending');
-                CREATE INDEX IF NOT EXISTS rows_content_hash ON rows(content_hash);
-                CREATE INDEX IF NOT EXISTS rows_slice_state ON rows(slice, state);
                 """)
+            try Self.createSecondaryIndexes(db)
             let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
             if version == nil {
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
@@ -53,6 +56,19 @@ public final class RowIndex {
                 throw WorkspaceError.index(path: path, reason: "made by another version of winnow (schema \(version!))")
             }
         }
+    }
+
+    /// Indexes that bulk import drops and rebuilds: filling a B-tree keyed by random hashes one
+    /// row at a time thrashes the page cache; building it once, sorted, at the end does not.
+    static func createSecondaryIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX IF NOT EXISTS rows_content_hash ON rows(content_hash);
+            CREATE INDEX IF NOT EXISTS rows_slice_state ON rows(slice, state);
+            """)
+    }
+
+    static func dropSecondaryIndexes(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS rows_content_hash; DROP INDEX IF EXISTS rows_slice_state")
     }
 
     /// The log entry the index is current with (seq 0 and an empty hash when new).
@@ -111,7 +127,7 @@ public struct IndexedRow: Sendable, Equatable {
 
     public init(row: Row) {
         id = row["id"]
-        source = row["source"]
+        source = row["source_sha"]
         line = row["line"]
         offset = row["offset"]
         length = row["length"]
@@ -135,10 +151,12 @@ public struct IndexedRow: Sendable, Equatable {
 extension RowIndex {
     /// Every row in import order (for reindex equivalence checks and listings).
     public func allRows() throws -> [IndexedRow] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM rows ORDER BY n").map(IndexedRow.init) }
+        try read { db in try Row.fetchAll(db, sql: Self.rowSelect + " ORDER BY rows.n").map(IndexedRow.init) }
     }
 
+    static let rowSelect = "SELECT rows.*, sources.sha AS source_sha FROM rows JOIN sources ON sources.id = rows.source"
+
     public func row(id: String) throws -> IndexedRow? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM rows WHERE id = ?", arguments: [id]).map(IndexedRow.init) }
+        try read { db in try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]).map(IndexedRow.init) }
     }
 }

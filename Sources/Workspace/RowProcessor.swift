@@ -80,13 +80,27 @@ struct RowProcessor {
 }
 
 /// Processes a batch's records on all cores, results in input order.
-func processInParallel(_ batch: RecordBatch, recognizer: RowRecognizer, workers: Int) -> [RecordOutcome] {
+/// The batch's fresh bytes go to `sink` (hash and copy) as one more parallel task.
+func processInParallel(
+    _ batch: RecordBatch, recognizer: RowRecognizer, workers: Int,
+    sink: ((UnsafeRawBufferPointer) throws -> Void)? = nil
+) throws -> [RecordOutcome] {
     let spans = batch.spans
     let parts = max(1, min(workers, spans.count / 64 + 1))
     let results = UnsafeResults(count: parts)
+    let sinkTask = UnsafeSendable(sink)
+    let sinkError = UnsafeSendable(ErrorSlot())
+    let hasSink = sink != nil && !batch.fresh.isEmpty
     batch.bytes.withUnsafeBufferPointer { bytes in
         let shared = UnsafeSendable(bytes)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        DispatchQueue.concurrentPerform(iterations: parts + (hasSink ? 1 : 0)) { task in
+            if task == parts {
+                do {
+                    try sinkTask.value?(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(shared.value)[batch.fresh]))
+                } catch { sinkError.value.error = error }
+                return
+            }
+            let part = task
             let lower = spans.count * part / parts, upper = spans.count * (part + 1) / parts
             var processor = RowProcessor(recognizer: recognizer)
             var out: [RecordOutcome] = []
@@ -95,7 +109,12 @@ func processInParallel(_ batch: RecordBatch, recognizer: RowRecognizer, workers:
             results.set(part, out)
         }
     }
+    if let error = sinkError.value.error { throw error }
     return results.joined()
+}
+
+final class ErrorSlot: @unchecked Sendable {
+    var error: Error?
 }
 
 /// Per-part result slots written by exactly one worker each, read after all have finished.

@@ -70,11 +70,13 @@ public final class WorkspaceSession {
         let importer = Importer(paths: paths, config: config, index: index)
         var applied = 0
         try index.write { db in
+            try RowIndex.dropSecondaryIndexes(db)
             try LogStream.forEach(path: paths.log, after: position.seq) { entry in
                 try apply(entry, importer: importer, db: db)
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 applied += 1
             }
+            try RowIndex.createSecondaryIndexes(db)
         }
         return applied
     }

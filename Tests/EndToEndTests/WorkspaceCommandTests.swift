@@ -109,7 +109,7 @@ import Testing
     func dumpIndex(_ ws: String) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [ws + "/index.sqlite", "SELECT id, source, line, offset, length, content_hash, shape, origin, generator, template, seed, temperature, created, judge_score, slice, slices, state FROM rows ORDER BY id"]
+        process.arguments = [ws + "/index.sqlite", "SELECT rows.id, sources.sha, line, offset, length, content_hash, shape, origin, generator, template, seed, temperature, created, judge_score, slice, slices, state FROM rows JOIN sources ON sources.id = rows.source ORDER BY rows.id"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
