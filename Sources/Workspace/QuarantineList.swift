@@ -8,6 +8,11 @@ public enum QuarantineList {
         public var line: Int
         public var reason: String
         public var raw: JSONValue
+        /// "file:line", plus the element index in a JSON array file ("file:1 [2335]").
+        public var location: String {
+            let element = raw["element"]?.intValue.map { " [\($0)]" } ?? ""
+            return "\(file):\(line)\(element)"
+        }
         /// The start of the raw line, sanitised (invalid UTF-8 shows as \\xNN), ready to print.
         public var preview: String {
             let bytes = raw["raw_base64"]?.stringValue.flatMap { Data(base64Encoded: $0) } ?? Data()
@@ -32,6 +37,8 @@ public enum QuarantineList {
                     reason: value["reason"]?.stringValue ?? "?", raw: value))
             }
         }
-        return records.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+        return records.sorted {
+            ($0.file, $0.line, $0.raw["element"]?.intValue ?? 0) < ($1.file, $1.line, $1.raw["element"]?.intValue ?? 0)
+        }
     }
 }

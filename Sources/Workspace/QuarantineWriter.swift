@@ -24,6 +24,7 @@ enum QuarantineWriter {
                 ("reason", .string(record.reason)), ("raw_base64", .string(raw.base64EncodedString())),
             ]
             if record.length > Int64(rawLimit) { fields.append(("raw_truncated", .bool(true))) }
+            if let element = record.element { fields.append(("element", .int(element))) }
             out.append(contentsOf: CanonicalJSON.bytes(.object(fields)))
             out.append(0x0A)
         }

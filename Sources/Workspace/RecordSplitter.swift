@@ -11,6 +11,8 @@ struct RecordSpan: Sendable {
     var length: Int64
     /// Set when the splitter itself rejects the record (too long, unclosed array, ...).
     var problem: String?
+    /// In a JSON array file: the element's 0-based index (a one-line array has no other locator).
+    var element: Int?
 }
 
 /// A run of complete records in one buffer, processed (in parallel) as a unit.
@@ -52,6 +54,7 @@ final class RecordSplitter {
     private var escaped = false
     private var arrayClosed = false
     private var trailingReported = false
+    private var elementIndex = 0
     // A record longer than the limit: skipped to its end, reported once.
     private var skipping: RecordSpan?
 
@@ -166,6 +169,10 @@ final class RecordSplitter {
         } else {
             spans.append(span(start, end, line: arrayMode ? recordLine : line))
         }
+        if arrayMode {
+            spans[spans.count - 1].element = elementIndex
+            elementIndex += 1
+        }
     }
 
     /// An unfinished record already over the limit is not kept in memory: note where it began and
@@ -210,7 +217,10 @@ final class RecordSplitter {
                 }
             } else if b == UInt8(ascii: ",") && depth == 1 {
                 if isBlank(recordStart, scan) {
-                    spans.append(span(scan, scan, line: line, problem: "empty element in the JSON array"))
+                    var empty = span(scan, scan, line: line, problem: "empty element in the JSON array")
+                    empty.element = elementIndex
+                    elementIndex += 1
+                    spans.append(empty)
                 } else {
                     endRecord(at: scan, into: &spans)
                 }

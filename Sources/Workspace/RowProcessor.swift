@@ -24,6 +24,7 @@ struct QuarantinedRecord: Sendable {
     var offset: Int64
     var length: Int64
     var reason: String
+    var element: Int? = nil
 }
 
 /// Parses, canonicalises, hashes and recognises records. One per worker thread: it owns a tape
@@ -40,12 +41,12 @@ struct RowProcessor {
 
     mutating func process(_ span: RecordSpan, in bytes: UnsafeBufferPointer<UInt8>) -> RecordOutcome {
         if let problem = span.problem {
-            return .quarantined(.init(line: span.line, offset: span.offset, length: span.length, reason: problem))
+            return .quarantined(.init(line: span.line, offset: span.offset, length: span.length, reason: problem, element: span.element))
         }
         let record = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
         if record.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .blank }
         let quarantine = { (reason: String) in
-            RecordOutcome.quarantined(.init(line: span.line, offset: span.offset, length: span.length, reason: reason))
+            RecordOutcome.quarantined(.init(line: span.line, offset: span.offset, length: span.length, reason: reason, element: span.element))
         }
         do throws(JSONSyntaxError) {
             try tape.parse(record)

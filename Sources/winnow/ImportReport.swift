@@ -38,7 +38,7 @@ enum ImportReport {
         Output.counts("quarantined", s.quarantineReasons)
         let records = (try? QuarantineList.load(session.paths, source: s.source)) ?? []
         for record in records.prefix(listedProblems) {
-            Output.error("\(name):\(record.line): \(Output.safe(record.reason))")
+            Output.error("\(Output.safe(record.location)): \(Output.safe(record.reason))")
         }
         if records.count > listedProblems {
             Output.error("... and \(records.count - listedProblems) more: winnow quarantine lists them all")

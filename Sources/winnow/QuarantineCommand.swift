@@ -18,7 +18,7 @@ struct QuarantineCommand: ParsableCommand {
             if json {
                 Output.json(record.raw)
             } else {
-                Output.line("\(Output.safe(record.file)):\(record.line): \(Output.safe(record.reason))")
+                Output.line("\(Output.safe(record.location)): \(Output.safe(record.reason))")
                 Output.line("    \(record.preview)")
             }
         }

@@ -14,7 +14,7 @@ enum WinnowProcess {
     /// The `winnow` executable built next to this test bundle (`swift test` builds it too).
     static var executable: URL {
         let bundle = Bundle(for: Marker.self).bundleURL
-        var dir = bundle.deletingLastPathComponent()
+        var dir = bundle
         for _ in 0..<3 {
             let candidate = dir.appendingPathComponent("winnow")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }

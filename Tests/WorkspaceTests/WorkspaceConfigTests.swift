@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import WinnowCore
+@testable import Workspace
+
+struct WorkspaceConfigTests {
+    @Test func theTemplateParsesToTheDocumentedDefaults() throws {
+        let config = try WorkspaceConfig.parse(text: WorkspaceConfig.template, path: "winnow.toml")
+        #expect(config.slices.map(\.name) == ["safety", "legal", "medical", "billing", "general"])
+        #expect(config.slices.filter(\.critical).count == 4)
+        #expect(config.slice(named: "general")?.reviewRate == 0.05)
+        #expect(config.reasons.map(\.code) == ["factual-error", "invented-policy", "unsafe", "pii", "off-slice",
+                                              "template-echo", "low-quality", "duplicate"])
+        #expect(config.gates.nearDuplicateThreshold == 0.8)
+        #expect(config.gates.contaminationNgram == 13)
+        #expect(config.mix.humanFloor == 0.3)
+        #expect(config.maxLineBytes == 8 * 1024 * 1024)
+        #expect(config.importPaths[.generator]?.map(\.description) == ["meta.generator", "generator", "meta.model"])
+    }
+
+    @Test func anEmptyFileIsAValidConfiguration() throws {
+        let config = try WorkspaceConfig.parse(text: "", path: "w.toml")
+        #expect(config.slices.count == 5)
+        #expect(!config.reasons.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("[slices.general]\nreveiw_rate = 0.1\n", "w.toml:2: unknown slice setting 'reveiw_rate' (did you mean 'review_rate'?)"),
+        ("[reveiw]\nlease_minutes = 3\n", "w.toml:1: unknown section 'reveiw' (did you mean 'review'?)"),
+        ("[review]\n\nlease_minutes = \"ten\"\n", "w.toml:3: [review] lease_minutes: expected a whole number, found a string"),
+        ("[mix]\nhuman_floor = 1.5\n", "w.toml:2: [mix] human_floor: must be between 0.0 and 1.0, found 1.5"),
+        ("[gates]\nblocklist_regex = [\"(a\"]\n", "w.toml:2: [gates] blocklist_regex: '(a' is not a valid regular expression"),
+        ("[import.paths]\ngenerater = [\"x\"]\n", "w.toml:2: unknown field 'generater' (did you mean 'generator'?)"),
+        ("[slices.Bad_Name]\npriority = 1\n", "w.toml:1: [slices.Bad_Name]: slice names are lowercase letters, digits and '-'"),
+        ("x = [1,\n", "w.toml:1:9: invalid TOML"),
+    ])
+    func mistakesNameTheLine(_ text: String, _ expected: String) throws {
+        do {
+            _ = try WorkspaceConfig.parse(text: text, path: "w.toml")
+            Issue.record("expected an error for \(text)")
+        } catch let error as WorkspaceError {
+            #expect(error.message.hasPrefix(expected), "\(error.message)")
+        }
+    }
+
+    @Test func suggestionsFindLikelyTypos() {
+        #expect(Suggestion.nearest(to: "reveiw_rate", in: ["review_rate", "priority"]) == "review_rate")
+        #expect(Suggestion.nearest(to: "zzz", in: ["review_rate", "priority"]) == nil)
+        #expect(Suggestion.distance("kitten", "sitting") == 3)
+    }
+
+    @Test func rowFieldOrdinalsFollowAllCases() {
+        for (i, field) in RowField.allCases.enumerated() { #expect(field.ordinal == i) }
+    }
+}
