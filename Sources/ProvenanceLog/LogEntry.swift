@@ -124,6 +124,7 @@ public struct LogEntry: Sendable, Equatable {
         var line = placeholder.canonicalBytes
         var checker = LineChecker()
         var hash = ""
+        var sorted = JSONValue.null
         var failure: LogProblem?
         line.withUnsafeMutableBufferPointer { buffer in
             let view = UnsafeBufferPointer(buffer)
@@ -131,6 +132,8 @@ public struct LogEntry: Sendable, Equatable {
                 let located = try checker.check(view, full: false)
                 hash = LineChecker.hash(view, cutting: located.cut)
                 for (offset, byte) in hash.utf8.enumerated() { buffer[located.hash.lowerBound + offset] = byte }
+                // Members in canonical order, so an entry equals itself read back from disk.
+                sorted = (try? checker.tape.value(0, source: view)) ?? placeholder
             } catch {
                 failure = error
             }
@@ -139,7 +142,7 @@ public struct LogEntry: Sendable, Equatable {
             throw .invalidPayload(kind: kind, reason: "the entry does not form a valid line (\(failure.description))")
         }
         line.append(0x0A)
-        let raw = placeholder.setting("hash", to: .string(hash))
+        let raw = sorted.setting("hash", to: .string(hash))
         return (LogEntry(raw: raw, seq: seq, actor: actor, location: nil), line)
     }
 }

@@ -29,7 +29,7 @@ public enum LogVerifier {
         let size = try DescriptorReader.snapshotSize(fd: fd, lockPath: path + ".lock", file: file)
         var run = VerifyRun(file: file, parts: parts)
         let reader = DescriptorReader(fd: fd, file: file)
-        var capacity = max(chunkSize, 1 << 12)
+        var capacity = max(chunkSize, 64)
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         defer { buffer.deallocate() }
         var carried = 0  // bytes of an unfinished line kept at the start of the buffer
