@@ -11,5 +11,6 @@ struct WinnowBench: ParsableCommand {
         subcommands: [
             LogAppendCommand.self,
             LogVerifyBenchCommand.self,
+            ImportBenchCommand.self,
         ])
 }
