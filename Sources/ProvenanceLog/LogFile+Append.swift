@@ -7,23 +7,24 @@ struct PoisonRecord: Sendable {
     var sinceSeq: Int
 }
 
-/// Logs this process has stopped writing to, by device and inode: a second `LogFile` opened on
-/// the same file after an I/O error must not quietly start writing again.
+/// Logs this process has stopped writing to, by real path: a second `LogFile` opened on the
+/// same log after an I/O error must not quietly start writing again. (Not by inode: an inode
+/// freed by a deleted file is soon reused by an unrelated one.)
 final class PoisonRegistry: @unchecked Sendable {
     static let shared = PoisonRegistry()
     private let mutex = NSLock()
-    private var records: [FileIdentity: PoisonRecord] = [:]
+    private var records: [String: PoisonRecord] = [:]
 
-    func record(for identity: FileIdentity) -> PoisonRecord? {
+    func record(for path: String) -> PoisonRecord? {
         mutex.lock()
         defer { mutex.unlock() }
-        return records[identity]
+        return records[path]
     }
 
-    func poison(_ identity: FileIdentity, _ record: PoisonRecord) {
+    func poison(_ path: String, _ record: PoisonRecord) {
         mutex.lock()
         defer { mutex.unlock() }
-        if records[identity] == nil { records[identity] = record }
+        if records[path] == nil { records[path] = record }
     }
 }
 
@@ -43,7 +44,7 @@ extension LogFile {
         guard !payloads.isEmpty else { return [] }
         for payload in payloads { try payload.validate() }
         return try locked { () throws(LogError) -> [LogEntry] in
-            if let stop = poison ?? PoisonRegistry.shared.record(for: identity) {
+            if let stop = poison ?? PoisonRegistry.shared.record(for: realPath) {
                 throw .writesStopped(file: displayPath, detail: stop.detail, sinceSeq: stop.sinceSeq)
             }
             let head = try currentHead()
@@ -106,7 +107,7 @@ extension LogFile {
     private func stopWrites(_ detail: String, sinceSeq: Int) -> LogError {
         let record = PoisonRecord(detail: detail, sinceSeq: sinceSeq)
         poison = record
-        PoisonRegistry.shared.poison(identity, record)
+        PoisonRegistry.shared.poison(realPath, record)
         cached = nil
         return .writesStopped(file: displayPath, detail: detail, sinceSeq: sinceSeq)
     }

@@ -56,6 +56,8 @@ public final class LogFile: @unchecked Sendable {
     let fd: Int32
     let lockFD: Int32
     let identity: FileIdentity
+    /// The log's path with symbolic links resolved: the key for stopping writes process-wide.
+    let realPath: String
     let io: LogIO
     /// Serialises this process's threads; `flock` serialises processes.
     let mutex = NSLock()
@@ -104,6 +106,7 @@ public final class LogFile: @unchecked Sendable {
         self.fd = fd
         self.lockFD = lockFD
         self.identity = identity
+        self.realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         self.io = io
     }
 
