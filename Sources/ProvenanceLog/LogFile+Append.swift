@@ -72,30 +72,16 @@ extension LogFile {
     /// One write (looping only on a short write), then fdatasync. A write that fails part-way
     /// is truncated back so no half line is left; an I/O error on either poisons the log.
     private func writeDurably(_ bytes: [UInt8], at start: Int, firstSeq: Int) throws(LogError) {
-        var failure: (operation: String, code: Int32)?
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = io.write(fd, UnsafeRawBufferPointer(rebasing: buffer[done...]))
-                if n > 0 {
-                    done += n
-                } else if n == -Int(EINTR) {
-                    continue
-                } else {
-                    failure = ("write", n == 0 ? EIO : Int32(-n))
-                    return
-                }
-            }
-        }
-        if let failure {
+        let code = io.writeAll(fd, bytes)
+        if code != 0 {
             let truncated = ftruncate(fd, off_t(start)) == 0
-            if failure.code == EIO || !truncated {
-                let detail = "\(failure.operation): \(LogError.describe(errno: failure.code))"
+            if code == EIO || !truncated {
+                let detail = "write: \(LogError.describe(errno: code))"
                     + (truncated ? "" : "; the partial write could not be removed")
                 throw stopWrites(detail, sinceSeq: firstSeq)
             }
             cached = nil
-            throw .io(file: displayPath, operation: "append", errno: failure.code)
+            throw .io(file: displayPath, operation: "append", errno: code)
         }
         let status = io.sync(fd)
         if status != 0 {

@@ -102,14 +102,7 @@ extension LogFile {
         let shownBroken = displayPath + ".broken"
         let broken = try FilePermissions.createFile(brokenPath, flags: O_WRONLY | O_APPEND).fd
         defer { _ = closeDescriptor(broken) }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = io.write(broken, UnsafeRawBufferPointer(rebasing: buffer[done...]))
-                if n > 0 { done += n } else if n != -Int(EINTR) { failure = n == 0 ? EIO : Int32(-n); return }
-            }
-        }
+        let failure = io.writeAll(broken, bytes)
         if failure != 0 { throw .io(file: shownBroken, operation: "write", errno: failure) }
         let synced = io.sync(broken)
         if synced != 0 { throw .io(file: shownBroken, operation: "fdatasync", errno: -synced) }

@@ -193,4 +193,21 @@ struct LogIO: Sendable {
         sync: { fd in
             fdatasync(fd) == 0 ? 0 : -errno
         })
+
+    /// Writes all of `bytes`, looping only on a short write or EINTR. Returns 0, or the errno
+    /// of the call that failed (EIO for a write that wrote nothing without saying why).
+    func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = write(fd, UnsafeRawBufferPointer(rebasing: buffer[done...]))
+                if n > 0 {
+                    done += n
+                } else if n != -Int(EINTR) {
+                    return n == 0 ? EIO : Int32(-n)
+                }
+            }
+            return 0
+        }
+    }
 }
