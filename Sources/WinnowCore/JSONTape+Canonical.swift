@@ -121,8 +121,12 @@ extension JSONTape {
         out.append(UInt8(ascii: "{"))
         var first = true
         for member in members {
-            if let skippingKey, member.key == nil {
-                let matches = skippingKey.withUTF8Buffer { compareBytes(keyBytes(member), $0) == 0 }
+            if let skippingKey {
+                // Compare the decoded name when the key was written with escapes ("h\u0061sh").
+                let matches = skippingKey.withUTF8Buffer { skip in
+                    if let decoded = member.key { return decoded.withUnsafeBufferPointer { compareBytes($0, skip) == 0 } }
+                    return compareBytes(keyBytes(member), skip) == 0
+                }
                 if matches { continue }
             }
             if !first { out.append(UInt8(ascii: ",")) }
@@ -202,10 +206,12 @@ extension JSONTape {
             return .array(items)
         case .object:
             var result: [(String, JSONValue)] = []
-            var seen = Set<String>()
+            // Names compared as code points (UTF-8 bytes), as writeCanonical and Python do; a
+            // Set<String> would call precomposed "é" and "e\u0301" the same member.
+            var seen = Set<[UInt8]>()
             for (key, child) in members(index) {
                 let name = decodeString(key, source: source)
-                guard seen.insert(name).inserted else { throw .duplicateKey(name) }
+                guard seen.insert(Array(name.utf8)).inserted else { throw .duplicateKey(name) }
                 result.append((name, try value(child, source: source)))
             }
             return .object(result)

@@ -15,10 +15,12 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.number(a), .number(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
+        // Strings compare by code points, not by Swift's canonical equivalence: "é" and "e\u0301"
+        // have different canonical bytes and so different content hashes.
+        case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0.utf8.elementsEqual($1.0.utf8) && $0.1 == $1.1 }
         default: return false
         }
     }
@@ -33,7 +35,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     /// The member named `key` of an object (the last one, as most parsers resolve duplicates).
     public subscript(key: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
-        return members.last(where: { $0.0 == key })?.1
+        return members.last(where: { $0.0.utf8.elementsEqual(key.utf8) })?.1
     }
 
     public var stringValue: String? {
@@ -69,7 +71,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     /// A copy with `key` set (replacing an existing member in place, else appended).
     public func setting(_ key: String, to value: JSONValue) -> JSONValue {
         guard case var .object(members) = self else { return self }
-        if let i = members.firstIndex(where: { $0.0 == key }) {
+        if let i = members.firstIndex(where: { $0.0.utf8.elementsEqual(key.utf8) }) {
             members[i].1 = value
         } else {
             members.append((key, value))
@@ -80,7 +82,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     /// A copy without `key`.
     public func removing(_ key: String) -> JSONValue {
         guard case let .object(members) = self else { return self }
-        return .object(members.filter { $0.0 != key })
+        return .object(members.filter { !$0.0.utf8.elementsEqual(key.utf8) })
     }
 
     /// Short name of the JSON type, for error messages ("expected a string, found a number").

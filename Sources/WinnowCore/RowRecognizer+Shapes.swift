@@ -124,11 +124,16 @@ extension RowRecognizer {
             guard tape.kind(message) == .object else {
                 return RowProblem("'\(at)' is \(Self.kindName(tape.kind(message))), expected a message object")
             }
+            // Name the member the row actually has: ShareGPT writes "from" and "value".
+            let roleKey = tape.member(message, named: "role", source: source) == nil
+                && tape.member(message, named: "from", source: source) != nil ? "from" : "role"
             let roleNode = tape.member(message, named: "role", source: source) ?? tape.member(message, named: "from", source: source)
             guard let roleNode else { return RowProblem("'\(at)' has no 'role'") }
             guard tape.kind(roleNode) == .string, tape.isNonBlankString(roleNode, source: source) else {
-                return RowProblem("'\(at).role' is \(tape.kind(roleNode) == .string ? "empty" : Self.kindName(tape.kind(roleNode))), expected a role name")
+                return RowProblem("'\(at).\(roleKey)' is \(tape.kind(roleNode) == .string ? "empty" : Self.kindName(tape.kind(roleNode))), expected a role name")
             }
+            let contentKey = tape.member(message, named: "content", source: source) == nil
+                && tape.member(message, named: "value", source: source) != nil ? "value" : "content"
             let contentNode = tape.member(message, named: "content", source: source) ?? tape.member(message, named: "value", source: source)
             var hasText = false
             if let contentNode {
@@ -142,10 +147,10 @@ extension RowRecognizer {
                     }
                 case .null:
                     if tape.member(message, named: "tool_calls", source: source) == nil {
-                        return RowProblem("'\(at).content' is null")
+                        return RowProblem("'\(at).\(contentKey)' is null")
                     }
                 default:
-                    return RowProblem("'\(at).content' is \(Self.kindName(tape.kind(contentNode))), expected a string")
+                    return RowProblem("'\(at).\(contentKey)' is \(Self.kindName(tape.kind(contentNode))), expected a string")
                 }
             } else if tape.member(message, named: "tool_calls", source: source) == nil {
                 return RowProblem("'\(at)' has no 'content'")

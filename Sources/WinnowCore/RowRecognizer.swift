@@ -22,11 +22,14 @@ public struct RowRecognizer: Sendable {
     /// nil: recognise each row's shape on its own.
     public var format: RowShape?
     /// Where each field is looked for; the first path present wins.
-    public var paths: [RowField: [FieldPath]]
+    public var paths: [RowField: [FieldPath]] {
+        // Keep the lookup table in step when a caller edits the paths after init.
+        didSet { table = RowField.allCases.map { paths[$0] ?? [] } }
+    }
     /// Values from import flags, used where the row has none.
     public var defaults: Provenance
     /// `paths` by field ordinal: the hot loop looks fields up a dozen times per row.
-    let table: [[FieldPath]]
+    var table: [[FieldPath]]
 
     public init(format: RowShape? = nil, paths: [RowField: [FieldPath]] = [:], defaults: Provenance = Provenance()) {
         self.format = format
