@@ -71,7 +71,9 @@ public final class WorkspaceSession {
         var applied = 0
         try index.write { db in
             try RowIndex.dropSecondaryIndexes(db)
-            try LogStream.forEach(path: paths.log, after: position.seq) { entry in
+            let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
+            while let entry = try reader.next() {
+                if entry.seq <= position.seq { continue }
                 try apply(entry, importer: importer, db: db)
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 applied += 1
@@ -82,9 +84,11 @@ public final class WorkspaceSession {
     }
 
     private func logHash(at seq: Int) throws -> String? {
-        var found: String?
-        try LogStream.forEach(path: paths.log, after: seq - 1, limit: 1) { found = $0.hash }
-        return found
+        let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
+        while let entry = try reader.next(), entry.seq <= seq {
+            if entry.seq == seq { return entry.hash }
+        }
+        return nil
     }
 
     /// What one entry means for the index. Later issues add decisions, reverts and retracts.

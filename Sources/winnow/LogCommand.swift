@@ -57,13 +57,14 @@ struct LogShowCommand: ParsableCommand {
 
     func run() throws {
         let session = try workspace.open()
-        let entries = try LogStream.entries(path: session.paths.log, displayPath: session.paths.display(session.paths.log), tail: tail)
-        for entry in entries {
-            if json {
-                Output.json(entry.raw)
-            } else {
-                Output.line(LogLine.describe(entry))
-            }
+        let shown = session.paths.display(session.paths.log)
+        let print = { (entry: LogEntry) in
+            if json { Output.json(entry.raw) } else { Output.line(LogLine.describe(entry)) }
+        }
+        if let tail {
+            try LogReader.tail(tail, path: session.paths.log, displayPath: shown).forEach(print)
+        } else {
+            try LogReader(path: session.paths.log, displayPath: shown).forEach(print)
         }
     }
 }

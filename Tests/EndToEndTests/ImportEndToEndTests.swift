@@ -69,7 +69,7 @@ import Testing
         #expect(run.stdout.contains("\"format\":\"json-array\""))
         #expect(run.stdout.contains("\"rows\":2"))
         let list = try WinnowProcess.run(["quarantine"], in: ws)
-        #expect(list.stdout.contains("rows.json:4: 'output' is empty"), "\(list.output)")
+        #expect(list.stdout.contains("rows.json:4 [2]: 'output' is empty"), "\(list.output)")
     }
 
     @Test func flagsFillProvenanceAndMapNamesFields() throws {
