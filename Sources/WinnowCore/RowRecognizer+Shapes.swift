@@ -62,7 +62,7 @@ extension RowRecognizer {
 
     func requireText(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, _ shape: RowShape) -> RowProblem? {
         guard let (node, path) = find(field, tape, source) else {
-            return RowProblem("missing '\(field.rawValue)' for a \(shape.rawValue) row")
+            return RowProblem("missing '\(field.rawValue)' for \(shape.article) \(shape.rawValue) row")
         }
         guard tape.kind(node) == .string else {
             return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string")
@@ -82,7 +82,7 @@ extension RowRecognizer {
 
     func requireTextOrMessages(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, _ shape: RowShape) -> RowProblem? {
         guard let (node, path) = find(field, tape, source) else {
-            return RowProblem("missing '\(field.rawValue)' for a \(shape.rawValue) row")
+            return RowProblem("missing '\(field.rawValue)' for \(shape.article) \(shape.rawValue) row")
         }
         if tape.kind(node) == .array {
             return validateMessages(node, path: path.description, tape, source, needsAssistant: field != .prompt)

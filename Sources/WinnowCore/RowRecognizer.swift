@@ -125,9 +125,11 @@ public struct RowRecognizer: Sendable {
         }
         for (field, keyPath) in [(RowField.temperature, \Provenance.temperature), (.judgeScore, \.judgeScore)] {
             guard let (node, path) = find(field, tape, source), tape.kind(node) != .null else { continue }
-            guard tape.kind(node) == .number,
-                  let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
+            guard tape.kind(node) == .number else {
                 return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a number")
+            }
+            guard let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
+                return RowProblem("'\(path)' is out of range for a number")
             }
             p[keyPath: keyPath] = value
         }

@@ -21,6 +21,9 @@ public enum RowShape: String, Sendable, CaseIterable, Codable {
         return nil
     }
 
+    /// "a" or "an", for messages ("missing 'output' for an alpaca row").
+    public var article: String { self == .alpaca ? "an" : "a" }
+
     public static var formatNames: [String] { ["auto"] + allCases.map(\.rawValue) }
 }
 
