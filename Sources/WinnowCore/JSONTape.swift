@@ -292,21 +292,10 @@ struct TapeParser {
     /// Validates one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
     mutating func scanUTF8(lead: UInt8) throws(JSONSyntaxError) {
         let at = position
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: throw invalidUTF8(at)
-        }
-        guard position + length <= bytes.count else { throw invalidUTF8(at) }
+        guard let expected = UTF8Lead(lead), position + expected.length <= bytes.count else { throw invalidUTF8(at) }
+        let length = expected.length
         let second = bytes[position + 1]
-        guard second >= low && second <= high else { throw invalidUTF8(at) }
+        guard second >= expected.secondLow && second <= expected.secondHigh else { throw invalidUTF8(at) }
         var i = 2
         while i < length {
             guard bytes[position + i] & 0xC0 == 0x80 else { throw invalidUTF8(at) }

@@ -107,21 +107,10 @@ public enum Sanitiser {
     static func decodeScalar(_ bytes: [UInt8], at index: Int) -> (Unicode.Scalar?, Int) {
         let lead = bytes[index]
         if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return (nil, 1)
-        }
-        guard index + length <= bytes.count else { return (nil, 1) }
+        guard let expected = UTF8Lead(lead), index + expected.length <= bytes.count else { return (nil, 1) }
+        let length = expected.length
         let second = bytes[index + 1]
-        guard second >= low && second <= high else { return (nil, 1) }
+        guard second >= expected.secondLow && second <= expected.secondHigh else { return (nil, 1) }
         var value = UInt32(lead) & (0xFF >> (length + 1))
         value = value << 6 | UInt32(second & 0x3F)
         for k in 2..<max(2, length) {

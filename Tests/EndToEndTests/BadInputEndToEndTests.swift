@@ -84,11 +84,7 @@ import Testing
         let ws = try tmp.workspace()
         let plain = try tmp.file("rows.jsonl", (0..<2000).map { #"{"prompt": "question \#($0)", "response": "answer \#($0) with some more words to compress"}"# }.joined(separator: "\n") + "\n")
         let gz = tmp.path + "/rows.jsonl.gz"
-        let sh = Process()
-        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-        sh.arguments = ["-c", "gzip -c '\(plain)' | head -c 6000 > '\(gz)'"]
-        try sh.run()
-        sh.waitUntilExit()
+        try TemporaryFolder.shell("gzip -c '\(plain)' | head -c 6000 > '\(gz)'")
         let run = try WinnowProcess.run(["import", gz], in: ws)
         #expect(run.status == 3, "\(run.output)")
         #expect(run.stdout.contains("reading stopped early"), "\(run.output)")

@@ -41,11 +41,7 @@ import Testing
         let tmp = try TemporaryFolder()
         let ws = try tmp.workspace()
         let gz = tmp.path + "/chat.jsonl.gz"
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(sample)/support-chat.jsonl' > '\(gz)'"]
-        try gzip.run()
-        gzip.waitUntilExit()
+        try TemporaryFolder.shell("gzip -c '\(sample)/support-chat.jsonl' > '\(gz)'")
         let run = try WinnowProcess.run(["import", "--json", gz], in: ws)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.stdout.contains("\"rows\":112"))

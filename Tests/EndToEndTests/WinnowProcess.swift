@@ -90,6 +90,15 @@ final class TemporaryFolder {
         return target
     }
 
+    /// Runs a shell command line (to make fixtures with gzip, head, ...), waiting for it.
+    static func shell(_ command: String) throws {
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
+        sh.arguments = ["-c", command]
+        try sh.run()
+        sh.waitUntilExit()
+    }
+
     /// A fresh workspace in a subfolder.
     func workspace(_ name: String = "ws") throws -> String {
         let dir = path + "/" + name
