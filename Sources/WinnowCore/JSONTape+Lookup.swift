@@ -24,6 +24,11 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 extension JSONTape {
     /// The value of the member named `name` in the object at `index` (decoded names compared).
     public func member(_ index: Int, named name: [UInt8], source: UnsafeBufferPointer<UInt8>) -> Int? {
+        name.withUnsafeBufferPointer { member(index, named: $0, source: source) }
+    }
+
+    /// As above, for a name already in memory (the recognizer's compiled paths).
+    public func member(_ index: Int, named name: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>) -> Int? {
         let node = nodes[index]
         guard node.kind == .object else { return nil }
         var child = index + 1
@@ -32,11 +37,9 @@ extension JSONTape {
             let key = nodes[child]
             let matches: Bool
             if !key.flag {
-                matches = name.withUnsafeBufferPointer {
-                    compareBytes(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), $0) == 0
-                }
+                matches = compareBytes(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), name) == 0
             } else {
-                matches = JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)])) == name
+                matches = JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)])).elementsEqual(name)
             }
             if matches { found = child + 1 }
             child = Int(nodes[child + 1].next)
@@ -45,7 +48,7 @@ extension JSONTape {
     }
 
     public func member(_ index: Int, named name: StaticString, source: UnsafeBufferPointer<UInt8>) -> Int? {
-        name.withUTF8Buffer { member(index, named: Array($0), source: source) }
+        name.withUTF8Buffer { member(index, named: $0, source: source) }
     }
 
     /// The node a path leads to from `root`, or nil when any step is missing.

@@ -65,9 +65,9 @@ extension RowRecognizer {
             return RowProblem("missing '\(field.rawValue)' for \(shape.article) \(shape.rawValue) row")
         }
         guard tape.kind(node) == .string else {
-            return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string")
+            return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a string")
         }
-        guard tape.isNonBlankString(node, source: source) else { return RowProblem("'\(path)' is empty") }
+        guard tape.isNonBlankString(node, source: source) else { return RowProblem("'\(name(path))' is empty") }
         return nil
     }
 
@@ -75,7 +75,7 @@ extension RowRecognizer {
         guard let (node, path) = find(field, tape, source) else { return nil }
         let kind = tape.kind(node)
         guard kind == .string || kind == .null else {
-            return RowProblem("'\(path)' is \(Self.kindName(kind)), expected a string")
+            return RowProblem("'\(name(path))' is \(Self.kindName(kind)), expected a string")
         }
         return nil
     }
@@ -85,7 +85,7 @@ extension RowRecognizer {
             return RowProblem("missing '\(field.rawValue)' for \(shape.article) \(shape.rawValue) row")
         }
         if tape.kind(node) == .array {
-            return validateMessages(node, path: path.description, tape, source, needsAssistant: field != .prompt)
+            return validateMessages(node, path: name(path), tape, source, needsAssistant: field != .prompt)
         }
         return requireText(field, tape, source, shape)
     }
@@ -95,7 +95,7 @@ extension RowRecognizer {
         let (node, path) = find(field, tape, source)!
         let text = tape.decodeString(node, source: source)
         guard text.contains("Human:") && text.contains("Assistant:") else {
-            return RowProblem("'\(path)' is not a Human:/Assistant: transcript, and the row has no 'prompt'")
+            return RowProblem("'\(name(path))' is not a Human:/Assistant: transcript, and the row has no 'prompt'")
         }
         return nil
     }
@@ -106,12 +106,23 @@ extension RowRecognizer {
             return RowProblem("missing 'messages' for a chat row")
         }
         guard tape.kind(node) == .array else {
-            return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a list of messages")
+            return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a list of messages")
         }
-        return validateMessages(node, path: path.description, tape, source, needsAssistant: true)
+        return validateMessages(node, path: name(path), tape, source, needsAssistant: true)
     }
 
     static let assistantRoles: Set<String> = ["assistant", "gpt", "model", "bot", "chatbot"]
+
+    /// The common spelling compared in place; other spellings decoded and lowercased.
+    func isAssistantRole(_ node: Int, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = tape.nodes[node]
+        if !n.flag {
+            let raw = UnsafeBufferPointer(rebasing: source[Int(n.start)..<Int(n.end)])
+            if raw.elementsEqual("assistant".utf8) { return true }
+            if raw.elementsEqual("user".utf8) || raw.elementsEqual("system".utf8) { return false }
+        }
+        return Self.assistantRoles.contains(tape.decodeString(node, source: source).lowercased())
+    }
 
     /// Each message needs a role and text content; a conversation needs at least one assistant
     /// turn with something in it, or there is nothing to review.
@@ -120,21 +131,28 @@ extension RowRecognizer {
         guard !elements.isEmpty else { return RowProblem("'\(path)' is empty") }
         var assistantWithContent = false
         for (i, message) in elements.enumerated() {
-            let at = "\(path)[\(i)]"
+            // Built only for a message: formatting it for every turn of every row costs.
+            func at() -> String { "\(path)[\(i)]" }
             guard tape.kind(message) == .object else {
-                return RowProblem("'\(at)' is \(Self.kindName(tape.kind(message))), expected a message object")
+                return RowProblem("'\(at())' is \(Self.kindName(tape.kind(message))), expected a message object")
             }
             // Name the member the row actually has: ShareGPT writes "from" and "value".
-            let roleKey = tape.member(message, named: "role", source: source) == nil
-                && tape.member(message, named: "from", source: source) != nil ? "from" : "role"
-            let roleNode = tape.member(message, named: "role", source: source) ?? tape.member(message, named: "from", source: source)
-            guard let roleNode else { return RowProblem("'\(at)' has no 'role'") }
-            guard tape.kind(roleNode) == .string, tape.isNonBlankString(roleNode, source: source) else {
-                return RowProblem("'\(at).\(roleKey)' is \(tape.kind(roleNode) == .string ? "empty" : Self.kindName(tape.kind(roleNode))), expected a role name")
+            var roleKey = "role"
+            var roleNode = tape.member(message, named: "role", source: source)
+            if roleNode == nil, let from = tape.member(message, named: "from", source: source) {
+                roleKey = "from"
+                roleNode = from
             }
-            let contentKey = tape.member(message, named: "content", source: source) == nil
-                && tape.member(message, named: "value", source: source) != nil ? "value" : "content"
-            let contentNode = tape.member(message, named: "content", source: source) ?? tape.member(message, named: "value", source: source)
+            guard let roleNode else { return RowProblem("'\(at())' has no 'role'") }
+            guard tape.kind(roleNode) == .string, tape.isNonBlankString(roleNode, source: source) else {
+                return RowProblem("'\(at()).\(roleKey)' is \(tape.kind(roleNode) == .string ? "empty" : Self.kindName(tape.kind(roleNode))), expected a role name")
+            }
+            var contentKey = "content"
+            var contentNode = tape.member(message, named: "content", source: source)
+            if contentNode == nil, let value = tape.member(message, named: "value", source: source) {
+                contentKey = "value"
+                contentNode = value
+            }
             var hasText = false
             if let contentNode {
                 switch tape.kind(contentNode) {
@@ -147,16 +165,15 @@ extension RowRecognizer {
                     }
                 case .null:
                     if tape.member(message, named: "tool_calls", source: source) == nil {
-                        return RowProblem("'\(at).\(contentKey)' is null")
+                        return RowProblem("'\(at()).\(contentKey)' is null")
                     }
                 default:
-                    return RowProblem("'\(at).\(contentKey)' is \(Self.kindName(tape.kind(contentNode))), expected a string")
+                    return RowProblem("'\(at()).\(contentKey)' is \(Self.kindName(tape.kind(contentNode))), expected a string")
                 }
             } else if tape.member(message, named: "tool_calls", source: source) == nil {
-                return RowProblem("'\(at)' has no 'content'")
+                return RowProblem("'\(at())' has no 'content'")
             }
-            let role = tape.decodeString(roleNode, source: source).lowercased()
-            if hasText && Self.assistantRoles.contains(role) { assistantWithContent = true }
+            if hasText && !assistantWithContent && isAssistantRole(roleNode, tape, source) { assistantWithContent = true }
         }
         if needsAssistant && !assistantWithContent {
             return RowProblem("'\(path)' has no assistant turn with content")

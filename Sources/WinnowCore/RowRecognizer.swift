@@ -24,12 +24,12 @@ public struct RowRecognizer: Sendable {
     /// Where each field is looked for; the first path present wins.
     public var paths: [RowField: [FieldPath]] {
         // Keep the lookup table in step when a caller edits the paths after init.
-        didSet { table = RowField.allCases.map { paths[$0] ?? [] } }
+        didSet { compiled = CompiledFieldPaths(paths) }
     }
     /// Values from import flags, used where the row has none.
     public var defaults: Provenance
-    /// `paths` by field ordinal: the hot loop looks fields up a dozen times per row.
-    var table: [[FieldPath]]
+    /// `paths` flattened for the hot loop, which looks fields up a dozen times per row.
+    var compiled: CompiledFieldPaths
 
     public init(format: RowShape? = nil, paths: [RowField: [FieldPath]] = [:], defaults: Provenance = Provenance()) {
         self.format = format
@@ -39,15 +39,17 @@ public struct RowRecognizer: Sendable {
         }
         self.paths = all
         self.defaults = defaults
-        table = RowField.allCases.map { all[$0] ?? [] }
+        compiled = CompiledFieldPaths(all)
     }
 
-    func find(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> (node: Int, path: FieldPath)? {
-        for path in table[field.ordinal] {
-            if let node = tape.resolve(path, source: source) { return (node, path) }
-        }
-        return nil
+    /// The field's node and the path it was found at (a `FieldPath` only made for messages).
+    func find(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> (node: Int, path: FoundPath)? {
+        guard let (node, index) = compiled.find(field, tape, source) else { return nil }
+        return (node, FoundPath(index: index))
     }
+
+    /// The dotted path a field was found at, for messages.
+    func name(_ path: FoundPath) -> String { compiled.originals[path.index].description }
 
     public func recognize(_ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> Result<RecognizedRow, RowProblem> {
         guard tape.kind(0) == .object else {
@@ -87,7 +89,7 @@ public struct RowRecognizer: Sendable {
         case .null:
             break
         default:
-            return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string or an integer id")
+            return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a string or an integer id")
         }
         return nil
     }
@@ -96,42 +98,25 @@ public struct RowRecognizer: Sendable {
         var p = row.provenance
         if let (node, path) = find(.origin, tape, source), tape.kind(node) != .null {
             guard tape.kind(node) == .string else {
-                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
+                return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
             }
             let text = tape.decodeString(node, source: source)
             guard let origin = Origin(rawValue: text) ?? Origin(rawValue: text.lowercased()), origin != .unknown else {
-                return RowProblem("'\(path)' is \"\(text)\", expected \"human\" or \"synthetic\"")
+                return RowProblem("'\(name(path))' is \"\(text)\", expected \"human\" or \"synthetic\"")
             }
             if defaults.origin != .unknown && defaults.origin != origin { row.conflicts.append(.origin) }
             p.origin = origin
         }
-        for (field, keyPath) in [(RowField.generator, \Provenance.generator), (.template, \.template),
-                                 (.seed, \.seed), (.created, \.created)] {
-            guard let (node, path) = find(field, tape, source) else { continue }
-            switch tape.kind(node) {
-            case .null: continue
-            case .string:
-                let text = tape.decodeString(node, source: source)
-                if text.trimmingSpaces.isEmpty { continue }
-                if let given = defaults[keyPath: keyPath], given != text { row.conflicts.append(field) }
-                p[keyPath: keyPath] = text
-            case .number:
-                let text = tape.decodeNumberText(node, source: source)
-                if let given = defaults[keyPath: keyPath], given != text { row.conflicts.append(field) }
-                p[keyPath: keyPath] = text
-            default:
-                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a string")
-            }
-        }
-        for (field, keyPath) in [(RowField.temperature, \Provenance.temperature), (.judgeScore, \.judgeScore)] {
-            guard let (node, path) = find(field, tape, source), tape.kind(node) != .null else { continue }
-            guard tape.kind(node) == .number else {
-                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a number")
-            }
-            guard let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
-                return RowProblem("'\(path)' is out of range for a number")
-            }
-            p[keyPath: keyPath] = value
+        // Written out field by field: key paths here cost a runtime lookup per row.
+        do {
+            p.generator = try text(.generator, defaults.generator, &row, tape, source) ?? p.generator
+            p.template = try text(.template, defaults.template, &row, tape, source) ?? p.template
+            p.seed = try text(.seed, defaults.seed, &row, tape, source) ?? p.seed
+            p.created = try text(.created, defaults.created, &row, tape, source) ?? p.created
+            p.temperature = try number(.temperature, tape, source) ?? p.temperature
+            p.judgeScore = try number(.judgeScore, tape, source) ?? p.judgeScore
+        } catch {
+            return error
         }
         if let (node, path) = find(.slice, tape, source) {
             switch tape.kind(node) {
@@ -143,14 +128,14 @@ public struct RowRecognizer: Sendable {
                 var slices: [String] = []
                 for element in tape.elements(node) {
                     guard tape.kind(element) == .string else {
-                        return RowProblem("'\(path)' holds \(Self.kindName(tape.kind(element))), expected slice names")
+                        return RowProblem("'\(name(path))' holds \(Self.kindName(tape.kind(element))), expected slice names")
                     }
                     let text = tape.decodeString(element, source: source).trimmingSpaces
                     if !text.isEmpty && !slices.contains(text) { slices.append(text) }
                 }
                 if !slices.isEmpty { p.slices = slices }
             default:
-                return RowProblem("'\(path)' is \(Self.kindName(tape.kind(node))), expected a slice name or a list of them")
+                return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a slice name or a list of them")
             }
             if !defaults.slices.isEmpty && p.slices != defaults.slices && !p.slices.isEmpty {
                 row.conflicts.append(.slice)
@@ -159,6 +144,44 @@ public struct RowRecognizer: Sendable {
         row.provenance = p
         return nil
     }
+}
+
+extension RowRecognizer {
+    /// A text provenance field (numbers accepted as their text), noting a conflict with the flag.
+    func text(
+        _ field: RowField, _ given: String?, _ row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>
+    ) throws(RowProblem) -> String? {
+        guard let (node, path) = find(field, tape, source) else { return nil }
+        let text: String
+        switch tape.kind(node) {
+        case .null: return nil
+        case .string:
+            text = tape.decodeString(node, source: source)
+            if text.trimmingSpaces.isEmpty { return nil }
+        case .number:
+            text = tape.decodeNumberText(node, source: source)
+        default:
+            throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a string")
+        }
+        if let given, given != text { row.conflicts.append(field) }
+        return text
+    }
+
+    func number(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) throws(RowProblem) -> Double? {
+        guard let (node, path) = find(field, tape, source), tape.kind(node) != .null else { return nil }
+        guard tape.kind(node) == .number else {
+            throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a number")
+        }
+        guard let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
+            throw RowProblem("'\(name(path))' is out of range for a number")
+        }
+        return value
+    }
+}
+
+/// Which of a field's paths it was found at; `RowRecognizer.name` spells it for messages.
+struct FoundPath {
+    let index: Int
 }
 
 extension JSONTape {

@@ -50,7 +50,10 @@ final class Importer {
             // The source's hash is known only at the end; its row gets a provisional name now
             // so rows can point at it while the file streams through.
             let sourceID = try Self.insertSource(db, sha: "importing-\(temp.hashValue)", file: file, seq: 0)
-            let bulk = input.fileSize > Self.bulkThreshold
+            // Rebuilding the index costs time in proportion to the whole table, so only when the
+            // file is large and brings more rows than the workspace has (rows ~ 1 kB each).
+            let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rows") ?? 0
+            let bulk = input.fileSize > Self.bulkThreshold && Int64(existing) < input.fileSize / 1000
             if bulk { try RowIndex.dropSecondaryIndexes(db) }
             let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
             defer { pipeline.drain() }

@@ -24,6 +24,9 @@ public final class RowIndex {
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
+            // SQLite creates files 0644 (0640 under winnow's umask); every reviewer in the
+            // workspace's group updates the index, and the -wal/-shm files copy this mode.
+            chmod(path, 0o660)
             try migrate()
         } catch let error as DatabaseError {
             throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
@@ -43,9 +46,10 @@ public final class RowIndex {
                     id TEXT NOT NULL UNIQUE,
                     source INTEGER NOT NULL REFERENCES sources(id), line INTEGER NOT NULL,
                     offset INTEGER NOT NULL, length INTEGER NOT NULL,
-                    content_hash TEXT NOT NULL, shape TEXT NOT NULL, origin TEXT NOT NULL,
+                    content_hash BLOB NOT NULL, shape TEXT NOT NULL, origin TEXT NOT NULL,
                     generator TEXT, template TEXT, seed TEXT, temperature REAL, created TEXT,
-                    judge_score REAL, slice TEXT, slices TEXT,
+                    judge_score REAL, slice TEXT,
+                    slices TEXT,  -- comma-separated, only when a row has more than one
                     state TEXT NOT NULL DEFAULT 'pending');
                 """)
             try Self.createSecondaryIndexes(db)
@@ -58,17 +62,15 @@ public final class RowIndex {
         }
     }
 
-    /// Indexes that bulk import drops and rebuilds: filling a B-tree keyed by random hashes one
-    /// row at a time thrashes the page cache; building it once, sorted, at the end does not.
+    /// The index bulk import drops and rebuilds: filling a B-tree one row at a time costs more
+    /// than building it once, sorted, at the end. (Content hashes get an index when the duplicate
+    /// gate needs one; a million random 64-character keys cost seconds to index on every import.)
     static func createSecondaryIndexes(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE INDEX IF NOT EXISTS rows_content_hash ON rows(content_hash);
-            CREATE INDEX IF NOT EXISTS rows_slice_state ON rows(slice, state);
-            """)
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS rows_slice_state ON rows(slice, state)")
     }
 
     static func dropSecondaryIndexes(_ db: Database) throws {
-        try db.execute(sql: "DROP INDEX IF EXISTS rows_content_hash; DROP INDEX IF EXISTS rows_slice_state")
+        try db.execute(sql: "DROP INDEX IF EXISTS rows_slice_state")
     }
 
     /// The log entry the index is current with (seq 0 and an empty hash when new).
@@ -131,7 +133,7 @@ public struct IndexedRow: Sendable, Equatable {
         line = row["line"]
         offset = row["offset"]
         length = row["length"]
-        contentHash = row["content_hash"]
+        contentHash = (row["content_hash"] as Data?).map { $0.map { String(format: "%02x", $0) }.joined() } ?? ""
         shape = RowShape(rawValue: row["shape"]) ?? .chat
         var p = Provenance()
         p.origin = Origin(rawValue: row["origin"]) ?? .unknown
@@ -142,7 +144,8 @@ public struct IndexedRow: Sendable, Equatable {
         p.created = row["created"]
         p.judgeScore = row["judge_score"]
         let slices: String? = row["slices"]
-        p.slices = slices.map { $0.split(separator: ",").map(String.init) } ?? []
+        let slice: String? = row["slice"]
+        p.slices = slices.map { $0.split(separator: ",").map(String.init) } ?? slice.map { [$0] } ?? []
         provenance = p
         state = row["state"]
     }

@@ -40,7 +40,7 @@ struct RowInserter {
                 sqlite3_bind_int64(stmt, 3, Int64(row.line))
                 sqlite3_bind_int64(stmt, 4, row.offset)
                 sqlite3_bind_int64(stmt, 5, row.length)
-                bind(stmt, 6, row.contentHash)
+                bindHashBlob(stmt, 6, row.contentHash)
                 bind(stmt, 7, row.recognized.shape.rawValue)
                 bind(stmt, 8, p.origin.rawValue)
                 bind(stmt, 9, p.generator)
@@ -50,7 +50,7 @@ struct RowInserter {
                 bind(stmt, 13, p.created)
                 bind(stmt, 14, p.judgeScore)
                 bind(stmt, 15, p.slices.first)
-                bind(stmt, 16, p.slices.isEmpty ? nil : p.slices.joined(separator: ","))
+                bind(stmt, 16, p.slices.count > 1 ? p.slices.joined(separator: ",") : nil)
                 let status = sqlite3_step(stmt)
                 guard status == SQLITE_DONE else {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
@@ -82,6 +82,24 @@ struct RowInserter {
                                   Int32(utf8.count), Self.transient)
         }
     }
+
+    /// Content hashes are stored as their 32 bytes, not 64 hex characters: a fifth of each
+    /// row's size, which is what a million-row import pays for in page writes.
+    private func bindHashBlob(_ stmt: OpaquePointer?, _ index: Int32, _ hex: String) {
+        var hex = hex
+        var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        hex.withUTF8 { digits in
+            withUnsafeMutableBytes(of: &bytes) { out in
+                for i in 0..<min(32, digits.count / 2) {
+                    out[i] = Self.nibble(digits[2 * i]) << 4 | Self.nibble(digits[2 * i + 1])
+                }
+            }
+        }
+        _ = withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(stmt, index, $0.baseAddress, 32, Self.transient) }
+    }
+
+    @inline(__always)
+    private static func nibble(_ c: UInt8) -> UInt8 { c <= 0x39 ? c &- 0x30 : (c | 0x20) &- 0x57 }
 
     private func bind(_ stmt: OpaquePointer?, _ index: Int32, _ value: Double?) {
         if let value { sqlite3_bind_double(stmt, index, value) } else { sqlite3_bind_null(stmt, index) }
