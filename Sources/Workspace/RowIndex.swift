@@ -18,7 +18,7 @@ public final class RowIndex {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: """
-                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -65536
                 """)
         }
