@@ -1,0 +1,123 @@
+/// The readable text of a row, as labelled segments in reading order: what gates scan, what the
+/// review screen shows, what near-duplicate and contamination checks compare. Extracted from
+/// the stored bytes on demand; never stored.
+public struct RowText: Sendable, Equatable {
+    public struct Segment: Sendable, Equatable {
+        /// "system", "user", "assistant" (chat roles as written, lowercased), or the field name:
+        /// "instruction", "input", "output", "context", "prompt", "response", "chosen", "rejected".
+        public var label: String
+        public var text: String
+        /// For preference pairs: which side a turn belongs to ("chosen" / "rejected"), else nil.
+        public var side: String?
+
+        public init(label: String, text: String, side: String? = nil) {
+            self.label = label
+            self.text = text
+            self.side = side
+        }
+
+        /// Text a model wrote (assistant turns, outputs, responses, chosen/rejected answers).
+        public var isAnswer: Bool {
+            ["assistant", "gpt", "model", "bot", "chatbot", "output", "response", "completion", "answer"].contains(label)
+                || side != nil
+        }
+    }
+
+    public var segments: [Segment]
+
+    public init(segments: [Segment]) { self.segments = segments }
+
+    /// All segments joined by blank lines (for whole-row checks such as length and duplicates).
+    public var fullText: String { segments.map(\.text).joined(separator: "\n\n") }
+
+    /// The answer side only (what a generator wrote), joined.
+    public var answerText: String { segments.filter(\.isAnswer).map(\.text).joined(separator: "\n\n") }
+
+    /// The prompt side only (what the model was asked), joined.
+    public var promptText: String { segments.filter { !$0.isAnswer }.map(\.text).joined(separator: "\n\n") }
+}
+
+extension RowRecognizer {
+    /// The row's text segments for its shape; empty segments are left out. The row must have
+    /// been recognised (so its fields have the types the shape needs).
+    public func text(of shape: RowShape, _ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> RowText {
+        var segments: [RowText.Segment] = []
+        func add(_ field: RowField, label: String? = nil, side: String? = nil) {
+            guard let (node, _) = find(field, tape, source) else { return }
+            if tape.kind(node) == .string {
+                let text = tape.decodeString(node, source: source)
+                if !text.isEmpty { segments.append(.init(label: label ?? field.rawValue, text: text, side: side)) }
+            } else if tape.kind(node) == .array {
+                messages(node, side: side)
+            }
+        }
+        func messages(_ node: Int, side: String?) {
+            for message in tape.elements(node) where tape.kind(message) == .object {
+                let role = (tape.member(message, named: "role", source: source) ?? tape.member(message, named: "from", source: source))
+                    .map { tape.decodeString($0, source: source).lowercased() } ?? "?"
+                guard let content = tape.member(message, named: "content", source: source)
+                        ?? tape.member(message, named: "value", source: source) else { continue }
+                var text = ""
+                if tape.kind(content) == .string {
+                    text = tape.decodeString(content, source: source)
+                } else if tape.kind(content) == .array {
+                    text = tape.elements(content).compactMap { part in
+                        tape.member(part, named: "text", source: source).map { tape.decodeString($0, source: source) }
+                    }.joined(separator: "\n")
+                }
+                if !text.isEmpty { segments.append(.init(label: role, text: text, side: side)) }
+            }
+        }
+        switch shape {
+        case .chat:
+            if let (node, _) = find(.messages, tape, source) ?? find(.conversations, tape, source) { messages(node, side: nil) }
+        case .alpaca:
+            add(.instruction); add(.input); add(.output)
+        case .promptResponse:
+            add(.prompt); add(.instruction); add(.question)
+            add(.response); add(.completion); add(.answer)
+        case .preference:
+            add(.prompt)
+            add(.chosen, side: "chosen")
+            add(.rejected, side: "rejected")
+        case .hh:
+            for (field, side) in [(RowField.chosen, "chosen"), (.rejected, "rejected")] {
+                guard let (node, _) = find(field, tape, source), tape.kind(node) == .string else { continue }
+                segments += Self.transcript(tape.decodeString(node, source: source), side: side)
+            }
+        case .dolly:
+            add(.instruction); add(.context); add(.response)
+        }
+        return RowText(segments: segments)
+    }
+
+    /// Splits an HH-RLHF transcript ("\n\nHuman: ...\n\nAssistant: ...") into turns.
+    static func transcript(_ text: String, side: String) -> [RowText.Segment] {
+        var segments: [RowText.Segment] = []
+        var rest = Substring(text)
+        let markers = [("\n\nHuman:", "user"), ("\n\nAssistant:", "assistant")]
+        var current: (label: String, start: Substring.Index)?
+        while !rest.isEmpty {
+            let next = markers.compactMap { marker, label in rest.range(of: marker).map { ($0, label) } }
+                .min { $0.0.lowerBound < $1.0.lowerBound }
+            guard let (range, label) = next else { break }
+            if let current {
+                let body = text[current.start..<range.lowerBound].trimmingSpaces
+                if !body.isEmpty { segments.append(.init(label: current.label, text: body, side: side)) }
+            }
+            current = (label, range.upperBound)
+            rest = text[range.upperBound...]
+        }
+        if let current {
+            let body = text[current.start...].trimmingSpaces
+            if !body.isEmpty { segments.append(.init(label: current.label, text: body, side: side)) }
+        } else if !text.isEmpty {
+            segments.append(.init(label: "transcript", text: text, side: side))
+        }
+        return segments
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String { String(self).trimmingSpaces }
+}
