@@ -28,10 +28,11 @@ let package = Package(
             name: "WinnowCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ProvenanceLog", dependencies: ["WinnowCore"]),
+        .target(name: "Gates", dependencies: ["WinnowCore"]),
         .target(
             name: "Workspace",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "CZlib",
+                "WinnowCore", "ProvenanceLog", "Gates", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -46,12 +47,15 @@ let package = Package(
         .executableTarget(
             name: "winnow-bench",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace",
+                "WinnowCore", "ProvenanceLog", "Workspace", "Gates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
             name: "WinnowCoreTests",
             dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "GatesTests",
+            dependencies: ["Gates", .product(name: "PropertyBased", package: "swift-property-based")]),
         // Helpers for tests that run the package's executables: temporary folders, child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
