@@ -80,6 +80,8 @@ public struct GatePayload: LogPayload, Equatable {
         case flag
         /// The row is out without review (schema failure, contamination, exact duplicate).
         case reject
+        /// A rerun (after a config change) no longer finds what this gate flagged before.
+        case clear
     }
 
     /// The gate's name ("near-duplicate", "blocklist", ...), stored as the actor's "gate".
@@ -93,13 +95,16 @@ public struct GatePayload: LogPayload, Equatable {
     public var reason: String
     /// What matched: a span, the row it duplicates and the similarity, the eval item.
     public var detail: JSONValue?
+    /// Hash of the gate settings that produced the verdict, so a verdict can be traced to the
+    /// configuration it was made under.
+    public var config: String?
     public var extra: JSONValue
 
     public var gateName: String? { gate }
 
     public init(
         gate: String, action: Action, row: String, source: String? = nil, reason: String,
-        detail: JSONValue? = nil, extra: JSONValue = .object([])
+        detail: JSONValue? = nil, config: String? = nil, extra: JSONValue = .object([])
     ) {
         self.gate = gate
         self.action = action
@@ -107,6 +112,7 @@ public struct GatePayload: LogPayload, Equatable {
         self.source = source
         self.reason = reason
         self.detail = detail
+        self.config = config
         self.extra = extra
     }
 
@@ -119,6 +125,7 @@ public struct GatePayload: LogPayload, Equatable {
         source = try reader.optionalString("source")
         reason = try reader.string("reason")
         detail = reader.value("detail")
+        config = try reader.optionalString("config")
         extra = reader.extra()
     }
 
@@ -129,6 +136,7 @@ public struct GatePayload: LogPayload, Equatable {
         out.add("source", source)
         out.add("reason", reason)
         out.add("detail", detail)
+        out.add("config", config)
         return out.finished(extra: extra)
     }
 

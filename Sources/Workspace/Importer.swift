@@ -49,7 +49,7 @@ final class Importer {
             var quarantined: [QuarantinedRecord] = []
             // The source's hash is known only at the end; its row gets a provisional name now
             // so rows can point at it while the file streams through.
-            let sourceID = try Self.insertSource(db, sha: "importing-\(temp.hashValue)", file: file, seq: 0)
+            let sourceID = try Self.insertSource(db, sha: "importing-\(temp.hashValue)", file: file, seq: 0, options: optionsRecord)
             // Rebuilding the index costs time in proportion to the whole table, so only when the
             // file is large and brings more rows than the workspace has (rows ~ 1 kB each).
             let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rows") ?? 0
@@ -121,7 +121,7 @@ final class Importer {
         let input = try InputFile(path: stored)
         let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { _ in }
         var inserter = try RowInserter(db: db)
-        let sourceID = try Self.insertSource(db, sha: sha, file: file, seq: seq)
+        let sourceID = try Self.insertSource(db, sha: sha, file: file, seq: seq, options: record)
         var rows = 0, quarantined = 0
         let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
         defer { pipeline.drain() }
@@ -147,10 +147,10 @@ extension Importer {
     /// Files above this size drop the secondary indexes while their rows go in.
     static let bulkThreshold: Int64 = 64 << 20
 
-    static func insertSource(_ db: Database, sha: String, file: String, seq: Int) throws -> Int64 {
+    static func insertSource(_ db: Database, sha: String, file: String, seq: Int, options: JSONValue) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq) VALUES (?, ?, 0, 0, 0, ?)",
-            arguments: [sha, file, seq])
+            sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq, options) VALUES (?, ?, 0, 0, 0, ?, ?)",
+            arguments: [sha, file, seq, options.canonicalString])
         return db.lastInsertedRowID
     }
 }

@@ -9,7 +9,7 @@ import WinnowCore
 public final class RowIndex {
     public let path: String
     let db: DatabaseQueue
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     public init(path: String) throws {
         self.path = path
@@ -35,12 +35,21 @@ public final class RowIndex {
 
     private func migrate() throws {
         try db.write { db in
+            // The index is derived: one made by another version is dropped and rebuilt from the
+            // log (the session replays everything when the log position is gone).
+            if try db.tableExists("meta") {
+                let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+                if version != "\(Self.schemaVersion)" {
+                    for table in ["flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                }
+            }
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS sources (
                     id INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
                     bytes INTEGER NOT NULL, rows INTEGER NOT NULL, quarantined INTEGER NOT NULL,
-                    seq INTEGER NOT NULL);
+                    seq INTEGER NOT NULL,
+                    options TEXT NOT NULL DEFAULT '{}');  -- the import's replay options, canonical JSON
                 CREATE TABLE IF NOT EXISTS rows (
                     n INTEGER PRIMARY KEY,
                     id TEXT NOT NULL UNIQUE,
@@ -51,14 +60,13 @@ public final class RowIndex {
                     judge_score REAL, slice TEXT,
                     slices TEXT,  -- comma-separated, only when a row has more than one
                     state TEXT NOT NULL DEFAULT 'pending');
+                CREATE TABLE IF NOT EXISTS flags (
+                    n INTEGER NOT NULL REFERENCES rows(n), gate TEXT NOT NULL,
+                    reason TEXT NOT NULL, action TEXT NOT NULL, detail TEXT, seq INTEGER NOT NULL,
+                    PRIMARY KEY (n, gate)) WITHOUT ROWID;
                 """)
             try Self.createSecondaryIndexes(db)
-            let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
-            if version == nil {
-                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
-            } else if version != "\(Self.schemaVersion)" {
-                throw WorkspaceError.index(path: path, reason: "made by another version of winnow (schema \(version!))")
-            }
+            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
         }
     }
 
@@ -110,7 +118,7 @@ public final class RowIndex {
     /// Drops everything derived, keeping the schema (reindex starts from here).
     public func clear() throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash')")
+            try db.execute(sql: "DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash')")
         }
     }
 }

@@ -88,7 +88,7 @@ func processInParallel(
 ) throws -> [RecordOutcome] {
     let spans = batch.spans
     let parts = max(1, min(workers, spans.count / 64 + 1))
-    let results = UnsafeResults(count: parts)
+    let results = UnsafeSlots<[RecordOutcome]>(count: parts)
     let sinkTask = UnsafeSendable(sink)
     let sinkError = UnsafeSendable(ErrorSlot())
     let hasSink = sink != nil && !batch.fresh.isEmpty
@@ -111,28 +111,11 @@ func processInParallel(
         }
     }
     if let error = sinkError.value.error { throw error }
-    return results.joined()
+    return results.values.flatMap { $0 }
 }
 
 final class ErrorSlot: @unchecked Sendable {
     var error: Error?
-}
-
-/// Per-part result slots written by exactly one worker each, read after all have finished.
-final class UnsafeResults: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<[RecordOutcome]>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: [], count: count)
-    }
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-    func set(_ index: Int, _ value: [RecordOutcome]) { slots[index] = value }
-    func joined() -> [RecordOutcome] { (0..<count).flatMap { slots[$0] } }
 }
 
 struct UnsafeSendable<T>: @unchecked Sendable {

@@ -97,6 +97,8 @@ public final class WorkspaceSession {
         case .import:
             let payload = try entry.payload(ImportPayload.self)
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
+        case .gate:
+            try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
         default:
             break
         }

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import Gates
+import ProvenanceLog
+import WinnowCore
+
+/// A row's current verdict from one gate, as the index keeps it (one per row and gate; several
+/// matches of one gate in one row are listed together in `detail.matches`).
+public struct GateFlag: Sendable, Equatable {
+    public var row: String
+    public var gate: String
+    public var reason: String
+    public var action: GateAction
+    public var detail: JSONValue
+
+    public init(row: String, gate: String, reason: String, action: GateAction, detail: JSONValue) {
+        self.row = row
+        self.gate = gate
+        self.reason = reason
+        self.action = action
+        self.detail = detail
+    }
+
+    /// Details compare by canonical form: the index stores them canonical (members sorted), a
+    /// fresh run builds them in the gate's order, and the two must count as the same verdict.
+    public static func == (a: GateFlag, b: GateFlag) -> Bool {
+        a.row == b.row && a.gate == b.gate && a.reason == b.reason && a.action == b.action
+            && a.detail.canonicalString == b.detail.canonicalString
+    }
+
+    /// Folds one row's findings from one gate into a flag: the strictest action, the first
+    /// finding's reason, every match with its span.
+    static func combine(row: String, gate: String, _ findings: [GateFinding]) -> GateFlag {
+        let action: GateAction = findings.contains { $0.action == .reject } ? .reject : .flag
+        let matches: [JSONValue] = findings.map { finding in
+            var fields: [(String, JSONValue)] = [("reason", .string(finding.reason))]
+            if let segment = finding.segment { fields.append(("segment", .int(segment))) }
+            if let range = finding.range {
+                fields.append(("start", .int(range.lowerBound)))
+                fields.append(("end", .int(range.upperBound)))
+            }
+            if let matched = finding.matched { fields.append(("matched", .string(matched))) }
+            fields += finding.detail
+            return .object(fields)
+        }
+        return GateFlag(row: row, gate: gate, reason: findings.first?.reason ?? gate, action: action,
+                        detail: .object([("matches", .array(matches))]))
+    }
+}
+
+extension RowIndex {
+    /// Every current flag, keyed by row id and gate.
+    public func flags() throws -> [String: [String: GateFlag]] {
+        try read { db in
+            var result: [String: [String: GateFlag]] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rows.id, flags.gate, flags.reason, flags.action, flags.detail
+                FROM flags JOIN rows ON rows.n = flags.n
+                """)
+            for row in rows {
+                let id: String = row["id"], gate: String = row["gate"]
+                let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
+                result[id, default: [:]][gate] = GateFlag(
+                    row: id, gate: gate, reason: row["reason"],
+                    action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
+            }
+            return result
+        }
+    }
+
+    /// Applies one logged gate verdict to the index.
+    static func apply(_ payload: GatePayload, seq: Int, in db: Database) throws {
+        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [payload.row]) else {
+            return  // A verdict about a row this index does not hold (retracted, or a foreign log).
+        }
+        switch payload.action {
+        case .clear:
+            try db.execute(sql: "DELETE FROM flags WHERE n = ? AND gate = ?", arguments: [n, payload.gate])
+        case .flag, .reject:
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO flags(n, gate, reason, action, detail, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [n, payload.gate, payload.reason, payload.action.rawValue,
+                            payload.detail?.canonicalString, seq])
+        }
+    }
+
+    /// Flag counts per gate and action, for summaries and `winnow gates`.
+    public func flagCounts() throws -> [(gate: String, action: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT gate, action, COUNT(*) AS c FROM flags GROUP BY gate, action ORDER BY gate, action")
+                .map { ($0["gate"], $0["action"], $0["c"]) }
+        }
+    }
+}

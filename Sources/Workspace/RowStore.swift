@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+/// Reads rows back from their stored sources: the exact bytes, the parsed value, and the text
+/// segments gates and the review screen work on. A row is re-recognised with the options its
+/// import recorded, so it reads the same way it imported whatever the config says today.
+public final class RowStore {
+    let paths: WorkspacePaths
+    let index: RowIndex
+    private var recognizers: [String: RowRecognizer] = [:]
+    private var handles: [String: FileHandle] = [:]
+
+    public init(paths: WorkspacePaths, index: RowIndex) {
+        self.paths = paths
+        self.index = index
+    }
+
+    deinit { for handle in handles.values { try? handle.close() } }
+
+    /// The row's bytes exactly as they stand in its source.
+    public func bytes(of row: IndexedRow) throws -> [UInt8] {
+        let handle: FileHandle
+        if let open = handles[row.source] {
+            handle = open
+        } else {
+            let path = paths.source(row.source)
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                throw WorkspaceError.sourceMissing(sha: row.source, path: paths.display(path))
+            }
+            handles[row.source] = opened
+            handle = opened
+        }
+        try handle.seek(toOffset: UInt64(row.offset))
+        let data = try handle.read(upToCount: Int(row.length)) ?? Data()
+        guard data.count == Int(row.length) else {
+            throw WorkspaceError.index(path: index.path, reason: "row \(row.id) points past the end of source \(row.source.prefix(12))")
+        }
+        return Array(data)
+    }
+
+    /// The row as a JSON value (member order as written).
+    public func value(of row: IndexedRow) throws -> JSONValue {
+        do { return try JSONValue.parse(try bytes(of: row)) } catch let error as WorkspaceError { throw error } catch {
+            throw WorkspaceError.index(path: index.path, reason: "row \(row.id) no longer parses: \(error)")
+        }
+    }
+
+    /// The row's readable text, segment by segment.
+    public func text(of row: IndexedRow) throws -> RowText {
+        let recognizer = try recognizer(for: row.source)
+        let raw = try bytes(of: row)
+        var tape = JSONTape()
+        var result = RowText(segments: [])
+        try raw.withUnsafeBufferPointer { buffer in
+            do throws(JSONSyntaxError) { try tape.parse(buffer) } catch {
+                throw WorkspaceError.index(path: index.path, reason: "row \(row.id) no longer parses: \(error.reason)")
+            }
+            result = recognizer.text(of: row.shape, tape, source: buffer)
+        }
+        return result
+    }
+
+    func recognizer(for source: String) throws -> RowRecognizer {
+        if let known = recognizers[source] { return known }
+        let options = try index.read { db in
+            try String.fetchOne(db, sql: "SELECT options FROM sources WHERE sha = ?", arguments: [source])
+        }
+        let record = try options.map { try JSONValue.parse($0) } ?? .object([])
+        let recognizer = ImportOptions.replaying(record)?.0 ?? RowRecognizer()
+        recognizers[source] = recognizer
+        return recognizer
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Gates
+import ProvenanceLog
+import Testing
+import WinnowCore
+@testable import Workspace
+
+/// The gate run's bookkeeping, with a stand-in gate: verdicts are logged only when they change,
+/// a rerun that no longer finds something clears it, and the index rebuilt from the log holds
+/// the same flags.
+@Suite(.serialized) struct GateRunnerTests {
+    func workspace() throws -> (WorkspaceSession, String) {
+        let dir = NSTemporaryDirectory() + "/winnow-gates-\(UUID().uuidString)"
+        let paths = try WorkspaceCreator.create(at: dir)
+        let session = try WorkspaceSession.open(paths)
+        let file = dir + "/rows.jsonl"
+        try """
+            {"id": "a", "prompt": "Can I get a refund?", "response": "Yes, within 90 days, no questions asked."}
+            {"id": "b", "prompt": "Hello", "response": "Hi there."}
+            {"id": "c", "prompt": "Refund please", "response": "Refunds are prorated within 30 days."}
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try session.importFile(file, options: ImportOptions(), progress: nil)
+        return (session, dir)
+    }
+
+    func suite(_ word: String?) -> GateSuite {
+        GateSuite(
+            perRow: { row in
+                guard let word, let segment = row.text.segments.firstIndex(where: { $0.text.lowercased().contains(word) }) else { return [] }
+                return [GateFinding(gate: "blocklist", reason: "invented-policy", segment: segment, matched: word)]
+            },
+            corpus: { _ in [:] }, configHash: "test-\(word ?? "none")")
+    }
+
+    @Test func verdictsAreLoggedOnceClearedWhenGoneAndReplayed() throws {
+        let (session, dir) = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runner = { (word: String?) in GateRunner(paths: session.paths, index: session.index, log: session.log, suite: self.suite(word)) }
+
+        let first = try runner("refund").run()
+        #expect(first.flagged == 2)
+        #expect(try session.index.flags().keys.sorted() == ["a", "c"])
+        let headAfterFirst = try session.log.head().seq
+
+        let again = try runner("refund").run()
+        #expect(again.flagged == 0 && again.cleared == 0)
+        #expect(try session.log.head().seq == headAfterFirst, "an unchanged rerun writes nothing")
+
+        let narrower = try runner("90 days").run()
+        #expect(narrower.flagged == 1, "row a's flag changed its match")
+        #expect(narrower.cleared == 1, "row c no longer matches")
+        #expect(try session.index.flags().keys.sorted() == ["a"])
+
+        let entries = try LogReader.tail(10, path: session.paths.log)
+        let gates = try entries.filter { $0.knownKind == .gate }.map { try $0.payload(GatePayload.self) }
+        #expect(gates.allSatisfy { $0.config?.hasPrefix("test-") == true })
+        #expect(gates.contains { $0.action == .clear && $0.row == "c" })
+
+        let before = try session.index.flags()
+        try session.reindex()
+        #expect(try session.index.flags() == before)
+    }
+}
