@@ -37,11 +37,13 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
+        .target(name: "ReviewQueue", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "Gates",
+                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace",
+                "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(
             name: "WinnowCoreTests",
             dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "TestSupport"]),
         .testTarget(
             name: "GatesTests",
             dependencies: ["Gates", .product(name: "PropertyBased", package: "swift-property-based")]),
