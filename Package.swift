@@ -38,7 +38,8 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         .target(name: "ReviewQueue", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "Gates",
-                                                    .product(name: "GRDB", package: "GRDB.swift")]),
+                                                    .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
         .executableTarget(
             name: "winnow",

@@ -76,11 +76,13 @@ extension RowIndex {
         switch payload.action {
         case .clear:
             try db.execute(sql: "DELETE FROM flags WHERE n = ? AND gate = ?", arguments: [n, payload.gate])
+            try resolve(n, in: db)
         case .flag, .reject:
             try db.execute(
                 sql: "INSERT OR REPLACE INTO flags(n, gate, reason, action, detail, seq) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [n, payload.gate, payload.reason, payload.action.rawValue,
                             payload.detail?.canonicalString, seq])
+            try resolve(n, in: db)
         }
     }
 

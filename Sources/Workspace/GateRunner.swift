@@ -127,14 +127,8 @@ final class GateRunner {
         var start = 0
         while start < payloads.count {
             let batch = Array(payloads[start..<min(start + Self.batchSize, payloads.count)])
-            let before = try index.logPosition()
-            let entries = try log.append(batch)
-            try index.write { db in
-                for (payload, entry) in zip(batch, entries) { try RowIndex.apply(payload, seq: entry.seq, in: db) }
-                // Only when nobody else appended in between; otherwise the next open replays.
-                if let first = entries.first, let last = entries.last, first.seq == before.seq + 1 {
-                    try RowIndex.setLogPosition(db, seq: last.seq, hash: last.hash)
-                }
+            _ = try index.appendAndApply(batch, to: log) { entry, db in
+                try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
             }
             start += batch.count
         }

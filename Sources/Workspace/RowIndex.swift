@@ -9,7 +9,7 @@ import WinnowCore
 public final class RowIndex {
     public let path: String
     let db: DatabaseQueue
-    static let schemaVersion = 2
+    static let schemaVersion = 4
 
     public init(path: String) throws {
         self.path = path
@@ -40,7 +40,7 @@ public final class RowIndex {
             if try db.tableExists("meta") {
                 let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
                 if version != "\(Self.schemaVersion)" {
-                    for table in ["flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                    for table in ["queue", "decisions", "claims", "flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
                 }
             }
             try db.execute(sql: """
@@ -66,6 +66,8 @@ public final class RowIndex {
                     PRIMARY KEY (n, gate)) WITHOUT ROWID;
                 """)
             try Self.createSecondaryIndexes(db)
+            try Self.createDecisionTables(db)
+            try Self.createQueueTables(db)
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
         }
     }
@@ -118,7 +120,7 @@ public final class RowIndex {
     /// Drops everything derived, keeping the schema (reindex starts from here).
     public func clear() throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash')")
+            try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan')")
         }
     }
 }
@@ -166,6 +168,8 @@ extension RowIndex {
     }
 
     static let rowSelect = "SELECT rows.*, sources.sha AS source_sha FROM rows JOIN sources ON sources.id = rows.source"
+    /// The select `IndexedRow(row:)` reads, for queries written in other modules.
+    public static var rowSelectSQL: String { rowSelect }
 
     public func row(id: String) throws -> IndexedRow? {
         try read { db in try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]).map(IndexedRow.init) }

@@ -91,6 +91,14 @@ public final class WorkspaceSession {
         return nil
     }
 
+    /// Appends entries (one lock, one sync) and applies them to the index: the path every
+    /// decision, revert and retract takes.
+    @discardableResult
+    public func record(_ payloads: [any LogPayload]) throws -> [LogEntry] {
+        let importer = Importer(paths: paths, config: config, index: index)
+        return try index.appendAndApply(payloads, to: log) { entry, db in try apply(entry, importer: importer, db: db) }
+    }
+
     /// What one entry means for the index. Later issues add decisions, reverts and retracts.
     private func apply(_ entry: LogEntry, importer: Importer, db: Database) throws {
         switch entry.knownKind {
@@ -99,6 +107,12 @@ public final class WorkspaceSession {
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
         case .gate:
             try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
+        case .decision:
+            try RowIndex.apply(decision: try entry.payload(DecisionPayload.self), entry: entry, in: db)
+        case .revert:
+            try RowIndex.apply(revert: try entry.payload(RevertPayload.self), in: db)
+        case .retract:
+            try RowIndex.apply(retract: try entry.payload(RetractPayload.self), in: db)
         default:
             break
         }

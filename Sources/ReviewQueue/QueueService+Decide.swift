@@ -1,0 +1,103 @@
+import Foundation
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// One decision as a script, the review screen or a batch file asks for it.
+public struct DecisionRequest: Sendable {
+    public var id: String
+    public var verdict: Verdict
+    public var reason: String?
+    public var note: String?
+    /// Edits: the whole new row.
+    public var newRow: JSONValue?
+    public var spentMs: Int?
+    /// An adjudicator's verdict on a row two reviewers disagreed on.
+    public var adjudication = false
+
+    public init(id: String, verdict: Verdict, reason: String? = nil, note: String? = nil, newRow: JSONValue? = nil,
+                spentMs: Int? = nil, adjudication: Bool = false) {
+        self.id = id
+        self.verdict = verdict
+        self.reason = reason
+        self.note = note
+        self.newRow = newRow
+        self.spentMs = spentMs
+        self.adjudication = adjudication
+    }
+}
+
+extension QueueService {
+    /// Records decisions (one locked batch, one fsync), after checking every one of them:
+    /// the row exists, the reviewer may review its slice, reasons are configured codes, an edit
+    /// is a row winnow can read. Nothing is written unless all pass.
+    @discardableResult
+    public func decide(_ requests: [DecisionRequest], extra: JSONValue = .object([])) throws -> [LogEntry] {
+        var payloads: [DecisionPayload] = []
+        for request in requests {
+            let row = try row(request.id)
+            try checkAllowed(row)
+            try checkReason(request)
+            var fields = extra.objectValue ?? []
+            if request.adjudication { fields.append(("adjudication", .bool(true))) }
+            var payload = DecisionPayload(
+                row: row.id, action: DecisionPayload.Action(rawValue: request.verdict.rawValue)!, rowHash: row.contentHash,
+                source: row.source, reason: request.reason, note: request.note, slice: row.provenance.slices.first,
+                spentMs: request.spentMs, extra: .object(fields))
+            if request.verdict == .edit {
+                guard let newRow = request.newRow else { throw QueueError.editUnreadable(path: request.id, reason: "no new row given") }
+                payload.newRow = newRow
+            }
+            payloads.append(payload)
+        }
+        let entries = try session.record(payloads)
+        for request in requests { try release(request.id) }
+        return entries
+    }
+
+    public func decide(_ request: DecisionRequest) throws -> LogEntry {
+        try decide([request])[0]
+    }
+
+    func checkReason(_ request: DecisionRequest) throws {
+        let known = session.config.reasons.map(\.code)
+        if let reason = request.reason {
+            guard known.contains(reason) else { throw QueueError.unknownReason(reason, known: known) }
+        } else if request.verdict == .reject {
+            throw QueueError.missingReason(.reject)
+        }
+    }
+
+    /// Reads a verdict file from an outside labeling round: JSON Lines of
+    /// `{"id", "verdict", "reason", "note"}`. Every bad line is reported with its number and
+    /// nothing is recorded unless the whole file is good.
+    public static func readVerdicts(_ path: String) throws -> (requests: [DecisionRequest], sha: String) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw QueueError.verdictFile(location: SourceLocation(file: path), reason: "could not read it")
+        }
+        var requests: [DecisionRequest] = []
+        var problems: [String] = []
+        for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let at = SourceLocation(file: path, line: i + 1)
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            do {
+                let value = try JSONValue.parse(Array(line))
+                guard let id = value["id"]?.stringValue ?? value["id"]?.intValue.map(String.init) else {
+                    problems.append("\(at): missing \"id\""); continue
+                }
+                guard let name = value["verdict"]?.stringValue, let verdict = Verdict(rawValue: name), verdict != .edit else {
+                    problems.append("\(at): \"verdict\" must be accept, reject or flag"); continue
+                }
+                requests.append(DecisionRequest(id: id, verdict: verdict, reason: value["reason"]?.stringValue,
+                                                note: value["note"]?.stringValue))
+            } catch {
+                problems.append("\(at): not a JSON object (\(error))")
+            }
+        }
+        if !problems.isEmpty {
+            throw QueueError.verdictFile(location: SourceLocation(file: path),
+                                         reason: "\(problems.count) bad lines, nothing recorded:\n" + problems.joined(separator: "\n"))
+        }
+        return (requests, ContentHash.hex(Array(data)))
+    }
+}

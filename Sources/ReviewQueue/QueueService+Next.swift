@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import WinnowCore
+import Workspace
+
+/// Why a row is in front of the reviewer, for the review screen's header and `winnow next`.
+public enum QueueReason: String, Sendable {
+    case critical, flagged, sampled, overlap
+}
+
+/// A claimed row: the row, why it is here, and until when the lease holds.
+public struct QueueItem: Sendable {
+    public var row: IndexedRow
+    public var reason: QueueReason
+    public var leaseUntil: Date
+}
+
+extension QueueService {
+    /// Claims and returns the next row for this reviewer, or nil when nothing is left for them.
+    /// One SQLite write transaction makes the choice and the claim atomic across processes.
+    public func next(slice: String? = nil) throws -> QueueItem? {
+        let now = self.now().timeIntervalSince1970
+        let forbidden = forbiddenSlices
+        return try session.index.write { db -> QueueItem? in
+            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            var conditions = [
+                "queue.open = 1",
+                "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n AND claims.holder != ?)",
+                "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
+            ]
+            var arguments: [DatabaseValueConvertible?] = [holder, reviewer.uid]
+            if let slice {
+                conditions.append("rows.slice = ?")
+                arguments.append(slice)
+            }
+            if !forbidden.isEmpty {
+                conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
+                arguments += forbidden
+            }
+            let sql = """
+                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank FROM queue INDEXED BY queue_order
+                JOIN rows ON rows.n = queue.n
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY queue.open, queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
+                LIMIT 1
+                """
+            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments) ?? []) else { return nil }
+            let n: Int64 = found["n"]
+            let until = now + lease
+            try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [n, reviewer.uid, reviewer.user, holder, until])
+            let id: String = found["id"]
+            guard let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id]) else { return nil }
+            let indexed = IndexedRow(row: row)
+            let critical = indexed.provenance.slices.first.flatMap(session.config.slice(named:))?.critical ?? false
+            let reason: QueueReason = (found["flagged"] as Int) == 1 ? .flagged
+                : (found["overlap"] as Int) == 1 && indexed.state != "pending" ? .overlap
+                : critical ? .critical : .sampled
+            return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
+        }
+    }
+
+    /// Extends the lease on a row still on screen.
+    public func renew(_ id: String) throws {
+        let until = now().timeIntervalSince1970 + lease
+        try session.index.write { db in
+            try db.execute(sql: """
+                UPDATE claims SET expires = ? WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)
+                """, arguments: [until, holder, id])
+        }
+    }
+
+    /// Gives back a row after a decision (whichever of this reviewer's processes claimed it),
+    /// or every row this process holds (on exit).
+    public func release(_ id: String? = nil) throws {
+        try session.index.write { db in
+            if let id {
+                try db.execute(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)",
+                               arguments: [reviewer.uid, id])
+            } else {
+                try db.execute(sql: "DELETE FROM claims WHERE holder = ?", arguments: [holder])
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// Why a queue operation was refused, in words a reviewer can act on.
+public enum QueueError: UserFacingError {
+    case unknownRow(String)
+    case notAllowed(row: String, slice: String, group: String)
+    case unknownReason(String, known: [String])
+    case missingReason(Verdict)
+    case editUnreadable(path: String, reason: String)
+    case verdictFile(location: SourceLocation, reason: String)
+
+    public var message: String {
+        switch self {
+        case .unknownRow(let id): return "no row with id '\(id)' in this workspace"
+        case let .notAllowed(row, slice, group):
+            return "row '\(row)' is in slice '\(slice)', which only members of group '\(group)' may review"
+        case let .unknownReason(code, known):
+            let near = Suggestion.nearest(to: code, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+            return "unknown reason '\(code)'\(near); reasons: \(known.joined(separator: ", "))"
+        case .missingReason(let verdict): return "a \(verdict.rawValue) needs a reason code (--reject REASON)"
+        case let .editUnreadable(path, reason): return "\(path): the edited row was not saved: \(reason)"
+        case let .verdictFile(location, reason): return "\(location): \(reason)"
+        }
+    }
+}
+
+/// The review queue over one workspace for one reviewer: which row comes next (claimed with a
+/// lease so two reviewers never get the same row), and the one path every decision takes into
+/// the log, whether it comes from the review screen, `winnow decide` or a batch file.
+public final class QueueService {
+    public let session: WorkspaceSession
+    public let reviewer: Reviewer
+    let plan: QueuePlan
+    /// Lease length; renewed while the row stays on screen.
+    public var lease: TimeInterval
+    /// The clock, injectable so tests can expire leases without waiting.
+    public var now: () -> Date = Date.init
+    /// This process's claim token: rows it holds are not served to any other process, even
+    /// the same person's second terminal.
+    public let holder = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+
+    public init(session: WorkspaceSession, reviewer: Reviewer = .current()) throws {
+        self.session = session
+        self.reviewer = reviewer
+        plan = QueuePlan(config: session.config)
+        lease = TimeInterval(session.config.review.leaseMinutes * 60)
+        try plan.refresh(session.index)
+    }
+
+    /// Slices this reviewer may not see (their config names a group the reviewer is not in).
+    var forbiddenSlices: [String] {
+        session.config.slices.filter { !reviewer.mayReview(group: $0.group) }.map(\.name)
+    }
+
+    func row(_ id: String) throws -> IndexedRow {
+        guard let row = try session.index.row(id: id) else { throw QueueError.unknownRow(id) }
+        return row
+    }
+
+    func checkAllowed(_ row: IndexedRow) throws {
+        guard let slice = row.provenance.slices.first, let configured = session.config.slice(named: slice),
+              let group = configured.group, !reviewer.mayReview(group: group) else { return }
+        throw QueueError.notAllowed(row: row.id, slice: slice, group: group)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import ProvenanceLog
+import WinnowCore
+
+/// Human verdicts in the index, and how each row's state resolves from them and the gates:
+/// the latest standing human decision wins; a gate rejection stands only until a human decides;
+/// a revert takes one decision back; a retract takes back every decision on the rows it names.
+/// Two reviewers who disagree on an overlap row send it to adjudication.
+extension RowIndex {
+    static func createDecisionTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS decisions (
+                seq INTEGER PRIMARY KEY, n INTEGER NOT NULL REFERENCES rows(n),
+                uid INTEGER NOT NULL, reviewer TEXT NOT NULL, action TEXT NOT NULL,
+                reason TEXT, note TEXT, ts TEXT NOT NULL, spent_ms INTEGER,
+                adjudication INTEGER NOT NULL DEFAULT 0,
+                standing INTEGER NOT NULL DEFAULT 1);  -- 0 once reverted or retracted
+            CREATE INDEX IF NOT EXISTS decisions_row ON decisions(n, standing);
+            """)
+    }
+
+    static func apply(decision payload: DecisionPayload, entry: LogEntry, in db: Database) throws {
+        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [payload.row]) else { return }
+        let adjudication = payload.extra["adjudication"]?.boolValue ?? false
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO decisions(seq, n, uid, reviewer, action, reason, note, ts, spent_ms, adjudication)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.seq, n, entry.actor.uid, entry.actor.user, payload.action.rawValue, payload.reason,
+                             payload.note, entry.ts, payload.spentMs, adjudication])
+        try resolve(n, in: db)
+    }
+
+    static func apply(revert payload: RevertPayload, in db: Database) throws {
+        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM decisions WHERE seq = ?", arguments: [payload.reverts]) else {
+            // Undoing a gate verdict or anything else with no decision row: nothing to resolve.
+            return
+        }
+        try db.execute(sql: "UPDATE decisions SET standing = 0 WHERE seq = ?", arguments: [payload.reverts])
+        try resolve(n, in: db)
+    }
+
+    static func apply(retract payload: RetractPayload, in db: Database) throws {
+        var conditions: [String] = []
+        var arguments: [DatabaseValueConvertible?] = []
+        if let g = payload.generator { conditions.append("rows.generator = ?"); arguments.append(g) }
+        if let t = payload.template { conditions.append("rows.template = ?"); arguments.append(t) }
+        if let s = payload.seed { conditions.append("rows.seed = ?"); arguments.append(s.stringValue ?? s.canonicalString) }
+        if let r = payload.reviewer { conditions.append("decisions.reviewer = ?"); arguments.append(r) }
+        if let from = payload.from { conditions.append("decisions.ts >= ?"); arguments.append(from) }
+        if let until = payload.until { conditions.append("decisions.ts < ?"); arguments.append(until) }
+        guard !conditions.isEmpty else { return }
+        let affected = try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT decisions.n FROM decisions JOIN rows ON rows.n = decisions.n
+            WHERE decisions.standing = 1 AND \(conditions.joined(separator: " AND "))
+            """, arguments: StatementArguments(arguments) ?? [])
+        try db.execute(sql: """
+            UPDATE decisions SET standing = 0 WHERE standing = 1 AND seq IN (
+                SELECT decisions.seq FROM decisions JOIN rows ON rows.n = decisions.n
+                WHERE \(conditions.joined(separator: " AND ")))
+            """, arguments: StatementArguments(arguments) ?? [])
+        for n in affected { try resolve(n, in: db) }
+        // Rows a generator/template/seed retraction names are out even without decisions.
+        if payload.reviewer == nil && payload.from == nil && payload.until == nil {
+            let rowConditions = conditions.filter { $0.hasPrefix("rows.") }.joined(separator: " AND ")
+            try db.execute(sql: "UPDATE rows SET state = 'retracted' WHERE \(rowConditions)",
+                           arguments: StatementArguments(arguments) ?? [])
+            try db.execute(sql: "UPDATE queue SET open = 0 WHERE n IN (SELECT n FROM rows WHERE \(rowConditions))",
+                           arguments: StatementArguments(arguments) ?? [])
+        }
+    }
+
+    /// Recomputes one row's state from its standing decisions and its gate flags.
+    static func resolve(_ n: Int64, in db: Database) throws {
+        let current = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n])
+        if current == "retracted" {
+            try reopen(n, in: db)
+            return
+        }
+        let standing = try Row.fetchAll(db, sql: """
+            SELECT uid, action, adjudication FROM decisions WHERE n = ? AND standing = 1 ORDER BY seq
+            """, arguments: [n])
+        var state = "pending"
+        if let adjudicated = standing.last(where: { ($0["adjudication"] as Int) == 1 }) {
+            state = stateName(adjudicated["action"])
+        } else if let last = standing.last {
+            // Latest verdict per reviewer; two reviewers who disagree need an adjudicator.
+            var byReviewer: [Int: String] = [:]
+            for d in standing { byReviewer[d["uid"]] = d["action"] }
+            state = Set(byReviewer.values).count > 1 ? "adjudication" : stateName(last["action"])
+        } else if try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND action = 'reject'", arguments: [n]) ?? false {
+            state = "gate-rejected"
+        }
+        try db.execute(sql: "UPDATE rows SET state = ? WHERE n = ?", arguments: [state, n])
+        try reopen(n, in: db)
+    }
+
+    static func stateName(_ action: String) -> String {
+        switch action {
+        case "accept": return "accepted"
+        case "edit": return "edited"
+        case "reject": return "rejected"
+        case "flag": return "flagged"
+        default: return "pending"
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ProvenanceLog
+import Foundation
+import GRDB
+
+/// The review queue's derived tables. `queue` holds each row's place (slice rank, whether it is
+/// in the review sample, whether it goes to two reviewers, its pseudo-random key) and whether it
+/// still needs a reviewer; `claims` holds the short leases of rows on someone's screen. Both are
+/// rebuilt from the log and the config like everything else in the index.
+extension RowIndex {
+    static func createQueueTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS queue (
+                n INTEGER PRIMARY KEY REFERENCES rows(n),
+                slice_rank INTEGER NOT NULL, sampled INTEGER NOT NULL, overlap INTEGER NOT NULL,
+                flagged INTEGER NOT NULL DEFAULT 0, key INTEGER NOT NULL,
+                open INTEGER NOT NULL DEFAULT 1);  -- 1 while the row still needs a reviewer
+            CREATE INDEX IF NOT EXISTS queue_order ON queue(open, slice_rank, flagged DESC, overlap DESC, key);
+            CREATE TABLE IF NOT EXISTS claims (
+                n INTEGER PRIMARY KEY REFERENCES rows(n), uid INTEGER NOT NULL, reviewer TEXT NOT NULL,
+                holder TEXT NOT NULL,  -- one reviewing process: the same person in two terminals holds two
+                expires REAL NOT NULL);
+            """)
+    }
+
+    /// Whether a row still needs a reviewer: in the sample, not decided (or an overlap row with
+    /// one reviewer so far), not rejected by a gate, not waiting for adjudication.
+    public static func reopenRow(_ n: Int64, in db: Database) throws { try reopen(n, in: db) }
+
+    static func reopen(_ n: Int64, in db: Database) throws {
+        guard let q = try Row.fetchOne(db, sql: "SELECT sampled, overlap FROM queue WHERE n = ?", arguments: [n]) else { return }
+        let state = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]) ?? "pending"
+        let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ?", arguments: [n]) ?? false
+        var open = false
+        if (q["sampled"] as Int) == 1 {
+            switch state {
+            case "pending": open = true
+            case "accepted", "edited", "rejected":
+                if (q["overlap"] as Int) == 1 {
+                    let reviewers = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(DISTINCT uid) FROM decisions WHERE n = ? AND standing = 1
+                        """, arguments: [n]) ?? 0
+                    open = reviewers < 2
+                }
+            default: open = false
+            }
+        }
+        try db.execute(sql: "UPDATE queue SET open = ?, flagged = ? WHERE n = ?", arguments: [open, flagged, n])
+    }
+}
+
+extension RowIndex {
+    /// Appends entries in one locked batch (one write, one fdatasync) and applies each to the
+    /// index once it is on disk. The index's log position moves only when nobody else appended
+    /// in between; otherwise the next open replays the gap (applying is idempotent).
+    public func appendAndApply(
+        _ payloads: [any LogPayload], to log: LogFile, apply: (LogEntry, Database) throws -> Void
+    ) throws -> [LogEntry] {
+        guard !payloads.isEmpty else { return [] }
+        let before = try logPosition()
+        let entries = try log.append(payloads)
+        try write { db in
+            for entry in entries { try apply(entry, db) }
+            if let first = entries.first, let last = entries.last, first.seq == before.seq + 1 {
+                try RowIndex.setLogPosition(db, seq: last.seq, hash: last.hash)
+            }
+        }
+        return entries
+    }
+}

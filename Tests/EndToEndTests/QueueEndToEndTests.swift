@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// `winnow next` from two processes at once never hands out the same row, and `winnow decide`
+/// and `winnow queue` work from the command line.
+@Suite(.serialized) struct QueueEndToEndTests {
+    @Test func concurrentNextProcessesNeverGetTheSameRow() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let rows = (0..<60).map { #"{"id": "r\#($0)", "prompt": "refund \#($0)?", "response": "yes \#($0)", "meta": {"slice": "billing"}}"# }
+        let file = try tmp.file("rows.jsonl", rows.joined(separator: "\n") + "\n")
+        #expect(try WinnowProcess.run(["import", file], in: ws).status == 0)
+        // Ten rounds of two processes started together.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var ids: [String] = []
+        let lock = NSLock()
+        for _ in 0..<10 {
+            for _ in 0..<2 {
+                group.enter()
+                DispatchQueue.global().async {
+                    defer { group.leave() }
+                    guard let run = try? WinnowProcess.run(["next", "--json"], in: ws),
+                          let object = try? JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any],
+                          let id = object["id"] as? String else { return }
+                    lock.lock(); ids.append(id); lock.unlock()
+                }
+            }
+            group.wait()
+        }
+        #expect(ids.count == 20)
+        #expect(Set(ids).count == ids.count, "a row was handed out twice: \(ids.sorted())")
+    }
+
+    @Test func decideAndQueueFromTheCommandLine() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        #expect(try WinnowProcess.run(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws).status == 0)
+        let reject = try WinnowProcess.run(["decide", "chat-0001", "--reject", "low-quality", "--note", "too long"], in: ws)
+        #expect(reject.status == 0, "\(reject.output)")
+        let typo = try WinnowProcess.run(["decide", "chat-0002", "--reject", "lowquality"], in: ws)
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("did you mean 'low-quality'"), "\(typo.output)")
+        let none = try WinnowProcess.run(["decide", "chat-0002"], in: ws)
+        #expect(none.status != 0)
+        let queue = try WinnowProcess.run(["queue", "--json"], in: ws)
+        #expect(queue.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: queue.stdoutBytes) as! [String: Any]
+        let slices = summary["slices"] as! [[String: Any]]
+        #expect(slices.reduce(0) { $0 + ($1["rejected"] as! Int) } == 1)
+        let text = try WinnowProcess.run(["queue"], in: ws)
+        #expect(text.stdout.contains("billing*"), "\(text.output)")
+    }
+}
