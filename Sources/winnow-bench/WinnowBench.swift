@@ -12,5 +12,6 @@ struct WinnowBench: ParsableCommand {
             LogAppendCommand.self,
             LogVerifyBenchCommand.self,
             ImportBenchCommand.self,
+            DedupBenchCommand.self,
         ])
 }

@@ -1,0 +1,140 @@
+import Foundation
+
+extension NearDuplicateDetector {
+    /// Two rows (by position, first < second) and how many signature positions they agree on.
+    struct Pair: Comparable {
+        var first: UInt32
+        var second: UInt32
+        var agreement: UInt16
+
+        static func < (a: Pair, b: Pair) -> Bool {
+            (a.first, a.second) < (b.first, b.second)
+        }
+    }
+
+    /// In a bucket larger than this, each row is compared with the bucket's first
+    /// `bucketComparisons` rows only. A bucket of ten thousand copies of one text would otherwise
+    /// cost fifty million comparisons to learn what the first few already show: they are one
+    /// cluster. Nearest neighbours inside such a bucket are then among its first rows.
+    static let bucketComparisons = 48
+
+    /// Candidate pairs from LSH banding, each with its signature agreement; pairs below
+    /// `minAgreement` are dropped (the verification step). Distinct pairs, sorted.
+    ///
+    /// Buckets are found by sorting, not by hashing into dictionaries: per band, each row's band
+    /// hash and position are packed into one UInt64 (hash in the high bits, position in the low
+    /// bits), the array is sorted and runs of equal hash are the buckets. That takes 8 bytes per
+    /// row per band (8 MB at a million rows, one band per worker at a time) where a dictionary of
+    /// arrays would take several times that, and it lists every bucket's members in position
+    /// order, so the pairs do not depend on hash-table iteration order. Dropping the hash's low
+    /// bits for the position only merges a few unrelated buckets by chance (about one at a
+    /// million rows), which verification then rejects.
+    static func candidatePairs(
+        _ signatures: NearDuplicateSignatures, banding: NearDuplicateBanding, minAgreement: Int, seed: UInt64,
+        parts: Int?
+    ) -> [Pair] {
+        let n = signatures.count
+        guard n > 1 else { return [] }
+        let indexBits = max(1, Int.bitWidth - (n - 1).leadingZeroBitCount)
+        precondition(indexBits <= 32, "more than 2^32 rows")
+        let slots = NearDuplicateSlots<[Pair]>(count: banding.bands)
+        signatures.values.withUnsafeBufferPointer { values in
+            signatures.isEmpty.withUnsafeBufferPointer { empty in
+                let shared = NearDuplicateBandInput(values: values, empty: empty)
+                let p = signatures.permutations
+                let work = { @Sendable (band: Int) in
+                    slots.set(band, bandPairs(
+                        shared, band: band, rows: banding.rows, permutations: p, indexBits: indexBits,
+                        minAgreement: minAgreement, seed: seed))
+                }
+                if parts == 1 || banding.bands == 1 {
+                    for band in 0..<banding.bands { work(band) }
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: banding.bands, execute: work)
+                }
+            }
+        }
+        var all: [Pair] = []
+        for band in 0..<banding.bands { all += slots.take(band) ?? [] }
+        all.sort()
+        var distinct: [Pair] = []
+        distinct.reserveCapacity(all.count)
+        for pair in all where distinct.last.map({ $0.first != pair.first || $0.second != pair.second }) ?? true {
+            distinct.append(pair)
+        }
+        return distinct
+    }
+
+    /// The pairs of one band.
+    static func bandPairs(
+        _ input: NearDuplicateBandInput, band: Int, rows: Int, permutations: Int, indexBits: Int, minAgreement: Int,
+        seed: UInt64
+    ) -> [Pair] {
+        let n = input.empty.count
+        let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
+        let base = input.values.baseAddress!
+        var keys: [UInt64] = []
+        keys.reserveCapacity(n)
+        let bandSeed = NearDuplicateShingler.fmix(seed ^ (UInt64(band) &* 0x9E37_79B9_7F4A_7C15))
+        for row in 0..<n where !input.empty[row] {
+            let values = base + row * permutations + band * rows
+            var h = bandSeed
+            for k in 0..<rows {
+                h = ((h << 29) | (h >> 35)) ^ UInt64(values[k])
+                h = h &* 0xC4CE_B9FE_1A85_EC53
+            }
+            h = NearDuplicateShingler.fmix(h)
+            keys.append((h << UInt64(indexBits)) | UInt64(row))
+        }
+        keys.sort()
+        var pairs: [Pair] = []
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count && keys[end] >> UInt64(indexBits) == keys[start] >> UInt64(indexBits) { end += 1 }
+            if end - start > 1 {
+                for j in (start + 1)..<end {
+                    let second = Int(keys[j] & indexMask)
+                    for i in start..<min(j, start + bucketComparisons) {
+                        let first = Int(keys[i] & indexMask)
+                        let same = NearDuplicateSignatures.agreement(
+                            base + first * permutations, base + second * permutations, permutations)
+                        if same >= minAgreement {
+                            pairs.append(Pair(first: UInt32(first), second: UInt32(second), agreement: UInt16(same)))
+                        }
+                    }
+                }
+            }
+            start = end
+        }
+        return pairs
+    }
+}
+
+/// What the band workers read: the signatures and the empty-row flags.
+struct NearDuplicateBandInput: @unchecked Sendable {
+    let values: UnsafeBufferPointer<UInt32>
+    let empty: UnsafeBufferPointer<Bool>
+}
+
+/// One result slot per worker, each written by its worker only and read after all have finished.
+final class NearDuplicateSlots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func take(_ index: Int) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = slots[index]
+        slots[index] = nil
+        return value
+    }
+}

@@ -1,0 +1,151 @@
+/// Words and word shingles of a text as 64-bit hashes, read straight from its UTF-8 bytes.
+///
+/// The near-duplicate gate hashes every word 5-gram of every row; at a million rows that is about
+/// a hundred million shingles, so nothing here allocates per word or per shingle: a word's hash
+/// is built byte by byte while scanning (FNV-1a, then a MurmurHash3 finaliser so that the bits
+/// the permutations read are well mixed) and a shingle's hash combines its words' hashes.
+/// The template gate uses the same words, so "opening" and "shingle" mean the same tokens.
+///
+/// A word is a maximal run of letters, digits and combining marks, lowercased: "I'd" is "i" "d",
+/// "e-mail" is "e" "mail", punctuation and whitespace only separate. Non-ASCII letters are
+/// lowercased by their Unicode mapping (the only path that allocates, for upper-case non-ASCII
+/// letters); scripts without spaces (CJK) come out as one word per run, which is coarse but
+/// consistent, so identical texts still match.
+struct NearDuplicateShingler {
+    /// Word hashes of the last text tokenised; reused between texts.
+    private(set) var words: [UInt64] = []
+
+    init() {
+        words.reserveCapacity(512)
+    }
+
+    /// Replaces `words` with the hashes of the words of `text`.
+    mutating func tokenize(_ text: String) {
+        words.removeAll(keepingCapacity: true)
+        Self.forEachWord(in: text) { hash, _ in words.append(hash) }
+    }
+
+    /// Calls `body` with the hash of each shingle of `size` consecutive words of the last text
+    /// tokenised; a text with fewer words gives one shingle of all of them, an empty one none.
+    /// Repeated shingles are passed again (MinHash takes minima, so repeats change nothing).
+    func forEachShingle(size: Int, _ body: (UInt64) -> Void) {
+        let count = words.count
+        guard count > 0 else { return }
+        words.withUnsafeBufferPointer { w in
+            if count <= size {
+                body(Self.combine(w, 0, count))
+            } else {
+                for start in 0...(count - size) { body(Self.combine(w, start, size)) }
+            }
+        }
+    }
+
+    /// Hash of `length` words from `start`: order matters ("a b" and "b a" differ), and so does
+    /// the length, so a 3-word row's single shingle never equals a 5-gram.
+    @inline(__always)
+    static func combine(_ w: UnsafeBufferPointer<UInt64>, _ start: Int, _ length: Int) -> UInt64 {
+        var h = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: length &+ 1)
+        for k in start..<(start + length) {
+            h = ((h << 27) | (h >> 37)) ^ w[k]
+            h = h &* 0xFF51_AFD7_ED55_8CCD
+        }
+        return fmix(h)
+    }
+
+    /// MurmurHash3's 64-bit finaliser: every input bit affects every output bit.
+    @inline(__always)
+    static func fmix(_ value: UInt64) -> UInt64 {
+        var h = value
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+
+    static let fnvBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+
+    /// Calls `body` with each word's hash and its UTF-8 byte range in `text`.
+    static func forEachWord(in text: String, _ body: (UInt64, Range<Int>) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in forEachWord(in: bytes, body) }
+    }
+
+    /// The scanner. ASCII (nearly all bytes in practice) takes the branch-light path; other
+    /// scalars are decoded and classified by their Unicode properties. `bytes` must be valid
+    /// UTF-8 (Swift strings always are).
+    static func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Range<Int>) -> Void) {
+        let n = bytes.count
+        var i = 0
+        var start = -1
+        var h = fnvBasis
+        while i < n {
+            let c = bytes[i]
+            if c < 0x80 {
+                let folded = c | 0x20
+                let isDigit = c &- 0x30 < 10
+                let isLetter = folded &- 0x61 < 26
+                if isDigit || isLetter {
+                    if start < 0 {
+                        start = i
+                        h = fnvBasis
+                    }
+                    h = (h ^ UInt64(isLetter ? folded : c)) &* fnvPrime
+                } else if start >= 0 {
+                    body(fmix(h), start..<i)
+                    start = -1
+                }
+                i += 1
+                continue
+            }
+            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+            let end = min(n, i + length)
+            var value = UInt32(c) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+            for k in (i + 1)..<max(i + 1, end) { value = value << 6 | UInt32(bytes[k] & 0x3F) }
+            guard length > 1, let scalar = Unicode.Scalar(value), isWordScalar(scalar) else {
+                if start >= 0 {
+                    body(fmix(h), start..<i)
+                    start = -1
+                }
+                i = end
+                continue
+            }
+            if start < 0 {
+                start = i
+                h = fnvBasis
+            }
+            if scalar.properties.changesWhenLowercased {
+                for byte in scalar.properties.lowercaseMapping.utf8 { h = (h ^ UInt64(byte)) &* fnvPrime }
+            } else {
+                for k in i..<end { h = (h ^ UInt64(bytes[k])) &* fnvPrime }
+            }
+            i = end
+        }
+        if start >= 0 { body(fmix(h), start..<n) }
+    }
+
+    /// Letters, digits and marks (so "é" written as e + U+0301 stays one word).
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        if properties.isAlphabetic { return true }
+        switch properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// The words of `text` as lowercased strings (for openings a reviewer reads, not hot paths).
+    static func words(of text: String, limit: Int = .max) -> [String] {
+        var result: [String] = []
+        var text = text
+        text.withUTF8 { bytes in
+            forEachWord(in: bytes) { _, range in
+                guard result.count < limit else { return }
+                result.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased())
+            }
+        }
+        return result
+    }
+}
