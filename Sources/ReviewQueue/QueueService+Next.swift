@@ -25,10 +25,11 @@ extension QueueService {
             try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
             var conditions = [
                 "queue.open = 1",
-                "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n AND claims.holder != ?)",
+                // Held rows, this process's own included: asking again moves on (a skip).
+                "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
                 "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
             ]
-            var arguments: [DatabaseValueConvertible?] = [holder, reviewer.uid]
+            var arguments: [DatabaseValueConvertible?] = [reviewer.uid]
             if let slice {
                 conditions.append("rows.slice = ?")
                 arguments.append(slice)

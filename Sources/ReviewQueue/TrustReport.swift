@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import WinnowCore
+import Workspace
+
+/// `winnow stats`: what the reviewed rows say about the unreviewed ones, per slice, generator
+/// and template; how well reviewers agree; how fast they work; how varied each generator is;
+/// and whether an AI judge agrees with people. Built from the index (decisions, rows, flags)
+/// and, for lengths and variety, from the rows' text.
+public struct TrustReport: Sendable {
+    public struct Group: Sendable {
+        public var name: String
+        public var rows: Int
+        public var tally: VerdictTally
+        /// For a sampled (non-critical) slice: the error estimate for the rows nobody saw.
+        public var unreviewedEstimate: SampledSliceEstimate?
+    }
+
+    public var slices: [Group] = []
+    public var generators: [Group] = []
+    public var templates: [Group] = []
+    public var agreement: AgreementReport
+    public var throughput: [ReviewerThroughput]
+    /// Per generator: share of rows in a near-duplicate cluster, and distinct bigrams.
+    public var variety: [(generator: String, nearDuplicateShare: Proportion, distinct2: Double?)]
+    public var judge: JudgeReport?
+}
+
+extension QueueService {
+    /// Rows per generator read for distinct-n (a sample: enough for a stable ratio).
+    static let varietySampleSize = 2000
+
+    public func trustReport(precisionTarget: Double = 0.9) throws -> TrustReport {
+        let config = session.config
+        let standing = try session.index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.n, d.uid, d.reviewer, d.action, d.ts, d.spent_ms, d.seq, r.id, r.slice, r.generator, r.template,
+                       r.judge_score, q.overlap, q.sampled
+                FROM decisions d JOIN rows r ON r.n = d.n LEFT JOIN queue q ON q.n = d.n
+                WHERE d.standing = 1 ORDER BY d.seq
+                """)
+        }
+        // The latest standing verdict per row decides its tally.
+        var latest: [Int64: Row] = [:]
+        for d in standing { latest[d["n"]] = d }
+        let counts = try session.index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT COALESCE(slice, '(none)') AS slice, COALESCE(generator, '(human or none)') AS generator,
+                       COALESCE(template, '(none)') AS template, COUNT(*) AS c FROM rows GROUP BY 1, 2, 3
+                """)
+        }
+        func groups(_ key: String, sampled: (String) -> Bool) -> [TrustReport.Group] {
+            var rows: [String: Int] = [:], tallies: [String: VerdictTally] = [:], sampleTallies: [String: VerdictTally] = [:]
+            for c in counts { rows[c[key] as String, default: 0] += c["c"] as Int }
+            for d in latest.values {
+                let name = (d[key] as String?) ?? (key == "generator" ? "(human or none)" : "(none)")
+                guard let verdict = Verdict(rawValue: d["action"]) else { continue }
+                tallies[name, default: VerdictTally()].add(verdict)
+                // Only the random sample speaks for the unreviewed rows: rows someone chose to
+                // look at (searched for, reported) are not a random draw.
+                if (d["sampled"] as Int?) == 1 { sampleTallies[name, default: VerdictTally()].add(verdict) }
+            }
+            return rows.keys.sorted().map { name in
+                let tally = tallies[name] ?? VerdictTally()
+                let estimate = sampled(name)
+                    ? SampledSliceEstimate(tally: sampleTallies[name] ?? VerdictTally(),
+                                           unreviewed: max(0, (rows[name] ?? 0) - tally.reviewed)) : nil
+                return .init(name: name, rows: rows[name] ?? 0, tally: tally, unreviewedEstimate: estimate)
+            }
+        }
+        var report = TrustReport(
+            slices: groups("slice") { !(config.slice(named: $0)?.critical ?? false) },
+            generators: groups("generator") { _ in false }, templates: groups("template") { _ in false },
+            agreement: AgreementReport(overlapDecisions(standing)), throughput: [], variety: [], judge: nil)
+        report.throughput = ReviewerThroughput.perReviewer(standing.map { d in
+            DecisionTiming(reviewer: d["reviewer"], time: Self.seconds(d["ts"]) ?? 0, spentMs: d["spent_ms"])
+        })
+        report.variety = try variety()
+        report.judge = try judge(latest.values.filter { ($0["judge_score"] as Double?) != nil }, precisionTarget: precisionTarget)
+        return report
+    }
+
+    /// Overlap rows two reviewers decided: their latest verdicts, paired.
+    func overlapDecisions(_ standing: [Row]) -> [OverlapDecision] {
+        var byRow: [Int64: [Int: Row]] = [:]
+        for d in standing where (d["overlap"] as Int?) == 1 { byRow[d["n"], default: [:]][d["uid"]] = d }
+        return byRow.values.compactMap { reviewers in
+            let pair = reviewers.values.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }
+            guard pair.count >= 2 else { return nil }
+            return OverlapDecision(slice: (pair[0]["slice"] as String?) ?? "(none)", raterA: pair[0]["reviewer"],
+                                   raterB: pair[1]["reviewer"], verdictA: pair[0]["action"], verdictB: pair[1]["action"])
+        }
+    }
+
+    func variety() throws -> [(generator: String, nearDuplicateShare: Proportion, distinct2: Double?)] {
+        let store = RowStore(paths: session.paths, index: session.index)
+        let perGenerator = try session.index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT generator, COUNT(*) AS c,
+                       SUM(EXISTS (SELECT 1 FROM flags WHERE flags.n = rows.n AND flags.gate = 'near-duplicate')) AS near
+                FROM rows WHERE generator IS NOT NULL GROUP BY generator ORDER BY generator
+                """)
+        }
+        return try perGenerator.map { g in
+            let generator: String = g["generator"]
+            let sample = try session.index.read { db in
+                try Row.fetchAll(db, sql: RowIndex.rowSelectSQL + " WHERE rows.generator = ? ORDER BY rows.n LIMIT ?",
+                                 arguments: [generator, Self.varietySampleSize]).map(IndexedRow.init)
+            }
+            var distinct = DistinctNGrams(n: 2)
+            for row in sample { distinct.add(try store.text(of: row).answerText) }
+            return (generator, Proportion(successes: g["near"] ?? 0, trials: g["c"]), distinct.ratio)
+        }
+    }
+
+    func judge(_ decided: [Row], precisionTarget: Double) throws -> JudgeReport? {
+        guard !decided.isEmpty else { return nil }
+        let store = RowStore(paths: session.paths, index: session.index)
+        var judged: [JudgedRow] = []
+        for d in decided {
+            guard let score = d["judge_score"] as Double?, let verdict = Verdict(rawValue: d["action"]),
+                  let row = try session.index.row(id: d["id"]) else { continue }
+            let length = try store.text(of: row).answerText.count
+            if let judgedRow = JudgedRow(score: score, verdict: verdict, length: length) { judged.append(judgedRow) }
+        }
+        return judged.isEmpty ? nil : JudgeReport(judged, precisionTarget: precisionTarget)
+    }
+
+    /// RFC 3339 UTC as the log writes it ("2026-11-21T07:43:43.413Z") to Unix seconds.
+    static func seconds(_ ts: String) -> Double? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return (formatter.date(from: ts) ?? ISO8601DateFormatter().date(from: ts))?.timeIntervalSince1970
+    }
+}
