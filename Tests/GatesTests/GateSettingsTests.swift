@@ -1,0 +1,160 @@
+import Foundation
+import Gates
+import Testing
+import WinnowCore
+
+/// Rows for gate tests: built by hand, or read from SampleData and ../shared/realdata.
+enum TestRows {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let realData = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/realdata")
+    static var realDataPresent: Bool { FileManager.default.fileExists(atPath: realData.path) }
+
+    static func row(_ shape: RowShape = .chat, slices: [String] = [], id: String = "r1",
+                    _ segments: [(String, String)], side: [String?]? = nil) -> GateRow {
+        var provenance = Provenance()
+        provenance.slices = slices
+        let text = RowText(segments: segments.enumerated().map { i, s in
+            RowText.Segment(label: s.0, text: s.1, side: side?[i])
+        })
+        return GateRow(id: id, shape: shape, provenance: provenance, text: text)
+    }
+
+    /// A chat row with one user turn and one assistant turn.
+    static func chat(_ user: String, _ assistant: String = "Sure, here is the answer.", slices: [String] = [],
+                     id: String = "r1") -> GateRow {
+        row(.chat, slices: slices, id: id, [("user", user), ("assistant", assistant)])
+    }
+
+    /// Rows of a JSONL file, recognised the way import recognises them.
+    static func jsonl(_ url: URL) throws -> [GateRow] {
+        let data = try Data(contentsOf: url)
+        var rows: [GateRow] = []
+        for (n, line) in data.split(separator: 0x0A).enumerated() {
+            let bytes = Array(line)
+            let tape = try JSONTape.parse(bytes)
+            let row: GateRow? = bytes.withUnsafeBufferPointer { source in
+                let recognizer = RowRecognizer()
+                guard case .success(let recognized) = recognizer.recognize(tape, source: source) else { return nil }
+                return GateRow(id: recognized.ownID ?? "line-\(n + 1)", shape: recognized.shape,
+                               provenance: recognized.provenance,
+                               text: recognizer.text(of: recognized.shape, tape, source: source))
+            }
+            if let row { rows.append(row) }
+        }
+        return rows
+    }
+
+    static func sampleData(_ name: String) throws -> [GateRow] {
+        try jsonl(packageRoot.appendingPathComponent("SampleData/\(name)"))
+    }
+
+    static func allSampleData() throws -> [GateRow] {
+        try sampleData("support-chat.jsonl") + sampleData("instructions-alpaca.jsonl") + sampleData("preferences.jsonl")
+    }
+
+    /// The bytes a finding points at, as a string (nil when it points at none).
+    static func spanText(_ finding: GateFinding, in row: GateRow) -> String? {
+        guard let segment = finding.segment, let range = finding.range else { return nil }
+        let bytes = Array(row.text.segments[segment].text.utf8)
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+}
+
+extension GateFinding {
+    func detailValue(_ key: String) -> JSONValue? { detail.first { $0.0 == key }?.1 }
+}
+
+struct GateSettingsTests {
+    @Test func badRegexNamesThePatternTheSettingAndWhy() {
+        var settings = GateSettings()
+        settings.blocklistRegex = ["fine", "unclosed(group"]
+        #expect(throws: GateSettings.PatternError(setting: "blocklist_regex", index: 1, pattern: "unclosed(group",
+                                                  reason: "expected ')'")) {
+            try settings.validatePatterns()
+        }
+        do {
+            _ = try BlocklistGate(settings: settings)
+            Issue.record("a bad pattern compiled")
+        } catch {
+            #expect(error.pattern == "unclosed(group")
+            #expect(error.message == "blocklist_regex: 'unclosed(group' is not a valid regular expression: expected ')'")
+        }
+    }
+
+    @Test func badRegexInASliceNamesTheSlice() {
+        var settings = GateSettings.standard
+        settings.slices[2].blocklistRegex = ["[a-"]
+        settings.slices[3].keywordRegex = ["ok", "a{2,1}"]
+        #expect(throws: GateSettings.PatternError.self) { try settings.compile() }
+        do {
+            _ = try BlocklistGate(settings: settings)
+            Issue.record("a bad pattern compiled")
+        } catch {
+            #expect(error.setting == "slices.medical.blocklist_regex")
+            #expect(error.reason == "expected ']'")
+        }
+        do {
+            _ = try SliceClassifier(settings: settings)
+            Issue.record("a bad pattern compiled")
+        } catch {
+            #expect(error.setting == "slices.billing.keyword_regex")
+            #expect(error.index == 1)
+            #expect(error.reason.contains("lower bound"))
+        }
+    }
+
+    @Test func aPatternThatMatchesNothingAtAllIsRefused() {
+        var settings = GateSettings()
+        settings.blocklistRegex = ["x*"]
+        #expect(throws: GateSettings.PatternError(setting: "blocklist_regex", index: 0, pattern: "x*",
+                                                  reason: "it matches the empty text")) {
+            try settings.validatePatterns()
+        }
+    }
+
+    @Test func piiActionIsRejectInStrictSlicesAndOverridable() {
+        var settings = GateSettings.standard
+        #expect(settings.piiAction(forSlices: ["general"]) == .flag)
+        #expect(settings.piiAction(forSlices: ["medical"]) == .reject)
+        #expect(settings.piiAction(forSlices: ["general", "billing"]) == .reject)
+        #expect(settings.piiAction(forSlices: []) == .flag)
+        settings.slices[0].piiAction = .reject          // safety
+        settings.slices[2].piiAction = .flag            // medical
+        #expect(settings.piiAction(forSlices: ["safety"]) == .reject)
+        #expect(settings.piiAction(forSlices: ["medical"]) == .flag)
+        settings.piiStrictSlices = ["legal"]
+        #expect(settings.piiAction(forSlices: ["billing"]) == .flag)
+        #expect(settings.piiAction(forSlices: ["legal"]) == .reject)
+    }
+
+    @Test func compiledGatesTagFirstThenApplyTheTaggedSlicesSettings() throws {
+        let gates = try GateSettings.standard.compile()
+        // Untagged, about a prescription dosage: tagged medical, and its PII is rejected there.
+        let row = TestRows.chat("What dosage of my prescription is safe? Call me on +44 20 7946 0958.")
+        let result = gates.run(row)
+        #expect(result.assignment.slices == ["medical"])
+        #expect(result.assignment.tagged)
+        let pii = result.findings.filter { $0.gate == "pii" }
+        #expect(pii.count == 1)
+        #expect(pii.first?.action == .reject)
+        #expect(pii.first?.matched == "+44 20 7946 0958")
+        // Nothing matched: the default slice.
+        #expect(gates.run(TestRows.chat("Tell me a joke about penguins.")).assignment.slices == ["general"])
+    }
+
+    @Test func compiledGatesOnSampleDataFindThePlantedProblems() throws {
+        let index = ContaminationIndex(items: try ContaminationIndex.readEvalFile(
+            path: TestRows.packageRoot.appendingPathComponent("SampleData/eval/heldout-eval.jsonl").path,
+            name: "eval/heldout-eval.jsonl").items)
+        let gates = try GateSettings.standard.compile(contamination: index)
+        var byGate: [String: Set<String>] = [:]
+        for row in try TestRows.allSampleData() {
+            for finding in gates.run(row).findings { byGate[finding.gate, default: []].insert(row.id) }
+        }
+        #expect(byGate["contamination"] == ["alp-0042", "chat-0093", "pref-0024"])
+        #expect(byGate["pii"]?.isSuperset(of: ["chat-0027", "chat-0078", "chat-0079"]) == true)
+        #expect(byGate["schema"] == nil)
+    }
+}
