@@ -157,4 +157,26 @@ struct GateSettingsTests {
         #expect(byGate["pii"]?.isSuperset(of: ["chat-0027", "chat-0078", "chat-0079"]) == true)
         #expect(byGate["schema"] == nil)
     }
+
+    @Test func compiledGatesGiveTheSameAnswersFromManyThreads() throws {
+        let gates = try GateSettings.standard.compile(contamination: ContaminationIndex(items: [
+            .init(id: "e", file: "f", text: "What is the maximum amount of paracetamol a healthy adult should take in 24 hours?"),
+        ]))
+        let rows = try TestRows.allSampleData()
+        let expected = rows.map { gates.run($0).findings }
+        let mismatches = Counter()
+        DispatchQueue.concurrentPerform(iterations: rows.count * 4) { k in
+            if gates.run(rows[k % rows.count]).findings != expected[k % rows.count] { mismatches.increment() }
+        }
+        #expect(mismatches.value == 0)
+        #expect(expected.contains { !$0.isEmpty })
+    }
+}
+
+/// A count shared by concurrent workers.
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
