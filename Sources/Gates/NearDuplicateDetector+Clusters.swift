@@ -78,7 +78,10 @@ extension NearDuplicateDetector {
             NearDuplicateCluster(id: name[root]!, members: rows.map { ids[$0] })
         }.sorted { $0.id < $1.id || ($0.id == $1.id && $0.members.first! < $1.members.first!) }
         return NearDuplicateReport(
-            options: options, banding: banding, rowsCompared: n, pairCount: pairs.count,
+            options: options, banding: banding, rowsCompared: n,
+            pairs: pairs.map {
+                NearDuplicatePair(first: ids[Int($0.first)], second: ids[Int($0.second)], similarity: Double($0.agreement) / scale)
+            },
             matches: matches, clusters: clusters)
     }
 }
@@ -100,6 +103,14 @@ public struct NearDuplicateMatch: Sendable, Equatable {
     }
 }
 
+/// Two rows found similar directly (one LSH band in common and, when verifying, an estimate at
+/// or above the threshold); `first` is the earlier row.
+public struct NearDuplicatePair: Sendable, Equatable {
+    public var first: String
+    public var second: String
+    public var similarity: Double
+}
+
 /// A set of rows connected by near-duplicate pairs; members in input order.
 public struct NearDuplicateCluster: Sendable, Equatable {
     public var id: String
@@ -111,8 +122,10 @@ public struct NearDuplicateReport: Sendable {
     public var options: NearDuplicateOptions
     public var banding: NearDuplicateBanding
     public var rowsCompared: Int
-    /// Distinct pairs that share a band and (when verifying) reach the threshold.
-    public var pairCount: Int
+    /// Distinct pairs that share a band and (when verifying) reach the threshold, ordered by
+    /// their rows' positions. Clusters are their connected components.
+    public var pairs: [NearDuplicatePair]
+    public var pairCount: Int { pairs.count }
     /// Every clustered row, in input order.
     public var matches: [NearDuplicateMatch]
     /// Clusters ordered by id.

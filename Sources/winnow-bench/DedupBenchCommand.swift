@@ -59,10 +59,12 @@ struct DedupBenchCommand: ParsableCommand {
             falsePositiveWeight: 1 - falseNegativeWeight, falseNegativeWeight: falseNegativeWeight)
         print("winnow near-duplicate gate: \(options.permutations) permutations, threshold \(options.threshold), "
               + "\(options.banding), \(candidates ? "LSH candidates only" : "candidates verified by estimated Jaccard")")
-        var totals: [Double] = [], detections: [Double] = []
+        var totals: [Double] = [], detections: [Double] = [], cpus: [Double] = []
         var last: (report: NearDuplicateReport, ids: [String])?
         for _ in 0..<runs {
+            let cpu = Self.cpuSeconds(RUSAGE_SELF)
             let run = try DedupBenchRun.measure(file: file, limit: limit, options: options)
+            cpus.append(Self.cpuSeconds(RUSAGE_SELF) - cpu)
             totals.append(run.total)
             detections.append(run.detection)
             last = (run.report, run.ids)
@@ -74,19 +76,22 @@ struct DedupBenchCommand: ParsableCommand {
         let rows = ids.count
         let score = try DedupBenchScore(truthPath: file + ".truth.json", ids: ids, report: report)
         let total = median(totals), detection = median(detections)
-        print(String(format: "winnow:    %d rows, %d pairs, %d clusters; planted %d, recall %.3f (%d found)",
-                     rows, report.pairCount, report.clusters.count, score.planted, score.recall, score.found))
+        print(String(format: "winnow:    %d rows, %d pairs, %d clusters; planted %d, recall %.3f (%d in one cluster; %.3f as direct pairs)",
+                     rows, report.pairCount, report.clusters.count, score.planted, score.recall, score.found, score.pairRecall))
         print(String(format: "winnow:    total (read + parse + detect) median %.2f s = %.0f rows/s; detection only median %.2f s = %.0f rows/s; %d runs",
                      total, Double(rows) / total, detection, Double(rows) / detection, runs))
-        print(String(format: "winnow:    peak RSS %.0f MB", peakMB))
+        print(String(format: "winnow:    CPU (user + sys, all threads) median %.2f s per run = %.0f rows per CPU-second; peak RSS %.0f MB",
+                     median(cpus), Double(rows) / median(cpus), peakMB))
         guard reference != "none", FileManager.default.fileExists(atPath: reference) else {
             print("reference: \(reference) not found; skipped")
             return
         }
-        var seconds: [Double] = []
+        var seconds: [Double] = [], referenceCPUs: [Double] = []
         var output = ""
         for _ in 0..<referenceRuns {
+            let cpu = Self.cpuSeconds(RUSAGE_CHILDREN)
             output = try runReference()
+            referenceCPUs.append(Self.cpuSeconds(RUSAGE_CHILDREN) - cpu)
             guard let s = Self.number(after: "reference_dedup: ", in: output) else {
                 throw ValidationError("reference_dedup.py printed no timing:\n\(output)")
             }
@@ -99,10 +104,20 @@ struct DedupBenchCommand: ParsableCommand {
         print("reference: " + output.split(separator: "\n").joined(separator: "\nreference: "))
         print(String(format: "reference: median %.2f s over %d runs = %.0f rows/s (its own clock: read + parse + detect); peak RSS %.0f MB",
                      referenceSeconds, referenceRuns, Double(rows) / referenceSeconds, Double(children.ru_maxrss) / 1024))
+        print(String(format: "reference: CPU median %.2f s per run (whole process, with start-up and scoring) = %.0f rows per CPU-second",
+                     median(referenceCPUs), Double(rows) / median(referenceCPUs)))
         print(String(format: "ratio (winnow total rows/s ÷ reference rows/s): %.1fx; detection only: %.1fx",
                      referenceSeconds / total, referenceSeconds / detection))
         print(String(format: "recall: winnow %.3f, reference %.3f (%@)", score.recall, referenceRecall,
                      score.recall >= referenceRecall ? "winnow at least equal" : "winnow LOWER"))
+    }
+
+    /// User + system CPU seconds of this process (all threads) or of its waited-for children.
+    static func cpuSeconds(_ who: __rusage_who) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func runReference() throws -> String {
@@ -139,7 +154,10 @@ struct DedupBenchCommand: ParsableCommand {
 struct DedupBenchScore {
     var planted = 0
     var found = 0
+    /// Planted pairs that are themselves a reported pair (not only linked through others).
+    var foundAsPairs = 0
     var recall: Double { Double(found) / Double(max(1, planted)) }
+    var pairRecall: Double { Double(foundAsPairs) / Double(max(1, planted)) }
 
     init(truthPath: String, ids: [String], report: NearDuplicateReport) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: truthPath))
@@ -157,6 +175,8 @@ struct DedupBenchScore {
         }
         planted = pairs.count
         found = pairs.filter { pair in cluster[pair[0]].map { $0 == cluster[pair[1]] } ?? false }.count
+        let reported = Set(report.pairs.map { [$0.first, $0.second].sorted() })
+        foundAsPairs = pairs.intersection(reported).count
     }
 }
 

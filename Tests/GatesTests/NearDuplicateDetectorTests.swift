@@ -158,7 +158,7 @@ struct NearDuplicateDetectorTests {
             let report = Self.run(rows, options: NearDuplicateOptions(batchSize: batch), workers: workers)
             #expect(report.matches == reference.matches, "batch \(batch), workers \(String(describing: workers))")
             #expect(report.clusters == reference.clusters)
-            #expect(report.pairCount == reference.pairCount)
+            #expect(report.pairs == reference.pairs)
         }
     }
 
