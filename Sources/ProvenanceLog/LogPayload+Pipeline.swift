@@ -82,6 +82,8 @@ public struct GatePayload: LogPayload, Equatable {
         case reject
         /// A rerun (after a config change) no longer finds what this gate flagged before.
         case clear
+        /// The slice classifier tagged a row that arrived without a slice (detail: `slices`).
+        case tag
     }
 
     /// The gate's name ("near-duplicate", "blocklist", ...), stored as the actor's "gate".

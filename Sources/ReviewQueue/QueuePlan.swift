@@ -63,7 +63,7 @@ struct QueuePlan {
             // RowIndex.reopen, which keeps single rows current as verdicts land).
             try db.execute(sql: """
                 UPDATE queue SET
-                    flagged = EXISTS (SELECT 1 FROM flags WHERE flags.n = queue.n),
+                    flagged = EXISTS (SELECT 1 FROM flags WHERE flags.n = queue.n AND flags.action != 'tag'),
                     open = sampled AND (
                         (SELECT state FROM rows WHERE rows.n = queue.n) = 'pending'
                         OR (overlap AND (SELECT state FROM rows WHERE rows.n = queue.n) IN ('accepted', 'edited', 'rejected')

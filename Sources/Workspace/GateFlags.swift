@@ -74,7 +74,20 @@ extension RowIndex {
             return  // A verdict about a row this index does not hold (retracted, or a foreign log).
         }
         switch payload.action {
+        case .tag:
+            let slices = payload.detail?["slices"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            try db.execute(sql: """
+                UPDATE rows SET slice = ?, slices = ?, tagged = 1 WHERE n = ? AND (slice IS NULL OR tagged = 1)
+                """, arguments: [slices.first, slices.count > 1 ? slices.joined(separator: ",") : nil, n])
+            try db.execute(sql: "INSERT OR REPLACE INTO flags(n, gate, reason, action, detail, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [n, payload.gate, payload.reason, "tag", payload.detail?.canonicalString, seq])
+            // Its place in the queue depends on the slice: let the queue plan it again.
+            try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
         case .clear:
+            if try String.fetchOne(db, sql: "SELECT action FROM flags WHERE n = ? AND gate = ?", arguments: [n, payload.gate]) == "tag" {
+                try db.execute(sql: "UPDATE rows SET slice = NULL, slices = NULL, tagged = 0 WHERE n = ? AND tagged = 1", arguments: [n])
+                try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
+            }
             try db.execute(sql: "DELETE FROM flags WHERE n = ? AND gate = ?", arguments: [n, payload.gate])
             try resolve(n, in: db)
         case .flag, .reject:

@@ -57,7 +57,10 @@ final class GateRunner {
         var corpusRows: [CorpusRow] = []
         corpusRows.reserveCapacity(rows.count)
         for row in rows {
-            let gateRow = GateRow(id: row.id, shape: row.shape, provenance: row.provenance, text: try store.text(of: row))
+            // A slice the classifier gave is not the row's own: let it classify afresh.
+            var provenance = row.provenance
+            if row.sliceTagged { provenance.slices = [] }
+            let gateRow = GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
             corpusRows.append(CorpusRow(row: gateRow, contentHash: row.contentHash))
         }
         var findings = Self.perRowFindings(corpusRows, suite.perRow)
@@ -106,9 +109,9 @@ final class GateRunner {
             for gate in Set(want.keys).union(have.keys).sorted() {
                 switch (want[gate], have[gate]) {
                 case let (flag?, old) where old != flag:
+                    let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
                     payloads.append(GatePayload(
-                        gate: gate, action: flag.action == .reject ? .reject : .flag, row: id, reason: flag.reason,
-                        detail: flag.detail, config: suite.configHash))
+                        gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail, config: suite.configHash))
                     if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1
                 case (nil, let old?):

@@ -29,7 +29,7 @@ extension RowIndex {
     static func reopen(_ n: Int64, in db: Database) throws {
         guard let q = try Row.fetchOne(db, sql: "SELECT sampled, overlap FROM queue WHERE n = ?", arguments: [n]) else { return }
         let state = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]) ?? "pending"
-        let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ?", arguments: [n]) ?? false
+        let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND action != 'tag'", arguments: [n]) ?? false
         var open = false
         if (q["sampled"] as Int) == 1 {
             switch state {

@@ -9,7 +9,7 @@ import WinnowCore
 public final class RowIndex {
     public let path: String
     let db: DatabaseQueue
-    static let schemaVersion = 4
+    static let schemaVersion = 5
 
     public init(path: String) throws {
         self.path = path
@@ -59,6 +59,7 @@ public final class RowIndex {
                     generator TEXT, template TEXT, seed TEXT, temperature REAL, created TEXT,
                     judge_score REAL, slice TEXT,
                     slices TEXT,  -- comma-separated, only when a row has more than one
+                    tagged INTEGER NOT NULL DEFAULT 0,  -- 1 when the slice came from the classifier
                     state TEXT NOT NULL DEFAULT 'pending');
                 CREATE TABLE IF NOT EXISTS flags (
                     n INTEGER NOT NULL REFERENCES rows(n), gate TEXT NOT NULL,
@@ -136,6 +137,8 @@ public struct IndexedRow: Sendable, Equatable {
     public var shape: RowShape
     public var provenance: Provenance
     public var state: String
+    /// The slice came from the classifier, not from the row or the import flags.
+    public var sliceTagged: Bool
 
     public init(row: Row) {
         id = row["id"]
@@ -158,6 +161,7 @@ public struct IndexedRow: Sendable, Equatable {
         p.slices = slices.map { $0.split(separator: ",").map(String.init) } ?? slice.map { [$0] } ?? []
         provenance = p
         state = row["state"]
+        sliceTagged = (row["tagged"] as Int?) == 1
     }
 }
 

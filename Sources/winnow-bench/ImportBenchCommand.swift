@@ -37,7 +37,7 @@ struct ImportBenchCommand: ParsableCommand {
             try? FileManager.default.removeItem(atPath: ws)
             _ = try runChild(winnow, ["init", ws])
             let start = Date()
-            let status = try runChild(winnow, ["import", "--workspace", ws, file])
+            let status = try runChild(winnow, ["import", "--no-gates", "--workspace", ws, file])
             winnowSeconds.append(Date().timeIntervalSince(start))
             try? FileManager.default.removeItem(atPath: ws)
             guard status == 0 || status == 3 else { throw ValidationError("winnow import exited \(status)") }

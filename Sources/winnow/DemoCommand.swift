@@ -20,6 +20,7 @@ struct DemoCommand: ParsableCommand {
         let data = try locateSampleData()
         let root = try dir ?? Self.temporaryFolder()
         let paths = try WorkspaceCreator.create(at: root)
+        try Self.addEvalSet(from: data, to: paths)
         let session = try WorkspaceSession.open(paths)
         Output.line("Demo workspace: \(Output.safe(paths.root))")
         Output.line()
@@ -28,11 +29,25 @@ struct DemoCommand: ParsableCommand {
             ImportReport.print(summary, session: session)
             Output.line()
         }
+        GatesReport.print(try session.runGates())
+        Output.line()
         let total = try session.index.rowCount()
         Output.line("\(total) rows in the index; the log holds \(try session.log.head().seq) entries.")
         Output.line("malformed.jsonl is meant to fail in places: its quarantined lines show what import refuses and why.")
         Output.line("Try:  winnow --help   |   winnow log show --workspace \(Output.safe(paths.root))"
             + "   |   winnow log verify --workspace \(Output.safe(paths.root))")
+    }
+
+    /// The sample's held-out eval set goes into the workspace and into `[gates] eval_files`, so
+    /// the contamination gate has something to guard.
+    static func addEvalSet(from data: String, to paths: WorkspacePaths) throws {
+        let source = data + "/eval/heldout-eval.jsonl"
+        guard FileManager.default.fileExists(atPath: source) else { return }
+        try FileManager.default.createDirectory(atPath: paths.root + "/eval", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: paths.root + "/eval/heldout-eval.jsonl")
+        let config = try String(contentsOfFile: paths.config, encoding: .utf8)
+            .replacingOccurrences(of: "eval_files = []", with: "eval_files = [\"eval/heldout-eval.jsonl\"]")
+        try config.write(toFile: paths.config, atomically: true, encoding: .utf8)
     }
 
     func locateSampleData() throws -> String {

@@ -36,6 +36,8 @@ struct ImportCommand: ParsableCommand {
     var mappings: [String] = []
     @Flag(help: "Print the summary as JSON.")
     var json = false
+    @Flag(help: "Do not run the gates after importing (run 'winnow gates --rerun' later).")
+    var noGates = false
 
     func validate() throws {
         if let origin, origin != "human" && origin != "synthetic" {
@@ -93,6 +95,10 @@ struct ImportCommand: ParsableCommand {
                 Output.error(ErrorReport.render(error))
                 failed = true
             }
+        }
+        if !noGates && summaries.contains(where: { !$0.alreadyImported }) {
+            let gates = try session.runGates()
+            if !json { GatesReport.print(gates) }
         }
         if json { Output.json(.array(summaries.map(\.json))) }
         if failed { throw CommandExit(status: ExitStatus.failure) }

@@ -28,7 +28,7 @@ import Testing
     @Test func reimportIsANoOpThatSaysSo() throws {
         let tmp = try TemporaryFolder()
         let ws = try tmp.workspace()
-        let first = try WinnowProcess.run(["import", sample + "/preferences.jsonl"], in: ws)
+        let first = try WinnowProcess.run(["import", "--no-gates", sample + "/preferences.jsonl"], in: ws)
         #expect(first.status == 0, "\(first.output)")
         let again = try WinnowProcess.run(["import", sample + "/preferences.jsonl"], in: ws)
         #expect(again.status == 0)

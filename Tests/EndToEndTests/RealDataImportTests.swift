@@ -7,7 +7,7 @@ struct RealDataImportTests {
     let real = WinnowProcess.realData
 
     func importJSON(_ args: [String], ws: String, status: Int32 = 0) throws -> [[String: Any]] {
-        let run = try WinnowProcess.run(["import", "--json"] + args, in: ws)
+        let run = try WinnowProcess.run(["import", "--json", "--no-gates"] + args, in: ws)
         #expect(run.status == status, "\(run.output)")
         return (try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [[String: Any]]) ?? []
     }

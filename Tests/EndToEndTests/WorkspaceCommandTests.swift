@@ -58,8 +58,8 @@ import Testing
     @Test func logVerifyAndShowAfterImports() throws {
         let tmp = try TemporaryFolder()
         let ws = try tmp.workspace()
-        try WinnowProcess.run(["import", WinnowProcess.sampleData + "/preferences.jsonl"], in: ws)
-        try WinnowProcess.run(["import", WinnowProcess.sampleData + "/instructions-alpaca.jsonl"], in: ws)
+        try WinnowProcess.run(["import", "--no-gates", WinnowProcess.sampleData + "/preferences.jsonl"], in: ws)
+        try WinnowProcess.run(["import", "--no-gates", WinnowProcess.sampleData + "/instructions-alpaca.jsonl"], in: ws)
         let verify = try WinnowProcess.run(["log", "verify"], in: ws)
         #expect(verify.status == 0)
         #expect(verify.stdout.hasPrefix("ok: 2 entries, head #2 "), "\(verify.output)")
