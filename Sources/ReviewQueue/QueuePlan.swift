@@ -47,11 +47,20 @@ struct QueuePlan {
             let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'")
             if stored != fingerprint {
                 try db.execute(sql: "DELETE FROM queue")
+                try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_planned_n'")
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_plan', ?)", arguments: [fingerprint])
             }
-            let missing = try Row.fetchAll(db, sql: """
+            // Only rows past the last planned one, unless a row was unplanned since (its slice
+            // changed): a full scan of a million rows would cost every `winnow next` 100 ms.
+            let planned = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0
+            let dirty = try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'queue_dirty'") ?? false
+            let missing = try Row.fetchAll(db, sql: dirty || planned == 0 ? """
                 SELECT rows.n, rows.id, rows.slice FROM rows LEFT JOIN queue ON queue.n = rows.n WHERE queue.n IS NULL
-                """)
+                """ : "SELECT n, id, slice FROM rows WHERE n > ?", arguments: dirty || planned == 0 ? [] : [planned])
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_dirty'")
+            if let last = try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_planned_n', ?)", arguments: ["\(last)"])
+            }
             guard !missing.isEmpty else { return }
             let insert = try db.makeStatement(sql: "INSERT INTO queue(n, slice_rank, sampled, overlap, key, open) VALUES (?, ?, ?, ?, ?, 0)")
             for row in missing {

@@ -82,11 +82,11 @@ extension RowIndex {
             try db.execute(sql: "INSERT OR REPLACE INTO flags(n, gate, reason, action, detail, seq) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [n, payload.gate, payload.reason, "tag", payload.detail?.canonicalString, seq])
             // Its place in the queue depends on the slice: let the queue plan it again.
-            try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
+            try RowIndex.unplan(n, in: db)
         case .clear:
             if try String.fetchOne(db, sql: "SELECT action FROM flags WHERE n = ? AND gate = ?", arguments: [n, payload.gate]) == "tag" {
                 try db.execute(sql: "UPDATE rows SET slice = NULL, slices = NULL, tagged = 0 WHERE n = ? AND tagged = 1", arguments: [n])
-                try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
+                try RowIndex.unplan(n, in: db)
             }
             try db.execute(sql: "DELETE FROM flags WHERE n = ? AND gate = ?", arguments: [n, payload.gate])
             try resolve(n, in: db)

@@ -26,6 +26,12 @@ extension RowIndex {
     /// one reviewer so far), not rejected by a gate, not waiting for adjudication.
     public static func reopenRow(_ n: Int64, in db: Database) throws { try reopen(n, in: db) }
 
+    /// Takes a row out of the queue plan (its slice changed); the next plan puts it back.
+    static func unplan(_ n: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_dirty', '1')")
+    }
+
     static func reopen(_ n: Int64, in db: Database) throws {
         guard let q = try Row.fetchOne(db, sql: "SELECT sampled, overlap FROM queue WHERE n = ?", arguments: [n]) else { return }
         let state = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]) ?? "pending"

@@ -121,7 +121,7 @@ public final class RowIndex {
     /// Drops everything derived, keeping the schema (reindex starts from here).
     public func clear() throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan')")
+            try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty')")
         }
     }
 }

@@ -13,5 +13,6 @@ struct WinnowBench: ParsableCommand {
             LogVerifyBenchCommand.self,
             ImportBenchCommand.self,
             DedupBenchCommand.self,
+            NextBenchCommand.self,
         ])
 }
