@@ -88,6 +88,13 @@ struct NearDuplicateSignatures {
     }
 
     /// Lowers `signature[p]` to the minimum over the text's shingles of permutation p.
+    ///
+    /// Written with SIMD types because the compiler's own vectorisation of the plain loop
+    /// compared only two values per instruction: four permutations at a time, two 64-bit
+    /// products per register, the high halves of four products gathered into one register
+    /// (lanes 1 and 3 of each pair: little-endian, as on every platform Swift targets here) and
+    /// one four-wide minimum. Remaining permutations (when the count is not a multiple of 4)
+    /// take the scalar path, which computes the same values.
     @inline(__always)
     static func minHash(
         _ shingler: NearDuplicateShingler, size: Int, a: UnsafeBufferPointer<UInt64>, b: UnsafeBufferPointer<UInt64>,
@@ -95,12 +102,27 @@ struct NearDuplicateSignatures {
     ) {
         let p = a.count
         let a = a.baseAddress!, b = b.baseAddress!
-        signature.withMemoryRebound(to: Int32.self, capacity: p) { signature in
-            shingler.forEachShingle(size: size) { shingle in
-                let x = UInt64(UInt32(truncatingIfNeeded: shingle))
-                for k in 0..<p {
-                    let v = Int32(truncatingIfNeeded: (a[k] &* x &+ b[k]) >> 32)
-                    signature[k] = min(signature[k], v)
+        let vectorEnd = p & ~3
+        let sig = UnsafeMutableRawPointer(signature), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        shingler.forEachShingle(size: size) { shingle in
+            let x = UInt64(UInt32(truncatingIfNeeded: shingle))
+            let xx = SIMD2<UInt64>(repeating: x)
+            var k = 0
+            while k < vectorEnd {
+                let low = ra.loadUnaligned(fromByteOffset: k * 8, as: SIMD2<UInt64>.self) &* xx
+                    &+ rb.loadUnaligned(fromByteOffset: k * 8, as: SIMD2<UInt64>.self)
+                let high = ra.loadUnaligned(fromByteOffset: k * 8 + 16, as: SIMD2<UInt64>.self) &* xx
+                    &+ rb.loadUnaligned(fromByteOffset: k * 8 + 16, as: SIMD2<UInt64>.self)
+                let l = unsafeBitCast(low, to: SIMD4<Int32>.self), h = unsafeBitCast(high, to: SIMD4<Int32>.self)
+                let v = SIMD4<Int32>(l[1], l[3], h[1], h[3])
+                let current = sig.loadUnaligned(fromByteOffset: k * 4, as: SIMD4<Int32>.self)
+                sig.storeBytes(of: pointwiseMin(current, v), toByteOffset: k * 4, as: SIMD4<Int32>.self)
+                k += 4
+            }
+            signature.withMemoryRebound(to: Int32.self, capacity: p) { signature in
+                while k < p {
+                    signature[k] = min(signature[k], Int32(truncatingIfNeeded: (a[k] &* x &+ b[k]) >> 32))
+                    k += 1
                 }
             }
         }
