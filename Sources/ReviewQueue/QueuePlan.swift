@@ -18,17 +18,17 @@ struct QueuePlan {
         return ContentHash.hex(Array("\(config.seed)|\(config.review.overlapShare)|\(slices)".utf8))
     }
 
-    /// hash(seed, purpose, id) as a fraction in [0, 1).
-    static func unit(seed: String, purpose: String, id: String) -> Double {
-        let digest = SHA256.hash(data: Array("\(seed)\u{0}\(purpose)\u{0}\(id)".utf8))
-        var value: UInt64 = 0
-        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
-        return Double(value >> 11) / Double(1 << 53)
-    }
-
-    /// A 63-bit ordering key from the same hash family (SQLite integers are signed).
-    static func key(seed: String, id: String) -> Int64 {
-        Int64(unit(seed: seed, purpose: "order", id: id) * Double(Int64.max / 2))
+    /// Three independent draws in [0, 1) from one SHA-256 of (seed, id): the sample, the
+    /// overlap and the order each read their own 8 bytes of the digest, so planning a million
+    /// rows costs one hash per row, and none of the three depends on the others.
+    static func draws(seed: String, id: String) -> (sample: Double, overlap: Double, order: Double) {
+        let digest = Array(SHA256.hash(data: Array("\(seed)\u{0}\(id)".utf8)))
+        func unit(_ offset: Int) -> Double {
+            var value: UInt64 = 0
+            for byte in digest[offset..<(offset + 8)] { value = value << 8 | UInt64(byte) }
+            return Double(value >> 11) / Double(1 << 53)
+        }
+        return (unit(0), unit(8), unit(16))
     }
 
     func entry(id: String, slice: String?) -> (rank: Int, sampled: Bool, overlap: Bool, key: Int64) {
@@ -36,9 +36,11 @@ struct QueuePlan {
         let rank = configured?.priority ?? Int.max / 4
         let critical = configured?.critical ?? false
         let rate = configured?.reviewRate ?? (config.slice(named: "general")?.reviewRate ?? 0.05)
-        let sampled = critical || Self.unit(seed: config.seed, purpose: "sample", id: id) < rate
-        let overlap = critical && Self.unit(seed: config.seed, purpose: "overlap", id: id) < config.review.overlapShare
-        return (rank, sampled, overlap, Self.key(seed: config.seed, id: id))
+        let draw = Self.draws(seed: config.seed, id: id)
+        let sampled = critical || draw.sample < rate
+        let overlap = critical && draw.overlap < config.review.overlapShare
+        // A 62-bit ordering key (SQLite integers are signed).
+        return (rank, sampled, overlap, Int64(draw.order * Double(Int64.max / 2)))
     }
 
     /// Adds rows the queue has not seen, or rebuilds it all when the settings changed.
@@ -55,30 +57,34 @@ struct QueuePlan {
             let planned = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0
             let dirty = try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'queue_dirty'") ?? false
             let missing = try Row.fetchAll(db, sql: dirty || planned == 0 ? """
-                SELECT rows.n, rows.id, rows.slice FROM rows LEFT JOIN queue ON queue.n = rows.n WHERE queue.n IS NULL
-                """ : "SELECT n, id, slice FROM rows WHERE n > ?", arguments: dirty || planned == 0 ? [] : [planned])
+                SELECT rows.n, rows.id, rows.slice, rows.state FROM rows LEFT JOIN queue ON queue.n = rows.n
+                WHERE queue.n IS NULL
+                """ : "SELECT n, id, slice, state FROM rows WHERE n > ?", arguments: dirty || planned == 0 ? [] : [planned])
             try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_dirty'")
             if let last = try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_planned_n', ?)", arguments: ["\(last)"])
             }
             guard !missing.isEmpty else { return }
-            let insert = try db.makeStatement(sql: "INSERT INTO queue(n, slice_rank, sampled, overlap, key, open) VALUES (?, ?, ?, ?, ?, 0)")
+            // A large plan goes in without the order index, which is then built once, sorted.
+            let bulk = missing.count > 10_000
+            if bulk { try db.execute(sql: "DROP INDEX IF EXISTS queue_order") }
+            let minimum = missing.map { $0["n"] as Int64 }.min() ?? 0
+            let flagged = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT n FROM flags WHERE action != 'tag' AND n >= ?",
+                                                 arguments: [minimum]))
+            let decided = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT n FROM decisions WHERE n >= ?", arguments: [minimum]))
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO queue(n, slice_rank, sampled, overlap, key, flagged, open) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
             for row in missing {
                 let n: Int64 = row["n"]
                 let e = entry(id: row["id"], slice: row["slice"])
-                try insert.execute(arguments: [n, e.rank, e.sampled, e.overlap, e.key])
+                let open = e.sampled && (row["state"] as String) == "pending"
+                try insert.execute(arguments: [n, e.rank, e.sampled, e.overlap, e.key, flagged.contains(n), open])
             }
-            // One statement for the new rows' open/flagged state (the same rule as
-            // RowIndex.reopen, which keeps single rows current as verdicts land).
-            try db.execute(sql: """
-                UPDATE queue SET
-                    flagged = EXISTS (SELECT 1 FROM flags WHERE flags.n = queue.n AND flags.action != 'tag'),
-                    open = sampled AND (
-                        (SELECT state FROM rows WHERE rows.n = queue.n) = 'pending'
-                        OR (overlap AND (SELECT state FROM rows WHERE rows.n = queue.n) IN ('accepted', 'edited', 'rejected')
-                            AND (SELECT COUNT(DISTINCT uid) FROM decisions WHERE decisions.n = queue.n AND standing = 1) < 2))
-                WHERE n >= ?
-                """, arguments: [missing.map { $0["n"] as Int64 }.min() ?? 0])
+            // Rows with decisions (an overlap row may still need its second reviewer) get the
+            // full rule; they are few.
+            for n in decided { try RowIndex.reopenRow(n, in: db) }
+            if bulk { try RowIndex.createQueueOrderIndex(db) }
         }
     }
 }

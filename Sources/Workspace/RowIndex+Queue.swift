@@ -14,7 +14,6 @@ extension RowIndex {
                 slice_rank INTEGER NOT NULL, sampled INTEGER NOT NULL, overlap INTEGER NOT NULL,
                 flagged INTEGER NOT NULL DEFAULT 0, key INTEGER NOT NULL,
                 open INTEGER NOT NULL DEFAULT 1);  -- 1 while the row still needs a reviewer
-            CREATE INDEX IF NOT EXISTS queue_order ON queue(open, slice_rank, flagged DESC, overlap DESC, key);
             CREATE TABLE IF NOT EXISTS claims (
                 n INTEGER PRIMARY KEY REFERENCES rows(n), uid INTEGER NOT NULL, reviewer TEXT NOT NULL,
                 holder TEXT NOT NULL,  -- one reviewing process: the same person in two terminals holds two
@@ -25,6 +24,11 @@ extension RowIndex {
     /// Whether a row still needs a reviewer: in the sample, not decided (or an overlap row with
     /// one reviewer so far), not rejected by a gate, not waiting for adjudication.
     public static func reopenRow(_ n: Int64, in db: Database) throws { try reopen(n, in: db) }
+
+    /// The index `winnow next` walks: open rows by slice rank, flagged first, overlap next, key.
+    public static func createQueueOrderIndex(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS queue_order ON queue(open, slice_rank, flagged DESC, overlap DESC, key)")
+    }
 
     /// Takes a row out of the queue plan (its slice changed); the next plan puts it back.
     static func unplan(_ n: Int64, in db: Database) throws {
