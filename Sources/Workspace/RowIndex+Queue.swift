@@ -1,6 +1,6 @@
-import ProvenanceLog
 import Foundation
 import GRDB
+import ProvenanceLog
 
 /// The review queue's derived tables. `queue` holds each row's place (slice rank, whether it is
 /// in the review sample, whether it goes to two reviewers, its pseudo-random key) and whether it
@@ -19,6 +19,7 @@ extension RowIndex {
                 holder TEXT NOT NULL,  -- one reviewing process: the same person in two terminals holds two
                 expires REAL NOT NULL);
             """)
+        try createQueueOrderIndex(db)
     }
 
     /// Whether a row still needs a reviewer: in the sample, not decided (or an overlap row with
