@@ -15,7 +15,10 @@ struct ConfigReader {
         "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
         "slices": [], "reasons": [],
     ]
-    static let sliceKeys: Set<String> = ["priority", "critical", "review_rate", "description", "keywords", "group"]
+    static let sliceKeys: Set<String> = [
+        "priority", "critical", "review_rate", "description", "keywords", "group",
+        "keyword_regex", "blocklist", "blocklist_regex", "max_turn_chars", "max_row_chars", "pii",
+    ]
 
     func read() throws -> WorkspaceConfig {
         var config = WorkspaceConfig()
@@ -134,11 +137,21 @@ struct ConfigReader {
                 throw unknown(key, known: Array(Self.sliceKeys), table: at, what: "slice setting")
             }
             let critical = try bool(at, "critical") ?? false
-            slices.append(.init(
+            var slice = WorkspaceConfig.Slice(
                 name: name, priority: try int(at, "priority", min: 0) ?? 100, critical: critical,
                 reviewRate: try number(at, "review_rate", 0...1) ?? (critical ? 1 : 0.05),
                 description: try string(at, "description") ?? "", keywords: try strings(at, "keywords") ?? [],
-                group: try string(at, "group")))
+                group: try string(at, "group"))
+            slice.keywordRegex = try regexes(at, "keyword_regex")
+            slice.blocklist = try strings(at, "blocklist") ?? []
+            slice.blocklistRegex = try regexes(at, "blocklist_regex")
+            slice.maxTurnChars = try int(at, "max_turn_chars", min: 1)
+            slice.maxRowChars = try int(at, "max_row_chars", min: 1)
+            slice.pii = try string(at, "pii")
+            if let pii = slice.pii, pii != "reject" && pii != "flag" {
+                throw fail(at, "pii", "must be \"reject\" or \"flag\", found \"\(pii)\"")
+            }
+            slices.append(slice)
         }
         return slices.sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
     }
@@ -172,13 +185,19 @@ struct ConfigReader {
         g.contaminationNgram = try int(t, "contamination_ngram", min: 1) ?? g.contaminationNgram
         g.evalFiles = try strings(t, "eval_files") ?? g.evalFiles
         g.blocklist = try strings(t, "blocklist") ?? g.blocklist
-        g.blocklistRegex = try strings(t, "blocklist_regex") ?? g.blocklistRegex
-        for pattern in g.blocklistRegex {
+        g.blocklistRegex = try regexes(t, "blocklist_regex")
+        return g
+    }
+
+    /// A list of regular expressions, each compiled now so a bad one is reported with its line.
+    func regexes(_ table: [String], _ key: String) throws -> [String] {
+        let patterns = try strings(table, key) ?? []
+        for pattern in patterns {
             do { _ = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) } catch {
-                throw fail(t, "blocklist_regex", "'\(pattern)' is not a valid regular expression")
+                throw fail(table, key, "'\(pattern)' is not a valid regular expression")
             }
         }
-        return g
+        return patterns
     }
 }
 

@@ -17,7 +17,12 @@ extension GateSuite {
         settings.blocklist = g.blocklist
         settings.blocklistRegex = g.blocklistRegex
         settings.contaminationNgram = g.contaminationNgram
-        settings.slices = config.slices.map { SliceGateSettings(name: $0.name, priority: $0.priority, keywords: $0.keywords) }
+        settings.slices = config.slices.map {
+            SliceGateSettings(
+                name: $0.name, priority: $0.priority, keywords: $0.keywords, keywordRegex: $0.keywordRegex,
+                maxTurnChars: $0.maxTurnChars, maxRowChars: $0.maxRowChars, blocklist: $0.blocklist,
+                blocklistRegex: $0.blocklistRegex, piiAction: $0.pii.flatMap(GateAction.init))
+        }
         settings.defaultSlice = config.slice(named: "general") != nil ? "general" : nil
         var warnings: [String] = []
         var contamination: ContaminationIndex?

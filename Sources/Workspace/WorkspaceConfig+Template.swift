@@ -31,7 +31,10 @@ judge_score = ["meta.judge_score", "judge_score"]
 # first (lower priority number = earlier). Other slices are reviewed by a sample whose
 # measured error rate decides whether their unreviewed rows are trusted.
 # `group` (optional): only members of this OS group are served and may decide the slice.
-# `keywords`: the slice classifier tags rows that arrive without a slice.
+# `keywords` (and `keyword_regex`): the slice classifier tags rows that arrive without a slice.
+# Per-slice gate settings, on top of [gates]: `blocklist`, `blocklist_regex` (added to the
+# global lists), `max_turn_chars`, `max_row_chars`, and `pii` = "reject" or "flag" (by default
+# personal data is rejected in medical and billing and flagged elsewhere).
 [slices.safety]
 priority = 1
 critical = true
@@ -60,6 +63,7 @@ critical = true
 review_rate = 1.0
 description = "Refunds, invoices, charges, cancellations: invented policies cost money."
 keywords = ["refund", "invoice", "charge", "billing", "subscription", "payment", "cancel"]
+blocklist = ["no questions asked"]
 
 [slices.general]
 priority = 10

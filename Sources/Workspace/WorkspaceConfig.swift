@@ -12,6 +12,14 @@ public struct WorkspaceConfig: Sendable {
         public var description: String
         public var keywords: [String]
         public var group: String?
+        /// Gate settings for this slice only (nil: the [gates] value). Blocklists add to the
+        /// global ones; `pii` is "reject" or "flag".
+        public var keywordRegex: [String] = []
+        public var blocklist: [String] = []
+        public var blocklistRegex: [String] = []
+        public var maxTurnChars: Int?
+        public var maxRowChars: Int?
+        public var pii: String?
     }
 
     public struct Reason: Sendable, Equatable {

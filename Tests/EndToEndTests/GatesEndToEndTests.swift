@@ -25,6 +25,8 @@ import Testing
         #expect(flags.filter { $0.gate == "template" }.count >= 15, "the orca-mini tpl-support-04 batch")
         #expect(flags.contains { $0.gate == "exact-duplicate" && $0.action == "reject" })
         #expect(flags.filter { $0.gate == "slice-tag" }.count == 10, "the ten rows without a slice get one")
+        let refund = Set(flags.filter { $0.gate == "blocklist" }.map(\.id))
+        #expect(refund.isSuperset(of: ["alp-0050", "pref-0035", "chat-0089"]), "billing's blocklist catches the invented refund policy: \(refund)")
 
         // Nothing changed: a rerun writes nothing.
         let head = try WinnowProcess.run(["log", "verify"], in: ws).stdout
@@ -32,19 +34,19 @@ import Testing
         #expect(rerun.stdout.contains("0 flagged, 0 rejected, 0 cleared"), "\(rerun.output)")
         #expect(try WinnowProcess.run(["log", "verify"], in: ws).stdout == head)
 
-        // A blocklist phrase for the invented refund policy flags it; removing it clears it.
+        // A global blocklist phrase flags the row that has it; removing the phrase clears it.
         let config = ws + "/winnow.toml"
         let original = try String(contentsOfFile: config, encoding: .utf8)
         try original.replacingOccurrences(of: "blocklist = [\"as an ai language model\"]",
-                                          with: "blocklist = [\"as an ai language model\", \"no questions asked\"]")
+                                          with: "blocklist = [\"as an ai language model\", \"fibonacci\"]")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let added = try WinnowProcess.run(["gates", "--rerun"], in: ws)
         #expect(added.stdout.contains("blocklist:"), "\(added.output)")
-        #expect(try flagged(ws).contains { $0.gate == "blocklist" })
+        #expect(try flagged(ws).contains { $0.gate == "blocklist" && $0.id == "alp-0042" })
         try original.write(toFile: config, atomically: true, encoding: .utf8)
         let removed = try WinnowProcess.run(["gates", "--rerun"], in: ws)
-        #expect(!removed.stdout.contains(" 0 cleared"), "\(removed.output)")
-        #expect(try !flagged(ws).contains { $0.gate == "blocklist" })
+        #expect(removed.stdout.contains(" 1 cleared"), "\(removed.output)")
+        #expect(try !flagged(ws).contains { $0.gate == "blocklist" && $0.id == "alp-0042" })
         #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
     }
 

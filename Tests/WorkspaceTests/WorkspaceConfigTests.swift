@@ -53,3 +53,29 @@ struct WorkspaceConfigTests {
         for (i, field) in RowField.allCases.enumerated() { #expect(field.ordinal == i) }
     }
 }
+
+struct SliceGateConfigTests {
+    @Test func sliceGateSettingsAreReadAndChecked() throws {
+        let config = try WorkspaceConfig.parse(text: """
+            [slices.billing]
+            priority = 4
+            critical = true
+            blocklist = ["no questions asked"]
+            blocklist_regex = ["refund within \\\\d+ days"]
+            max_turn_chars = 2000
+            pii = "reject"
+            """, path: "w.toml")
+        let billing = try #require(config.slice(named: "billing"))
+        #expect(billing.blocklist == ["no questions asked"] && billing.blocklistRegex.count == 1)
+        #expect(billing.maxTurnChars == 2000 && billing.pii == "reject")
+        #expect(throws: WorkspaceError.self) {
+            try WorkspaceConfig.parse(text: "[slices.billing]\npii = \"maybe\"\n", path: "w.toml")
+        }
+        do {
+            _ = try WorkspaceConfig.parse(text: "[slices.legal]\npriority = 2\nkeyword_regex = [\"(\"]\n", path: "w.toml")
+            Issue.record("a bad slice regex must be refused")
+        } catch let error as WorkspaceError {
+            #expect(error.message.hasPrefix("w.toml:3: [slices.legal] keyword_regex: '(' is not a valid regular expression"))
+        }
+    }
+}
