@@ -4,15 +4,24 @@ import Gates
 import ProvenanceLog
 import WinnowCore
 
-/// The gates a run applies: per-row checks (run on all cores) and corpus checks that need every
-/// row at once (duplicates, template lock-in). Built from the config by `GateSuite.make`.
+/// The gates a run applies: per-row checks (run on all cores) and corpus checks that see every
+/// row in turn (duplicates, template lock-in). Built from the config by `GateSuite.make`.
 struct GateSuite {
     /// Findings for one row; must be safe to call from several threads.
     var perRow: @Sendable (GateRow) -> [GateFinding]
-    /// Findings by row id, over all rows in import order.
-    var corpus: ([CorpusRow]) -> [String: [GateFinding]]
+    /// A fresh corpus pass for one run.
+    var corpus: () -> CorpusPass
     /// Hash of the settings, recorded in every verdict.
     var configHash: String
+}
+
+/// A corpus check fed the rows in import order, a chunk at a time, so a run never holds every
+/// row's text at once; `finish` returns the findings by row id.
+struct CorpusPass {
+    var add: (CorpusRow) -> Void
+    var finish: () -> [String: [GateFinding]]
+
+    static var none: CorpusPass { CorpusPass(add: { _ in }, finish: { [:] }) }
 }
 
 /// What corpus gates see of a row.
@@ -49,22 +58,35 @@ final class GateRunner {
         self.suite = suite
     }
 
+    /// Rows read, gated and fed to the corpus pass per chunk.
+    static let chunkSize = 8192
+
     func run() throws -> GateRunSummary {
         var summary = GateRunSummary()
-        let rows = try index.allRows()
-        summary.rows = rows.count
         let store = RowStore(paths: paths, index: index)
-        var corpusRows: [CorpusRow] = []
-        corpusRows.reserveCapacity(rows.count)
-        for row in rows {
-            // A slice the classifier gave is not the row's own: let it classify afresh.
-            var provenance = row.provenance
-            if row.sliceTagged { provenance.slices = [] }
-            let gateRow = GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
-            corpusRows.append(CorpusRow(row: gateRow, contentHash: row.contentHash))
+        let corpus = suite.corpus()
+        var findings: [String: [GateFinding]] = [:]
+        var order: [String] = []
+        var after: Int64 = 0
+        while true {
+            let chunk = try index.rows(after: after, limit: Self.chunkSize)
+            guard let last = chunk.last else { break }
+            after = last.n
+            var corpusRows: [CorpusRow] = []
+            corpusRows.reserveCapacity(chunk.count)
+            for (_, row) in chunk {
+                // A slice the classifier gave is not the row's own: let it classify afresh.
+                var provenance = row.provenance
+                if row.sliceTagged { provenance.slices = [] }
+                let gateRow = GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
+                corpusRows.append(CorpusRow(row: gateRow, contentHash: row.contentHash))
+                order.append(row.id)
+            }
+            for (id, list) in Self.perRowFindings(corpusRows, suite.perRow) { findings[id, default: []] += list }
+            for row in corpusRows { corpus.add(row) }
         }
-        var findings = Self.perRowFindings(corpusRows, suite.perRow)
-        for (id, extra) in suite.corpus(corpusRows) { findings[id, default: []] += extra }
+        summary.rows = order.count
+        for (id, extra) in corpus.finish() { findings[id, default: []] += extra }
 
         var desired: [String: [String: GateFlag]] = [:]
         for (id, list) in findings {
@@ -72,7 +94,7 @@ final class GateRunner {
                 desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
             }
         }
-        let payloads = diff(desired: desired, current: try index.flags(), order: rows.map(\.id), summary: &summary)
+        let payloads = diff(desired: desired, current: try index.flags(), order: order, summary: &summary)
         try append(payloads)
         return summary
     }

@@ -54,14 +54,32 @@ extension GateSuite {
                 }
                 return findings
             },
-            corpus: { rows in
-                var result: [String: [GateFinding]] = [:]
-                let exact = ExactDuplicateDetector.findings(for: rows.map { ($0.row.id, $0.contentHash, $0.row.text.fullText) })
-                for (id, finding) in exact { result[id, default: []].append(finding) }
-                let gateRows = rows.map(\.row)
-                for (id, finding) in NearDuplicateDetector.findings(for: gateRows, options: near) { result[id, default: []].append(finding) }
-                for (id, finding) in TemplateLockInDetector.findings(for: gateRows, options: template) { result[id, default: []].append(finding) }
-                return result
+            corpus: {
+                // Detectors are values mutated as rows stream in; a box lets the closures share them.
+                final class Box {
+                    var exact = ExactDuplicateDetector()
+                    var nearDuplicates: NearDuplicateDetector
+                    var templates: TemplateLockInDetector
+                    var found: [String: [GateFinding]] = [:]
+                    init(near: NearDuplicateOptions, template: TemplateLockInOptions) {
+                        nearDuplicates = NearDuplicateDetector(options: near)
+                        templates = TemplateLockInDetector(options: template)
+                    }
+                }
+                let box = Box(near: near, template: template)
+                return CorpusPass(
+                    add: { row in
+                        if let finding = box.exact.add(id: row.row.id, contentHash: row.contentHash, text: row.row.text.fullText) {
+                            box.found[row.row.id, default: []].append(finding)
+                        }
+                        box.nearDuplicates.add(row.row)
+                        box.templates.add(row.row)
+                    },
+                    finish: {
+                        for (id, finding) in box.nearDuplicates.finish().findings { box.found[id, default: []].append(finding) }
+                        for (id, finding) in box.templates.report().findings { box.found[id, default: []].append(finding) }
+                        return box.found
+                    })
             },
             configHash: config.configHash)
         return (suite, warnings)

@@ -175,6 +175,15 @@ extension RowIndex {
     /// The select `IndexedRow(row:)` reads, for queries written in other modules.
     public static var rowSelectSQL: String { rowSelect }
 
+    /// Up to `limit` rows after row number `after`, in import order (for passes over every row
+    /// that must not hold them all).
+    public func rows(after: Int64, limit: Int) throws -> [(n: Int64, row: IndexedRow)] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.rowSelect + " WHERE rows.n > ? ORDER BY rows.n LIMIT ?", arguments: [after, limit])
+                .map { ($0["n"], IndexedRow(row: $0)) }
+        }
+    }
+
     public func row(id: String) throws -> IndexedRow? {
         try read { db in try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]).map(IndexedRow.init) }
     }

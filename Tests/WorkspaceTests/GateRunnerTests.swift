@@ -30,7 +30,7 @@ import WinnowCore
                 guard let word, let segment = row.text.segments.firstIndex(where: { $0.text.lowercased().contains(word) }) else { return [] }
                 return [GateFinding(gate: "blocklist", reason: "invented-policy", segment: segment, matched: word)]
             },
-            corpus: { _ in [:] }, configHash: "test-\(word ?? "none")")
+            corpus: { .none }, configHash: "test-\(word ?? "none")")
     }
 
     @Test func verdictsAreLoggedOnceClearedWhenGoneAndReplayed() throws {
