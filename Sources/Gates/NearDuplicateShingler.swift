@@ -83,22 +83,27 @@ struct NearDuplicateShingler {
         var start = -1
         var word = WordHasher()
         while i < n {
-            let c = bytes[i]
+            var c = bytes[i]
             if c < 0x80 {
-                let folded = c | 0x20
-                let isDigit = c &- 0x30 < 10
-                let isLetter = folded &- 0x61 < 26
-                if isDigit || isLetter {
-                    if start < 0 {
-                        start = i
-                        word = WordHasher()
+                guard isASCIIWordByte(c) else {
+                    if start >= 0 {
+                        body(word.finish(), start..<i)
+                        start = -1
                     }
-                    word.add(isLetter ? folded : c)
-                } else if start >= 0 {
-                    body(word.finish(), start..<i)
-                    start = -1
+                    i += 1
+                    continue
                 }
-                i += 1
+                if start < 0 {
+                    start = i
+                    word = WordHasher()
+                }
+                // The rest of an ASCII run in a tight loop: one well-predicted branch per byte.
+                repeat {
+                    word.add(c | 0x20)  // folds A-Z to a-z and leaves digits as they are
+                    i += 1
+                    guard i < n else { break }
+                    c = bytes[i]
+                } while c < 0x80 && isASCIIWordByte(c)
                 continue
             }
             let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
@@ -125,6 +130,12 @@ struct NearDuplicateShingler {
             i = end
         }
         if start >= 0 { body(word.finish(), start..<n) }
+    }
+
+    /// ASCII letters and digits (the byte must be below 0x80).
+    @inline(__always)
+    static func isASCIIWordByte(_ c: UInt8) -> Bool {
+        (c &- 0x30) < 10 || ((c | 0x20) &- 0x61) < 26
     }
 
     /// A word's hash, eight bytes at a time: bytes are shifted into a 64-bit word (no multiply
