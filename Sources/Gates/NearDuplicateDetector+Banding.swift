@@ -13,10 +13,13 @@ extension NearDuplicateDetector {
     }
 
     /// In a bucket larger than this, each row is compared with the bucket's first
-    /// `bucketComparisons` rows only. A bucket of ten thousand copies of one text would otherwise
-    /// cost fifty million comparisons to learn what the first few already show: they are one
-    /// cluster. Nearest neighbours inside such a bucket are then among its first rows.
+    /// `bucketComparisons` rows only, and stops at `enoughPartners` verified partners. A bucket
+    /// of a hundred thousand copies of one short answer ("Yes.", with answer-only comparison)
+    /// would otherwise cost billions of comparisons and keep tens of millions of pairs to learn
+    /// what the first few already show: they are one cluster. Nearest neighbours inside such a
+    /// bucket are then among its first rows. Buckets up to this size compare every pair.
     static let bucketComparisons = 48
+    static let enoughPartners = 4
 
     /// Candidate pairs from LSH banding, each with its signature agreement; pairs below
     /// `minAgreement` are dropped (the verification step). Distinct pairs, sorted.
@@ -93,14 +96,18 @@ extension NearDuplicateDetector {
             var end = start + 1
             while end < keys.count && keys[end] >> UInt64(indexBits) == keys[start] >> UInt64(indexBits) { end += 1 }
             if end - start > 1 {
+                let large = end - start > bucketComparisons
                 for j in (start + 1)..<end {
                     let second = Int(keys[j] & indexMask)
+                    var partners = 0
                     for i in start..<min(j, start + bucketComparisons) {
                         let first = Int(keys[i] & indexMask)
                         let same = NearDuplicateSignatures.agreement(
                             base + first * permutations, base + second * permutations, permutations)
                         if same >= minAgreement {
                             pairs.append(Pair(first: UInt32(first), second: UInt32(second), agreement: UInt16(same)))
+                            partners += 1
+                            if large && partners == enoughPartners { break }
                         }
                     }
                 }

@@ -162,6 +162,19 @@ struct NearDuplicateDetectorTests {
         }
     }
 
+    /// Thousands of copies of one short answer form one cluster without comparing every pair
+    /// with every other: the number of pairs kept grows with the rows, not their square.
+    @Test func hugeBucketsStayLinear() {
+        var rows = (0..<3000).map { ("yes-\($0)", $0 % 2 == 0 ? "Yes." : "yes") }
+        rows.append(("no", "No, not at all."))
+        let report = Self.run(rows)
+        #expect(report.clusters.count == 1)
+        #expect(report.clusters.first?.members.count == 3000)
+        #expect(report.clusters.first?.id == "yes-0")
+        #expect(report.pairCount <= 3000 * NearDuplicateDetector.enoughPartners)
+        #expect(report.matches.allSatisfy { $0.similarity == 1 })
+    }
+
     @Test func findingsCarryNeighbourSimilarityAndCluster() {
         let text = "The renewal notice is sent thirty days before the plan renews, by e-mail and in the app."
         let findings = NearDuplicateDetector.findings(for: [
