@@ -30,11 +30,27 @@ public final class WorkspaceSession {
         let index = try RowIndex(path: paths.index)
         let session = WorkspaceSession(paths: paths, config: config, log: log, index: index)
         session.notices += log.repairs.map(\.message)
+        session.removeAbandonedImports()
         let replayed = try session.catchUp()
         if indexWasMissing && replayed > 0 {
             session.notices.append("\(paths.display(paths.index)) was missing; rebuilt it from sources/ and the log (\(replayed) entries)")
         }
         return session
+    }
+
+    /// Partial source copies left by an import that was killed (Ctrl-C, a dropped ssh session):
+    /// the import never reached the log, so the copy is garbage. Only copies whose process is
+    /// gone are removed; a running import's copy is left alone.
+    func removeAbandonedImports() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: paths.sources)) ?? []
+        for name in names where name.hasPrefix(".importing-") {
+            let parts = name.split(separator: "-")
+            guard parts.count >= 3, let pid = Int32(parts[1]) else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            if unlink(paths.sources + "/" + name) == 0 {
+                notices.append("removed \(name) from sources/: an import that was interrupted before it was logged")
+            }
+        }
     }
 
     public func importFile(_ file: String, options: ImportOptions, progress: ImportProgress?) throws -> ImportSummary {

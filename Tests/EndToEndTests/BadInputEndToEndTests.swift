@@ -98,3 +98,40 @@ import Testing
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }
+
+/// An import killed part-way leaves nothing in the log or the index, and its partial source copy
+/// is cleaned up by the next command.
+@Suite(.serialized) struct InterruptedImportTests {
+    @Test func aKilledImportLeavesNoTrace() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let row = #"{"prompt": "question", "response": "an answer long enough to make this file take a moment to import"}"#
+        let big = try tmp.file("big.jsonl", String(repeating: row + "\n", count: 300_000))
+        let process = Process()
+        process.executableURL = WinnowProcess.executable
+        process.arguments = ["import", "--no-gates", "--workspace", ws, big]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the partial copy exists, then kill the import mid-way.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: ws + "/sources")) ?? []
+            if names.contains(where: { $0.hasPrefix(".importing-") }) { break }
+            usleep(2000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let verify = try WinnowProcess.run(["log", "verify"], in: ws)
+        #expect(verify.status == 0)
+        let show = try WinnowProcess.run(["log", "show"], in: ws)
+        let entries = show.stdout.split(separator: "\n").count
+        #expect(entries <= 1, "either the import finished and logged once, or nothing was logged")
+        let names = try FileManager.default.contentsOfDirectory(atPath: ws + "/sources")
+        #expect(!names.contains { $0.hasPrefix(".importing-") }, "the partial copy is removed: \(names)")
+        if entries == 0 {
+            #expect(!names.contains { $0.hasSuffix(".jsonl") }, "no source without its import entry")
+            #expect(show.stderr.contains("interrupted before it was logged"), "\(show.output)")
+        }
+    }
+}
