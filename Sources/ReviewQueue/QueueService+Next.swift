@@ -5,7 +5,7 @@ import Workspace
 
 /// Why a row is in front of the reviewer, for the review screen's header and `winnow next`.
 public enum QueueReason: String, Sendable {
-    case critical, flagged, sampled, overlap
+    case critical, flagged, sampled, overlap, adjudication
 }
 
 /// A claimed row: the row, why it is here, and until when the lease holds.
@@ -18,13 +18,15 @@ public struct QueueItem: Sendable {
 extension QueueService {
     /// Claims and returns the next row for this reviewer, or nil when nothing is left for them.
     /// One SQLite write transaction makes the choice and the claim atomic across processes.
-    public func next(slice: String? = nil) throws -> QueueItem? {
+    /// With `adjudication`, the rows two reviewers disagreed on (and this reviewer did not
+    /// decide) instead of the review queue.
+    public func next(slice: String? = nil, adjudication: Bool = false) throws -> QueueItem? {
         let now = self.now().timeIntervalSince1970
         let forbidden = forbiddenSlices
         return try session.index.write { db -> QueueItem? in
             try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
             var conditions = [
-                "queue.open = 1",
+                adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
                 // Held rows, this process's own included: asking again moves on (a skip).
                 "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
                 "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
@@ -39,7 +41,7 @@ extension QueueService {
                 arguments += forbidden
             }
             let sql = """
-                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank FROM queue INDEXED BY queue_order
+                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank FROM queue \(adjudication ? "" : "INDEXED BY queue_order")
                 JOIN rows ON rows.n = queue.n
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY queue.open, queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
@@ -54,7 +56,7 @@ extension QueueService {
             guard let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id]) else { return nil }
             let indexed = IndexedRow(row: row)
             let critical = indexed.provenance.slices.first.flatMap(session.config.slice(named:))?.critical ?? false
-            let reason: QueueReason = (found["flagged"] as Int) == 1 ? .flagged
+            let reason: QueueReason = adjudication ? .adjudication : (found["flagged"] as Int) == 1 ? .flagged
                 : (found["overlap"] as Int) == 1 && indexed.state != "pending" ? .overlap
                 : critical ? .critical : .sampled
             return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))

@@ -37,13 +37,15 @@ struct NextCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOption
     @Option(help: "Only this slice.")
     var slice: String?
+    @Flag(help: "Rows two reviewers disagreed on, for an adjudicator (decide them with --adjudicate).")
+    var adjudication = false
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
         let session = try workspace.open()
         let queue = try QueueService(session: session)
-        guard let item = try queue.next(slice: slice) else {
+        guard let item = try queue.next(slice: slice, adjudication: adjudication) else {
             if json { Output.json(.null) } else { Output.line("Nothing left to review for \(Output.safe(queue.reviewer.user)).") }
             return
         }

@@ -57,7 +57,10 @@ import WinnowCore
         // Observed 3/4; ana accepts 3 of 4, ben 2 of 4: expected = 3/4*2/4 + 1/4*2/4 = 0.5; kappa = (0.75-0.5)/0.5.
         #expect(abs((pair.agreement.kappa ?? 0) - 0.5) < 1e-9)
 
+        let disputed = try #require(try queue.next(adjudication: true))
+        #expect(disputed.row.id == "b3" && disputed.reason == .adjudication)
         _ = try queue.decide(DecisionRequest(id: "b3", verdict: .reject, reason: "invented-policy", adjudication: true))
+        #expect(try queue.next(adjudication: true) == nil)
         #expect(try session.index.row(id: "b3")?.state == "rejected")
         #expect(try queue.summary().adjudicationBacklog == 0)
     }
