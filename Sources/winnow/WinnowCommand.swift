@@ -16,7 +16,7 @@ struct Winnow: ParsableCommand {
         version: version,
         subcommands: [
             InitCommand.self, ImportCommand.self, QuarantineCommand.self, ReindexCommand.self,
-            LogCommand.self, DemoCommand.self, QueueCommand.self, NextCommand.self, DecideCommand.self, StatsCommand.self, GatesCommand.self,
+            LogCommand.self, DemoCommand.self, QueueCommand.self, NextCommand.self, DecideCommand.self, StatsCommand.self, GatesCommand.self, RollbackCommand.self,
         ])
 
     static func main() {

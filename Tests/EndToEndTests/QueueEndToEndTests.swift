@@ -51,3 +51,27 @@ import Testing
         #expect(text.stdout.contains("billing*"), "\(text.output)")
     }
 }
+
+@Suite(.serialized) struct RollbackEndToEndTests {
+    @Test func rollingBackAGeneratorRetractsItsRowsAndTheLogSaysSo() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        #expect(try WinnowProcess.run(["import", "--no-gates", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws).status == 0)
+        let run = try WinnowProcess.run(["rollback", "--generator", "orca-mini-13b-v3", "--reason", "template-echo"], in: ws)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.stdout.contains("33 more rows retracted"), "\(run.output)")
+        let none = try WinnowProcess.run(["rollback"], in: ws)
+        #expect(none.status != 0)
+        let badTime = try WinnowProcess.run(["rollback", "--from", "yesterday"], in: ws)
+        #expect(badTime.status != 0 && badTime.stderr.contains("RFC 3339"))
+        // Retracted rows are never served.
+        for _ in 0..<5 {
+            let next = try WinnowProcess.run(["next", "--json"], in: ws)
+            let object = try JSONSerialization.jsonObject(with: next.stdoutBytes) as? [String: Any]
+            let row = object?["row"] as? [String: Any]
+            let meta = row?["meta"] as? [String: Any]
+            #expect(meta?["generator"] as? String != "orca-mini-13b-v3")
+        }
+        #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
+    }
+}
