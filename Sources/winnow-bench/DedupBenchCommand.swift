@@ -40,8 +40,8 @@ struct DedupBenchCommand: ParsableCommand {
     @Option(help: "MinHash permutations.")
     var permutations: Int = 128
 
-    @Option(help: "Weight of false negatives when choosing the banding (false positives get 1 minus this); 0.5 is datasketch's default.")
-    var falseNegativeWeight: Double = 0.5
+    @Option(help: "Weight of false negatives when choosing the banding (false positives get 1 minus this); winnow's default 0.9, datasketch's 0.5.")
+    var falseNegativeWeight: Double = 0.9
 
     @Flag(help: "Count LSH candidates without verifying their similarity (what MinHashLSH.query returns).")
     var candidates = false

@@ -90,13 +90,19 @@ struct NearDuplicateAccuracyTests {
         #expect(Set(long).count > 120)  // values differ from permutation to permutation
     }
 
-    /// Candidate probability of the default banding at a few similarities (the S-curve).
+    /// Candidate probability of the bandings at a few similarities (the S-curve): datasketch's
+    /// equal weights, and winnow's recall-leaning default (1 - (1 - s^9)^14: 0.027, 0.867, 1.000).
     @Test func candidateCurve() {
+        let equal = NearDuplicateOptions(falsePositiveWeight: 0.5, falseNegativeWeight: 0.5).banding
+        #expect(equal == NearDuplicateBanding(bands: 9, rows: 13))
+        #expect(equal.candidateProbability(0.5) < 0.01)
+        #expect(abs(equal.candidateProbability(0.8) - 0.398) < 0.01)
+        #expect(equal.candidateProbability(0.95) > 0.99)
         let banding = NearDuplicateOptions().banding
-        #expect(banding == NearDuplicateBanding(bands: 9, rows: 13))
-        #expect(banding.candidateProbability(0.5) < 0.01)
-        #expect(abs(banding.candidateProbability(0.8) - 0.398) < 0.01)
-        #expect(banding.candidateProbability(0.95) > 0.99)
+        #expect(banding == NearDuplicateBanding(bands: 14, rows: 9))
+        #expect(abs(banding.candidateProbability(0.5) - 0.027) < 0.002)
+        #expect(abs(banding.candidateProbability(0.8) - 0.867) < 0.002)
+        #expect(banding.candidateProbability(0.95) > 0.999)
     }
 }
 
