@@ -40,14 +40,17 @@ extension QueueService {
             try checkReason(request)
             var fields = extra.objectValue ?? []
             if request.adjudication { fields.append(("adjudication", .bool(true))) }
-            var payload = DecisionPayload(
+            var newRow: JSONValue?
+            if request.verdict == .edit {
+                guard let edited = request.newRow else { throw QueueError.editUnreadable(path: request.id, reason: "no new row given") }
+                try Self.checkEdit(edited, shape: row.shape, id: row.id)
+                newRow = edited
+            }
+            // The new row goes in through the initialiser, which also computes its hash.
+            let payload = DecisionPayload(
                 row: row.id, action: DecisionPayload.Action(rawValue: request.verdict.rawValue)!, rowHash: row.contentHash,
                 source: row.source, reason: request.reason, note: request.note, slice: row.provenance.slices.first,
-                spentMs: request.spentMs, extra: .object(fields))
-            if request.verdict == .edit {
-                guard let newRow = request.newRow else { throw QueueError.editUnreadable(path: request.id, reason: "no new row given") }
-                payload.newRow = newRow
-            }
+                spentMs: request.spentMs, newRow: newRow, extra: .object(fields))
             payloads.append(payload)
         }
         let entries = try session.record(payloads)
@@ -57,6 +60,26 @@ extension QueueService {
 
     public func decide(_ request: DecisionRequest) throws -> LogEntry {
         try decide([request])[0]
+    }
+
+    /// An edited row must still be a row of its shape, with content where content belongs:
+    /// the mixer will use it in place of the original.
+    static func checkEdit(_ newRow: JSONValue, shape: RowShape, id: String) throws {
+        let bytes = newRow.canonicalBytes
+        var tape = JSONTape()
+        var problem: String?
+        bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONSyntaxError) { try tape.parse(buffer) } catch {
+                problem = error.reason
+                return
+            }
+            if case .failure(let failure) = RowRecognizer(format: shape).recognize(tape, source: buffer) {
+                problem = failure.reason
+            }
+        }
+        if let problem {
+            throw QueueError.editUnreadable(path: id, reason: "the edit is not a readable \(shape.rawValue) row: \(problem)")
+        }
     }
 
     func checkReason(_ request: DecisionRequest) throws {

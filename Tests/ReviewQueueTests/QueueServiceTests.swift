@@ -150,3 +150,27 @@ import WinnowCore
         #expect(general.budget > 0 && general.budget < 40)
     }
 }
+
+@Suite(.serialized) struct EditDecisionTests {
+    @Test func anEditMustStillBeARowOfItsShape() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-edit")
+        let paths = try WorkspaceCreator.create(at: tmp.file("ws"))
+        try #"{"id": "p1", "prompt": "Refund?", "response": "Within 90 days, no questions asked.", "meta": {"slice": "billing"}}"#
+            .appending("\n").write(toFile: tmp.file("rows.jsonl"), atomically: true, encoding: .utf8)
+        let session = try WorkspaceSession.open(paths)
+        _ = try session.importFile(tmp.file("rows.jsonl"), options: ImportOptions(), progress: nil)
+        let queue = try QueueService(session: session, reviewer: Reviewer(uid: 1, user: "r1", groups: []))
+        let broken = try JSONValue.parse(#"{"id": "p1", "prompt": "Refund?", "response": ""}"#)
+        do {
+            _ = try queue.decide(DecisionRequest(id: "p1", verdict: .edit, newRow: broken))
+            Issue.record("an edit with an empty response must be refused")
+        } catch let error as QueueError {
+            #expect(error.message.contains("not a readable prompt-response row: 'response' is empty"), "\(error.message)")
+        }
+        #expect(try session.index.row(id: "p1")?.state == "pending", "nothing recorded")
+        let fixed = try JSONValue.parse(#"{"id": "p1", "prompt": "Refund?", "response": "Refunds are prorated within 30 days."}"#)
+        let entry = try queue.decide(DecisionRequest(id: "p1", verdict: .edit, newRow: fixed))
+        #expect(entry["new_hash"]?.stringValue == ContentHash.of(fixed))
+        #expect(try session.index.row(id: "p1")?.state == "edited")
+    }
+}
