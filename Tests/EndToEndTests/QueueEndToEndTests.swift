@@ -49,6 +49,16 @@ import Testing
         #expect(slices.reduce(0) { $0 + ($1["rejected"] as! Int) } == 1)
         let text = try WinnowProcess.run(["queue"], in: ws)
         #expect(text.stdout.contains("billing*"), "\(text.output)")
+
+        let bad = try tmp.file("edit-bad.json", #"{"messages": [{"role": "user", "content": "hi"}"#)
+        let badEdit = try WinnowProcess.run(["decide", "chat-0005", "--edit", bad], in: ws)
+        #expect(badEdit.status == 1)
+        #expect(badEdit.stderr.contains("edit-bad.json: the edited row was not saved: not valid JSON"), "\(badEdit.output)")
+        let good = try tmp.file("edit.json", #"{"id": "chat-0005", "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello! How can I help?"}]}"#)
+        let edit = try WinnowProcess.run(["decide", "chat-0005", "--edit", good, "--note", "shorter"], in: ws)
+        #expect(edit.status == 0, "\(edit.output)")
+        let log = try WinnowProcess.run(["log", "show", "--json", "--tail", "1"], in: ws)
+        #expect(log.stdout.contains("\"new_row\"") && log.stdout.contains("\"new_hash\""), "\(log.output)")
     }
 }
 
