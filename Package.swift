@@ -55,7 +55,8 @@ let package = Package(
             ]),
         .testTarget(
             name: "WinnowCoreTests",
-            dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based"),
+                           .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "TestSupport"]),
         .testTarget(
             name: "GatesTests",

@@ -146,7 +146,7 @@ public struct IndexedRow: Sendable, Equatable {
         line = row["line"]
         offset = row["offset"]
         length = row["length"]
-        contentHash = (row["content_hash"] as Data?).map { $0.map { String(format: "%02x", $0) }.joined() } ?? ""
+        contentHash = (row["content_hash"] as Data?).flatMap { Digest(bytes: $0) }?.hex ?? ""
         shape = RowShape(rawValue: row["shape"]) ?? .chat
         var p = Provenance()
         p.origin = Origin(rawValue: row["origin"]) ?? .unknown

@@ -14,7 +14,7 @@ struct ParsedRow: Sendable {
     var line: Int
     var offset: Int64
     var length: Int64
-    var contentHash: String
+    var contentHash: Digest
     var recognized: RecognizedRow
 }
 
@@ -63,7 +63,7 @@ struct RowProcessor {
         case .failure(let problem):
             return quarantine(problem.reason)
         case .success(let recognized):
-            let hash = canonical.withUnsafeBufferPointer { ContentHash.hex($0) }
+            let hash = canonical.withUnsafeBufferPointer { Digest(of: $0) }
             return .row(.init(line: span.line, offset: span.offset, length: span.length, contentHash: hash, recognized: recognized))
         }
     }
