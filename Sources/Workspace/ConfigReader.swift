@@ -11,7 +11,7 @@ struct ConfigReader {
         "import": ["max_line_bytes", "paths"],
         "gates": ["max_turn_chars", "max_row_chars", "near_duplicate_threshold", "shingle_words",
                   "template_share_max", "contamination_ngram", "eval_files", "blocklist", "blocklist_regex"],
-        "review": ["overlap_share", "lease_minutes"],
+        "review": ["overlap_share", "lease_minutes", "judge_precision"],
         "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
         "slices": [], "reasons": [],
     ]
@@ -41,6 +41,7 @@ struct ConfigReader {
         config.gates = try readGates()
         config.review.overlapShare = try number(["review"], "overlap_share", 0...1) ?? config.review.overlapShare
         config.review.leaseMinutes = try int(["review"], "lease_minutes", min: 1) ?? config.review.leaseMinutes
+        config.review.judgePrecision = try number(["review"], "judge_precision", 0.01...1) ?? config.review.judgePrecision
         config.mix.humanFloor = try number(["mix"], "human_floor", 0...1) ?? config.mix.humanFloor
         config.mix.syntheticCapRatio = try number(["mix"], "synthetic_cap_ratio", 0...1_000_000) ?? config.mix.syntheticCapRatio
         config.mix.criticalSyntheticMax = try number(["mix"], "critical_synthetic_max", 0...1) ?? config.mix.criticalSyntheticMax

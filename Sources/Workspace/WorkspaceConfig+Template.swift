@@ -104,6 +104,9 @@ blocklist_regex = []
 overlap_share = 0.10
 # Minutes a reviewer holds a row on screen before it returns to the queue.
 lease_minutes = 10
+# For rows an AI judge scored: `winnow stats` finds the judge-score threshold that would have
+# kept at least this precision (share of kept rows reviewers accepted) on the reviewed rows.
+judge_precision = 0.9
 
 [mix]
 # At least this share of every mix is human-written.

@@ -42,6 +42,8 @@ public struct WorkspaceConfig: Sendable {
     public struct Review: Sendable, Equatable {
         public var overlapShare = 0.10
         public var leaseMinutes = 10
+        /// Precision an AI-judge score threshold must keep on reviewed rows (`winnow stats`).
+        public var judgePrecision = 0.9
     }
 
     public struct Mix: Sendable, Equatable {

@@ -10,18 +10,19 @@ struct StatsCommand: ParsableCommand {
         abstract: "Trust statistics: verdict rates with 95 % Wilson intervals, unreviewed-row error estimates, agreement, throughput, variety, AI-judge calibration.")
 
     @OptionGroup var workspace: WorkspaceOption
-    @Option(help: "Precision the judge-score threshold must keep on reviewed rows.")
-    var precision: Double = 0.9
+    @Option(help: "Precision the judge-score threshold must keep on reviewed rows (default: [review] judge_precision).")
+    var precision: Double?
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
-        guard precision > 0 && precision <= 1 else { throw ValidationError("--precision must be in (0, 1]") }
+        if let precision, !(precision > 0 && precision <= 1) { throw ValidationError("--precision must be in (0, 1]") }
     }
 
     func run() throws {
-        let queue = try QueueService(session: try workspace.open())
-        let report = try queue.trustReport(precisionTarget: precision)
+        let session = try workspace.open()
+        let queue = try QueueService(session: session)
+        let report = try queue.trustReport(precisionTarget: precision ?? session.config.review.judgePrecision)
         if json { return Output.json(report.json) }
         for (title, groups) in [("Slices", report.slices), ("Generators", report.generators), ("Templates", report.templates)] {
             Output.line("\(title)")

@@ -85,3 +85,31 @@ import Testing
         #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
     }
 }
+
+@Suite(.serialized) struct StatsEndToEndTests {
+    @Test func statsReportTheJudgeAgainstReviewers() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        #expect(try WinnowProcess.run(["import", "--no-gates", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws).status == 0)
+        // Rows with a judge score: reject the invented refund policy rows, accept others.
+        let verdicts = """
+            {"id": "chat-0089", "verdict": "reject", "reason": "invented-policy"}
+            {"id": "chat-0007", "verdict": "accept"}
+            {"id": "chat-0008", "verdict": "accept"}
+            {"id": "chat-0012", "verdict": "reject", "reason": "template-echo"}
+            {"id": "chat-0015", "verdict": "accept"}
+
+            """
+        let file = try tmp.file("verdicts.jsonl", verdicts)
+        let decide = try WinnowProcess.run(["decide", "--from", file], in: ws)
+        #expect(decide.status == 0, "\(decide.output)")
+        let stats = try WinnowProcess.run(["stats", "--json"], in: ws)
+        #expect(stats.status == 0, "\(stats.output)")
+        let report = try JSONSerialization.jsonObject(with: stats.stdoutBytes) as! [String: Any]
+        let slices = report["slices"] as! [[String: Any]]
+        #expect(slices.reduce(0) { $0 + ($1["reviewed"] as! Int) } == 5)
+        let text = try WinnowProcess.run(["stats"], in: ws)
+        #expect(text.stdout.contains("Generators"), "\(text.output)")
+        #expect(try WinnowProcess.run(["stats", "--precision", "1.5"], in: ws).status != 0)
+    }
+}
