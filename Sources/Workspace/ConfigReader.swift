@@ -1,4 +1,5 @@
 import Foundation
+import Gates
 import WinnowCore
 
 /// Turns the TOML tree into a `WorkspaceConfig`, refusing unknown keys (a typo in a setting
@@ -187,6 +188,13 @@ struct ConfigReader {
         g.evalFiles = try strings(t, "eval_files") ?? g.evalFiles
         g.blocklist = try strings(t, "blocklist") ?? g.blocklist
         g.blocklistRegex = try regexes(t, "blocklist_regex")
+        // The detectors refuse settings they cannot work with; say so here, with the line.
+        if let problem = NearDuplicateOptions(threshold: g.nearDuplicateThreshold, shingleWords: g.shingleWords).problem {
+            throw fail(t, value(t, "shingle_words") != nil && g.shingleWords > 32 ? "shingle_words" : "near_duplicate_threshold", problem)
+        }
+        if let problem = TemplateLockInOptions(maxShare: g.templateShareMax).problem {
+            throw fail(t, "template_share_max", problem)
+        }
         return g
     }
 

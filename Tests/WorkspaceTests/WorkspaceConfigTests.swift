@@ -79,3 +79,19 @@ struct SliceGateConfigTests {
         }
     }
 }
+
+struct GateSettingLimitTests {
+    @Test(arguments: [
+        ("[gates]\nnear_duplicate_threshold = 0.0\n", "w.toml:2: [gates] near_duplicate_threshold: threshold must be above 0"),
+        ("[gates]\nshingle_words = 40\n", "w.toml:2: [gates] shingle_words: shingle words must be between 1 and 32"),
+        ("[gates]\ntemplate_share_max = 1.0\n", "w.toml:2: [gates] template_share_max: the share must be above 0 and below 1"),
+    ])
+    func settingsTheDetectorsCannotUseAreRefusedWithTheirLine(_ text: String, _ expected: String) throws {
+        do {
+            _ = try WorkspaceConfig.parse(text: text, path: "w.toml")
+            Issue.record("expected an error for \(text)")
+        } catch let error as WorkspaceError {
+            #expect(error.message.hasPrefix(expected), "\(error.message)")
+        }
+    }
+}
