@@ -34,8 +34,11 @@ struct DemoCommand: ParsableCommand {
         let total = try session.index.rowCount()
         Output.line("\(total) rows in the index; the log holds \(try session.log.head().seq) entries.")
         Output.line("malformed.jsonl is meant to fail in places: its quarantined lines show what import refuses and why.")
-        Output.line("Try:  winnow --help   |   winnow log show --workspace \(Output.safe(paths.root))"
-            + "   |   winnow log verify --workspace \(Output.safe(paths.root))")
+        let ws = Output.safe(paths.root)
+        Output.line("Try:  winnow queue --workspace \(ws)")
+        Output.line("      winnow next --workspace \(ws)          (claims a row; then winnow decide ID --accept)")
+        Output.line("      winnow gates --rows --workspace \(ws)")
+        Output.line("      winnow stats --workspace \(ws)   |   winnow log verify --workspace \(ws)")
     }
 
     /// The sample's held-out eval set goes into the workspace and into `[gates] eval_files`, so
