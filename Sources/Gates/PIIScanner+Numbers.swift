@@ -6,16 +6,10 @@ extension PIIScanner {
     /// after the number) the card is the sub-run that passes, preferring the common lengths
     /// (16, then 15, 14, 13, 19, 18, 17) so that a CVC is not swallowed by a lucky checksum.
     static func cards(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var found: [Range<Int>] = []
-        var i = 0
-        while i < b.count {
-            guard isDigit(b[i]), i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
-            let run = digitRun(b, from: i, allowed: { $0 == 0x20 || $0 == UInt8(ascii: "-") })
-            defer { i = run.range.upperBound }
-            guard run.digits >= 13, numberStarts(b, at: i), numberEnds(b, at: run.range.upperBound) else { continue }
-            if let card = bestCard(b, run), !isArithmetic(b, card) { found.append(card) }
+        groupedNumbers(b, digits: 13...Int.max) { run in
+            guard let card = bestCard(b, run), !isArithmetic(b, card) else { return nil }
+            return card
         }
-        return found
     }
 
     static let preferredCardLengths = [16, 15, 14, 13, 19, 18, 17]
@@ -122,16 +116,9 @@ extension PIIScanner {
     /// A run of 9-12 digits (optionally grouped by single spaces or dashes) with an id keyword
     /// nearby on the same line.
     static func nationalIDs(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var found: [Range<Int>] = []
-        var i = 0
-        while i < b.count {
-            guard isDigit(b[i]), i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
-            let run = digitRun(b, from: i, allowed: { $0 == 0x20 || $0 == UInt8(ascii: "-") })
-            defer { i = run.range.upperBound }
-            guard (9...12).contains(run.digits), numberStarts(b, at: i), numberEnds(b, at: run.range.upperBound) else { continue }
-            if hasIDKeyword(b, near: run.range), !isArithmetic(b, run.range) { found.append(run.range) }
+        groupedNumbers(b, digits: 9...12) { run in
+            hasIDKeyword(b, near: run.range) && !isArithmetic(b, run.range) ? run.range : nil
         }
-        return found
     }
 
     static func hasIDKeyword(_ b: UnsafeBufferPointer<UInt8>, near range: Range<Int>) -> Bool {

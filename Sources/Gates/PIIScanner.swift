@@ -109,6 +109,24 @@ public struct PIIScanner: Sendable {
         return run
     }
 
+    /// Each standalone number in `b` made of digit groups joined by single spaces or dashes
+    /// (not glued to a word or another number), with its digit count in `digits`; `body`
+    /// returns the part to report, if any. Cards and id numbers differ only in that last step.
+    static func groupedNumbers(
+        _ b: UnsafeBufferPointer<UInt8>, digits: ClosedRange<Int>, _ body: (DigitRun) -> Range<Int>?
+    ) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var i = 0
+        while i < b.count {
+            guard isDigit(b[i]), i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
+            let run = digitRun(b, from: i, allowed: { $0 == 0x20 || $0 == UInt8(ascii: "-") })
+            defer { i = run.range.upperBound }
+            guard digits.contains(run.digits), numberStarts(b, at: i), numberEnds(b, at: run.range.upperBound) else { continue }
+            if let range = body(run) { found.append(range) }
+        }
+        return found
+    }
+
     /// A number may start here: not inside a word or glued to another number (`v1.2`,
     /// `12-4111...`, `-5`, `x/123`).
     static func numberStarts(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
