@@ -35,12 +35,7 @@ struct WorkspaceConfigTests {
         ("x = [1,\n", "w.toml:1:9: invalid TOML"),
     ])
     func mistakesNameTheLine(_ text: String, _ expected: String) throws {
-        do {
-            _ = try WorkspaceConfig.parse(text: text, path: "w.toml")
-            Issue.record("expected an error for \(text)")
-        } catch let error as WorkspaceError {
-            #expect(error.message.hasPrefix(expected), "\(error.message)")
-        }
+        try expectConfigError(text, expected)
     }
 
     @Test func suggestionsFindLikelyTypos() {
@@ -71,12 +66,8 @@ struct SliceGateConfigTests {
         #expect(throws: WorkspaceError.self) {
             try WorkspaceConfig.parse(text: "[slices.billing]\npii = \"maybe\"\n", path: "w.toml")
         }
-        do {
-            _ = try WorkspaceConfig.parse(text: "[slices.legal]\npriority = 2\nkeyword_regex = [\"(\"]\n", path: "w.toml")
-            Issue.record("a bad slice regex must be refused")
-        } catch let error as WorkspaceError {
-            #expect(error.message.hasPrefix("w.toml:3: [slices.legal] keyword_regex: '(' is not a valid regular expression"))
-        }
+        try expectConfigError("[slices.legal]\npriority = 2\nkeyword_regex = [\"(\"]\n",
+                              "w.toml:3: [slices.legal] keyword_regex: '(' is not a valid regular expression")
     }
 }
 
@@ -87,11 +78,16 @@ struct GateSettingLimitTests {
         ("[gates]\ntemplate_share_max = 1.0\n", "w.toml:2: [gates] template_share_max: the share must be above 0 and below 1"),
     ])
     func settingsTheDetectorsCannotUseAreRefusedWithTheirLine(_ text: String, _ expected: String) throws {
-        do {
-            _ = try WorkspaceConfig.parse(text: text, path: "w.toml")
-            Issue.record("expected an error for \(text)")
-        } catch let error as WorkspaceError {
-            #expect(error.message.hasPrefix(expected), "\(error.message)")
-        }
+        try expectConfigError(text, expected)
+    }
+}
+
+/// `text` as a config must be refused with a message starting with `expected` (file and line).
+func expectConfigError(_ text: String, _ expected: String) throws {
+    do {
+        _ = try WorkspaceConfig.parse(text: text, path: "w.toml")
+        Issue.record("expected an error for \(text)")
+    } catch let error as WorkspaceError {
+        #expect(error.message.hasPrefix(expected), "\(error.message)")
     }
 }
