@@ -40,11 +40,19 @@ let package = Package(
         .target(name: "ReviewQueue", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "Gates",
                                                     .product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
+        // The terminal layer: keys, cells, display width and the Terminal protocol; nothing here
+        // knows curses, so every screen is testable headless.
+        .target(name: "TerminalCore"),
+        .target(name: "Keymap", dependencies: ["TerminalCore", "WinnowCore"]),
+        .target(name: "VirtualTerminal", dependencies: ["TerminalCore"]),
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "TerminalCore"]),
+        .target(name: "Workbench", dependencies: ["TerminalCore", "Keymap", "WinnowCore", "ProvenanceLog",
+                                                  "Workspace", "ReviewQueue", "Gates"]),
         .executableTarget(
             name: "winnow",
             dependencies: [
                 "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates",
+                "TerminalCore", "Keymap", "Workbench", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -70,7 +78,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
-        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore"]),
+        .testTarget(name: "TerminalCoreTests",
+                    dependencies: ["TerminalCore", "VirtualTerminal",
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "KeymapTests", dependencies: ["Keymap", "TerminalCore"]),
+        .testTarget(name: "WorkbenchTests",
+                    dependencies: ["Workbench", "VirtualTerminal", "TerminalCore", "Keymap", "Workspace",
+                                   "ReviewQueue", "WinnowCore", "ProvenanceLog", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,29 @@
+/// What a terminal tells the workbench.
+public enum TerminalEvent: Hashable, Sendable {
+    case key(Key)
+    /// The window changed size; the next frame must be drawn at this size.
+    case resize(Size)
+    /// The session must end now (Ctrl-C, `kill`, an ssh drop): finish the current write, release
+    /// leases, restore the terminal.
+    case signal(TerminalSignal)
+}
+
+public enum TerminalSignal: String, Hashable, Sendable {
+    case interrupt = "SIGINT", terminate = "SIGTERM", hangup = "SIGHUP"
+}
+
+/// A surface the workbench draws on and reads keys from: curses on a real terminal, an
+/// in-memory grid in tests. Only whole frames are presented; the implementation decides how to
+/// get them on screen cheaply.
+public protocol Terminal: AnyObject {
+    var size: Size { get }
+    /// False under `NO_COLOR` or on a terminal without colours: styles fall back to attributes.
+    var supportsColour: Bool { get }
+    func present(_ canvas: Canvas)
+    /// The next event, or nil when `timeoutMilliseconds` pass without one (the workbench uses
+    /// the pause to refresh live views and renew leases).
+    func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent?
+    /// Hands the real terminal to another program (the reviewer's editor) while `body` runs,
+    /// then takes it back and forces a full redraw.
+    func runOutside<T>(_ body: () throws -> T) rethrows -> T
+}
