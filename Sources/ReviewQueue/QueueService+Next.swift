@@ -55,12 +55,38 @@ extension QueueService {
             let id: String = found["id"]
             guard let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id]) else { return nil }
             let indexed = IndexedRow(row: row)
-            let critical = indexed.provenance.slices.first.flatMap(session.config.slice(named:))?.critical ?? false
-            let reason: QueueReason = adjudication ? .adjudication : (found["flagged"] as Int) == 1 ? .flagged
-                : (found["overlap"] as Int) == 1 && indexed.state != "pending" ? .overlap
-                : critical ? .critical : .sampled
+            let reason = self.reason(indexed, flagged: found["flagged"] as Int == 1, overlap: found["overlap"] as Int == 1,
+                                     adjudication: adjudication)
             return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
         }
+    }
+
+    /// Claims one named row (the one an undo brought back, a search hit), unless another
+    /// process holds it; nil when it is held or gone.
+    public func claim(id: String) throws -> QueueItem? {
+        let now = self.now().timeIntervalSince1970
+        return try session.index.write { db -> QueueItem? in
+            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            guard let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id]) else { return nil }
+            let indexed = IndexedRow(row: row)
+            guard reviewer.mayReview(group: indexed.provenance.slices.first.flatMap(session.config.slice(named:))?.group) else { return nil }
+            let n: Int64 = row["n"]
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM claims WHERE n = ? AND holder != ?", arguments: [n, holder]) != nil { return nil }
+            let until = now + lease
+            try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [n, reviewer.uid, reviewer.user, holder, until])
+            let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
+            let reason = self.reason(indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1,
+                                     adjudication: indexed.state == "adjudication")
+            return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
+        }
+    }
+
+    private func reason(_ row: IndexedRow, flagged: Bool, overlap: Bool, adjudication: Bool) -> QueueReason {
+        let critical = row.provenance.slices.first.flatMap(session.config.slice(named:))?.critical ?? false
+        return adjudication ? .adjudication : flagged ? .flagged
+            : overlap && row.state != "pending" ? .overlap
+            : critical ? .critical : .sampled
     }
 
     /// Extends the lease on a row still on screen.

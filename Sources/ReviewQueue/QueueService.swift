@@ -12,6 +12,7 @@ public enum QueueError: UserFacingError {
     case missingReason(Verdict)
     case editUnreadable(path: String, reason: String)
     case verdictFile(location: SourceLocation, reason: String)
+    case nothingToUndo(seq: Int)
 
     public var message: String {
         switch self {
@@ -24,6 +25,7 @@ public enum QueueError: UserFacingError {
         case .missingReason(let verdict): return "a \(verdict.rawValue) needs a reason code (--reject REASON)"
         case let .editUnreadable(path, reason): return "\(path): the edited row was not saved: \(reason)"
         case let .verdictFile(location, reason): return "\(location): \(reason)"
+        case .nothingToUndo(let seq): return "entry #\(seq) is not a standing decision of yours: nothing to undo"
         }
     }
 }

@@ -35,6 +35,8 @@ public struct QueueSummary: Sendable {
     }
 
     public var slices: [SliceLine]
+    /// The line for rows no slice was given or found for.
+    public static let noSlice = "(none)"
     public var adjudicationBacklog: Int { slices.reduce(0) { $0 + $1.adjudication } }
 
     public var json: JSONValue {

@@ -69,25 +69,7 @@ struct LogShowCommand: ParsableCommand {
     }
 }
 
-/// One readable line per entry: sequence, time, who, what.
+/// One readable line per entry, sanitised for the terminal.
 enum LogLine {
-    static func describe(_ entry: LogEntry) -> String {
-        var what = entry.kind
-        switch entry.knownKind {
-        case .import:
-            if let p = try? entry.payload(ImportPayload.self) {
-                what = "import \(p.file) (\(p.rows) rows, \(p.quarantined) quarantined, source \(p.source.prefix(12)))"
-            }
-        default:
-            let skip: Set<String> = ["v", "seq", "prev", "ts", "actor", "tool", "kind", "hash"]
-            let fields = (entry.raw.objectValue ?? []).filter { !skip.contains($0.0) }
-            what += " " + fields.prefix(6).map { "\($0.0)=\(short($0.1))" }.joined(separator: " ")
-        }
-        return Output.safe("#\(entry.seq) \(entry.ts) \(entry.actor.user)@\(entry.actor.host) \(what)")
-    }
-
-    static func short(_ value: JSONValue) -> String {
-        let text = value.stringValue ?? value.canonicalString
-        return text.count > 40 ? String(text.prefix(37)) + "..." : text
-    }
+    static func describe(_ entry: LogEntry) -> String { Output.safe(entry.summary) }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Gates
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// A standing human decision on a row, as the review and adjudication screens show it.
+public struct RecordedDecision: Sendable, Equatable {
+    public var seq: Int
+    public var uid: Int
+    public var reviewer: String
+    public var verdict: Verdict
+    public var reason: String?
+    public var note: String?
+    public var ts: String
+    public var adjudication: Bool
+}
+
+/// One reviewer's decisions over a period, for the home screen's "you today".
+public struct ReviewerTally: Sendable, Equatable {
+    public var accepted = 0
+    public var edited = 0
+    public var rejected = 0
+    public var flagged = 0
+    public init() {}
+    public var total: Int { accepted + edited + rejected + flagged }
+}
+
+extension QueueService {
+    /// Takes back one of this reviewer's decisions by appending a `revert`: the log keeps both.
+    /// The row returns to the queue (and to this reviewer's screen if they claim it again).
+    @discardableResult
+    public func undo(decision seq: Int, note: String? = nil) throws -> LogEntry {
+        let owner = try session.index.read { db in
+            try Row.fetchOne(db, sql: "SELECT uid, standing FROM decisions WHERE seq = ?", arguments: [seq])
+        }
+        guard let owner, (owner["uid"] as Int) == reviewer.uid, (owner["standing"] as Int) == 1 else {
+            throw QueueError.nothingToUndo(seq: seq)
+        }
+        return try session.record([RevertPayload(reverts: seq, note: note)])[0]
+    }
+
+    /// Standing decisions on a row, oldest first.
+    public func decisions(on id: String) throws -> [RecordedDecision] {
+        try session.index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT decisions.* FROM decisions JOIN rows ON rows.n = decisions.n
+                WHERE rows.id = ? AND decisions.standing = 1 ORDER BY decisions.seq
+                """, arguments: [id]).map(Self.decision)
+        }
+    }
+
+    /// This reviewer's standing decisions made at or after `since` (an RFC 3339 UTC time).
+    public func tally(since: String) throws -> ReviewerTally {
+        try session.index.read { db in
+            var tally = ReviewerTally()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT action, COUNT(*) AS count FROM decisions WHERE uid = ? AND ts >= ? AND standing = 1 GROUP BY action
+                """, arguments: [reviewer.uid, since])
+            for row in rows {
+                let count: Int = row["count"]
+                switch Verdict(rawValue: row["action"]) {
+                case .accept: tally.accepted += count
+                case .edit: tally.edited += count
+                case .reject: tally.rejected += count
+                case .flag: tally.flagged += count
+                case nil: break
+                }
+            }
+            return tally
+        }
+    }
+
+    /// A row by id with its current state, or nil.
+    public func row(id: String) throws -> IndexedRow? { try session.index.row(id: id) }
+
+    private static func decision(_ row: Row) -> RecordedDecision {
+        RecordedDecision(
+            seq: row["seq"], uid: row["uid"], reviewer: row["reviewer"],
+            verdict: Verdict(rawValue: row["action"]) ?? .flag, reason: row["reason"], note: row["note"],
+            ts: row["ts"], adjudication: (row["adjudication"] as Int) == 1)
+    }
+}
+
+extension RowIndex {
+    /// One row's current gate flags (classifier tags left out: they are not findings).
+    public func flags(of id: String) throws -> [GateFlag] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT flags.gate, flags.reason, flags.action, flags.detail FROM flags JOIN rows ON rows.n = flags.n
+                WHERE rows.id = ? AND flags.action != 'tag' ORDER BY flags.gate
+                """, arguments: [id]).map { row in
+                GateFlag(row: id, gate: row["gate"], reason: row["reason"],
+                         action: GateAction(rawValue: row["action"]) ?? .flag,
+                         detail: (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null)
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import ReviewQueue
+import TerminalCore
+import WinnowCore
+
+/// Where a session starts and returns to: every slice with its counts and review budget, the
+/// adjudication backlog, and what this reviewer has done today. Enter starts review on the
+/// chosen line; the first line reviews everything by priority.
+final class HomeScreen: Screen {
+    var summary: QueueSummary?
+    var tally = ReviewerTally()
+    var selected = 0
+    var loadedAt = 0.0
+
+    var context: String { "home" }
+    var title: String { "home" }
+    var statusActions: [Action] { [.startReview, .reviewAll, .startAdjudication, .stats, .log, .quit] }
+
+    func appear(workbench: Workbench) throws { try reload(workbench: workbench) }
+
+    func reload(workbench: Workbench) throws {
+        summary = try workbench.desk.summary()
+        tally = try workbench.desk.tallyToday()
+        loadedAt = Date().timeIntervalSince1970
+    }
+
+    /// Back from review: counts changed.
+    func tick(workbench: Workbench) throws -> Bool {
+        guard workbench.top === self, Date().timeIntervalSince1970 - loadedAt > 5 else { return false }
+        try reload(workbench: workbench)
+        return true
+    }
+
+    var slices: [QueueSummary.SliceLine] { summary?.slices ?? [] }
+
+    func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        if workbench.top === self, summary == nil { try? reload(workbench: workbench) }
+        var y = area.y + 1
+        let name = 14, number = 9
+        let header = DisplayWidth.pad("  slice", to: name + 2) + ["pending", "reviewed", "accepted", "rejected", "flagged"]
+            .map { DisplayWidth.pad($0, to: number) }.joined() + "budget"
+        canvas.put(header, x: area.x, y: y, style: .bold)
+        y += 1
+        let barWidth = max(8, area.width - DisplayWidth.of(header) + 6 - 2)
+        let entries: [(String, QueueSummary.SliceLine?)] = [("all slices, by priority", nil)] + slices.map { ($0.slice, $0) }
+        for (i, entry) in entries.enumerated() where y < area.y + area.height - 3 {
+            let marker = i == selected ? "▸ " : "  "
+            let style: Style = i == selected ? .reverse : .plain
+            canvas.fill(y: y, style: style)
+            guard let line = entry.1 else {
+                let pending = slices.reduce(0) { $0 + $1.pending }
+                canvas.put(marker + DisplayWidth.pad(entry.0, to: name + number * 5) + "\(pending) pending", x: area.x, y: y, style: style.with(bold: true))
+                y += 1
+                continue
+            }
+            let label = Sanitiser.clean(line.slice) + (line.critical ? " !" : "")
+            var text = marker + DisplayWidth.pad(label, to: name)
+            for value in [line.pending, line.reviewed, line.accepted + line.edited, line.rejected + line.gateRejected, line.flagged] {
+                text += DisplayWidth.pad(String(value), to: number)
+            }
+            let end = canvas.put(text, x: area.x, y: y, style: style)
+            let done = line.budget > 0 ? min(1.0, Double(line.reviewed) / Double(line.budget)) : 1.0
+            canvas.put(Bar.draw(fraction: done, width: barWidth) + " \(line.reviewed)/\(line.budget)", x: end, y: y, style: style)
+            y += 1
+        }
+        y += 1
+        let backlog = summary?.adjudicationBacklog ?? 0
+        canvas.put("Adjudication backlog: \(backlog) row\(backlog == 1 ? "" : "s")", x: area.x + 2, y: y, style: backlog > 0 ? .bold : .plain)
+        y += 1
+        canvas.put("You today: \(tally.total) decisions — \(tally.accepted) accepted, \(tally.edited) edited, \(tally.rejected) rejected, \(tally.flagged) flagged",
+                   x: area.x + 2, y: y)
+        y += 1
+        canvas.put("! marks a critical slice: reviewed in full. Budget: rows the review plan asks for.", x: area.x + 2, y: y, style: .dim)
+    }
+
+    func perform(_ action: Action, workbench: Workbench) throws -> Bool {
+        let count = slices.count + 1
+        switch action {
+        case .moveDown: selected = min(count - 1, selected + 1)
+        case .moveUp: selected = max(0, selected - 1)
+        case .top: selected = 0
+        case .bottom: selected = count - 1
+        case .startReview:
+            let slice = selected == 0 ? nil : slices[selected - 1].slice
+            workbench.push(ReviewScreen(slice: slice == QueueSummary.noSlice ? nil : slice))
+        case .reviewAll: workbench.push(ReviewScreen())
+        case .startAdjudication: workbench.push(ReviewScreen(adjudication: true))
+        default: return false
+        }
+        return true
+    }
+}
+
+/// Text bars that read without colour: filled and empty blocks.
+enum Bar {
+    static func draw(fraction: Double, width: Int) -> String {
+        let clamped = min(1, max(0, fraction.isFinite ? fraction : 0))
+        let filled = Int((clamped * Double(width)).rounded())
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: max(0, width - filled))
+    }
+}

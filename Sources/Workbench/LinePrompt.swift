@@ -1,0 +1,61 @@
+import TerminalCore
+import WinnowCore
+
+/// A one-line text prompt drawn over the screen below it (search, a rejection note). Typed
+/// keys go to the text, not the keymap: Enter submits, Esc cancels, Backspace deletes,
+/// Ctrl-U clears.
+final class LinePrompt: Screen {
+    let label: String
+    var text: String
+    let submit: (String, Workbench) throws -> Void
+    /// The screen underneath, drawn first so the prompt sits over what it is about.
+    weak var below: (any Screen)?
+
+    init(label: String, initial: String = "", submit: @escaping (String, Workbench) throws -> Void) {
+        self.label = label
+        text = initial
+        self.submit = submit
+    }
+
+    var context: String { "prompt" }
+    var title: String { below?.title ?? label.lowercased() }
+    var statusActions: [Action] { [] }
+
+    func appear(workbench: Workbench) throws {
+        below = workbench.screens.dropLast().last
+    }
+
+    func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        below?.draw(on: &canvas, in: area, workbench: workbench)
+        let y = area.y + area.height - 1
+        canvas.fill(y: y, style: .reverse)
+        let shown = Sanitiser.clean(text)
+        let prefix = "\(label): "
+        // Keep the end of long input visible: the cursor is there.
+        let room = area.width - DisplayWidth.of(prefix) - 2
+        var visible = shown
+        while DisplayWidth.of(visible) > room, !visible.isEmpty { visible.removeFirst() }
+        canvas.put(prefix + visible + "▏", x: area.x, y: y, style: .reverse)
+    }
+
+    func perform(_ action: Action, workbench: Workbench) throws -> Bool { false }
+
+    func consume(_ key: Key, workbench: Workbench) throws -> Bool {
+        switch key {
+        case .enter:
+            workbench.pop()
+            try submit(text, workbench)
+        case .escape, .control("c"), .control("g"):
+            workbench.pop()
+        case .backspace:
+            if !text.isEmpty { text.removeLast() }
+        case .control("u"):
+            text = ""
+        case .character(let character):
+            text.append(character)
+        default:
+            break
+        }
+        return true
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import ProvenanceLog
+import ReviewQueue
+import WinnowCore
+import Workspace
+
+/// Everything the screens read from and write to the workspace, in one place: the queue (with
+/// this session's claims), the rows' text, flags and decisions, the log. Screens hold no
+/// database or file handles of their own.
+public final class ReviewDesk {
+    public let session: WorkspaceSession
+    public let queue: QueueService
+    let store: RowStore
+    /// Decisions made in this session, newest last: what undo takes back.
+    private(set) var madeHere: [(seq: Int, row: String)] = []
+    /// Rows claimed by this session, so leaving releases exactly those.
+    private var claimed: Set<String> = []
+
+    public init(session: WorkspaceSession, queue: QueueService) {
+        self.session = session
+        self.queue = queue
+        store = RowStore(paths: session.paths, index: session.index)
+    }
+
+    public var reviewerName: String { Sanitiser.clean(queue.reviewer.user) }
+    public var config: WorkspaceConfig { session.config }
+
+    func next(slice: String?, adjudication: Bool) throws -> QueueItem? {
+        let item = try queue.next(slice: slice, adjudication: adjudication)
+        if let item { claimed.insert(item.row.id) }
+        return item
+    }
+
+    func text(of row: IndexedRow) throws -> RowText { try store.text(of: row) }
+    func value(of row: IndexedRow) throws -> JSONValue { try store.value(of: row) }
+    func flags(of row: IndexedRow) throws -> [GateFlag] { try session.index.flags(of: row.id) }
+    func row(id: String) throws -> IndexedRow? { try queue.row(id: id) }
+    func decisions(on id: String) throws -> [RecordedDecision] { try queue.decisions(on: id) }
+
+    /// Records one decision (locked, fsynced) and releases the row.
+    func decide(_ request: DecisionRequest) throws -> LogEntry {
+        let entry = try queue.decide(request)
+        claimed.remove(request.id)
+        madeHere.append((entry.seq, request.id))
+        return entry
+    }
+
+    /// Takes back this session's latest decision; returns the row it was about.
+    func undoLast() throws -> (entry: LogEntry, row: String)? {
+        guard let last = madeHere.last else { return nil }
+        let entry = try queue.undo(decision: last.seq, note: "undo from the review screen")
+        madeHere.removeLast()
+        return (entry, last.row)
+    }
+
+    func renew(_ id: String) throws { try queue.renew(id) }
+
+    /// Gives back every row this session claimed (on leaving, on a signal).
+    func releaseAll() {
+        try? queue.release()
+        claimed.removeAll()
+    }
+
+    func summary() throws -> QueueSummary { try queue.summary() }
+
+    func tallyToday() throws -> ReviewerTally {
+        try queue.tally(since: String(LogTimestamp.now().prefix(10)) + "T00:00:00.000Z")
+    }
+
+    func trustReport() throws -> TrustReport {
+        try queue.trustReport(precisionTarget: config.review.judgePrecision)
+    }
+
+    func recentLog(_ count: Int) throws -> [LogEntry] {
+        try LogReader.tail(count, path: session.paths.log, displayPath: session.paths.display(session.paths.log))
+    }
+
+    /// Size of the log file: the log screen re-reads only when it grows.
+    func logSize() -> UInt64 {
+        (try? FileManager.default.attributesOfItem(atPath: session.paths.log)[.size] as? UInt64) ?? 0
+    }
+}

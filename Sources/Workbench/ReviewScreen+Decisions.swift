@@ -1,0 +1,112 @@
+import Foundation
+import ReviewQueue
+import WinnowCore
+import Workspace
+
+extension ReviewScreen {
+    /// One key, one decision: it is in the log before the next row shows.
+    func decide(_ action: Action, workbench: Workbench) throws {
+        if action == .undo { return try undo(workbench: workbench) }
+        guard let current = item else {
+            workbench.say(exhausted ? "nothing to decide: the queue is empty here" : "no row on screen")
+            return
+        }
+        switch action {
+        case .accept: try record(.accept, workbench: workbench)
+        case .flag: try record(.flag, workbench: workbench)
+        case .skip:
+            workbench.say("skipped \(Sanitiser.clean(current.row.id)) (it stays in the queue)")
+            try advance(workbench: workbench)
+        case .reject:
+            workbench.push(ReasonPicker(reasons: workbench.desk.config.reasons, rowID: current.row.id) { [weak self] reason, note, bench in
+                try self?.record(.reject, reason: reason, note: note, workbench: bench)
+            })
+        case .edit:
+            try EditFlow(screen: self, row: current.row).begin(workbench: workbench)
+        case .swapPair:
+            guard isPreference else {
+                workbench.say("swap is for preference pairs; this row is \(current.row.shape.rawValue)")
+                return
+            }
+            let swapped = try Self.swapped(try workbench.desk.value(of: current.row))
+            try record(.edit, note: "swapped chosen and rejected", newRow: swapped, workbench: workbench)
+        case .pickFirst, .pickSecond:
+            try pick(action == .pickFirst ? 0 : 1, workbench: workbench)
+        default:
+            break
+        }
+    }
+
+    /// Writes the decision, says so, and moves to the next row.
+    func record(_ verdict: Verdict, reason: String? = nil, note: String? = nil, newRow: JSONValue? = nil,
+                workbench: Workbench) throws {
+        guard let current = item else { return }
+        let spent = Int(Date().timeIntervalSince(shownAt) * 1000)
+        let request = DecisionRequest(id: current.row.id, verdict: verdict, reason: reason, note: note, newRow: newRow,
+                                      spentMs: spent, adjudication: adjudication)
+        let entry = try workbench.desk.decide(request)
+        decidedHere += 1
+        let why = reason.map { " (\(Sanitiser.clean($0)))" } ?? ""
+        workbench.say("saved #\(entry.seq): \(verdict.rawValue)\(why) \(Sanitiser.clean(current.row.id))")
+        try advance(workbench: workbench)
+    }
+
+    /// Appends a revert of this session's last decision and brings that row back on screen.
+    private func undo(workbench: Workbench) throws {
+        guard let undone = try workbench.desk.undoLast() else {
+            workbench.say("nothing to undo in this session")
+            return
+        }
+        if let current = item { try workbench.desk.queue.release(current.row.id) }
+        decidedHere = max(0, decidedHere - 1)
+        let back = try workbench.desk.queue.claim(id: undone.row)
+        try advance(workbench: workbench, to: back)
+        if back == nil { try advance(workbench: workbench) }
+        workbench.say("undone: #\(undone.entry.seq) reverts the decision on \(Sanitiser.clean(undone.row))")
+    }
+
+    /// Sides with one of the two reviewers: their verdict, reason and note, marked adjudicated.
+    private func pick(_ index: Int, workbench: Workbench) throws {
+        guard adjudication else { return }
+        guard index < verdicts.count else {
+            workbench.say("there is no verdict \(index + 1) to pick")
+            return
+        }
+        let chosen = verdicts[index]
+        guard chosen.verdict != .edit else {
+            workbench.say("an edit cannot be adopted by picking it: press the edit key to write the row as it should be")
+            return
+        }
+        try record(chosen.verdict, reason: chosen.reason, note: "sided with \(chosen.reviewer)", workbench: workbench)
+    }
+
+    /// The same row with chosen and rejected exchanged (TRL and hh-rlhf both keep them at the top).
+    static func swapped(_ value: JSONValue) throws -> JSONValue {
+        guard var fields = value.objectValue,
+              let chosen = fields.firstIndex(where: { $0.0 == "chosen" }),
+              let rejected = fields.firstIndex(where: { $0.0 == "rejected" }) else {
+            throw WorkbenchError.cannotSwap
+        }
+        let keep = fields[chosen].1
+        fields[chosen].1 = fields[rejected].1
+        fields[rejected].1 = keep
+        return .object(fields)
+    }
+}
+
+/// Things the workbench itself refuses, in words for the status line.
+enum WorkbenchError: UserFacingError {
+    case cannotSwap
+    case editorFailed(command: String, status: Int32)
+    case editorMissing(command: String)
+    case io(path: String, action: String, errno: Int32)
+
+    var message: String {
+        switch self {
+        case .cannotSwap: return "this row has no top-level chosen and rejected to swap"
+        case let .editorFailed(command, status): return "the editor (\(command)) exited with status \(status); nothing was saved"
+        case .editorMissing(let command): return "could not start the editor '\(command)': set $VISUAL or $EDITOR"
+        case let .io(path, action, code): return "\(path): could not \(action): \(String(cString: strerror(code)))"
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import ReviewQueue
+import TerminalCore
+import WinnowCore
+import Workspace
+
+extension ReviewScreen {
+    /// From this width the provenance and flags move into a panel on the right.
+    static let panelThreshold = 140
+    static let panelWidth = 36
+
+    func bodyWidth(_ columns: Int) -> Int { columns >= Self.panelThreshold ? columns - Self.panelWidth - 1 : columns }
+
+    func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        guard let current = item else {
+            drawEmpty(on: &canvas, in: area, workbench: workbench)
+            return
+        }
+        let wide = area.width >= Self.panelThreshold
+        let width = bodyWidth(area.width)
+        var y = area.y
+        header(current, now: workbench.desk.queue.now()).draw(on: &canvas, x: area.x, y: y, width: width)
+        y += 1
+        if wide {
+            drawPanel(current, on: &canvas, in: Area(x: area.x + width + 1, y: area.y, width: Self.panelWidth, height: area.height))
+            for row in area.y..<(area.y + area.height) { canvas.put("│", x: area.x + width, y: row, style: .dim) }
+        } else {
+            provenanceLine(current).draw(on: &canvas, x: area.x, y: y, width: width)
+            y += 1
+            for line in flagLines(limit: 2, width: width) {
+                line.draw(on: &canvas, x: area.x, y: y, width: width)
+                y += 1
+            }
+        }
+        for line in verdictLines(width: width) {
+            line.draw(on: &canvas, x: area.x, y: y, width: width)
+            y += 1
+        }
+        let body = bodyLines(width: width)
+        let page = max(1, area.y + area.height - y - 1)
+        lastBodyLines = body.count
+        lastPage = page
+        scroll.clamp(page: page, total: body.count)
+        let shown = body.isEmpty ? "empty row" : "lines \(scroll.offset + 1)-\(min(body.count, scroll.offset + page)) of \(body.count)"
+        let rule = String(repeating: "─", count: max(0, width - DisplayWidth.of(shown) - 3))
+        canvas.put(rule + " " + shown + " ─", x: area.x, y: y, style: .dim, limit: width)
+        y += 1
+        for (i, line) in body.dropFirst(scroll.offset).prefix(page).enumerated() {
+            line.draw(on: &canvas, x: area.x, y: y + i, width: width)
+        }
+    }
+
+    /// Why this row is here, in words (never by colour alone), and the lease.
+    func header(_ current: QueueItem, now: Date) -> StyledLine {
+        let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
+        let slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
+        let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
+        return StyledLine([
+            Span(" \(current.reason.rawValue.uppercased()) ", tag),
+            Span(" \(slice)", .bold),
+            Span(" · \(Sanitiser.clean(current.row.id)) · \(current.row.shape.rawValue)"),
+            Span(" · decided here: \(decidedHere) · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim),
+        ])
+    }
+
+    func provenanceFields(_ row: IndexedRow) -> [(String, String)] {
+        let p = row.provenance
+        var fields: [(String, String)] = [("origin", p.origin.rawValue)]
+        if let g = p.generator { fields.append(("generator", g)) }
+        if let t = p.template { fields.append(("template", t)) }
+        if let s = p.seed { fields.append(("seed", s)) }
+        if let t = p.temperature { fields.append(("temperature", String(t))) }
+        if let j = p.judgeScore { fields.append(("judge", String(j))) }
+        if let c = p.created { fields.append(("created", c)) }
+        fields.append(("source", "\(row.source.prefix(12)):\(row.line)"))
+        return fields.map { ($0.0, Sanitiser.clean($0.1)) }
+    }
+
+    private func provenanceLine(_ current: QueueItem) -> StyledLine {
+        var spans: [Span] = []
+        for (name, value) in provenanceFields(current.row).filter({ $0.0 != "created" && $0.0 != "source" }) {
+            if !spans.isEmpty { spans.append(Span(" · ", .dim)) }
+            spans.append(Span(name + " ", .dim))
+            spans.append(Span(value))
+        }
+        return StyledLine(spans)
+    }
+
+    /// One line per gate flag: the gate, what it does, and what it matched.
+    func flagLines(limit: Int, width: Int) -> [StyledLine] {
+        guard !flags.isEmpty else { return [StyledLine("no gate flags", .dim)] }
+        var lines: [StyledLine] = []
+        for flag in flags.prefix(flags.count > limit ? limit - 1 : limit) {
+            let match = flag.detail["matches"]?.arrayValue?.first
+            var spans = [Span(flag.action == .reject ? "✗ " : "⚑ ", .bold),
+                         Span(Sanitiser.clean(flag.gate), .bold), Span(" \(flag.action.rawValue): \(Sanitiser.clean(flag.reason))")]
+            if let matched = match?["matched"]?.stringValue {
+                spans.append(Span(" \""))
+                spans.append(Span(DisplayWidth.truncate(Sanitiser.clean(matched), to: 40), .highlight))
+                spans.append(Span("\""))
+            }
+            if let neighbour = match?["neighbour"]?.stringValue {
+                let similarity = match?["similarity"]?.doubleValue.map { String(format: " %.2f", $0) } ?? ""
+                spans.append(Span(" ~ \(Sanitiser.clean(neighbour))\(similarity)"))
+            }
+            lines.append(StyledLine(spans))
+        }
+        if flags.count > limit { lines.append(StyledLine("  … and \(flags.count - limit + 1) more flags", .dim)) }
+        return lines
+    }
+
+    /// Adjudication: the two verdicts side by side (stacked when narrow).
+    private func verdictLines(width: Int) -> [StyledLine] {
+        guard adjudication else { return [] }
+        let described = verdicts.prefix(2).enumerated().map { index, v -> String in
+            let reason = v.reason.map { " (\($0))" } ?? ""
+            let note = v.note.map { " \"\($0)\"" } ?? ""
+            return Sanitiser.clean("\(index + 1) · \(v.reviewer): \(v.verdict.rawValue)\(reason)\(note)")
+        }
+        if width >= 100 && described.count == 2 {
+            let half = (width - 3) / 2
+            return [StyledLine([Span(DisplayWidth.pad(described[0], to: half), .bold), Span(" │ ", .dim), Span(described[1], .bold)])]
+        }
+        return described.map { StyledLine($0, .bold) }
+    }
+
+    /// The row (and the neighbour, beside or below it).
+    func bodyLines(width: Int) -> [StyledLine] {
+        let marks = RowRenderer.marks(for: flags) + searchMarks
+        guard let neighbour else { return RowRenderer(text: text, marks: marks).render(width: width).lines }
+        let heading = "NEIGHBOUR \(Sanitiser.clean(neighbour.row.id))" + (neighbour.similarity.map { String(format: " · similarity %.2f", $0) } ?? "")
+        if width >= 120 {
+            let half = (width - 3) / 2
+            let left = [StyledLine("THIS ROW", Style(bold: true, underline: true))] + RowRenderer(text: text, marks: marks).render(width: half).lines
+            let right = [StyledLine(heading, Style(bold: true, underline: true))] + RowRenderer(text: neighbour.text).render(width: half).lines
+            return (0..<max(left.count, right.count)).map { i in
+                var line = i < left.count ? left[i] : StyledLine()
+                line.spans.append(Span(String(repeating: " ", count: max(0, half - line.width))))
+                line.spans.append(Span(" │ ", .dim))
+                if i < right.count { line.spans += right[i].spans }
+                return line
+            }
+        }
+        return RowRenderer(text: text, marks: marks).render(width: width).lines
+            + [StyledLine(heading, Style(bold: true, underline: true))] + RowRenderer(text: neighbour.text).render(width: width).lines
+    }
+
+    private func drawPanel(_ current: QueueItem, on canvas: inout Canvas, in area: Area) {
+        var y = area.y
+        canvas.put("PROVENANCE", x: area.x, y: y, style: .bold)
+        y += 1
+        for (name, value) in provenanceFields(current.row) where y < area.y + area.height {
+            canvas.put(DisplayWidth.pad(name, to: 12), x: area.x, y: y, style: .dim)
+            canvas.put(value, x: area.x + 12, y: y, limit: area.width - 12)
+            y += 1
+        }
+        y += 1
+        canvas.put("GATE FLAGS", x: area.x, y: y, style: .bold)
+        y += 1
+        for line in flagLines(limit: 6, width: area.width) {
+            for wrapped in TextWrap.wrap(line.spans, width: area.width, indent: 2) where y < area.y + area.height {
+                wrapped.draw(on: &canvas, x: area.x, y: y, width: area.width)
+                y += 1
+            }
+        }
+    }
+
+    private func drawEmpty(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        let what = adjudication ? "No rows wait for adjudication" : "Nothing left to review"
+        let scope = slice.map { " in \(Sanitiser.clean($0))" } ?? ""
+        let lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
+        for (i, line) in lines.enumerated() {
+            canvas.put(line, x: area.x + 2, y: area.y + 1 + i, style: i == 0 ? .bold : .plain)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import ReviewQueue
+import TerminalCore
+import WinnowCore
+
+/// `winnow stats` as bar charts: per slice and per generator, how much was reviewed and what
+/// share was accepted and rejected (with the 95 % interval), and the unreviewed rows' estimated
+/// error where a sample allows one.
+final class StatsScreen: Screen {
+    var lines: [StyledLine] = []
+    var scroll = Scroll()
+    var lastPage = 10
+    var builtForWidth = 0
+    var report: TrustReport?
+
+    var context: String { "stats" }
+    var title: String { "stats" }
+    var statusActions: [Action] { [.back] }
+
+    func appear(workbench: Workbench) throws { report = try workbench.desk.trustReport() }
+
+    func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        if builtForWidth != area.width, let report {
+            lines = Self.lines(report, width: area.width - 1)
+            builtForWidth = area.width
+        }
+        lastPage = area.height
+        scroll.clamp(page: area.height, total: lines.count)
+        for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {
+            line.draw(on: &canvas, x: area.x + 1, y: area.y + i, width: area.width - 1)
+        }
+    }
+
+    func perform(_ action: Action, workbench: Workbench) throws -> Bool {
+        scroll.apply(action, page: lastPage, total: lines.count)
+    }
+
+    static func lines(_ report: TrustReport, width: Int) -> [StyledLine] {
+        var out: [StyledLine] = []
+        let bar = max(6, (width - 40) / 2 - 16)
+        for (heading, groups) in [("Per slice", report.slices), ("Per generator", report.generators)] {
+            out.append(StyledLine(heading, Style(bold: true, underline: true)))
+            if groups.isEmpty { out.append(StyledLine("  nothing reviewed yet", .dim)) }
+            for group in groups {
+                var spans = [Span("  " + DisplayWidth.pad(Sanitiser.clean(group.name), to: 16), .bold),
+                             Span(DisplayWidth.pad("\(group.tally.reviewed)/\(group.rows)", to: 12))]
+                for (label, verdict) in [("accept", Verdict.accept), ("reject", .reject)] {
+                    let p = group.tally.proportion(of: verdict)
+                    spans.append(Span(label + " "))
+                    spans.append(Span(Bar.draw(fraction: p.rate ?? 0, width: bar), Style(colour: verdict == .accept ? .green : .red)))
+                    spans.append(Span(" " + DisplayWidth.pad(interval(p), to: 16)))
+                }
+                out.append(StyledLine(spans))
+                if let e = group.unreviewedEstimate {
+                    out.append(StyledLine("    \(e.unreviewed) unreviewed: estimated error \(percent(e.errorRate)) "
+                                          + "[\(percent(e.errorRateInterval.lowerBound))-\(percent(e.errorRateInterval.upperBound))]", .dim))
+                }
+            }
+            out.append(StyledLine())
+        }
+        if let judge = report.judge {
+            out.append(StyledLine("AI judge", Style(bold: true, underline: true)))
+            out.append(StyledLine("  AUC \(fixed(judge.auc)); length correlation: judge \(fixed(judge.lengthBias.judge)), reviewers \(fixed(judge.lengthBias.human))"))
+        }
+        return out
+    }
+
+    static func interval(_ p: Proportion) -> String {
+        guard let rate = p.rate, let range = p.wilson() else { return "n/a" }
+        return "\(percent(rate)) [\(percent(range.lowerBound))-\(percent(range.upperBound))]"
+    }
+
+    static func percent(_ v: Double?) -> String { v.map { String(format: "%.0f%%", $0 * 100) } ?? "n/a" }
+    static func fixed(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "n/a" }
+}

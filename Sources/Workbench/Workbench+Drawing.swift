@@ -1,0 +1,108 @@
+import Keymap
+import TerminalCore
+import WinnowCore
+
+extension Workbench {
+    var tooSmall: Bool {
+        terminal.size.columns < Workbench.minimumSize.columns || terminal.size.rows < Workbench.minimumSize.rows
+    }
+
+    /// Draws the whole frame and hands it to the terminal.
+    func draw() {
+        let size = terminal.size
+        var canvas = Canvas(size: size)
+        guard size.columns > 0, size.rows > 0 else { return }
+        if tooSmall {
+            drawTooSmall(on: &canvas)
+        } else if let screen = top {
+            drawTitle(screen, on: &canvas)
+            screen.draw(on: &canvas, in: Area(x: 0, y: 1, width: size.columns, height: size.rows - 2), workbench: self)
+            drawStatus(screen, on: &canvas)
+        }
+        terminal.present(canvas)
+    }
+
+    private func drawTitle(_ screen: any Screen, on canvas: inout Canvas) {
+        let bar = Style(bold: true, reverse: true)
+        canvas.fill(y: 0, style: bar)
+        let right = " \(desk.reviewerName) "
+        let rightWidth = DisplayWidth.of(right)
+        canvas.put(" winnow · \(screen.title)", x: 0, y: 0, style: bar, limit: canvas.size.columns - rightWidth - 1)
+        canvas.put(right, x: canvas.size.columns - rightWidth, y: 0, style: bar)
+    }
+
+    /// The last row: a message when there is one, else the screen's main keys from the keymap.
+    private func drawStatus(_ screen: any Screen, on canvas: inout Canvas) {
+        let y = canvas.size.rows - 1
+        if let message {
+            let style = message.isError ? Style(bold: true, reverse: true, colour: .red) : Style(bold: true)
+            let prefix = message.isError ? "! " : ""
+            canvas.fill(y: y, style: message.isError ? style : .plain)
+            canvas.put(prefix + message.text, x: 0, y: y, style: style)
+            return
+        }
+        if !pendingKeys.isEmpty {
+            canvas.put(KeyNotation.name(pendingKeys) + "…", x: 0, y: y, style: .bold)
+            return
+        }
+        var line = StyledLine()
+        for action in screen.statusActions + [.help] {
+            guard let keys = keymap.keys(for: action.name, in: screen.context).first else { continue }
+            if !line.spans.isEmpty { line.spans.append(Span("  ")) }
+            line.spans.append(Span(KeyNotation.name(keys), .bold))
+            line.spans.append(Span(" " + action.shortLabel))
+        }
+        line.draw(on: &canvas, x: 0, y: y, width: canvas.size.columns)
+    }
+
+    private func drawTooSmall(on canvas: inout Canvas) {
+        let size = canvas.size
+        let quit = keymap.keys(for: Action.quit.name, in: KeymapCatalog.globalContext).first.map(KeyNotation.name) ?? "Q"
+        let lines = [
+            "Terminal too small: \(size).",
+            "winnow needs at least \(Workbench.minimumSize).",
+            "Enlarge the window to go on,",
+            "or press \(quit) to quit.",
+        ]
+        var wrapped: [StyledLine] = []
+        for line in lines { wrapped += TextWrap.wrap(line, style: .bold, width: max(1, size.columns)) }
+        let top = max(0, (size.rows - wrapped.count) / 2)
+        for (i, line) in wrapped.enumerated() where top + i < size.rows {
+            let x = max(0, (size.columns - line.width) / 2)
+            line.draw(on: &canvas, x: x, y: top + i, width: size.columns - x)
+        }
+    }
+}
+
+extension Action {
+    /// A word or two for the status line.
+    var shortLabel: String {
+        switch self {
+        case .accept: return "accept"
+        case .reject: return "reject"
+        case .edit: return "edit"
+        case .flag: return "flag"
+        case .skip: return "skip"
+        case .undo: return "undo"
+        case .swapPair: return "swap"
+        case .openNeighbour: return "neighbour"
+        case .search: return "search"
+        case .help: return "help"
+        case .back: return "back"
+        case .quit: return "quit"
+        case .startReview: return "review"
+        case .reviewAll: return "all"
+        case .startAdjudication: return "adjudicate"
+        case .stats: return "stats"
+        case .log: return "log"
+        case .home: return "home"
+        case .pickFirst: return "first"
+        case .pickSecond: return "second"
+        case .confirm: return "save"
+        case .cancel: return "cancel"
+        case .editAgain: return "edit again"
+        case .addNote: return "note"
+        default: return name
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Keymap
+import TerminalCore
+import WinnowCore
+
+/// The review workbench: a stack of screens over one terminal, driven by keys through the
+/// keymap. Every decision is written (and fsynced) by the time the next row is on screen, so
+/// an ssh drop or a kill between keys loses nothing; a signal only ends the loop between
+/// actions, never in the middle of an append.
+public final class Workbench {
+    /// Why `run` returned.
+    public enum Ending: Equatable, Sendable {
+        case quit
+        case signal(TerminalSignal)
+    }
+
+    /// Smallest terminal the screens are laid out for; below it a notice replaces them.
+    public static let minimumSize = Size(columns: 60, rows: 16)
+
+    let terminal: any Terminal
+    public let keymap: Keymap
+    let desk: ReviewDesk
+    var screens: [any Screen] = []
+    var pendingKeys: [Key] = []
+    /// The status line's message (an outcome, an error), cleared by the next key.
+    var message: (text: String, isError: Bool)?
+    var ending: Ending?
+    let idleMilliseconds: Int
+
+    public init(terminal: any Terminal, keymap: Keymap, desk: ReviewDesk, idleMilliseconds: Int = 1000) {
+        self.terminal = terminal
+        self.keymap = keymap
+        self.desk = desk
+        self.idleMilliseconds = idleMilliseconds
+    }
+
+    /// Opens on the review screen (straight to the first row), or on home.
+    public func start(reviewing: Bool, slice: String? = nil) {
+        let home = HomeScreen()
+        screens = [home]
+        if reviewing { push(ReviewScreen(slice: slice)) }
+        draw()
+    }
+
+    /// Runs until the reviewer quits or a signal arrives; leases are released either way.
+    @discardableResult
+    public func run() -> Ending {
+        if screens.isEmpty { start(reviewing: true) }
+        while ending == nil {
+            guard let event = terminal.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
+                if idle() { draw() }
+                continue
+            }
+            handle(event)
+        }
+        finish()
+        return ending ?? .quit
+    }
+
+    /// Processes one event and redraws: the unit the tests and the benchmark drive.
+    public func handle(_ event: TerminalEvent) {
+        switch event {
+        case .signal(let signal):
+            ending = .signal(signal)
+            return
+        case .resize:
+            break
+        case .key(let key):
+            message = nil
+            handleKey(key)
+        }
+        if ending == nil { draw() }
+    }
+
+    /// Releases every claim this session holds; idempotent.
+    public func finish() {
+        for screen in screens.reversed() { screen.close(workbench: self) }
+        screens.removeAll()
+        desk.releaseAll()
+    }
+
+    // MARK: - Screens
+
+    var top: (any Screen)? { screens.last }
+
+    func push(_ screen: any Screen) {
+        screens.append(screen)
+        do { try screen.appear(workbench: self) } catch { report(error) }
+    }
+
+    func pop() {
+        guard screens.count > 1 else {
+            ending = .quit
+            return
+        }
+        screens.removeLast().close(workbench: self)
+    }
+
+    func replaceTop(with screen: any Screen) {
+        if let old = screens.popLast() { old.close(workbench: self) }
+        push(screen)
+    }
+
+    func say(_ text: String, error: Bool = false) { message = (text, error) }
+
+    /// Shows an error from below (the log, the index, the queue) on the status line: the
+    /// session carries on, and the message says what did not happen.
+    func report(_ error: Error) {
+        if let error = error as? UserFacingError {
+            say(Sanitiser.clean(error.message), error: true)
+        } else {
+            say(Sanitiser.clean(String(describing: error)), error: true)
+        }
+    }
+
+    // MARK: - Keys
+
+    private func handleKey(_ key: Key) {
+        guard let screen = top else { return }
+        do {
+            if pendingKeys.isEmpty, try screen.consume(key, workbench: self) { return }
+        } catch {
+            report(error)
+            return
+        }
+        pendingKeys.append(key)
+        let context = tooSmall ? KeymapCatalog.globalContext : screen.context
+        switch keymap.lookup(pendingKeys, context: context) {
+        case .pending:
+            return
+        case .none:
+            let typed = KeyNotation.name(pendingKeys)
+            pendingKeys.removeAll()
+            let helpKey = keymap.keys(for: Action.help.name, in: context).first.map(KeyNotation.name) ?? "?"
+            say("\(typed) does nothing here (\(helpKey) lists the keys)")
+        case .action(let name):
+            pendingKeys.removeAll()
+            guard let action = Action(rawValue: name) else { return }
+            perform(action, on: screen)
+        }
+    }
+
+    private func perform(_ action: Action, on screen: any Screen) {
+        do {
+            if !tooSmall, try screen.perform(action, workbench: self) { return }
+            switch action {
+            case .quit: ending = .quit
+            case .back, .cancel: pop()
+            case .help: push(HelpScreen(for: screen, keymap: keymap))
+            case .home: popToHome()
+            case .stats: push(StatsScreen())
+            case .log: push(LogScreen())
+            case .redraw: terminal.present(Canvas(size: terminal.size))
+            default: say("\(action.name) does nothing on this screen")
+            }
+        } catch {
+            report(error)
+        }
+    }
+
+    private func popToHome() {
+        while screens.count > 1 { screens.removeLast().close(workbench: self) }
+    }
+
+    private func idle() -> Bool {
+        var redraw = false
+        for screen in screens {
+            do { redraw = try screen.tick(workbench: self) || redraw } catch { report(error); redraw = true }
+        }
+        return redraw
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import ProvenanceLog
+import ReviewQueue
+import TerminalCore
+import Testing
+@testable import Workbench
+import Workspace
+
+/// Decisions through keys: each lands in the log as exactly one entry before the next row is
+/// drawn, undo appends a revert and brings the row back, and nothing is written by looking.
+@Suite(.serialized) struct ReviewFlowTests {
+    func current(_ f: WorkbenchFixture) throws -> ReviewScreen { try #require(f.workbench.top as? ReviewScreen) }
+
+    @Test func acceptRecordsOneDecisionAndMovesOn() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        try f.type("a")
+        let entries = try f.reviewEntries()
+        #expect(entries.count == 1)
+        let payload = try entries[0].payload(DecisionPayload.self)
+        #expect(payload.row == first && payload.action == .accept && payload.spentMs != nil)
+        let next = try #require(try current(f).item).row.id
+        #expect(next != first)
+        #expect(f.screen.contains("saved #\(entries[0].seq): accept \(first)"))
+        #expect(try f.session.index.row(id: first)?.state == "accepted")
+    }
+
+    @Test func rejectPicksAReasonWithOneDigit() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        try f.type("x")
+        #expect(f.screen.contains("Reject: why?"))
+        try f.type("2")
+        let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
+        #expect(payload.row == first && payload.action == .reject && payload.reason == f.session.config.reasons[1].code)
+    }
+
+    @Test func rejectWithANote() throws {
+        let f = try WorkbenchFixture()
+        try f.type("xn1wrong refund window<Enter>")
+        let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
+        #expect(payload.note == "wrong refund window" && payload.reason == f.session.config.reasons[0].code)
+    }
+
+    @Test func cancellingTheReasonPickerWritesNothing() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        try f.type("x<Esc>")
+        #expect(try f.reviewEntries().isEmpty)
+        #expect(try current(f).item?.row.id == first)
+    }
+
+    @Test func undoAppendsARevertAndBringsTheRowBack() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        try f.type("a")
+        try f.type("u")
+        let entries = try f.reviewEntries()
+        #expect(entries.map(\.kind) == ["decision", "revert"])
+        #expect(try entries[1].payload(RevertPayload.self).reverts == entries[0].seq)
+        #expect(try current(f).item?.row.id == first)
+        #expect(try f.session.index.row(id: first)?.state != "accepted")
+        try f.type("u")
+        #expect(f.screen.contains("nothing to undo"))
+    }
+
+    @Test func skipKeepsTheRowOutOfTheWayWithoutWriting() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        try f.type("<Space>")
+        #expect(try current(f).item?.row.id != first)
+        #expect(try f.reviewEntries().isEmpty)
+    }
+
+    @Test func flagGoesToTheExpertBacklog() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        try f.type("f")
+        #expect(try f.session.index.row(id: first)?.state == "flagged")
+    }
+
+    @Test func swapExchangesChosenAndRejectedAsAnEdit() throws {
+        let f = try WorkbenchFixture()
+        let screen = try current(f)
+        if let item = screen.item { try f.queue.release(item.row.id) }
+        try screen.advance(workbench: f.workbench, to: try #require(try f.queue.claim(id: "pref-0001")))
+        try f.type("s")
+        let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
+        #expect(payload.action == .edit && payload.row == "pref-0001")
+        let original = try f.desk.value(of: try #require(try f.session.index.row(id: "pref-0001")))
+        #expect(payload.newRow?["chosen"] == original["rejected"] && payload.newRow?["rejected"] == original["chosen"])
+    }
+
+    @Test func unboundKeySaysSoAndWritesNothing() throws {
+        let f = try WorkbenchFixture()
+        try f.type("Z")
+        #expect(f.screen.contains("Z does nothing here"))
+        #expect(try f.reviewEntries().isEmpty)
+    }
+
+    @Test func signalEndsTheSessionAndReleasesClaims() throws {
+        let f = try WorkbenchFixture()
+        #expect(try claims(f) == 1)
+        f.workbench.handle(.signal(.hangup))
+        f.workbench.finish()
+        #expect(try claims(f) == 0)
+    }
+
+    @Test func quitFromReviewGoesHomeThenQuits() throws {
+        let f = try WorkbenchFixture()
+        try f.type("q")
+        #expect(f.screen.contains("all slices, by priority"))
+        try f.type("<Enter>")
+        #expect(f.workbench.top is ReviewScreen)
+        try f.type("Q")
+        #expect(f.workbench.run() == .quit)
+        #expect(try claims(f) == 0)
+    }
+
+    @Test func editorChangesAreShownAsADiffThenSaved() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row
+        let script = f.tmp.file("editor.sh")
+        // Replace the last piece of text (the answer) with a corrected one.
+        try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['Corrected answer.','']))\nEOF\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        setenv("VISUAL", script, 1)
+        defer { unsetenv("VISUAL") }
+        try f.type("e")
+        #expect(f.screen.contains("+ Corrected answer."))
+        #expect(try f.reviewEntries().isEmpty, "nothing is written before the diff is confirmed")
+        try f.type("y")
+        let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
+        #expect(payload.row == first.id && payload.action == .edit)
+        #expect(payload.newRow?.canonicalString.contains("Corrected answer.") == true)
+    }
+
+    @Test func anEditThatDoesNotReadBackIsKept() throws {
+        let f = try WorkbenchFixture()
+        let script = f.tmp.file("breaker.sh")
+        try "#!/bin/sh\necho 'my careful rewrite' > \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        setenv("VISUAL", script, 1)
+        defer { unsetenv("VISUAL") }
+        try f.type("e")
+        #expect(f.screen.contains("text before the first === header"))
+        let screen = try #require(f.workbench.top as? ConfirmEditScreen)
+        #expect(try String(contentsOfFile: screen.path, encoding: .utf8).contains("my careful rewrite"))
+        try f.type("n")
+        #expect(FileManager.default.fileExists(atPath: screen.path), "the reviewer's text is never deleted on a failed edit")
+        #expect(try f.reviewEntries().isEmpty)
+        try? FileManager.default.removeItem(atPath: screen.path)
+    }
+
+    func claims(_ f: WorkbenchFixture) throws -> Int {
+        try f.session.index.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM claims") ?? 0 }
+    }
+}

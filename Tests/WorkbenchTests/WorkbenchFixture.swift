@@ -1,0 +1,84 @@
+import Foundation
+import Keymap
+import ProvenanceLog
+import ReviewQueue
+import TerminalCore
+import TestSupport
+import VirtualTerminal
+import WinnowCore
+@testable import Workbench
+import Workspace
+
+/// A workspace built from SampleData (plus any rows a test adds), a workbench over it on a
+/// virtual terminal, and a pinned clock, so every screen can be driven by keys and compared
+/// as text.
+final class WorkbenchFixture {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let sampleFiles = ["support-chat.jsonl", "instructions-alpaca.jsonl", "preferences.jsonl"]
+    static let clock = Date(timeIntervalSince1970: 1_800_000_000)
+
+    let tmp: TemporaryDirectory
+    let paths: WorkspacePaths
+    let session: WorkspaceSession
+    let queue: QueueService
+    let desk: ReviewDesk
+    let terminal: VirtualTerminal
+    let workbench: Workbench
+
+    init(size: Size = Size(columns: 80, rows: 24), sampleFiles: [String] = WorkbenchFixture.sampleFiles,
+         extraRows: [String] = [], reviewing: Bool = true, slice: String? = nil, keymap: Keymap? = nil) throws {
+        setenv("TZ", "UTC", 1)
+        setenv("LANG", "C.UTF-8", 1)
+        tmp = try TemporaryDirectory(prefix: "winnow-workbench")
+        paths = try WorkspaceCreator.create(at: tmp.file("ws"))
+        do {
+            let setup = try WorkspaceSession.open(paths)
+            for file in sampleFiles {
+                _ = try setup.importFile(Self.repository + "/SampleData/" + file, options: ImportOptions(), progress: nil)
+            }
+            if !extraRows.isEmpty {
+                try (extraRows.joined(separator: "\n") + "\n").write(toFile: tmp.file("extra.jsonl"), atomically: true, encoding: .utf8)
+                _ = try setup.importFile(tmp.file("extra.jsonl"), options: ImportOptions(), progress: nil)
+            }
+            _ = try setup.runGates()
+        }
+        session = try WorkspaceSession.open(paths)
+        queue = try QueueService(session: session, reviewer: Reviewer(uid: Int(getuid()), user: "reviewer", groups: []))
+        queue.now = { WorkbenchFixture.clock }
+        desk = ReviewDesk(session: session, queue: queue)
+        terminal = VirtualTerminal(size: size)
+        workbench = Workbench(terminal: terminal, keymap: try keymap ?? Self.defaultKeymap(), desk: desk)
+        workbench.start(reviewing: reviewing, slice: slice)
+    }
+
+    static func defaultKeymap() throws -> Keymap {
+        let loader = KeymapLoader(catalog: Action.catalog, searchDirectories: [repository + "/Keymaps"])
+        var keymap = Keymap()
+        let problems = loader.load(file: repository + "/Keymaps/default.keymap", into: &keymap)
+        guard problems.isEmpty else { throw FixtureError(message: problems.map(\.description).joined(separator: "\n")) }
+        return keymap
+    }
+
+    /// Types keys (keymap notation) one event at a time, as a reviewer would.
+    func type(_ notation: String) throws {
+        for key in try KeyNotation.parse(notation) { workbench.handle(.key(key)) }
+    }
+
+    func resize(_ size: Size) {
+        terminal.resize(to: size)
+        workbench.handle(.resize(size))
+    }
+
+    var screen: String { terminal.text }
+
+    /// The log's decision-like entries after import and gates: kind and main fields.
+    func reviewEntries() throws -> [LogEntry] {
+        try LogReader.tail(10_000, path: paths.log).filter { ["decision", "revert"].contains($0.kind) }
+    }
+
+    struct FixtureError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
