@@ -1,23 +1,8 @@
 import TerminalCore
 
-/// A problem in a keymap file, pointing at the line.
-public struct KeymapDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var message: String
-
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { "\(file):\(line): \(message)" }
-}
-
-/// Key sequences bound to action names, per context.
-/// STUB: the grammar, lookup and diagnostics are being written (see KeymapLoader).
-public struct Keymap: Sendable, Equatable {
+/// Key sequences bound to action names, per context. Built by `KeymapLoader` from keymap files;
+/// the workbench only looks keys up.
+public struct Keymap: Sendable {
     /// What a sequence of keys typed so far means in a context.
     public enum Lookup: Sendable, Equatable {
         case action(String)
@@ -28,15 +13,20 @@ public struct Keymap: Sendable, Equatable {
 
     /// context → key sequence → action name.
     public private(set) var bindings: [String: [[Key]: String]] = [:]
+    /// context → key sequence → where it was bound (`file:line`), for diagnostics that point
+    /// back at the earlier line and for a help screen that can say where a key came from.
+    public private(set) var origins: [String: [[Key]: String]] = [:]
 
     public init() {}
 
-    public mutating func bind(_ keys: [Key], to action: String, in context: String) {
+    public mutating func bind(_ keys: [Key], to action: String, in context: String, origin: String? = nil) {
         bindings[context, default: [:]][keys] = action
+        origins[context, default: [:]][keys] = origin
     }
 
     public mutating func unbind(_ keys: [Key], in context: String) {
         bindings[context]?[keys] = nil
+        origins[context]?[keys] = nil
     }
 
     /// The context's own bindings first, then `global`.
@@ -59,5 +49,35 @@ public struct Keymap: Sendable, Equatable {
             }
         }
         return found.sorted { ($0.count, KeyNotation.name($0)) < ($1.count, KeyNotation.name($1)) }
+    }
+
+    /// A sequence already bound in `context` that one of `keys` and it starts the other: the
+    /// shorter fires first, so the longer could never be typed.
+    public func prefixConflict(with keys: [Key], in context: String) -> [Key]? {
+        bindings[context]?.keys
+            .filter { $0 != keys && ($0.starts(with: keys) || keys.starts(with: $0)) }
+            .min { KeyNotation.name($0) < KeyNotation.name($1) }
+    }
+}
+
+extension Keymap: Equatable {
+    /// Two keymaps are equal when the same keys do the same things; which file said so is not
+    /// part of what a keymap means.
+    public static func == (lhs: Keymap, rhs: Keymap) -> Bool {
+        lhs.bindings.filter { !$0.value.isEmpty } == rhs.bindings.filter { !$0.value.isEmpty }
+    }
+}
+
+extension Key {
+    /// Why no keymap may bind this key at all, or nil. Ctrl-S and Ctrl-Q never reach the program
+    /// on a terminal with flow control on (the default on many ssh setups: Ctrl-S freezes the
+    /// screen and reviewers think winnow hung); Ctrl-Z suspends it through the shell.
+    public var reservedReason: String? {
+        switch self {
+        case .control("s"): return "<C-s> is flow control (XOFF): the terminal freezes output on it instead of passing it on"
+        case .control("q"): return "<C-q> is flow control (XON): the terminal takes it to resume output"
+        case .control("z"): return "<C-z> is job control: the shell suspends winnow on it"
+        default: return nil
+        }
     }
 }
