@@ -6,20 +6,22 @@ import WinnowCore
 /// registry: what the reviewer reads is what the keys do, whatever keymap is loaded.
 final class HelpScreen: Screen {
     let forContext: String
-    let lines: [StyledLine]
+    let keymap: Keymap
+    var lines: [StyledLine] = []
+    var builtForWidth = 0
     var scroll = Scroll()
     var lastPage = 10
 
     init(for screen: any Screen, keymap: Keymap) {
         forContext = screen.context
-        lines = Self.lines(context: screen.context, keymap: keymap)
+        self.keymap = keymap
     }
 
     var context: String { "help" }
     var title: String { "keys: \(forContext)" }
     var statusActions: [Action] { [.back] }
 
-    static func lines(context: String, keymap: Keymap) -> [StyledLine] {
+    static func lines(context: String, keymap: Keymap, width: Int) -> [StyledLine] {
         var out: [StyledLine] = []
         let sections: [(String, [Action])] = [
             ("This screen (\(context))", Action.allCases.filter { $0.contexts.contains(context) }),
@@ -30,8 +32,9 @@ final class HelpScreen: Screen {
             for action in actions {
                 let keys = keymap.keys(for: action.name, in: context).map(KeyNotation.name)
                 let shown = keys.isEmpty ? "(unbound)" : keys.joined(separator: " ")
-                out.append(StyledLine([Span("  " + DisplayWidth.pad(shown, to: 18), .bold), Span(DisplayWidth.pad(action.name, to: 20), .dim),
-                                       Span(action.summary)]))
+                let line = [Span("  " + DisplayWidth.pad(shown, to: 16), .bold), Span(DisplayWidth.pad(action.name, to: 19) + " ", .dim),
+                            Span(action.summary)]
+                out += TextWrap.wrap(line, width: width, indent: 38)
             }
             out.append(StyledLine())
         }
@@ -43,6 +46,10 @@ final class HelpScreen: Screen {
     }
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        if builtForWidth != area.width {
+            lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1)
+            builtForWidth = area.width
+        }
         lastPage = area.height
         scroll.clamp(page: area.height, total: lines.count)
         for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {

@@ -41,7 +41,8 @@ final class HomeScreen: Screen {
             .map { DisplayWidth.pad($0, to: number) }.joined() + "budget"
         canvas.put(header, x: area.x, y: y, style: .bold)
         y += 1
-        let barWidth = max(8, area.width - DisplayWidth.of(header) + 6 - 2)
+        // The bar takes what the numbers leave, with room for "reviewed/budget" after it.
+        let barWidth = max(6, area.width - (2 + name + number * 5) - 12)
         let entries: [(String, QueueSummary.SliceLine?)] = [("all slices, by priority", nil)] + slices.map { ($0.slice, $0) }
         for (i, entry) in entries.enumerated() where y < area.y + area.height - 3 {
             let marker = i == selected ? "▸ " : "  "
@@ -59,8 +60,12 @@ final class HomeScreen: Screen {
                 text += DisplayWidth.pad(String(value), to: number)
             }
             let end = canvas.put(text, x: area.x, y: y, style: style)
-            let done = line.budget > 0 ? min(1.0, Double(line.reviewed) / Double(line.budget)) : 1.0
-            canvas.put(Bar.draw(fraction: done, width: barWidth) + " \(line.reviewed)/\(line.budget)", x: end, y: y, style: style)
+            if line.budget > 0 {
+                let done = min(1.0, Double(line.reviewed) / Double(line.budget))
+                canvas.put(Bar.draw(fraction: done, width: barWidth) + " \(line.reviewed)/\(line.budget)", x: end, y: y, style: style)
+            } else {
+                canvas.put("no review budget", x: end, y: y, style: style.with(dim: true))
+            }
             y += 1
         }
         y += 1
@@ -70,7 +75,7 @@ final class HomeScreen: Screen {
         canvas.put("You today: \(tally.total) decisions — \(tally.accepted) accepted, \(tally.edited) edited, \(tally.rejected) rejected, \(tally.flagged) flagged",
                    x: area.x + 2, y: y)
         y += 1
-        canvas.put("! marks a critical slice: reviewed in full. Budget: rows the review plan asks for.", x: area.x + 2, y: y, style: .dim)
+        canvas.put("! a critical slice, reviewed in full; budget: the rows the plan asks for", x: area.x + 2, y: y, style: .dim)
     }
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {

@@ -35,7 +35,7 @@ final class ReasonPicker: Screen {
         for (i, reason) in shown.enumerated() where top + 1 + i < area.y + area.height {
             let style: Style = i == selected ? .reverse : .plain
             canvas.put(" \(i + 1)  \(Sanitiser.clean(reason.code))", x: area.x, y: top + 1 + i, style: style.with(bold: true))
-            canvas.put(Sanitiser.clean(reason.label), x: area.x + 24, y: top + 1 + i, style: style)
+            canvas.put(DisplayWidth.truncate(Sanitiser.clean(reason.label), to: area.width - 25), x: area.x + 24, y: top + 1 + i, style: style)
         }
         if reasons.count > 9 {
             canvas.put("(the first nine reasons; others through winnow decide)", x: area.x, y: area.y + area.height - 1, style: .dim)
@@ -98,6 +98,12 @@ extension Style {
     func with(bold: Bool) -> Style {
         var copy = self
         copy.bold = bold
+        return copy
+    }
+
+    func with(dim: Bool) -> Style {
+        var copy = self
+        copy.dim = dim
         return copy
     }
 }

@@ -25,8 +25,10 @@ extension ReviewScreen {
             drawPanel(current, on: &canvas, in: Area(x: area.x + width + 1, y: area.y, width: Self.panelWidth, height: area.height))
             for row in area.y..<(area.y + area.height) { canvas.put("│", x: area.x + width, y: row, style: .dim) }
         } else {
-            provenanceLine(current).draw(on: &canvas, x: area.x, y: y, width: width)
-            y += 1
+            for line in TextWrap.wrap(provenanceLine(current).spans, width: width, indent: 2).prefix(2) {
+                line.draw(on: &canvas, x: area.x, y: y, width: width)
+                y += 1
+            }
             for line in flagLines(limit: 2, width: width) {
                 line.draw(on: &canvas, x: area.x, y: y, width: width)
                 y += 1

@@ -91,7 +91,8 @@ struct RowRenderer {
     private func block(index: Int, segment: RowText.Segment, width: Int,
                        into lines: inout [StyledLine], markLines: inout [Int]) {
         let label = Sanitiser.clean(segment.label).uppercased()
-        lines.append(StyledLine(label, .bold))
+        // Under "A · CHOSEN" a segment labelled "chosen" needs no label of its own.
+        if segment.side == nil || segment.label != segment.side { lines.append(StyledLine(label, .bold)) }
         let mine = marks.enumerated().filter { $0.element.segment == index }
         let wrapped = TextWrap.wrap(spans(of: segment.text, marks: mine.map(\.element)), width: max(1, width - 2))
         for mark in mine.map(\.element) {

@@ -37,18 +37,24 @@ final class StatsScreen: Screen {
 
     static func lines(_ report: TrustReport, width: Int) -> [StyledLine] {
         var out: [StyledLine] = []
-        let bar = max(6, (width - 40) / 2 - 16)
+        let bar = width >= 120 ? max(6, (width - 39) / 2 - 26) : max(6, width - 39 - 26)
         for (heading, groups) in [("Per slice", report.slices), ("Per generator", report.generators)] {
             out.append(StyledLine(heading, Style(bold: true, underline: true)))
             if groups.isEmpty { out.append(StyledLine("  nothing reviewed yet", .dim)) }
             for group in groups {
-                var spans = [Span("  " + DisplayWidth.pad(Sanitiser.clean(group.name), to: 16), .bold),
-                             Span(DisplayWidth.pad("\(group.tally.reviewed)/\(group.rows)", to: 12))]
+                // One line when both bars fit, else reject under accept.
+                let oneLine = width >= 120
+                var spans = [Span("  " + DisplayWidth.pad(Sanitiser.clean(group.name), to: 20) + " ", .bold),
+                             Span(DisplayWidth.pad("\(group.tally.reviewed)/\(group.rows) reviewed", to: 16))]
                 for (label, verdict) in [("accept", Verdict.accept), ("reject", .reject)] {
                     let p = group.tally.proportion(of: verdict)
+                    if !oneLine && verdict == .reject {
+                        out.append(StyledLine(spans))
+                        spans = [Span(String(repeating: " ", count: 39))]
+                    }
                     spans.append(Span(label + " "))
                     spans.append(Span(Bar.draw(fraction: p.rate ?? 0, width: bar), Style(colour: verdict == .accept ? .green : .red)))
-                    spans.append(Span(" " + DisplayWidth.pad(interval(p), to: 16)))
+                    spans.append(Span(" " + DisplayWidth.pad(interval(p), to: 18)))
                 }
                 out.append(StyledLine(spans))
                 if let e = group.unreviewedEstimate {

@@ -45,19 +45,25 @@ extension Workbench {
             canvas.put(KeyNotation.name(pendingKeys) + "…", x: 0, y: y, style: .bold)
             return
         }
+        // Help always shows (at the right); the screen's keys fill the rest in order of importance.
+        var help = StyledLine()
+        if let keys = keymap.shortestKeys(for: .help, in: screen.context) {
+            help = StyledLine([Span(KeyNotation.name(keys), .bold), Span(" help")])
+        }
         var line = StyledLine()
-        for action in screen.statusActions + [.help] {
-            guard let keys = keymap.keys(for: action.name, in: screen.context).first else { continue }
-            if !line.spans.isEmpty { line.spans.append(Span("  ")) }
-            line.spans.append(Span(KeyNotation.name(keys), .bold))
-            line.spans.append(Span(" " + action.shortLabel))
+        for action in screen.statusActions where action != .help {
+            guard let keys = keymap.shortestKeys(for: action, in: screen.context) else { continue }
+            let item = [Span(line.spans.isEmpty ? "" : "  "), Span(KeyNotation.name(keys), .bold), Span(" " + action.shortLabel)]
+            guard line.width + StyledLine(item).width + help.width + 2 <= canvas.size.columns else { break }
+            line.spans += item
         }
         line.draw(on: &canvas, x: 0, y: y, width: canvas.size.columns)
+        help.draw(on: &canvas, x: canvas.size.columns - help.width, y: y, width: help.width)
     }
 
     private func drawTooSmall(on canvas: inout Canvas) {
         let size = canvas.size
-        let quit = keymap.keys(for: Action.quit.name, in: KeymapCatalog.globalContext).first.map(KeyNotation.name) ?? "Q"
+        let quit = keymap.shortestKeys(for: .quit, in: KeymapCatalog.globalContext).map(KeyNotation.name) ?? "Q"
         let lines = [
             "Terminal too small: \(size).",
             "winnow needs at least \(Workbench.minimumSize).",
@@ -71,6 +77,13 @@ extension Workbench {
             let x = max(0, (size.columns - line.width) / 2)
             line.draw(on: &canvas, x: x, y: top + i, width: size.columns - x)
         }
+    }
+}
+
+extension Keymap {
+    /// The binding that reads shortest (`?` rather than `<F1>`): what the status line shows.
+    func shortestKeys(for action: Action, in context: String) -> [Key]? {
+        keys(for: action.name, in: context).min { KeyNotation.name($0).count < KeyNotation.name($1).count }
     }
 }
 

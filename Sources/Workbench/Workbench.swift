@@ -131,7 +131,7 @@ public final class Workbench {
         case .none:
             let typed = KeyNotation.name(pendingKeys)
             pendingKeys.removeAll()
-            let helpKey = keymap.keys(for: Action.help.name, in: context).first.map(KeyNotation.name) ?? "?"
+            let helpKey = keymap.shortestKeys(for: .help, in: context).map(KeyNotation.name) ?? "?"
             say("\(typed) does nothing here (\(helpKey) lists the keys)")
         case .action(let name):
             pendingKeys.removeAll()

@@ -37,7 +37,7 @@ import Workspace
 
     @Test func rejectWithANote() throws {
         let f = try WorkbenchFixture()
-        try f.type("xn1wrong refund window<Enter>")
+        try f.type("xn1wrong<Space>refund<Space>window<Enter>")
         let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
         #expect(payload.note == "wrong refund window" && payload.reason == f.session.config.reasons[0].code)
     }
@@ -144,7 +144,7 @@ import Workspace
         setenv("VISUAL", script, 1)
         defer { unsetenv("VISUAL") }
         try f.type("e")
-        #expect(f.screen.contains("text before the first === header"))
+        #expect(f.screen.contains("text before the first ==="))
         let screen = try #require(f.workbench.top as? ConfirmEditScreen)
         #expect(try String(contentsOfFile: screen.path, encoding: .utf8).contains("my careful rewrite"))
         try f.type("n")

@@ -88,7 +88,7 @@ import Testing
 
     @Test(arguments: sizes) func search(size: Size) throws {
         let f = try fixture(size)
-        try f.type("/refund<Enter>")
+        try f.type("/antibiotic<Enter>")
         expectSnapshot(f.screen, named: "search-\(size)")
     }
 
