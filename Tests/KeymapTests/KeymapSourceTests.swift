@@ -11,6 +11,17 @@ import Testing
         return (keymap, diagnostics.map(\.description))
     }
 
+    @Test func sourceAppliesTheOtherFileWhereItStands() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("base.keymap", "bind review a accept\nbind review x reject\n")
+        let top = try folder.write("top.keymap", "bind review a flag\nsource base.keymap\nunbind review x\n")
+        let (keymap, diagnostics) = load(top)
+        #expect(diagnostics.isEmpty)
+        #expect(keymap.lookup([.character("a")], context: "review") == .action("accept"))
+        #expect(keymap.lookup([.character("x")], context: "review") == .none)
+        #expect(keymap.origins["review"]?[[.character("a")]] == folder.path + "/base.keymap:1")
+    }
+
     @Test func sourceIsRelativeToTheIncludingFilesFolder() throws {
         let folder = try TemporaryFolder()
         try folder.write("parts/decisions.keymap", "bind review a accept\nsource ../more/skip.keymap\n")
