@@ -23,6 +23,11 @@ extension KeymapLoader {
             run.report(file, line, "'\(shownKeys)' can't be bound: \(reason)")
             return
         }
+        for context in contexts {
+            guard let own = catalog.screenKeys[context], let first = keys.first, own.keys.contains(first) else { continue }
+            run.report(file, line, "'\(shownKeys)' can't be bound in '\(context)': \(own.why)")
+            return
+        }
         if action.isPrimary, keys.contains(.escape) {
             run.report(file, line, "'\(action.name)' is a decision and can't be on <Esc>: Esc also starts every "
                 + "arrow and function key the terminal sends, so on a slow link it would fire by itself")
