@@ -67,17 +67,3 @@ extension Keymap: Equatable {
         lhs.bindings.filter { !$0.value.isEmpty } == rhs.bindings.filter { !$0.value.isEmpty }
     }
 }
-
-extension Key {
-    /// Why no keymap may bind this key at all, or nil. Ctrl-S and Ctrl-Q never reach the program
-    /// on a terminal with flow control on (the default on many ssh setups: Ctrl-S freezes the
-    /// screen and reviewers think winnow hung); Ctrl-Z suspends it through the shell.
-    public var reservedReason: String? {
-        switch self {
-        case .control("s"): return "<C-s> is flow control (XOFF): the terminal freezes output on it instead of passing it on"
-        case .control("q"): return "<C-q> is flow control (XON): the terminal takes it to resume output"
-        case .control("z"): return "<C-z> is job control: the shell suspends winnow on it"
-        default: return nil
-        }
-    }
-}

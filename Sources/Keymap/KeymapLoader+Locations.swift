@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCore
 
 extension KeymapLoader {
     /// The folder of shipped keymaps in the source tree (and the release archive).
@@ -71,5 +72,35 @@ extension KeymapLoader {
     static func isFolder(_ path: String) -> Bool {
         var isFolder: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+    }
+}
+
+extension KeymapLoader {
+    /// Keymap names in the search folders (`default`, `vim`, a user's own), first folder first,
+    /// each once: for `--keymap` suggestions and the help screen.
+    public func availableNames() -> [String] {
+        var names: [String] = []
+        for folder in searchDirectories {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.expandingTilde(folder))) ?? []
+            for file in files.sorted() where file.hasSuffix(".keymap") {
+                let name = String(file.dropLast(".keymap".count))
+                if !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
+    }
+
+    /// `--keymap NAME|FILE`: resolves, then loads. A name that matches nothing is one diagnostic
+    /// (naming where it looked and the nearest keymap name), so the caller has one path for
+    /// every problem with the user's choice of keymap.
+    public func load(named nameOrPath: String, into keymap: inout Keymap) -> [KeymapDiagnostic] {
+        if let path = resolve(nameOrPath) { return load(file: path, into: &keymap) }
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".keymap") {
+            return [KeymapDiagnostic(file: nameOrPath, line: 0, message: "cannot read the keymap: no such file")]
+        }
+        let looked = searchDirectories.isEmpty ? "no keymap folders were found"
+            : "looked in \(searchDirectories.joined(separator: ", "))"
+        let hint = Suggestion.nearest(to: nameOrPath, in: availableNames()).map { "; did you mean '\($0)'?" } ?? ""
+        return [KeymapDiagnostic(file: nameOrPath, line: 0, message: "no keymap by that name (\(looked))\(hint)")]
     }
 }

@@ -27,11 +27,18 @@ public enum Key: Hashable, Sendable {
 
     /// Keys the terminal or shell own: flow control (Ctrl-S/Ctrl-Q), job control (Ctrl-Z) and
     /// the Escape prefix of every terminal sequence. A keymap must not put a decision on them.
-    public var isReservedForTerminal: Bool {
+    public var isReservedForTerminal: Bool { self == .escape || reservedReason != nil }
+
+    /// Why no keymap may bind this key at all, or nil. Ctrl-S and Ctrl-Q never reach the program
+    /// on a terminal with flow control on (the default on many ssh setups: Ctrl-S freezes the
+    /// screen and reviewers think winnow hung); Ctrl-Z suspends it through the shell. Escape is
+    /// not here: it may cancel, it just must not decide.
+    public var reservedReason: String? {
         switch self {
-        case .escape: return true
-        case .control(let character): return character == "s" || character == "q" || character == "z"
-        default: return false
+        case .control("s"): return "<C-s> is flow control (XOFF): the terminal freezes output on it instead of passing it on"
+        case .control("q"): return "<C-q> is flow control (XON): the terminal takes it to resume output"
+        case .control("z"): return "<C-z> is job control: the shell suspends winnow on it"
+        default: return nil
         }
     }
 }

@@ -77,6 +77,13 @@ import Testing
         #expect(problems("bind global g<C-z> redraw").count == 1)
     }
 
+    @Test func keysAScreenKeepsForItselfAreRefusedThereOnly() {
+        #expect(problems("bind reasons 3 add-note")
+            == ["t.keymap:2: '3' can't be bound in 'reasons': the digits pick a reason code on this screen"])
+        #expect(problems("bind confirm,reasons 1x cancel").count == 1)
+        #expect(problems("bind global 1 go-top").isEmpty)
+    }
+
     @Test func aPrefixOfAnotherSequenceIsReportedOnTheLaterLine() {
         let (keymap, diagnostics) = KeymapFixtures.apply("""
             bind global g go-top

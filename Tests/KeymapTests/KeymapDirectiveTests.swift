@@ -99,16 +99,4 @@ import Testing
         #expect(keymap.lookup([.character("a")], context: "review") == .action("accept"))
         #expect(keymap.lookup([.character("x")], context: "review") == .action("reject"))
     }
-
-    @Test func sourceAppliesTheOtherFileInPlace() throws {
-        let folder = try TemporaryFolder()
-        try folder.write("base.keymap", "bind review a accept\nbind review x reject\n")
-        let top = try folder.write("top.keymap", "bind review a flag\nsource base.keymap\nunbind review x\n")
-        var keymap = Keymap()
-        let diagnostics = KeymapFixtures.loader.load(file: top, into: &keymap)
-        #expect(diagnostics.isEmpty)
-        #expect(keymap.lookup([.character("a")], context: "review") == .action("accept"))
-        #expect(keymap.lookup([.character("x")], context: "review") == .none)
-        #expect(keymap.origins["review"]?[[.character("a")]] == folder.path + "/base.keymap:1")
-    }
 }

@@ -29,9 +29,11 @@ enum KeymapFixtures {
             ("confirm", ["confirm", "reasons"], true), ("cancel", ["confirm", "reasons"], false),
             ("edit-again", ["confirm", "reasons"], false),
         ]
+        let digits = KeymapCatalog.ScreenKeys(keys: Set("123456789".map { Key.character($0) }),
+                                              why: "the digits pick a reason code on this screen")
         return KeymapCatalog(contexts: contexts, actions: actions.map {
             KeymapCatalog.Action(name: $0.0, contexts: $0.1, isPrimary: $0.2)
-        })
+        }, screenKeys: ["reasons": digits])
     }()
 
     static let loader = KeymapLoader(catalog: catalog, searchDirectories: [])

@@ -111,4 +111,22 @@ import Testing
         #expect(loader.resolve("mine") == config.path + "/winnow/mine.keymap")
         #expect(loader.resolve("vim") == folder + "/vim.keymap")
     }
+
+    @Test func keymapNamesAreListedAndAMisspeltOneGetsTheNearest() throws {
+        let user = try TemporaryFolder()
+        try user.write("mine.keymap", "source vim.keymap\nbind review y accept\n")
+        let loader = KeymapLoader(catalog: KeymapFixtures.catalog, searchDirectories: [user.path, folder])
+        #expect(loader.availableNames() == ["mine", "default", "vim"])
+        var keymap = Keymap()
+        #expect(loader.load(named: "mine", into: &keymap).isEmpty)
+        #expect(keymap.lookup(KeymapFixtures.keys("gg"), context: "review") == .action("go-top"))
+        #expect(keymap.lookup([.character("y")], context: "review") == .action("accept"))
+        #expect(loader.load(named: "vmi", into: &keymap).map(\.description)
+            == ["vmi: no keymap by that name (looked in \(user.path), \(folder)); did you mean 'vim'?"])
+        #expect(loader.load(named: "./vmi.keymap", into: &keymap).map(\.description)
+            == ["./vmi.keymap: cannot read the keymap: no such file"])
+        let nowhere = KeymapLoader(catalog: KeymapFixtures.catalog, searchDirectories: [])
+        #expect(nowhere.load(named: "vim", into: &keymap).map(\.description)
+            == ["vim: no keymap by that name (no keymap folders were found)"])
+    }
 }
