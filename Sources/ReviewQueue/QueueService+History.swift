@@ -72,6 +72,33 @@ extension QueueService {
         }
     }
 
+    /// Open rows in the order `next` would serve them (this reviewer's slices, not held by
+    /// another process, not already decided by them), a page at a time: for searching the queue.
+    public func queuedRows(slice: String?, offset: Int, limit: Int) throws -> [IndexedRow] {
+        var conditions = [
+            "queue.open = 1",
+            "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n AND claims.holder != ? AND claims.expires > ?)",
+            "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
+        ]
+        var arguments: [DatabaseValueConvertible?] = [holder, now().timeIntervalSince1970, reviewer.uid]
+        if let slice {
+            conditions.append("rows.slice = ?")
+            arguments.append(slice)
+        }
+        let forbidden = forbiddenSlices
+        if !forbidden.isEmpty {
+            conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
+            arguments += forbidden
+        }
+        arguments += [limit, offset]
+        return try session.index.read { db in
+            try Row.fetchAll(db, sql: RowIndex.rowSelectSQL + """
+                 JOIN queue ON queue.n = rows.n WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY queue.open, queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(arguments) ?? []).map(IndexedRow.init(row:))
+        }
+    }
+
     /// A row by id with its current state, or nil.
     public func row(id: String) throws -> IndexedRow? { try session.index.row(id: id) }
 

@@ -1,4 +1,5 @@
 import Keymap
+import TerminalCore
 
 /// Everything a key can do in the workbench. One registry feeds the keymap checker, the help
 /// screen, the status line and the README's key table, so none of them can drift from the
@@ -48,7 +49,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .flag: return "flag for an expert"
         case .skip: return "skip for now (the row stays in the queue)"
         case .undo: return "undo your last decision (logged as a revert)"
-        case .swapPair: return "swap chosen and rejected, then accept"
+        case .swapPair: return "swap chosen and rejected (logged as an edit)"
         case .openNeighbour: return "show the near-duplicate neighbour beside the row"
         case .search: return "search: this row, then the queue"
         case .searchNext: return "next match"
@@ -89,5 +90,6 @@ public enum Action: String, CaseIterable, Sendable {
 
     public static let catalog = KeymapCatalog(
         contexts: contexts,
-        actions: allCases.map { KeymapCatalog.Action(name: $0.name, contexts: $0.contexts, isPrimary: $0.isPrimary) })
+        actions: allCases.map { KeymapCatalog.Action(name: $0.name, contexts: $0.contexts, isPrimary: $0.isPrimary) },
+        screenKeys: ["reasons": .init(keys: Set("123456789".map { Key.character($0) }), why: "the digits pick a reason code on this screen")])
 }

@@ -55,6 +55,32 @@ public final class ReviewDesk {
 
     func renew(_ id: String) throws { try queue.renew(id) }
 
+    /// The first queued row (in serving order, other than `excluding`) whose text contains
+    /// `term`, reading at most `limit` rows so a search over a million rows stays a keypress,
+    /// not a wait; also how many rows were read.
+    func findInQueue(_ term: String, slice: String?, excluding: Set<String>, limit: Int = 20_000) throws -> (row: IndexedRow?, scanned: Int) {
+        var scanned = 0
+        let page = 500
+        while scanned < limit {
+            let rows = try queue.queuedRows(slice: slice, offset: scanned, limit: page)
+            for row in rows where !excluding.contains(row.id) {
+                let text = try store.text(of: row)
+                if text.segments.contains(where: { $0.text.range(of: term, options: .caseInsensitive) != nil }) {
+                    return (row, scanned + 1)
+                }
+            }
+            scanned += rows.count
+            if rows.count < page { break }
+        }
+        return (nil, scanned)
+    }
+
+    func claim(_ id: String) throws -> QueueItem? {
+        let item = try queue.claim(id: id)
+        if item != nil { claimed.insert(id) }
+        return item
+    }
+
     /// Gives back every row this session claimed (on leaving, on a signal).
     func releaseAll() {
         try? queue.release()

@@ -80,11 +80,14 @@ final class ReviewScreen: Screen {
             try decide(action, workbench: workbench)
         case .openNeighbour: try toggleNeighbour(workbench: workbench)
         case .search:
-            workbench.push(LinePrompt(label: "Search", initial: searchTerm) { [weak self] term, bench in
-                self?.search(term, workbench: bench)
+            // Like vim: an empty search repeats the last one.
+            let label = searchTerm.isEmpty ? "Search" : "Search [\(Sanitiser.clean(searchTerm))]"
+            workbench.push(LinePrompt(label: label) { [weak self] term, bench in
+                guard let self else { return }
+                self.search(term.isEmpty ? self.searchTerm : term, workbench: bench)
             })
-        case .searchNext: stepSearch(by: 1, workbench: workbench)
-        case .searchPrevious: stepSearch(by: -1, workbench: workbench)
+        case .searchNext: try stepSearch(by: 1, workbench: workbench)
+        case .searchPrevious: try stepSearch(by: -1, workbench: workbench)
         default: return false
         }
         return true
@@ -113,20 +116,44 @@ final class ReviewScreen: Screen {
         searchIndex = 0
         if term.isEmpty { return }
         if searchMarks.isEmpty {
-            workbench.say("'\(Sanitiser.clean(term))' is not in this row")
+            do { try searchQueue(workbench: workbench) } catch { workbench.report(error) }
         } else {
             workbench.say("\(searchMarks.count) match\(searchMarks.count == 1 ? "" : "es") in this row")
             jumpToSearchMark(workbench: workbench)
         }
     }
 
-    private func stepSearch(by step: Int, workbench: Workbench) {
-        guard !searchMarks.isEmpty else {
-            workbench.say(searchTerm.isEmpty ? "no search yet" : "'\(Sanitiser.clean(searchTerm))' is not in this row")
+    /// Within the row first; past its last match, on through the queue.
+    private func stepSearch(by step: Int, workbench: Workbench) throws {
+        guard !searchTerm.isEmpty else {
+            workbench.say("no search yet")
             return
         }
-        searchIndex = (searchIndex + step + searchMarks.count) % searchMarks.count
-        workbench.say("match \(searchIndex + 1) of \(searchMarks.count)")
+        let next = searchIndex + step
+        if !searchMarks.isEmpty && next >= 0 && next < searchMarks.count {
+            searchIndex = next
+            workbench.say("match \(searchIndex + 1) of \(searchMarks.count)")
+            jumpToSearchMark(workbench: workbench)
+            return
+        }
+        if step < 0 {
+            workbench.say("no earlier match in this row")
+            return
+        }
+        try searchQueue(workbench: workbench)
+    }
+
+    /// Moves to the next queued row holding the search term; the row left behind stays
+    /// claimed, like a skip, and comes back when its lease ends or the session does.
+    private func searchQueue(workbench: Workbench) throws {
+        let term = Sanitiser.clean(searchTerm)
+        let found = try workbench.desk.findInQueue(searchTerm, slice: slice, excluding: Set([item?.row.id].compactMap { $0 }))
+        guard let row = found.row, let claimed = try workbench.desk.claim(row.id) else {
+            workbench.say("'\(term)' is in no other queued row (read \(found.scanned))")
+            return
+        }
+        try advance(workbench: workbench, to: claimed)
+        workbench.say("'\(term)' found in \(Sanitiser.clean(row.id)) (\(found.scanned) queued rows read)")
         jumpToSearchMark(workbench: workbench)
     }
 

@@ -101,3 +101,51 @@ import Testing
         #expect(f.screen == before)
     }
 }
+
+/// What text snapshots cannot show: styles. Matches are highlighted in place, without colour
+/// being the only signal.
+@Suite(.serialized) struct HighlightTests {
+    /// Cells of the screen whose text run spells `text` on some row, or nil.
+    func cells(of text: String, in canvas: Canvas) -> [Cell]? {
+        for y in 0..<canvas.size.rows {
+            let row = (0..<canvas.size.columns).map { canvas[$0, y] }
+            let joined = row.map(\.text).joined()
+            guard let range = joined.range(of: text) else { continue }
+            let start = joined.distance(from: joined.startIndex, to: range.lowerBound)
+            var offset = 0, index = 0
+            while offset < start { offset += row[index].text.count; index += 1 }
+            return Array(row[index..<(index + text.count)])
+        }
+        return nil
+    }
+
+    @Test func everyPIIMatchIsHighlightedWithReverseVideo() throws {
+        let f = try WorkbenchFixture()
+        let screen = try #require(f.workbench.top as? ReviewScreen)
+        if let item = screen.item { try f.queue.release(item.row.id) }
+        try screen.advance(workbench: f.workbench, to: try #require(try f.queue.claim(id: "chat-0027")))
+        f.workbench.draw()
+        for match in ["priya.raman71@example.org", "07700 900461", "4111 1111 1111 1111"] {
+            let found = try #require(cells(of: match, in: f.terminal.screen), "\(match) on screen")
+            #expect(found.allSatisfy { $0.style.reverse && $0.style.underline }, "\(match) highlighted")
+        }
+        let plain = try #require(cells(of: "Need my lisinopril", in: f.terminal.screen))
+        #expect(plain.allSatisfy { !$0.style.reverse })
+    }
+
+    @Test func searchMovesOnThroughTheQueue() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require((f.workbench.top as? ReviewScreen)?.item).row.id
+        try f.type("/refund<Enter>")
+        let found = try #require((f.workbench.top as? ReviewScreen)?.item).row.id
+        #expect(found != first)
+        #expect(f.screen.contains("'refund' found in \(found)"))
+        let hit = try #require(cells(of: "refund", in: f.terminal.screen))
+        #expect(hit.allSatisfy { $0.style.reverse })
+        try f.type("n")
+        #expect(f.screen.contains("match 2 of") || f.screen.contains("found in"))
+        try f.type("/no-such-words-anywhere<Enter>")
+        #expect(f.screen.contains("'no-such-words-anywhere' is in no other queued row"))
+        #expect(try f.reviewEntries().isEmpty, "searching writes nothing")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Keymap
+import ReviewQueue
+import TerminalCore
+import WinnowCore
+import Workspace
+
+/// Everything between "open this workspace" and the first frame, shared by `winnow review`,
+/// `winnow demo` and the launch benchmark, so what is measured is what reviewers run.
+public enum WorkbenchLauncher {
+    /// The keymap for `--keymap NAME|FILE` (default: `default`, the user's own first), or the
+    /// diagnostics that stop the session: a reviewer should not find out mid-row that a key
+    /// they rely on was never bound.
+    public static func keymap(named name: String?) throws -> Keymap {
+        let loader = KeymapLoader.standard(catalog: Action.catalog)
+        var keymap = Keymap()
+        let problems = loader.load(named: name ?? "default", into: &keymap)
+        guard problems.isEmpty else { throw WorkbenchSetupError.keymap(problems.map(\.description)) }
+        return keymap
+    }
+
+    /// Checks the slice name before any terminal is touched.
+    public static func check(slice: String?, in config: WorkspaceConfig) throws {
+        guard let slice else { return }
+        let known = config.slices.map(\.name)
+        guard known.contains(slice) else { throw WorkbenchSetupError.unknownSlice(slice, known: known) }
+    }
+
+    /// A workbench on `terminal`, its first frame drawn.
+    public static func open(session: WorkspaceSession, terminal: any Terminal, keymap: Keymap, slice: String?,
+                            home: Bool, reviewer: Reviewer = .current()) throws -> Workbench {
+        let queue = try QueueService(session: session, reviewer: reviewer)
+        let workbench = Workbench(terminal: terminal, keymap: keymap, desk: ReviewDesk(session: session, queue: queue))
+        workbench.start(reviewing: !home, slice: slice)
+        return workbench
+    }
+}
+
+/// Why the workbench could not start, before the screen is taken over.
+public enum WorkbenchSetupError: UserFacingError {
+    case keymap([String])
+    case unknownSlice(String, known: [String])
+    case notATerminal
+
+    public var message: String {
+        switch self {
+        case .keymap(let problems):
+            return (problems + ["the keymap has problems (above); fix them, or start with --keymap default"]).joined(separator: "\n")
+        case let .unknownSlice(slice, known):
+            let near = Suggestion.nearest(to: slice, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+            return "no slice '\(slice)' in this workspace\(near); slices: \(known.joined(separator: ", "))"
+        case .notATerminal:
+            return "the review workbench needs a terminal on stdin and stdout; in scripts use 'winnow next' and 'winnow decide'"
+        }
+    }
+}
