@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "winnow-bench",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace", "Gates",
+                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Workbench", "VirtualTerminal", "TerminalCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(

@@ -22,20 +22,20 @@ struct NextBenchCommand: ParsableCommand {
     func run() throws {
         let winnow = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("winnow").path
-        let first = try time(winnow, ["next", "--json", "--workspace", workspace])
+        let first = try Self.time(winnow, ["next", "--json", "--workspace", workspace])
         var times: [Double] = []
-        for _ in 0..<runs { times.append(try time(winnow, ["next", "--json", "--workspace", workspace])) }
+        for _ in 0..<runs { times.append(try Self.time(winnow, ["next", "--json", "--workspace", workspace])) }
         times.sort()
         let median = times[times.count / 2], p95 = times[min(times.count - 1, Int(Double(times.count) * 0.95))]
         print(String(format: "first call (plans the queue): %.0f ms", first * 1000))
         print(String(format: "winnow next: median %.1f ms, p95 %.1f ms, max %.1f ms over %d calls", median * 1000, p95 * 1000,
                      times.last! * 1000, runs))
-        _ = try time(winnow, ["queue", "--workspace", workspace])
+        _ = try Self.time(winnow, ["queue", "--workspace", workspace])
     }
 
     /// posix_spawn and waitpid directly: Foundation's Process polls for the child's exit and
     /// added about 25 ms to every call, more than the thing being measured.
-    func time(_ executable: String, _ arguments: [String]) throws -> Double {
+    static func time(_ executable: String, _ arguments: [String]) throws -> Double {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -27,11 +27,13 @@ final class WorkbenchFixture {
     let workbench: Workbench
 
     init(size: Size = Size(columns: 80, rows: 24), sampleFiles: [String] = WorkbenchFixture.sampleFiles,
-         extraRows: [String] = [], reviewing: Bool = true, slice: String? = nil, keymap: Keymap? = nil) throws {
+         extraRows: [String] = [], reviewing: Bool = true, slice: String? = nil, keymap: Keymap? = nil,
+         configure: (String) -> String = { $0 }, before: (WorkspacePaths) throws -> Void = { _ in }) throws {
         setenv("TZ", "UTC", 1)
         setenv("LANG", "C.UTF-8", 1)
         tmp = try TemporaryDirectory(prefix: "winnow-workbench")
         paths = try WorkspaceCreator.create(at: tmp.file("ws"))
+        try configure(try String(contentsOfFile: paths.config, encoding: .utf8)).write(toFile: paths.config, atomically: true, encoding: .utf8)
         do {
             let setup = try WorkspaceSession.open(paths)
             for file in sampleFiles {
@@ -43,6 +45,7 @@ final class WorkbenchFixture {
             }
             _ = try setup.runGates()
         }
+        try before(paths)
         session = try WorkspaceSession.open(paths)
         queue = try QueueService(session: session, reviewer: Reviewer(uid: Int(getuid()), user: "reviewer", groups: []))
         queue.now = { WorkbenchFixture.clock }
@@ -75,6 +78,20 @@ final class WorkbenchFixture {
     /// The log's decision-like entries after import and gates: kind and main fields.
     func reviewEntries() throws -> [LogEntry] {
         try LogReader.tail(10_000, path: paths.log).filter { ["decision", "revert"].contains($0.kind) }
+    }
+
+    /// Seals a decision into the log as another OS user would have written it (two reviewers
+    /// need two users; the test process is only one).
+    static func append(_ payload: DecisionPayload, as user: String, uid: Int, to paths: WorkspacePaths) throws {
+        let log = try LogFile.open(at: paths.log)
+        let head = try log.head()
+        let (_, line) = try LogEntry.seal(
+            seq: head.seq + 1, prev: head.hash, ts: "2027-01-15T08:00:00.000Z", actor: LogActor(uid: uid, user: user, host: "test"),
+            tool: "winnow test", kind: DecisionPayload.kind.rawValue, fields: payload.toFields())
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: paths.log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(line))
+        try handle.close()
     }
 
     struct FixtureError: Error, CustomStringConvertible {

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TerminalCore
+import VirtualTerminal
+import Workbench
+import Workspace
+
+/// `winnow-bench review`: the workbench on a big workspace. Launch to first row is timed from
+/// outside, a new process each run that goes through `WorkbenchLauncher` exactly as
+/// `winnow review` does, minus curses (which only draws the frame); key latency is timed
+/// in-process, from the key event to the next row's frame presented. Resident memory is the
+/// launch children's peak and this process's after the key runs.
+struct ReviewBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "Launch-to-first-row and key-to-next-row latency of the review workbench.")
+
+    @Option(help: "The workspace (e.g. one with a million imported rows).")
+    var workspace: String
+    @Option(help: "Timed launches (new processes).")
+    var launches: Int = 20
+    @Option(help: "Timed keys of each kind (skip, accept).")
+    var keys: Int = 500
+    @Flag(help: "Internal: open the workbench once, draw the first row, exit.")
+    var launchOnly = false
+
+    static let size = Size(columns: 160, rows: 48)
+
+    func run() throws {
+        if launchOnly {
+            let workbench = try open()
+            workbench.finish()
+            return
+        }
+        var launch = LatencyStats()
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        _ = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])  // warm the page cache
+        for _ in 0..<launches {
+            let seconds = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])
+            launch.record(UInt64(seconds * 1e9))
+        }
+        var children = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &children)
+        print(String(format: "launch to first row (new process, %@): p50 %.1f ms, p95 %.1f ms, max %.1f ms; peak RSS %.0f MB",
+                     Self.size.description, launch.percentile(0.5) / 1000, launch.percentile(0.95) / 1000, launch.maximum / 1000,
+                     Double(children.ru_maxrss) / 1024))
+
+        let workbench = try open()
+        let skip = time(workbench, key: .character(" "), count: keys)
+        print(skip.summary(label: "skip → next row drawn (no log write)"))
+        let accept = time(workbench, key: .character("a"), count: keys)
+        print(accept.summary(label: "accept → next row drawn (one fsynced log append included)"))
+        workbench.finish()
+        var mine = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &mine)
+        print(String(format: "peak RSS of the in-process session after %d keys: %.0f MB", keys * 2, Double(mine.ru_maxrss) / 1024))
+    }
+
+    func open() throws -> Workbench {
+        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+        let terminal = VirtualTerminal(size: Self.size)
+        return try WorkbenchLauncher.open(session: session, terminal: terminal, keymap: try WorkbenchLauncher.keymap(named: nil),
+                                          slice: nil, home: false)
+    }
+
+    func time(_ workbench: Workbench, key: Key, count: Int) -> LatencyStats {
+        var stats = LatencyStats()
+        for _ in 0..<count {
+            let start = monotonicNanoseconds()
+            workbench.handle(.key(key))
+            stats.record(monotonicNanoseconds() - start)
+        }
+        return stats
+    }
+}
