@@ -85,7 +85,7 @@ public struct Canvas: Sendable, Equatable {
     private mutating func set(_ text: String, x: Int, y: Int, style: Style) {
         // Half of a wide character left behind would draw garbage: blank its other half.
         if self[x, y].isContinuation && x > 0 { self[x - 1, y].text = " " }
-        if !self[x, y].isContinuation, DisplayWidth.of(self[x, y].text) == 2, x + 1 < size.columns, !text.isEmpty {
+        if !self[x, y].isContinuation, DisplayWidth.of(self[x, y].text) == 2, x + 1 < size.columns {
             self[x + 1, y].text = " "
         }
         self[x, y] = Cell(text: text, style: style)

@@ -74,14 +74,21 @@ public enum TextWrap {
                 used += w
                 end += 1
             }
-            if end < characters.count, let lastBreak, lastBreak > start {
-                end = lastBreak + 1  // break after the space; the space itself is not drawn
+            var next = end
+            if end < characters.count, characters[end].0 == " " {
+                next = end + 1  // the line ends exactly at a space: break there, drop the space
+            } else if end < characters.count, let lastBreak, lastBreak > start {
+                end = lastBreak + 1  // break after the last space; the space itself is not drawn
+                next = end
             }
-            if end == start { end = start + 1 }  // a character wider than the line: draw it anyway
+            if end == start {  // a character wider than the line: draw it anyway
+                end = start + 1
+                next = end
+            }
             var slice = Array(characters[start..<end])
             while slice.count > 1, slice.last?.0 == " ", end < characters.count { slice.removeLast() }
             lines.append(line(from: slice, indent: first ? 0 : indent))
-            start = end
+            start = next
             first = false
         }
         return lines
