@@ -104,8 +104,7 @@ final class ConfirmEditScreen: Screen {
     let diff: [LineDiff.Line]
     let newRow: JSONValue?
     let problem: String?
-    var scroll = Scroll()
-    var lastPage = 10
+    var list = ScrollingLines()
 
     init(flow: EditFlow, editable: EditableRow, path: String, diff: [LineDiff.Line], newRow: JSONValue?, problem: String?) {
         self.flow = flow
@@ -135,15 +134,12 @@ final class ConfirmEditScreen: Screen {
                 }
             }
         }
-        lastPage = area.height
-        scroll.clamp(page: area.height, total: lines.count)
-        for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {
-            line.draw(on: &canvas, x: area.x, y: area.y + i, width: area.width)
-        }
+        list.lines = lines
+        list.draw(on: &canvas, in: area, inset: 0)
     }
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
-        if scroll.apply(action, page: lastPage, total: diff.count + 4) { return true }
+        if list.perform(action) { return true }
         switch action {
         case .confirm:
             guard let newRow else { return true }

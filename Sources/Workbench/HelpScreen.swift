@@ -7,10 +7,8 @@ import WinnowCore
 final class HelpScreen: Screen {
     let forContext: String
     let keymap: Keymap
-    var lines: [StyledLine] = []
+    var list = ScrollingLines()
     var builtForWidth = 0
-    var scroll = Scroll()
-    var lastPage = 10
 
     init(for screen: any Screen, keymap: Keymap) {
         forContext = screen.context
@@ -47,17 +45,11 @@ final class HelpScreen: Screen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         if builtForWidth != area.width {
-            lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1)
+            list.lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1)
             builtForWidth = area.width
         }
-        lastPage = area.height
-        scroll.clamp(page: area.height, total: lines.count)
-        for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {
-            line.draw(on: &canvas, x: area.x + 1, y: area.y + i, width: area.width - 1)
-        }
+        list.draw(on: &canvas, in: area)
     }
 
-    func perform(_ action: Action, workbench: Workbench) throws -> Bool {
-        scroll.apply(action, page: lastPage, total: lines.count)
-    }
+    func perform(_ action: Action, workbench: Workbench) throws -> Bool { list.perform(action) }
 }

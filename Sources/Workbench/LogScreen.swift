@@ -9,8 +9,7 @@ final class LogScreen: Screen {
     static let shown = 300
     var entries: [String] = []
     var lastSize: UInt64 = 0
-    var scroll = Scroll()
-    var lastPage = 10
+    var list = ScrollingLines()
     var following = true
 
     var context: String { "log" }
@@ -21,7 +20,13 @@ final class LogScreen: Screen {
 
     func reload(workbench: Workbench) throws {
         lastSize = workbench.desk.logSize()
-        entries = try workbench.desk.recentLog(Self.shown).map { Sanitiser.clean($0.summary) }
+        entries = try workbench.desk.recentLog(Self.shown).map(Self.line)
+    }
+
+    /// `#seq HH:MM:SS user what`: the date and host are in the log; the screen keeps to who did what.
+    static func line(_ entry: LogEntry) -> String {
+        let time = entry.ts.count >= 19 ? String(entry.ts.dropFirst(11).prefix(8)) : entry.ts
+        return Sanitiser.clean("#\(entry.seq) \(time) \(entry.actor.user) \(entry.what(shortPaths: true))")
     }
 
     func tick(workbench: Workbench) throws -> Bool {
@@ -31,22 +36,14 @@ final class LogScreen: Screen {
     }
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
-        var lines: [StyledLine] = []
-        for entry in entries { lines += TextWrap.wrap(entry, width: area.width - 1, indent: 4) }
-        lastPage = area.height
-        if following { scroll.offset = max(0, lines.count - area.height) }
-        scroll.clamp(page: area.height, total: lines.count)
-        for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {
-            line.draw(on: &canvas, x: area.x + 1, y: area.y + i, width: area.width - 1)
-        }
-        lastLines = lines.count
+        list.lines = entries.flatMap { TextWrap.wrap($0, width: area.width - 1, indent: 4) }
+        if following { list.scroll.offset = max(0, list.lines.count - area.height) }
+        list.draw(on: &canvas, in: area)
     }
 
-    var lastLines = 0
-
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
-        guard scroll.apply(action, page: lastPage, total: lastLines) else { return false }
-        following = scroll.offset >= max(0, lastLines - lastPage)
+        guard list.perform(action) else { return false }
+        following = list.isAtEnd
         return true
     }
 }

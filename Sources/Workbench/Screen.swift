@@ -66,3 +66,23 @@ struct Scroll {
 
     mutating func clamp(page: Int, total: Int) { offset = min(max(0, offset), max(0, total - page)) }
 }
+
+/// A list of lines that scrolls: what help, stats, the log and the edit diff show.
+struct ScrollingLines {
+    var lines: [StyledLine] = []
+    var scroll = Scroll()
+    var page = 10
+
+    /// Draws the visible part, `inset` columns in.
+    mutating func draw(on canvas: inout Canvas, in area: Area, inset: Int = 1) {
+        page = area.height
+        scroll.clamp(page: area.height, total: lines.count)
+        for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {
+            line.draw(on: &canvas, x: area.x + inset, y: area.y + i, width: area.width - inset)
+        }
+    }
+
+    mutating func perform(_ action: Action) -> Bool { scroll.apply(action, page: page, total: lines.count) }
+
+    var isAtEnd: Bool { scroll.offset >= max(0, lines.count - page) }
+}

@@ -7,9 +7,7 @@ import WinnowCore
 /// share was accepted and rejected (with the 95 % interval), and the unreviewed rows' estimated
 /// error where a sample allows one.
 final class StatsScreen: Screen {
-    var lines: [StyledLine] = []
-    var scroll = Scroll()
-    var lastPage = 10
+    var list = ScrollingLines()
     var builtForWidth = 0
     var report: TrustReport?
 
@@ -21,19 +19,13 @@ final class StatsScreen: Screen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         if builtForWidth != area.width, let report {
-            lines = Self.lines(report, width: area.width - 1)
+            list.lines = Self.lines(report, width: area.width - 1)
             builtForWidth = area.width
         }
-        lastPage = area.height
-        scroll.clamp(page: area.height, total: lines.count)
-        for (i, line) in lines.dropFirst(scroll.offset).prefix(area.height).enumerated() {
-            line.draw(on: &canvas, x: area.x + 1, y: area.y + i, width: area.width - 1)
-        }
+        list.draw(on: &canvas, in: area)
     }
 
-    func perform(_ action: Action, workbench: Workbench) throws -> Bool {
-        scroll.apply(action, page: lastPage, total: lines.count)
-    }
+    func perform(_ action: Action, workbench: Workbench) throws -> Bool { list.perform(action) }
 
     static func lines(_ report: TrustReport, width: Int) -> [StyledLine] {
         var out: [StyledLine] = []

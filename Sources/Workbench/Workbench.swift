@@ -48,7 +48,7 @@ public final class Workbench {
         if screens.isEmpty { start(reviewing: true) }
         while ending == nil {
             guard let event = terminal.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
-                if idle() { draw() }
+                idleTick()
                 continue
             }
             handle(event)
@@ -160,6 +160,11 @@ public final class Workbench {
 
     private func popToHome() {
         while screens.count > 1 { screens.removeLast().close(workbench: self) }
+    }
+
+    /// What the loop does when no key came for a while: live screens refresh, leases renew.
+    public func idleTick() {
+        if idle() { draw() }
     }
 
     private func idle() -> Bool {
