@@ -99,6 +99,17 @@ extension QueueService {
         }
     }
 
+    /// Rows still open in the queue (for one slice, or all): the review screen's "left".
+    public func openCount(slice: String?) throws -> Int {
+        try session.index.read { db in
+            if let slice {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue JOIN rows ON rows.n = queue.n WHERE queue.open = 1 AND rows.slice = ?",
+                                        arguments: [slice]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue WHERE open = 1") ?? 0
+        }
+    }
+
     /// A row by id with its current state, or nil.
     public func row(id: String) throws -> IndexedRow? { try session.index.row(id: id) }
 

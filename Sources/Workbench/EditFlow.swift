@@ -23,7 +23,7 @@ struct EditFlow {
 
     /// Runs the editor on the draft, then shows the diff (or the problem) to confirm.
     func edit(_ editable: EditableRow, path: String, workbench: Workbench) throws {
-        try workbench.terminal.runOutside { try Self.runEditor(on: path) }
+        try workbench.terminal.runOutside { try Self.runEditor(workbench.editorCommand ?? Self.editorCommand(), on: path) }
         guard let data = FileManager.default.contents(atPath: path), let edited = String(data: data, encoding: .utf8) else {
             throw WorkbenchError.io(path: path, action: "read the edited row back", errno: errno == 0 ? EILSEQ : errno)
         }
@@ -40,7 +40,11 @@ struct EditFlow {
                 workbench.say("no changes: nothing recorded")
                 return
             }
-            let diff = LineDiff.diff(before.components(separatedBy: "\n"), edited.components(separatedBy: "\n"))
+            // The instructions above the first header are not the row: leave them out of the diff.
+            func body(_ text: String) -> [String] {
+                Array(text.components(separatedBy: "\n").drop { !$0.hasPrefix(EditableRow.headerPrefix) })
+            }
+            let diff = LineDiff.diff(body(before), body(edited))
             workbench.push(ConfirmEditScreen(flow: self, editable: editable, path: path, diff: diff, newRow: newRow, problem: nil))
         } catch {
             workbench.push(ConfirmEditScreen(flow: self, editable: editable, path: path, diff: [], newRow: nil,
@@ -58,8 +62,7 @@ struct EditFlow {
 
     /// The editor runs through the shell, as git runs it, so `EDITOR="code --wait"` works; the
     /// file name is passed as an argument, never spliced into the command.
-    static func runEditor(on path: String) throws {
-        let command = editorCommand()
+    static func runEditor(_ command: String, on path: String) throws {
         var pid: pid_t = 0
         let argv = ["/bin/sh", "-c", command + " \"$1\"", "winnow-editor", path]
         var cArgs = argv.map { strdup($0) } + [nil]

@@ -25,10 +25,10 @@ enum LineDiff {
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
                 out.append(.same(a[i])); i += 1; j += 1
-            } else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] {
-                out.append(.added(b[j])); j += 1
+            } else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] {
+                out.append(.removed(a[i])); i += 1  // what went comes before what replaced it
             } else {
-                out.append(.removed(a[i])); i += 1
+                out.append(.added(b[j])); j += 1
             }
         }
         return out + old[(old.count - tail)...].map(Line.same)

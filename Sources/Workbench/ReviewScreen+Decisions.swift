@@ -46,6 +46,7 @@ extension ReviewScreen {
                                       spentMs: spent, adjudication: adjudication)
         let entry = try workbench.desk.decide(request)
         decidedHere += 1
+        if verdict != .flag || !adjudication, let open = openRows { openRows = max(0, open - 1) }
         let why = reason.map { " (\(Sanitiser.clean($0)))" } ?? ""
         workbench.say("saved #\(entry.seq): \(verdict.rawValue)\(why) \(Sanitiser.clean(current.row.id))")
         try advance(workbench: workbench)

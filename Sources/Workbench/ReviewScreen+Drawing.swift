@@ -61,7 +61,7 @@ extension ReviewScreen {
             Span(" \(current.reason.rawValue.uppercased()) ", tag),
             Span(" \(slice)", .bold),
             Span(" · \(Sanitiser.clean(current.row.id)) · \(current.row.shape.rawValue)"),
-            Span(" · decided here: \(decidedHere) · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim),
+            Span((openRows.map { " · \($0) open" } ?? "") + " · done here \(decidedHere) · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim),
         ])
     }
 

@@ -24,6 +24,9 @@ final class ReviewScreen: Screen {
     var neighbour: (row: IndexedRow, text: RowText, similarity: Double?)?
     var shownAt = Date()
     var decidedHere = 0
+    /// Open rows in this screen's scope, counted when the screen opens and on idle ticks (a
+    /// count over a million rows is too slow for every key), less what was decided since.
+    var openRows: Int?
     /// The body's line count and page height at the last draw, for scrolling.
     var lastBodyLines = 0
     var lastPage = 10
@@ -71,7 +74,10 @@ final class ReviewScreen: Screen {
         shownAt = Date()
     }
 
-    func appear(workbench: Workbench) throws { try advance(workbench: workbench) }
+    func appear(workbench: Workbench) throws {
+        if !adjudication { openRows = try workbench.desk.queue.openCount(slice: slice) }
+        try advance(workbench: workbench)
+    }
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if scroll.apply(action, page: lastPage, total: lastBodyLines) { return true }
@@ -94,6 +100,7 @@ final class ReviewScreen: Screen {
     }
 
     func tick(workbench: Workbench) throws -> Bool {
+        if !adjudication { openRows = try workbench.desk.queue.openCount(slice: slice) }
         guard let current = item else { return false }
         // Renew well before the lease runs out, so a slow read never loses the row.
         let now = workbench.desk.queue.now()

@@ -26,6 +26,9 @@ public final class Workbench {
     var message: (text: String, isError: Bool)?
     var ending: Ending?
     let idleMilliseconds: Int
+    /// The editor for edits; nil means `$VISUAL`, then `$EDITOR`, then vi (tests set a script
+    /// here rather than change the process environment under other tests).
+    public var editorCommand: String?
 
     public init(terminal: any Terminal, keymap: Keymap, desk: ReviewDesk, idleMilliseconds: Int = 1000) {
         self.terminal = terminal

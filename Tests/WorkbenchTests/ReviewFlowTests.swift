@@ -125,8 +125,7 @@ import Workspace
         try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['Corrected answer.','']))\nEOF\n"
             .write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        setenv("VISUAL", script, 1)
-        defer { unsetenv("VISUAL") }
+        f.workbench.editorCommand = script
         try f.type("e")
         #expect(f.screen.contains("+ Corrected answer."))
         #expect(try f.reviewEntries().isEmpty, "nothing is written before the diff is confirmed")
@@ -141,8 +140,7 @@ import Workspace
         let script = f.tmp.file("breaker.sh")
         try "#!/bin/sh\necho 'my careful rewrite' > \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        setenv("VISUAL", script, 1)
-        defer { unsetenv("VISUAL") }
+        f.workbench.editorCommand = script
         try f.type("e")
         #expect(f.screen.contains("text before the first ==="))
         let screen = try #require(f.workbench.top as? ConfirmEditScreen)
