@@ -108,6 +108,15 @@ struct KeysCommandTmuxTests {
         try Self.expectRestored(tmux, showing: "Keys read: a q")
     }
 
+    @Test func anUnknownTermFallsBackAndSaysSoAfterwards() throws {
+        let tmux = try TmuxSession()
+        try tmux.typeLine("TERM=winnow-unknown-term '\(Self.winnow)' keys; echo winnow-exit=$?")
+        try tmux.waitFor("the frame on the fallback type") { $0.contains("TERM=xterm-256color, colour on") }
+        try tmux.press("q", "q")
+        try Self.expectRestored(tmux, status: 0)
+        #expect(try tmux.screen().contains("winnow: TERM=winnow-unknown-term is not known here; used xterm-256color instead"))
+    }
+
     @Test func withoutATerminalItRefusesClearly() throws {
         let result = try ChildProcess.run(Self.winnow, ["keys"])
         #expect(result.status == 1)
