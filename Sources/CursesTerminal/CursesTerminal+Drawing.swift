@@ -17,15 +17,17 @@ extension CursesTerminal {
         }
         let columns = min(canvas.size.columns, live.columns), rows = min(canvas.size.rows, live.rows)
         let width = canvas.size.columns
-        let cells = canvas.cells
-        let before = full ? nil : previous?.cells
-        for y in 0..<rows {
-            for x in 0..<columns {
-                let index = y * width + x
-                let cell = cells[index]
-                if cell.isContinuation { continue }
-                if let before, before[index] == cell { continue }
-                draw(cell, x: Int32(x), y: Int32(y), in: window)
+        let before = full ? [] : previous?.cells ?? []
+        canvas.cells.withUnsafeBufferPointer { cells in
+            before.withUnsafeBufferPointer { before in
+                for y in 0..<rows {
+                    for x in 0..<columns {
+                        let index = y * width + x
+                        if cells[index].isContinuation { continue }
+                        if !before.isEmpty, before[index] == cells[index] { continue }
+                        draw(cells[index], x: Int32(x), y: Int32(y), in: window)
+                    }
+                }
             }
         }
         wnoutrefresh(window)
