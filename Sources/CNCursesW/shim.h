@@ -114,6 +114,12 @@ static inline void winnow_restore_signal_handlers(const struct sigaction *saved)
 /// The first SIGINT/SIGTERM/SIGHUP received since install, or 0. Sticky: the session must end.
 static inline int winnow_pending_signal_number(void) { return winnow_pending_signal; }
 
+/// Drops a pending SIGINT (not SIGTERM or SIGHUP): Ctrl-C typed while another program had
+/// the terminal was meant for that program, as system(3) has it.
+static inline void winnow_forget_interrupt(void) {
+    if (winnow_pending_signal == SIGINT) winnow_pending_signal = 0;
+}
+
 /// True once after a SIGCONT (the process was resumed after a stop).
 static inline int winnow_take_continued(void) {
     if (!winnow_continued) return 0;

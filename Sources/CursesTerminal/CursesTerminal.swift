@@ -128,12 +128,17 @@ public final class CursesTerminal: Terminal {
 
     /// Leaves curses mode while `body` runs (an editor gets a normal terminal), then restores
     /// it, even when `body` throws, and makes the next `present` redraw everything.
+    ///
+    /// Like system(3), a Ctrl-C typed meanwhile belongs to the other program and is forgotten;
+    /// SIGTERM and SIGHUP still end the session (`nextEvent` reports them afterwards).
     public func runOutside<T>(_ body: () throws -> T) rethrows -> T {
         guard !closed else { return try body() }
+        let signalledBefore = Self.pendingSignal != nil
         def_prog_mode()
         endwin()
         winnow_flush_stdout()
         defer {
+            if !signalledBefore { winnow_forget_interrupt() }
             reset_prog_mode()
             clearok(winnow_curscr(), true)
             needsFullRedraw = true

@@ -113,6 +113,23 @@ struct CursesTerminalTests {
         #expect(pty.waitForOutput(containing: "still here").contains("still here"))
     }
 
+    @Test func ctrlCDuringAnotherProgramIsThatProgramsButHangupIsNot() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let terminal = try pty.open()
+        defer { terminal.close() }
+        terminal.runOutside {
+            _ = kill(getpid(), SIGINT)
+            usleep(100_000) // delivered on whichever thread does not block it
+        }
+        #expect(terminal.nextEvent(timeoutMilliseconds: 150) == nil)
+        terminal.runOutside {
+            _ = kill(getpid(), SIGHUP)
+            usleep(100_000)
+        }
+        #expect(terminal.nextEvent(timeoutMilliseconds: 1000) == .signal(.hangup))
+    }
+
     @Test func unknownTermFallsBackAndSaysSo() throws {
         let saved = getenv("TERM").map { String(cString: $0) }
         defer { if let saved { setenv("TERM", saved, 1) } else { unsetenv("TERM") } }
