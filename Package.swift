@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "TerminalCore"),
         .target(name: "Keymap", dependencies: ["TerminalCore", "WinnowCore"]),
         .target(name: "VirtualTerminal", dependencies: ["TerminalCore"]),
-        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "TerminalCore"]),
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "TerminalCore", "WinnowCore"]),
         .target(name: "Workbench", dependencies: ["TerminalCore", "Keymap", "WinnowCore", "ProvenanceLog",
                                                   "Workspace", "ReviewQueue", "Gates"]),
         .executableTarget(
@@ -78,7 +78,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
-        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport"]),
         .testTarget(name: "TerminalCoreTests",
                     dependencies: ["TerminalCore", "VirtualTerminal",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -5,5 +5,125 @@
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#ifdef __APPLE__
+#include <util.h>
+#else
+#include <pty.h>
+#endif
 #include <ncursesw/curses.h>
+
+// What Swift cannot import or must not touch directly: the attribute macros (they expand to
+// casts and shifts), and ncurses' mutable globals (stdscr, curscr, LINES, COLS, stdout), which
+// Swift 6 refuses as shared mutable state. Only CursesTerminal calls these.
+
+static inline attr_t winnow_attr_bold(void) { return A_BOLD; }
+static inline attr_t winnow_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t winnow_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t winnow_attr_dim(void) { return A_DIM; }
+
+static inline WINDOW *winnow_stdscr(void) { return stdscr; }
+static inline WINDOW *winnow_curscr(void) { return curscr; }
+static inline int winnow_lines(void) { return LINES; }
+static inline int winnow_cols(void) { return COLS; }
+
+/// newterm on the given streams, or on stdout/stdin when they are NULL.
+static inline SCREEN *winnow_newterm(const char *type, FILE *out, FILE *in) {
+    return newterm(type, out ? out : stdout, in ? in : stdin);
+}
+
+static inline void winnow_flush_stdout(void) { fflush(stdout); }
+
+/// Opens a pseudo-terminal pair (tests give curses the slave side). Returns 0 or -1.
+static inline int winnow_open_pseudo_terminal(int *master, int *slave) {
+    return openpty(master, slave, NULL, NULL, NULL);
+}
+
+/// Sets a tty's window size (ioctl is variadic, so Swift cannot call it): tests size a
+/// pseudo-terminal with this. Returns 0 or -1.
+static inline int winnow_set_window_size(int fd, unsigned short rows, unsigned short columns) {
+    struct winsize size = { rows, columns, 0, 0 };
+    return ioctl(fd, TIOCSWINSZ, &size);
+}
+
+// Signals. The handlers only store the signal number in a volatile sig_atomic_t, the one thing
+// a handler may safely do; the event loop polls the flags between short waits. They are
+// installed before newterm so ncurses, which only catches SIGINT/SIGTERM when they are still at
+// their default, leaves them to us; SIGTSTP stays with ncurses (it leaves curses mode, stops,
+// and restores on resume), and SIGCONT only records that the screen needs a full repaint.
+// The state is one set of weak globals rather than statics: Swift compiles each source file
+// of a module to its own object, and a static here would give each file a private copy (the
+// handler would set one flag while the event loop read another). The linker merges weak
+// definitions into one.
+
+#define WINNOW_WEAK __attribute__((weak))
+WINNOW_WEAK volatile sig_atomic_t winnow_pending_signal = 0;
+WINNOW_WEAK volatile sig_atomic_t winnow_continued = 0;
+#define WINNOW_CAUGHT_SIGNAL_COUNT 5
+static const int winnow_caught_signals[WINNOW_CAUGHT_SIGNAL_COUNT] = { SIGINT, SIGTERM, SIGHUP, SIGCONT, SIGPIPE };
+
+static void winnow_record_signal(int number) {
+    if (winnow_pending_signal == 0) winnow_pending_signal = number;
+}
+
+static void winnow_record_continue(int number) {
+    (void)number;
+    winnow_continued = 1;
+}
+
+/// Installs the flag-setting handlers (and ignores SIGPIPE), storing what was there in
+/// `saved` (room for WINNOW_CAUGHT_SIGNAL_COUNT; the caller owns it, see above on statics).
+static inline void winnow_install_signal_handlers(struct sigaction *saved) {
+    for (int i = 0; i < WINNOW_CAUGHT_SIGNAL_COUNT; i++) {
+        struct sigaction action;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0; // no SA_RESTART: a wait ends early so the flag is seen at once
+        int number = winnow_caught_signals[i];
+        if (number == SIGPIPE) action.sa_handler = SIG_IGN;
+        else if (number == SIGCONT) action.sa_handler = winnow_record_continue;
+        else action.sa_handler = winnow_record_signal;
+        sigaction(number, &action, &saved[i]);
+    }
+    winnow_pending_signal = 0;
+    winnow_continued = 0;
+}
+
+/// Lets the signals the terminal depends on through on the calling thread: a process started
+/// with them blocked (a parent's mask is inherited) would never see Ctrl-C, an ssh drop, a
+/// resize or a resume.
+static inline void winnow_unblock_terminal_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCONT);
+    sigaddset(&set, SIGTSTP);
+    sigaddset(&set, SIGWINCH);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/// Puts back the handlers `winnow_install_signal_handlers` saved (normally the defaults).
+static inline void winnow_restore_signal_handlers(const struct sigaction *saved) {
+    for (int i = 0; i < WINNOW_CAUGHT_SIGNAL_COUNT; i++) sigaction(winnow_caught_signals[i], &saved[i], NULL);
+}
+
+/// The first SIGINT/SIGTERM/SIGHUP received since install, or 0. Sticky: the session must end.
+static inline int winnow_pending_signal_number(void) { return winnow_pending_signal; }
+
+/// Drops a pending SIGINT (not SIGTERM or SIGHUP): Ctrl-C typed while another program had
+/// the terminal was meant for that program, as system(3) has it.
+static inline void winnow_forget_interrupt(void) {
+    if (winnow_pending_signal == SIGINT) winnow_pending_signal = 0;
+}
+
+/// True once after a SIGCONT (the process was resumed after a stop).
+static inline int winnow_take_continued(void) {
+    if (!winnow_continued) return 0;
+    winnow_continued = 0;
+    return 1;
+}
 #endif

@@ -1,0 +1,100 @@
+import CNCursesW
+import TerminalCore
+
+extension CursesTerminal {
+    /// Longest single wait: a signal that arrives during a long timeout is reported within this.
+    static let waitSliceMilliseconds = 100
+    /// Reads failing this many times in a row without waiting mean the input is gone (a
+    /// hung-up tty whose SIGHUP never reached us): reported as a hangup instead of spinning.
+    static let deadInputLimit = 50
+
+    /// The next key, resize or signal, or nil after `timeoutMilliseconds` (negative: wait as
+    /// long as it takes). Keys curses knows but winnow does not use are dropped.
+    public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
+        if let signal = Self.pendingSignal { return .signal(signal) }
+        guard !closed else { return nil }
+        let clock = ContinuousClock()
+        let deadline = timeoutMilliseconds < 0 ? nil : clock.now.advanced(by: .milliseconds(timeoutMilliseconds))
+        let window = winnow_stdscr()
+        while true {
+            if let event = interruption() { return event }
+            var slice = Self.waitSliceMilliseconds
+            if let deadline {
+                let left = clock.now.duration(to: deadline)
+                slice = max(0, min(slice, Int((left / .milliseconds(1)).rounded(.up))))
+            }
+            wtimeout(window, Int32(slice))
+            var value: wint_t = 0
+            let started = clock.now
+            let result = wget_wch(window, &value)
+            if let event = interruption() {
+                if result != ERR { putBack(result: result, value: value) }
+                return event
+            }
+            if result == ERR {
+                instantFailures = slice > 0 && started.duration(to: clock.now) < .milliseconds(1) ? instantFailures + 1 : 0
+                if instantFailures >= Self.deadInputLimit { return .signal(.hangup) }
+            } else {
+                instantFailures = 0
+                if let event = event(result: result, value: value, window: window) { return event }
+            }
+            if let deadline, clock.now >= deadline { return nil }
+        }
+    }
+
+    /// A signal or a resume that happened since the last look.
+    private func interruption() -> TerminalEvent? {
+        if let signal = Self.pendingSignal { return .signal(signal) }
+        if winnow_take_continued() != 0 {
+            // Back from a stop: the screen may hold anything (the shell, another program).
+            clearok(winnow_curscr(), true)
+            needsFullRedraw = true
+            refreshSize()
+            return .resize(size)
+        }
+        return nil
+    }
+
+    private func event(result: Int32, value: wint_t, window: UnsafeMutablePointer<WINDOW>?) -> TerminalEvent? {
+        if result == KEY_CODE_YES {
+            if Int32(bitPattern: value) == KEY_RESIZE {
+                refreshSize()
+                needsFullRedraw = true
+                return .resize(size)
+            }
+            return CursesKeys.key(forCode: Int32(bitPattern: value)).map(TerminalEvent.key)
+        }
+        if value == 0x1B { return .key(keyAfterEscape(window: window)) }
+        return CursesKeys.key(forCharacter: value).map(TerminalEvent.key)
+    }
+
+    /// ESC is either the Escape key or the first half of Alt+key, which terminals send as ESC
+    /// then the key. curses has already waited the ESC delay for a sequence, so whatever
+    /// belongs to this key press is buffered: look without waiting. Anything that is not an
+    /// Alt character is put back and read as its own key.
+    private func keyAfterEscape(window: UnsafeMutablePointer<WINDOW>?) -> Key {
+        wtimeout(window, 0)
+        var value: wint_t = 0
+        let result = wget_wch(window, &value)
+        guard result != ERR else { return .escape }
+        let next: CursesKeys.Input = result == KEY_CODE_YES
+            ? .code(Int32(bitPattern: value)) : .character(value)
+        if let alt = CursesKeys.altKey(after: next) { return alt }
+        putBack(result: result, value: value)
+        return .escape
+    }
+
+    private func putBack(result: Int32, value: wint_t) {
+        if result == KEY_CODE_YES { ungetch(Int32(bitPattern: value)) } else { unget_wch(wchar_t(bitPattern: value)) }
+    }
+
+    /// The signal the session must end on, if one has arrived.
+    static var pendingSignal: TerminalSignal? {
+        switch winnow_pending_signal_number() {
+        case SIGINT: .interrupt
+        case SIGTERM: .terminate
+        case SIGHUP: .hangup
+        default: nil
+        }
+    }
+}

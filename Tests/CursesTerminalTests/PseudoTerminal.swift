@@ -1,0 +1,94 @@
+import CNCursesW
+import Foundation
+@testable import CursesTerminal
+
+/// A pseudo-terminal pair for driving `CursesTerminal` inside the test process: curses gets the
+/// slave side as its screen and keyboard; the test types into the master side and reads what
+/// curses wrote back (a thread drains it, so curses never blocks on a full buffer).
+final class PseudoTerminal: @unchecked Sendable {
+    let master: Int32
+    let slave: Int32
+    let input: UnsafeMutablePointer<FILE>
+    let output: UnsafeMutablePointer<FILE>
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+    private let drained = DispatchSemaphore(value: 0)
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(columns: Int = 80, rows: Int = 24) throws {
+        var master: Int32 = -1, slave: Int32 = -1
+        guard winnow_open_pseudo_terminal(&master, &slave) == 0 else {
+            throw Failure(description: "no pseudo-terminal: errno \(errno)")
+        }
+        self.master = master
+        self.slave = slave
+        // Child processes other tests start (tmux) must not keep the pair open.
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        guard let input = fdopen(slave, "r"), let output = fdopen(dup(slave), "w") else {
+            throw Failure(description: "cannot open the pseudo-terminal's slave side: errno \(errno)")
+        }
+        self.input = input
+        self.output = output
+        resize(columns: columns, rows: rows)
+        let drain = master
+        Thread.detachNewThread { [self] in
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(drain, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                lock.lock()
+                bytes.append(contentsOf: chunk[0..<count])
+                lock.unlock()
+            }
+            drained.signal()
+        }
+    }
+
+    /// Opens curses on this pseudo-terminal.
+    func open(term: String? = "xterm-256color", noColor: String? = nil) throws -> CursesTerminal {
+        try CursesTerminal(term: term, noColor: noColor, input: input, output: output)
+    }
+
+    func resize(columns: Int, rows: Int) {
+        _ = winnow_set_window_size(slave, UInt16(rows), UInt16(columns))
+    }
+
+    /// Types `text` as if at the keyboard.
+    func type(_ text: String) {
+        let data = Array(text.utf8)
+        _ = data.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Everything curses has written so far, then forgets it.
+    func takeOutput() -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = bytes
+        bytes = []
+        return taken
+    }
+
+    /// Waits (up to a second) until the drain thread has seen `text`: output is asynchronous.
+    func waitForOutput(containing text: String) -> String {
+        let deadline = Date().addingTimeInterval(1)
+        var seen: [UInt8] = []
+        repeat {
+            seen += takeOutput()
+            let decoded = String(decoding: seen, as: UTF8.self)
+            if decoded.contains(text) { return decoded }
+            usleep(10_000)
+        } while Date() < deadline
+        return String(decoding: seen, as: UTF8.self)
+    }
+
+    func close() {
+        fclose(input)
+        fclose(output)
+        _ = drained.wait(timeout: .now() + 2)
+        Foundation.close(master)
+    }
+}
