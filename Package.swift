@@ -78,7 +78,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
-        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport", "ProvenanceLog"]),
         .testTarget(name: "TerminalCoreTests",
                     dependencies: ["TerminalCore", "VirtualTerminal",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -4,15 +4,20 @@ import WinnowCore
 import Workspace
 
 /// `winnow demo`: a throwaway workspace filled from SampleData, so a newcomer sees winnow work
-/// with one command. (Once the review screen lands, it opens straight into review.)
+/// with one command: on a terminal it opens straight into review; elsewhere (CI, a pipe) it
+/// prints what it built and how to go on.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Create a throwaway workspace from SampleData and import it.")
+        commandName: "demo", abstract: "Create a throwaway workspace from SampleData and open it in the review workbench.")
 
     @Option(help: "Where to create the demo workspace (default: a new temporary folder).")
     var dir: String?
     @Option(help: "The SampleData folder (default: ./SampleData, else the one beside the winnow build).")
     var sampleData: String?
+    @Flag(help: "Only build the workspace; do not open the review screen.")
+    var noReview = false
+    @Option(help: ArgumentHelp("A keymap by name or file for the review screen.", valueName: "NAME|FILE"))
+    var keymap: String?
 
     static let files = ["support-chat.jsonl", "instructions-alpaca.jsonl", "preferences.jsonl", "malformed.jsonl"]
 
@@ -35,10 +40,13 @@ struct DemoCommand: ParsableCommand {
         Output.line("\(total) rows in the index; the log holds \(try session.log.head().seq) entries.")
         Output.line("malformed.jsonl is meant to fail in places: its quarantined lines show what import refuses and why.")
         let ws = Output.safe(paths.root)
-        Output.line("Try:  winnow queue --workspace \(ws)")
+        Output.line("Try:  winnow review --workspace \(ws)    (the workbench; ? lists the keys)")
+        Output.line("      winnow queue --workspace \(ws)")
         Output.line("      winnow next --workspace \(ws)          (claims a row; then winnow decide ID --accept)")
         Output.line("      winnow gates --rows --workspace \(ws)")
         Output.line("      winnow stats --workspace \(ws)   |   winnow log verify --workspace \(ws)")
+        guard !noReview, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return }
+        try ReviewSession.run(session: session, slice: nil, keymapName: keymap, home: false)
     }
 
     /// The sample's held-out eval set goes into the workspace and into `[gates] eval_files`, so

@@ -1,0 +1,145 @@
+import Foundation
+import ProvenanceLog
+import TestSupport
+import Testing
+
+/// The real `winnow review` in a real terminal (tmux): a reviewer's session from the first
+/// critical row to quitting, hostile text, resizing, and an ssh drop. What the log holds
+/// afterwards is checked, not just what the screen said.
+@Suite(.serialized)
+struct ReviewTmuxTests {
+    static let winnow = BuiltProduct.executable(named: "winnow")
+
+    /// A demo workspace (SampleData, gates run) without opening review.
+    static func workspace(_ tmp: TemporaryDirectory) throws -> String {
+        let dir = tmp.file("ws")
+        let built = try ChildProcess.run(winnow, ["demo", "--dir", dir, "--no-review", "--sample-data", WinnowProcessRoot.sampleData])
+        guard built.status == 0 else { throw TmuxSession.Failure(description: "winnow demo failed: \(built.stderr)") }
+        return dir
+    }
+
+    /// A workspace where every general row is reviewed (review_rate 1.0), so the hostile rows
+    /// of support-chat.jsonl are in the queue.
+    static func everythingQueued(_ tmp: TemporaryDirectory) throws -> String {
+        let dir = tmp.file("ws")
+        _ = try ChildProcess.run(winnow, ["init", dir])
+        let config = try String(contentsOfFile: dir + "/winnow.toml", encoding: .utf8)
+            .replacingOccurrences(of: "review_rate = 0.05", with: "review_rate = 1.0")
+        try config.write(toFile: dir + "/winnow.toml", atomically: true, encoding: .utf8)
+        let imported = try ChildProcess.run(winnow, ["import", "--workspace", dir, WinnowProcessRoot.sampleData + "/support-chat.jsonl"])
+        guard imported.status == 0 else { throw TmuxSession.Failure(description: "winnow import failed: \(imported.stderr)") }
+        return dir
+    }
+
+    static func start(_ tmux: TmuxSession, workspace: String, editor: String? = nil) throws {
+        let env = editor.map { "VISUAL='\($0)' " } ?? ""
+        try tmux.typeLine("\(env)'\(winnow)' review --workspace '\(workspace)'; echo winnow-exit=$?")
+        try tmux.waitFor("the first row") { $0.contains("CRITICAL") }
+    }
+
+    static func reviewEntries(_ workspace: String) throws -> [LogEntry] {
+        try LogReader.tail(100_000, path: workspace + "/log/provenance.jsonl").filter { ["decision", "revert"].contains($0.kind) }
+    }
+
+    static func expectRestored(_ tmux: TmuxSession, status: Int) throws {
+        try tmux.waitFor("winnow to end with status \(status)") { $0.contains("winnow-exit=\(status)") }
+        #expect(try tmux.format("alternate_on") == "0")
+        #expect(try tmux.format("cursor_flag") == "1")
+    }
+
+    @Test func acceptRejectEditUndoQuitLeaveExactlyThoseEntries() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-review")
+        let ws = try Self.workspace(tmp)
+        let editor = tmp.file("editor.sh")
+        try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['A corrected answer.','']))\nEOF\n"
+            .write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        let tmux = try TmuxSession()
+        try Self.start(tmux, workspace: ws, editor: editor)
+        try tmux.press("a")
+        try tmux.waitFor("the accept saved") { $0.contains(": accept ") }
+        try tmux.press("x")
+        try tmux.waitFor("the reason picker") { $0.contains("Reject: why?") }
+        try tmux.press("2")
+        try tmux.waitFor("the reject saved") { $0.contains("reject (invented-policy)") }
+        try tmux.press("e")
+        try tmux.waitFor("the diff") { $0.contains("+ A corrected answer.") }
+        try tmux.press("y")
+        try tmux.waitFor("the edit saved") { $0.contains(": edit ") }
+        try tmux.press("u")
+        try tmux.waitFor("the undo") { $0.contains("undone: #") }
+        try tmux.press("Q")
+        try Self.expectRestored(tmux, status: 0)
+
+        let entries = try Self.reviewEntries(ws)
+        #expect(entries.map(\.kind) == ["decision", "decision", "decision", "revert"])
+        let actions = try entries.prefix(3).map { try $0.payload(DecisionPayload.self).action }
+        #expect(actions == [.accept, .reject, .edit])
+        #expect(try entries[3].payload(RevertPayload.self).reverts == entries[2].seq)
+        #expect(entries.allSatisfy { $0.actor.uid == Int(getuid()) && $0.actor.user == LogActor.current.user })
+        let verify = try ChildProcess.run(Self.winnow, ["log", "verify", "--workspace", ws])
+        #expect(verify.status == 0)
+        let queue = try ChildProcess.run(Self.winnow, ["queue", "--json", "--workspace", ws])
+        #expect(queue.stdout.contains("\"in_review\":0") && !queue.stdout.contains("\"in_review\":1"), "claims released on quit")
+    }
+
+    @Test func hostileRowLeavesTheTitleClipboardAndScreenClean() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-hostile")
+        let ws = try Self.everythingQueued(tmp)
+        let tmux = try TmuxSession()
+        try tmux.run(["set-option", "-g", "set-clipboard", "on"])
+        try tmux.run(["select-pane", "-t", TmuxSession.target, "-T", "clean-title"])
+        try Self.start(tmux, workspace: ws)
+        try tmux.press("/")
+        try tmux.run(["send-keys", "-t", TmuxSession.target, "-l", "ANSI colour codes"])
+        try tmux.press("Enter")
+        let screen = try tmux.waitFor("chat-0025 on screen") { $0.contains("chat-0025") }.joined(separator: "\n")
+        #expect(screen.contains("^[[2J^[[31mERROR: backup failed^[[0m"))
+        #expect(screen.contains("^[]52;c;ZWNobyBoaQ=="))
+        #expect(try tmux.format("pane_title") == "clean-title", "OSC 0/2 never reached the terminal")
+        let buffers = try tmux.run(["list-buffers"])
+        #expect(!buffers.contains("echo hi") && buffers.isEmpty, "OSC 52 never reached the clipboard")
+        let raw = try tmux.run(["capture-pane", "-p", "-e", "-t", TmuxSession.target])
+        #expect(!raw.contains("\u{1B}[2J") && !raw.contains("\u{1B}]"), "no escape from the row in the pane")
+        try tmux.press("Q")
+        try Self.expectRestored(tmux, status: 0)
+    }
+
+    @Test func resizingToFortyByTenAndBackRedraws() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-resize")
+        let ws = try Self.workspace(tmp)
+        let tmux = try TmuxSession()
+        try Self.start(tmux, workspace: ws)
+        try tmux.run(["resize-window", "-t", "winnow", "-x", "40", "-y", "10"])
+        let small = try tmux.waitFor("the too-small notice") { $0.contains("Terminal too small: 40x10") }
+        #expect(small.allSatisfy { $0.count <= 40 })
+        try tmux.run(["resize-window", "-t", "winnow", "-x", "80", "-y", "24"])
+        let back = try tmux.waitFor("the row again") { $0.contains("CRITICAL") && $0.contains("? help") }
+        #expect(back.count == 24 && !back.joined().contains("Terminal too small"))
+        try tmux.press("Q")
+        try Self.expectRestored(tmux, status: 0)
+    }
+
+    @Test func hangupMidSessionLeavesAVerifyingLogAndNoClaims() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-hup")
+        let ws = try Self.workspace(tmp)
+        let tmux = try TmuxSession()
+        try Self.start(tmux, workspace: ws)
+        try tmux.press("a")
+        try tmux.waitFor("the accept saved") { $0.contains(": accept ") }
+        let pid = try tmux.childPid(named: "winnow")
+        kill(pid, SIGHUP)
+        try Self.expectRestored(tmux, status: 129)
+        let verify = try ChildProcess.run(Self.winnow, ["log", "verify", "--workspace", ws])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(try Self.reviewEntries(ws).count == 1)
+        let queue = try ChildProcess.run(Self.winnow, ["queue", "--json", "--workspace", ws])
+        #expect(!queue.stdout.contains("\"in_review\":1"), "claims released on SIGHUP")
+    }
+}
+
+/// Where SampleData is, from this file.
+enum WinnowProcessRoot {
+    static let sampleData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("SampleData").path
+}
