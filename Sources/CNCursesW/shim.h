@@ -4,7 +4,9 @@
 #define WINNOW_CNCURSESW_SHIM_H
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +35,12 @@ static inline int winnow_cols(void) { return COLS; }
 /// newterm on the given streams, or on stdout/stdin when they are NULL.
 static inline SCREEN *winnow_newterm(const char *type, FILE *out, FILE *in) {
     return newterm(type, out ? out : stdout, in ? in : stdin);
+}
+
+/// Whether LC_CTYPE's character set is UTF-8 (what ncurses and wcwidth then assume).
+static inline int winnow_codeset_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }
 
 static inline void winnow_flush_stdout(void) { fflush(stdout); }
