@@ -37,6 +37,11 @@ static inline SCREEN *winnow_newterm(const char *type, FILE *out, FILE *in) {
     return newterm(type, out ? out : stdout, in ? in : stdin);
 }
 
+/// Columns the C library (and so ncurses) gives a character; -1 when it thinks it unprintable.
+/// Declared here because glibc hides wcwidth behind _XOPEN_SOURCE.
+extern int wcwidth(wchar_t);
+static inline int winnow_wcwidth(unsigned int value) { return wcwidth((wchar_t)value); }
+
 /// Whether LC_CTYPE's character set is UTF-8 (what ncurses and wcwidth then assume).
 static inline int winnow_codeset_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);

@@ -91,11 +91,26 @@ struct CursesTerminalTests {
         // Bypassing put's own replacement: the terminal must still not emit the escape.
         canvas[0, 1] = Cell(text: "\u{1b}]0;pwned\u{07}")
         canvas[1, 1] = Cell(text: "\u{9b}")
+        canvas.put("last", x: 10, y: 2)
         terminal.present(canvas)
-        let shown = pty.waitForOutput(containing: "plain")
+        let shown = pty.waitForOutput(containing: "last")
         #expect(shown.contains("中"))
         #expect(!shown.contains("]0;pwned") && !shown.unicodeScalars.contains("\u{07}") && !shown.unicodeScalars.contains("\u{9b}"))
         #expect(shown.contains("\u{FFFD}"))
+    }
+
+    @Test func aCharacterCursesMeasuresDifferentlyKeepsTheRowInPlace() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let terminal = try pty.open()
+        defer { terminal.close() }
+        var canvas = Canvas(size: terminal.size)
+        // U+4DC0 (a Yijing hexagram) is one column by winnow's tables, two by glibc's wcwidth.
+        canvas.put("a\u{4DC0}b 中 end", x: 0, y: 0)
+        terminal.present(canvas)
+        let shown = pty.waitForOutput(containing: "end")
+        #expect(shown.contains("a\u{FFFD}b 中 end"))
+        #expect(!shown.contains("\u{4DC0}"))
     }
 
     @Test func runOutsideGivesTheTerminalAwayAndRedrawsAfter() throws {
