@@ -42,6 +42,15 @@ static inline SCREEN *winnow_newterm(const char *type, FILE *out, FILE *in) {
 extern int wcwidth(wchar_t);
 static inline int winnow_wcwidth(unsigned int value) { return wcwidth((wchar_t)value); }
 
+/// Whether the current terminal description can move the cursor (has `cup`): without it
+/// (TERM=dumb, an editor's shell buffer) a full-screen program can only make a mess.
+/// Declared here so that term.h and its lower-case capability macros stay out of Swift.
+extern char *tigetstr(const char *);
+static inline int winnow_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 /// Whether LC_CTYPE's character set is UTF-8 (what ncurses and wcwidth then assume).
 static inline int winnow_codeset_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);

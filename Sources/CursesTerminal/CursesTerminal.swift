@@ -84,10 +84,14 @@ public final class CursesTerminal: Terminal {
                 break
             }
         }
-        guard let (screen, type) = opened else {
+        guard let (screen, type) = opened, winnow_can_address_cursor() != 0 else {
+            if let (screen, _) = opened {
+                endwin()
+                delscreen(screen)
+            }
             winnow_restore_signal_handlers(savedActions)
             savedActions.deallocate()
-            throw .unknownTerminal(term: term, tried: tried)
+            throw opened == nil ? .unknownTerminal(term: term, tried: tried) : .cannotMoveCursor(term: tried.last ?? "")
         }
         if type != term {
             // Programs started from here (the reviewer's editor) need a TERM that works too.

@@ -157,6 +157,13 @@ struct CursesTerminalTests {
         #expect(String(cString: getenv("TERM")) == "xterm-256color")
     }
 
+    @Test func aTerminalThatCannotMoveTheCursorIsRefused() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        #expect(throws: CursesTerminalError.cannotMoveCursor(term: "dumb")) { _ = try pty.open(term: "dumb") }
+        try pty.open().close() // nothing left half-open
+    }
+
     @Test func oneAtATimeAndCloseIsIdempotent() throws {
         let pty = try PseudoTerminal()
         defer { pty.close() }
