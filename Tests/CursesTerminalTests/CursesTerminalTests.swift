@@ -68,6 +68,18 @@ struct CursesTerminalTests {
         #expect(terminal.nextEvent(timeoutMilliseconds: 10_000) == .signal(.terminate))
     }
 
+    @Test func inputThatIsGoneIsAHangupEvenWithoutTheSignal() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let terminal = try pty.open()
+        defer { terminal.close() }
+        pty.hangUp()
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(terminal.nextEvent(timeoutMilliseconds: 10_000) == .signal(.hangup))
+        #expect(start.duration(to: clock.now) < .seconds(2))
+    }
+
     @Test func aResizeIsAnEventWithTheNewSize() throws {
         let pty = try PseudoTerminal(columns: 80, rows: 24)
         defer { pty.close() }
