@@ -4,7 +4,9 @@
 #define WINNOW_CNCURSESW_SHIM_H
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +35,26 @@ static inline int winnow_cols(void) { return COLS; }
 /// newterm on the given streams, or on stdout/stdin when they are NULL.
 static inline SCREEN *winnow_newterm(const char *type, FILE *out, FILE *in) {
     return newterm(type, out ? out : stdout, in ? in : stdin);
+}
+
+/// Columns the C library (and so ncurses) gives a character; -1 when it thinks it unprintable.
+/// Declared here because glibc hides wcwidth behind _XOPEN_SOURCE.
+extern int wcwidth(wchar_t);
+static inline int winnow_wcwidth(unsigned int value) { return wcwidth((wchar_t)value); }
+
+/// Whether the current terminal description can move the cursor (has `cup`): without it
+/// (TERM=dumb, an editor's shell buffer) a full-screen program can only make a mess.
+/// Declared here so that term.h and its lower-case capability macros stay out of Swift.
+extern char *tigetstr(const char *);
+static inline int winnow_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
+/// Whether LC_CTYPE's character set is UTF-8 (what ncurses and wcwidth then assume).
+static inline int winnow_codeset_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }
 
 static inline void winnow_flush_stdout(void) { fflush(stdout); }

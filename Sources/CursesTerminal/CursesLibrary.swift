@@ -1,8 +1,7 @@
 import CNCursesW
 
-/// The ncurses library this build links. The review screen (a later issue) draws through
-/// `CursesTerminal`; until then this is the one place winnow touches ncurses, and the smoke
-/// test proves the wide-character library links and answers.
+/// The ncurses library this build links, for diagnostics and the smoke test that proves the
+/// wide-character library links and answers. Drawing and input go through `CursesTerminal`.
 public enum CursesLibrary {
     /// ncurses' own version string, e.g. "ncurses 6.4.20221231".
     public static var version: String {

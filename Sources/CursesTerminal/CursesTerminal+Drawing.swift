@@ -25,7 +25,8 @@ extension CursesTerminal {
                         let index = y * width + x
                         if cells[index].isContinuation { continue }
                         if !before.isEmpty, before[index] == cells[index] { continue }
-                        draw(cells[index], x: Int32(x), y: Int32(y), in: window)
+                        let wide = x + 1 < width && cells[index + 1].isContinuation
+                        draw(cells[index], wide: wide, x: Int32(x), y: Int32(y), in: window)
                     }
                 }
             }
@@ -37,12 +38,24 @@ extension CursesTerminal {
     }
 
     /// One cell as a complex character: its spacing character plus up to `CCHARW_MAX - 1`
-    /// combining marks, with the cell's attributes and colour pair.
-    func draw(_ cell: Cell, x: Int32, y: Int32, in window: UnsafeMutablePointer<WINDOW>?) {
+    /// combining marks, with the cell's attributes and colour pair. `wide`: the canvas gave it
+    /// two columns.
+    ///
+    /// curses places characters by the C library's wcwidth, the canvas by winnow's own Unicode
+    /// tables; where they disagree (glibc 2.36: CJK extension G/H, Yijing hexagrams, some
+    /// circled numbers, old Hangul jamo) drawing the character would shift the rest of the
+    /// row. Such a cell shows U+FFFD in exactly the canvas's columns instead.
+    func draw(_ cell: Cell, wide: Bool, x: Int32, y: Int32, in window: UnsafeMutablePointer<WINDOW>?) {
         let rendition = CursesStyle.rendition(cell.style, colour: supportsColour)
         var character = cchar_t()
+        var padRight = false
         withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: Int(CCHARW_MAX) + 1) { buffer in
             var count = CursesTerminal.wideCharacters(cell.text, into: buffer)
+            if winnow_wcwidth(UInt32(bitPattern: buffer[0])) != (wide ? 2 : 1) {
+                buffer[0] = CursesTerminal.replacement
+                count = 1
+                padRight = wide
+            }
             buffer[count] = 0
             // ncurses refuses a cluster whose later scalars also take space (some emoji
             // sequences); then the first scalar alone is better than nothing.
@@ -58,6 +71,12 @@ extension CursesTerminal {
         // At the bottom-right corner curses cannot advance the cursor and reports ERR after
         // placing the character; that is not a failure.
         _ = mvwadd_wch(window, y, x, &character)
+        if padRight { draw(Cell(text: " ", style: cell.style), wide: false, x: x + 1, y: y, in: window) }
+    }
+
+    /// U+FFFD where the C library can draw it in one column, else "?" (no UTF-8 locale at all).
+    static var replacement: wchar_t {
+        winnow_wcwidth(0xFFFD) == 1 ? 0xFFFD : wchar_t(UInt8(ascii: "?"))
     }
 
     /// The scalars of one cell as `wchar_t`s, at most `CCHARW_MAX`; returns how many. A control

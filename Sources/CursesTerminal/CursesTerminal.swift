@@ -70,7 +70,7 @@ public final class CursesTerminal: Terminal {
             savedActions.deallocate()
             throw .alreadyOpen
         }
-        setlocale(LC_ALL, "")
+        Self.chooseLocale()
         // Before newterm: ncurses only installs its own SIGINT/SIGTERM handlers (which end the
         // process) when they are still at their defaults.
         winnow_install_signal_handlers(savedActions)
@@ -84,10 +84,14 @@ public final class CursesTerminal: Terminal {
                 break
             }
         }
-        guard let (screen, type) = opened else {
+        guard let (screen, type) = opened, winnow_can_address_cursor() != 0 else {
+            if let (screen, _) = opened {
+                endwin()
+                delscreen(screen)
+            }
             winnow_restore_signal_handlers(savedActions)
             savedActions.deallocate()
-            throw .unknownTerminal(term: term, tried: tried)
+            throw opened == nil ? .unknownTerminal(term: term, tried: tried) : .cannotMoveCursor(term: tried.last ?? "")
         }
         if type != term {
             // Programs started from here (the reviewer's editor) need a TERM that works too.
@@ -150,6 +154,17 @@ public final class CursesTerminal: Terminal {
 
     func refreshSize() {
         size = Size(columns: Int(winnow_cols()), rows: Int(winnow_lines()))
+    }
+
+    /// The person's locale, but always a UTF-8 character set: over ssh LANG is often not
+    /// passed on (or names a locale the server lacks) and the C locale would make curses read
+    /// and draw every non-ASCII character wrong. Terminals today speak UTF-8.
+    static func chooseLocale() {
+        setlocale(LC_ALL, "")
+        guard winnow_codeset_is_utf8() == 0 else { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil {
+            if winnow_codeset_is_utf8() != 0 { return }
+        }
     }
 
     static func candidates(term: String?) -> [String] {

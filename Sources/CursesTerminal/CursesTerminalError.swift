@@ -7,6 +7,10 @@ public enum CursesTerminalError: UserFacingError, Equatable {
     case notATerminal(stdin: Bool, stdout: Bool)
     /// No terminal description could be loaded for `$TERM` or any fallback.
     case unknownTerminal(term: String?, tried: [String])
+    /// The terminal description has no cursor addressing (TERM=dumb, an editor's shell
+    /// buffer): a full-screen program cannot draw there. Not a case for fallbacks: the type is
+    /// known, and may well be true.
+    case cannotMoveCursor(term: String)
     /// Another `CursesTerminal` is open in this process; curses has one screen per process.
     case alreadyOpen
 
@@ -23,6 +27,9 @@ public enum CursesTerminalError: UserFacingError, Equatable {
             return "\(what); tried \(tried.joined(separator: ", ")) and none could be loaded.\n"
                 + "Set TERM to your terminal's type (e.g. export TERM=xterm-256color) or install its "
                 + "description (the ncurses-term package)."
+        case .cannotMoveCursor(let term):
+            return "TERM=\(term) cannot move the cursor, which this screen needs; run it in a full terminal, "
+                + "or if yours is one, set TERM to its type (e.g. export TERM=xterm-256color)"
         case .alreadyOpen:
             return "a curses terminal is already open in this process; close it first"
         }

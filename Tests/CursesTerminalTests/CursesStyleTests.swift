@@ -48,6 +48,7 @@ struct CursesStyleTests {
         #expect(unknown.message.contains("tried kitty-direct, xterm-256color, xterm, vt100"))
         #expect(unknown.message.contains("export TERM=xterm-256color"))
         #expect(CursesTerminalError.unknownTerminal(term: nil, tried: ["vt100"]).message.hasPrefix("TERM is not set"))
+        #expect(CursesTerminalError.cannotMoveCursor(term: "dumb").message.hasPrefix("TERM=dumb cannot move the cursor"))
         #expect(CursesTerminalError.notATerminal(stdin: true, stdout: false).message.hasPrefix("standard input is not a terminal"))
         #expect(CursesTerminalError.notATerminal(stdin: true, stdout: true).message.hasPrefix("standard input and standard output are not"))
     }

@@ -68,6 +68,18 @@ struct CursesTerminalTests {
         #expect(terminal.nextEvent(timeoutMilliseconds: 10_000) == .signal(.terminate))
     }
 
+    @Test func inputThatIsGoneIsAHangupEvenWithoutTheSignal() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let terminal = try pty.open()
+        defer { terminal.close() }
+        pty.hangUp()
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(terminal.nextEvent(timeoutMilliseconds: 10_000) == .signal(.hangup))
+        #expect(start.duration(to: clock.now) < .seconds(2))
+    }
+
     @Test func aResizeIsAnEventWithTheNewSize() throws {
         let pty = try PseudoTerminal(columns: 80, rows: 24)
         defer { pty.close() }
@@ -91,11 +103,26 @@ struct CursesTerminalTests {
         // Bypassing put's own replacement: the terminal must still not emit the escape.
         canvas[0, 1] = Cell(text: "\u{1b}]0;pwned\u{07}")
         canvas[1, 1] = Cell(text: "\u{9b}")
+        canvas.put("last", x: 10, y: 2)
         terminal.present(canvas)
-        let shown = pty.waitForOutput(containing: "plain")
+        let shown = pty.waitForOutput(containing: "last")
         #expect(shown.contains("中"))
         #expect(!shown.contains("]0;pwned") && !shown.unicodeScalars.contains("\u{07}") && !shown.unicodeScalars.contains("\u{9b}"))
         #expect(shown.contains("\u{FFFD}"))
+    }
+
+    @Test func aCharacterCursesMeasuresDifferentlyKeepsTheRowInPlace() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let terminal = try pty.open()
+        defer { terminal.close() }
+        var canvas = Canvas(size: terminal.size)
+        // U+4DC0 (a Yijing hexagram) is one column by winnow's tables, two by glibc's wcwidth.
+        canvas.put("a\u{4DC0}b 中 end", x: 0, y: 0)
+        terminal.present(canvas)
+        let shown = pty.waitForOutput(containing: "end")
+        #expect(shown.contains("a\u{FFFD}b 中 end"))
+        #expect(!shown.contains("\u{4DC0}"))
     }
 
     @Test func runOutsideGivesTheTerminalAwayAndRedrawsAfter() throws {
@@ -140,6 +167,13 @@ struct CursesTerminalTests {
         #expect(terminal.terminalType == "xterm-256color")
         #expect(terminal.fallbackNotice?.contains("winnow-no-such-terminal") == true)
         #expect(String(cString: getenv("TERM")) == "xterm-256color")
+    }
+
+    @Test func aTerminalThatCannotMoveTheCursorIsRefused() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        #expect(throws: CursesTerminalError.cannotMoveCursor(term: "dumb")) { _ = try pty.open(term: "dumb") }
+        try pty.open().close() // nothing left half-open
     }
 
     @Test func oneAtATimeAndCloseIsIdempotent() throws {

@@ -117,6 +117,16 @@ struct KeysCommandTmuxTests {
         #expect(try tmux.screen().contains("winnow: TERM=winnow-unknown-term is not known here; used xterm-256color instead"))
     }
 
+    @Test func withoutAUTF8LocaleWideCharactersStillArrive() throws {
+        let tmux = try TmuxSession()
+        try tmux.typeLine("env -u LANG -u LC_ALL -u LC_CTYPE '\(Self.winnow)' keys; echo winnow-exit=$?")
+        try tmux.waitFor("winnow keys' first frame") { $0.contains("Waiting for a key") }
+        try tmux.run(["send-keys", "-t", TmuxSession.target, "-l", "中"])
+        try tmux.waitFor("the wide character") { $0.contains("Key:  中") }
+        try tmux.press("q", "q")
+        try Self.expectRestored(tmux, status: 0)
+    }
+
     @Test func withoutATerminalItRefusesClearly() throws {
         let result = try ChildProcess.run(Self.winnow, ["keys"])
         #expect(result.status == 1)

@@ -13,6 +13,7 @@ final class PseudoTerminal: @unchecked Sendable {
     private let lock = NSLock()
     private var bytes: [UInt8] = []
     private let drained = DispatchSemaphore(value: 0)
+    private var masterOpen = true
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -85,10 +86,18 @@ final class PseudoTerminal: @unchecked Sendable {
         return String(decoding: seen, as: UTF8.self)
     }
 
+    /// Closes the terminal's far side, as when an ssh connection drops: reads on the slave
+    /// side fail from then on.
+    func hangUp() {
+        guard masterOpen else { return }
+        masterOpen = false
+        Foundation.close(master)
+    }
+
     func close() {
         fclose(input)
         fclose(output)
-        _ = drained.wait(timeout: .now() + 2)
-        Foundation.close(master)
+        if masterOpen { _ = drained.wait(timeout: .now() + 2) }
+        hangUp()
     }
 }
