@@ -4,8 +4,9 @@ import Testing
 @testable import CursesTerminal
 
 /// What a frame costs: every cell changed (a new screen) against one cell changed (a cursor
-/// moving in a list), at 80x24 and 200x60. The numbers are printed for BENCHMARKS.md; the
-/// checks only hold the shape: an incremental frame writes a few bytes and is cheaper.
+/// moving in a list), at 80x24 and 200x60. The times are printed for information only (a
+/// shared machine makes timed assertions flaky: performance belongs to benchmarks); what is
+/// checked is the shape: an incremental frame writes only the changed cell's few bytes.
 /// Part of the serialized suite: curses has one screen per process.
 extension CursesTerminalTests {
     static func frame(_ size: Size, seed: Int) -> Canvas {
@@ -50,6 +51,5 @@ extension CursesTerminalTests {
         let written = pty.waitForOutput(containing: "Z")
         print("present \(size) (\(size.columns * size.rows) cells): full frame \(full), one-cell frame \(incremental), unchanged frame \(unchanged), one-cell bytes \(written.utf8.count)")
         #expect(written.utf8.count < 64)
-        #expect(incremental < full)
     }
 }
