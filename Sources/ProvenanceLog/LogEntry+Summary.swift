@@ -12,9 +12,16 @@ extension LogEntry {
             let file = shortPaths ? String(p.file.split(separator: "/").last ?? Substring(p.file)) : p.file
             return "import \(file) (\(p.rows) rows, \(p.quarantined) quarantined, source \(p.source.prefix(12)))"
         }
+        // What a person scans for first (who/what/which row/why); hashes and details last.
         let fields = (raw.objectValue ?? []).filter { !LogEntry.envelopeNames.contains($0.0) }
-        return ([kind] + fields.prefix(6).map { "\($0.0)=\(LogEntry.short($0.1))" }).joined(separator: " ")
+        let ordered = fields.sorted { (Self.readingOrder[$0.0] ?? Int.max, $0.0) < (Self.readingOrder[$1.0] ?? Int.max, $1.0) }
+        return ([kind] + ordered.prefix(6).map { "\($0.0)=\(LogEntry.short($0.1))" }).joined(separator: " ")
     }
+
+    static let readingOrder: [String: Int] = Dictionary(uniqueKeysWithValues: [
+        "gate", "action", "row", "reason", "note", "reverts", "slice", "generator", "template", "seed", "reviewer", "from",
+        "until", "name", "rows", "spent_ms",
+    ].enumerated().map { ($1, $0) })
 
     static func short(_ value: JSONValue) -> String {
         let text = value.stringValue ?? value.canonicalString

@@ -41,7 +41,7 @@ extension ReviewScreen {
     func record(_ verdict: Verdict, reason: String? = nil, note: String? = nil, newRow: JSONValue? = nil,
                 workbench: Workbench) throws {
         guard let current = item else { return }
-        let spent = Int(Date().timeIntervalSince(shownAt) * 1000)
+        let spent = Int(workbench.desk.queue.now().timeIntervalSince(shownAt) * 1000)
         let request = DecisionRequest(id: current.row.id, verdict: verdict, reason: reason, note: note, newRow: newRow,
                                       spentMs: spent, adjudication: adjudication)
         let entry = try workbench.desk.decide(request)

@@ -71,7 +71,7 @@ final class ReviewScreen: Screen {
         verdicts = adjudication ? try workbench.desk.decisions(on: next.row.id) : []
         searchMarks = RowRenderer.marks(searching: searchTerm, in: text)
         searchIndex = 0
-        shownAt = Date()
+        shownAt = workbench.desk.queue.now()
     }
 
     func appear(workbench: Workbench) throws {

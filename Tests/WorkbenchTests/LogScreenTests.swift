@@ -12,10 +12,10 @@ import Workspace
         #"{"id": "log-0002", "prompt": "Is ibuprofen safe with lisinopril?", "response": "Ask your pharmacist first.", "meta": {"slice": "medical"}}"#,
     ]
 
-    /// Times and the temporary folder's name change from run to run; the rest must not.
+    /// Times of day change from run to run (the time spent on a row is 0: the fixture's clock
+    /// stands still); the rest must not.
     static func normalised(_ screen: String) -> String {
         screen.replacingOccurrences(of: #"\d\d:\d\d:\d\d"#, with: "hh:mm:ss", options: .regularExpression)
-            .replacingOccurrences(of: #"spent_ms=\d+"#, with: "spent_ms=N", options: .regularExpression)
             .replacingOccurrences(of: #"source [0-9a-f]{12}"#, with: "source <sha>", options: .regularExpression)
             .replacingOccurrences(of: " \(LogActor.current.user) ", with: " <you> ")
     }
