@@ -37,6 +37,23 @@ struct ReviewTmuxTests {
         try tmux.waitFor("the first row") { $0.contains("CRITICAL") }
     }
 
+    /// A workspace, a tmux pane and `winnow review` running in it, first row on screen.
+    struct Session {
+        let tmp: TemporaryDirectory
+        let workspace: String
+        let tmux: TmuxSession
+    }
+
+    static func open(_ prefix: String, everythingQueued: Bool = false, configure: (TmuxSession) throws -> Void = { _ in },
+                     editor: ((TemporaryDirectory) throws -> String)? = nil) throws -> Session {
+        let tmp = try TemporaryDirectory(prefix: prefix)
+        let ws = try everythingQueued ? Self.everythingQueued(tmp) : Self.workspace(tmp)
+        let tmux = try TmuxSession()
+        try configure(tmux)
+        try Self.start(tmux, workspace: ws, editor: try editor?(tmp))
+        return Session(tmp: tmp, workspace: ws, tmux: tmux)
+    }
+
     static func reviewEntries(_ workspace: String) throws -> [LogEntry] {
         try LogReader.tail(100_000, path: workspace + "/log/provenance.jsonl").filter { ["decision", "revert"].contains($0.kind) }
     }
@@ -48,26 +65,20 @@ struct ReviewTmuxTests {
     }
 
     @Test func acceptRejectEditUndoQuitLeaveExactlyThoseEntries() throws {
-        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-review")
-        let ws = try Self.workspace(tmp)
-        let editor = tmp.file("editor.sh")
-        try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['A corrected answer.','']))\nEOF\n"
-            .write(toFile: editor, atomically: true, encoding: .utf8)
-        chmod(editor, 0o755)
-        let tmux = try TmuxSession()
-        try Self.start(tmux, workspace: ws, editor: editor)
-        try tmux.press("a")
-        try tmux.waitFor("the accept saved") { $0.contains(": accept ") }
-        try tmux.press("x")
-        try tmux.waitFor("the reason picker") { $0.contains("Reject: why?") }
-        try tmux.press("2")
-        try tmux.waitFor("the reject saved") { $0.contains("reject (invented-policy)") }
-        try tmux.press("e")
-        try tmux.waitFor("the diff") { $0.contains("+ A corrected answer.") }
-        try tmux.press("y")
-        try tmux.waitFor("the edit saved") { $0.contains(": edit ") }
-        try tmux.press("u")
-        try tmux.waitFor("the undo") { $0.contains("undone: #") }
+        let session = try Self.open("winnow-tmux-review", editor: { tmp in
+            let editor = tmp.file("editor.sh")
+            try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['A corrected answer.','']))\nEOF\n"
+                .write(toFile: editor, atomically: true, encoding: .utf8)
+            chmod(editor, 0o755)
+            return editor
+        })
+        let (tmux, ws) = (session.tmux, session.workspace)
+        for (key, what, shown) in [("a", "the accept saved", ": accept "), ("x", "the reason picker", "Reject: why?"),
+                                   ("2", "the reject saved", "reject (invented-policy)"), ("e", "the diff", "+ A corrected answer."),
+                                   ("y", "the edit saved", ": edit "), ("u", "the undo", "undone: #")] {
+            try tmux.press(key)
+            try tmux.waitFor(what) { $0.contains(shown) }
+        }
         try tmux.press("Q")
         try Self.expectRestored(tmux, status: 0)
 
@@ -84,12 +95,12 @@ struct ReviewTmuxTests {
     }
 
     @Test func hostileRowLeavesTheTitleClipboardAndScreenClean() throws {
-        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-hostile")
-        let ws = try Self.everythingQueued(tmp)
-        let tmux = try TmuxSession()
-        try tmux.run(["set-option", "-g", "set-clipboard", "on"])
-        try tmux.run(["select-pane", "-t", TmuxSession.target, "-T", "clean-title"])
-        try Self.start(tmux, workspace: ws)
+        let session = try Self.open("winnow-tmux-hostile", everythingQueued: true, configure: { tmux in
+            try tmux.run(["set-option", "-g", "set-clipboard", "on"])
+            try tmux.run(["select-pane", "-t", TmuxSession.target, "-T", "clean-title"])
+        })
+        defer { withExtendedLifetime(session) {} }  // the workspace must outlive winnow
+        let tmux = session.tmux
         try tmux.press("/")
         try tmux.run(["send-keys", "-t", TmuxSession.target, "-l", "ANSI colour codes"])
         try tmux.press("Enter")
@@ -106,10 +117,9 @@ struct ReviewTmuxTests {
     }
 
     @Test func resizingToFortyByTenAndBackRedraws() throws {
-        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-resize")
-        let ws = try Self.workspace(tmp)
-        let tmux = try TmuxSession()
-        try Self.start(tmux, workspace: ws)
+        let session = try Self.open("winnow-tmux-resize")
+        defer { withExtendedLifetime(session) {} }  // the workspace must outlive winnow
+        let tmux = session.tmux
         try tmux.run(["resize-window", "-t", "winnow", "-x", "40", "-y", "10"])
         let small = try tmux.waitFor("the too-small notice") { $0.contains("Terminal too small: 40x10") }
         #expect(small.allSatisfy { $0.count <= 40 })
@@ -121,10 +131,8 @@ struct ReviewTmuxTests {
     }
 
     @Test func hangupMidSessionLeavesAVerifyingLogAndNoClaims() throws {
-        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-hup")
-        let ws = try Self.workspace(tmp)
-        let tmux = try TmuxSession()
-        try Self.start(tmux, workspace: ws)
+        let session = try Self.open("winnow-tmux-hup")
+        let (tmux, ws) = (session.tmux, session.workspace)
         try tmux.press("a")
         try tmux.waitFor("the accept saved") { $0.contains(": accept ") }
         let pid = try tmux.childPid(named: "winnow")
