@@ -67,7 +67,7 @@ public struct Canvas: Sendable, Equatable {
 
     /// Restyles existing cells without changing their text (highlighting a match in place).
     public mutating func restyle(x: Int, y: Int, width: Int, style: Style) {
-        guard y >= 0, y < size.rows else { return }
+        guard y >= 0, y < size.rows, x < size.columns, width > 0 else { return }
         for column in max(0, x)..<min(size.columns, max(max(0, x), x + width)) { self[column, y].style = style }
     }
 

@@ -23,9 +23,21 @@ struct EditFlow {
 
     /// Runs the editor on the draft, then shows the diff (or the problem) to confirm.
     func edit(_ editable: EditableRow, path: String, workbench: Workbench) throws {
-        try workbench.terminal.runOutside { try Self.runEditor(workbench.editorCommand ?? Self.editorCommand(), on: path) }
-        guard let data = FileManager.default.contents(atPath: path), let edited = String(data: data, encoding: .utf8) else {
-            throw WorkbenchError.io(path: path, action: "read the edited row back", errno: errno == 0 ? EILSEQ : errno)
+        do {
+            try workbench.terminal.runOutside { try Self.runEditor(workbench.editorCommand ?? Self.editorCommand(), on: path) }
+        } catch {
+            workbench.desk.keepDraft(path)
+            throw WorkbenchError.draftKept(path: path, because: Workbench.describe(error))
+        }
+        // However long the editor took, the row is still this reviewer's.
+        try? workbench.desk.renew(row.id)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            workbench.desk.keepDraft(path)
+            throw WorkbenchError.io(path: path, action: "read the edited row back", errno: ENOENT)
+        }
+        guard let edited = String(data: data, encoding: .utf8) else {
+            workbench.desk.keepDraft(path)
+            throw WorkbenchError.draftKept(path: path, because: "it is not valid UTF-8")
         }
         if edited.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             try? FileManager.default.removeItem(atPath: path)
@@ -73,6 +85,7 @@ struct EditFlow {
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let exited = (status & 0x7F) == 0
         let code = (status >> 8) & 0xFF
+        if exited && code == 127 { throw WorkbenchError.editorMissing(command: command) }
         if !exited || code != 0 { throw WorkbenchError.editorFailed(command: command, status: exited ? code : 128 + (status & 0x7F)) }
     }
 
@@ -80,8 +93,8 @@ struct EditFlow {
     static func writeDraft(_ text: String, id: String) throws -> String {
         let safeID = String(id.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" ? Character($0) : "_" }.prefix(40))
         let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        let path = "\(folder)/winnow-edit-\(safeID)-\(getpid())-\(Int(Date().timeIntervalSince1970)).txt"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let path = "\(folder)/winnow-edit-\(safeID)-\(getpid())-\(Int(Date().timeIntervalSince1970 * 1000)).txt"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw WorkbenchError.io(path: path, action: "create the edit draft", errno: errno) }
         defer { close(fd) }
         let bytes = Array(text.utf8)
@@ -108,6 +121,8 @@ final class ConfirmEditScreen: Screen {
     let newRow: JSONValue?
     let problem: String?
     var list = ScrollingLines()
+    /// Set once the edit was saved or deliberately dropped; until then, leaving keeps the draft.
+    var saved = false
 
     init(flow: EditFlow, editable: EditableRow, path: String, diff: [LineDiff.Line], newRow: JSONValue?, problem: String?) {
         self.flow = flow
@@ -141,20 +156,40 @@ final class ConfirmEditScreen: Screen {
         list.draw(on: &canvas, in: area, inset: 0)
     }
 
+    /// Leaving any other way (a signal, quitting) keeps the draft and says where.
+    func close(workbench: Workbench) {
+        if !saved { workbench.desk.keepDraft(path) }
+    }
+
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if list.perform(action) { return true }
         switch action {
         case .confirm:
             guard let newRow else { return true }
-            workbench.pop()
-            try flow.screen.record(.edit, newRow: newRow, workbench: workbench)
+            // Saved first, closed after: if the edit is refused (say, an answer left empty),
+            // this screen stays with the reason and the draft's path.
+            do {
+                try flow.screen.record(.edit, newRow: newRow, workbench: workbench)
+            } catch {
+                workbench.desk.keepDraft(path)
+                throw WorkbenchError.draftKept(path: path, because: Workbench.describe(error))
+            }
+            saved = true
+            workbench.screens.removeAll { $0 === self }
             try? FileManager.default.removeItem(atPath: path)
+            workbench.desk.forgetDraft(path)
         case .editAgain:
             workbench.pop()
             try flow.edit(editable, path: path, workbench: workbench)
         case .cancel, .back:
+            saved = true
             workbench.pop()
-            if problem == nil { try? FileManager.default.removeItem(atPath: path) }
+            if problem == nil {
+                try? FileManager.default.removeItem(atPath: path)
+                workbench.desk.forgetDraft(path)
+            } else {
+                workbench.desk.keepDraft(path)
+            }
             workbench.say(problem == nil ? "edit discarded: nothing recorded" : "nothing recorded; your text is kept in \(Sanitiser.clean(path))")
         default:
             return false

@@ -62,31 +62,25 @@ struct EditableRow {
             # quit without saving (or empty the file) to cancel.
 
             """
-        for piece in pieces {
-            let role = piece.role.map { " (\($0))" } ?? ""
-            out += "\(Self.headerPrefix)\(piece.pathText)\(role)\(Self.headerSuffix)\n\(piece.text)\n"
-        }
+        for piece in pieces { out += "\(Self.header(for: piece))\n\(piece.text)\n" }
         return out
     }
 
     /// Reads an edited document back into a row; throws with the line of the first problem.
+    /// A line is a header only where the next piece's header is expected and it names that
+    /// piece's path, so text that merely looks like a header ("=== History ===") stays text.
     func read(_ edited: String) throws(Problem) -> JSONValue {
+        // Split on LF bytes, not characters: "\r\n" is one Character and would hide a break.
+        var lines = Array(edited.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        // The file's own final newline ends the last piece; it is not part of its text.
+        if lines.last == "" { lines.removeLast() }
         var texts: [String] = []
-        var current: [Substring]?
-        var expected = 0
-        let lines = edited.split(separator: "\n", omittingEmptySubsequences: false)
+        var current: [String]?
         for (number, line) in lines.enumerated() {
-            if line.hasPrefix(Self.headerPrefix) && line.hasSuffix(Self.headerSuffix) && line.count >= 8 {
-                if let current { texts.append(Self.join(current)) }
-                guard expected < pieces.count else {
-                    throw Problem(line: number + 1, message: "one header too many: the row has \(pieces.count) pieces of text")
-                }
-                let header = line.dropFirst(Self.headerPrefix.count).dropLast(Self.headerSuffix.count)
-                let path = header.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
-                guard path == pieces[expected].pathText else {
-                    throw Problem(line: number + 1, message: "expected the header for \(pieces[expected].pathText) here, found '\(path)'")
-                }
-                expected += 1
+            if texts.count + (current == nil ? 0 : 1) < pieces.count,
+               isHeader(line, for: pieces[texts.count + (current == nil ? 0 : 1)]) {
+                if let current { texts.append(current.joined(separator: "\n")) }
                 current = []
             } else if current != nil {
                 current?.append(line)
@@ -94,20 +88,23 @@ struct EditableRow {
                 throw Problem(line: number + 1, message: "text before the first === header")
             }
         }
-        if let current { texts.append(Self.join(current)) }
+        if let current { texts.append(current.joined(separator: "\n")) }
         guard texts.count == pieces.count else {
-            throw Problem(line: lines.count, message: "missing header for \(pieces[texts.count].pathText): keep every === header")
+            throw Problem(line: lines.count, message: "missing the header '=== \(pieces[texts.count].pathText) ...': keep every === header")
         }
         var row = original
         for (piece, text) in zip(pieces, texts) { row = Self.replacing(row, at: piece.path[...], with: text) }
         return row
     }
 
-    /// A piece's text ends at the next header; the newline before that header is the separator.
-    private static func join(_ lines: [Substring]) -> String {
-        var lines = lines
-        if lines.last == "" { lines.removeLast() }
-        return lines.joined(separator: "\n")
+    /// Only the exact header line the document was written with counts (a line of text that
+    /// is character for character the next piece's header is the one thing misread).
+    private func isHeader(_ line: String, for piece: Piece) -> Bool { line == Self.header(for: piece) }
+
+    static func header(for piece: Piece) -> String {
+        // A role comes from the row: one line, nothing an editor would act on.
+        let role = piece.role.map { " (\(Sanitiser.clean($0)))" } ?? ""
+        return "\(headerPrefix)\(piece.pathText)\(role)\(headerSuffix)"
     }
 
     private static func collect(_ value: JSONValue, path: [PathStep], role: String?, into found: inout [Piece]) {

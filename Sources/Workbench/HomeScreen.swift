@@ -21,20 +21,24 @@ final class HomeScreen: Screen {
     func reload(workbench: Workbench) throws {
         summary = try workbench.desk.summary()
         tally = try workbench.desk.tallyToday()
+        selected = min(selected, slices.count)
         loadedAt = Date().timeIntervalSince1970
     }
 
     /// Back from review: counts changed.
     func tick(workbench: Workbench) throws -> Bool {
-        guard workbench.top === self, Date().timeIntervalSince1970 - loadedAt > 5 else { return false }
+        // The summary groups every row (over a second on a million): refresh it now and then.
+        guard workbench.top === self, Date().timeIntervalSince1970 - loadedAt > 30 else { return false }
         try reload(workbench: workbench)
         return true
     }
 
     var slices: [QueueSummary.SliceLine] { summary?.slices ?? [] }
 
+    /// Back from review (or first shown): the counts have changed.
+    func resume(workbench: Workbench) throws { try reload(workbench: workbench) }
+
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
-        if workbench.top === self, summary == nil { try? reload(workbench: workbench) }
         var y = area.y + 1
         let name = 14, number = 9
         let header = DisplayWidth.pad("  slice", to: name + 2) + ["pending", "reviewed", "accepted", "rejected", "flagged"]
@@ -44,7 +48,10 @@ final class HomeScreen: Screen {
         // The bar takes what the numbers leave, with room for "reviewed/budget" after it.
         let barWidth = max(6, area.width - (2 + name + number * 5) - 12)
         let entries: [(String, QueueSummary.SliceLine?)] = [("all slices, by priority", nil)] + slices.map { ($0.slice, $0) }
-        for (i, entry) in entries.enumerated() where y < area.y + area.height - 3 {
+        // Keep the chosen line in view when there are more slices than rows.
+        let capacity = max(1, area.height - 6)
+        let first = max(0, selected - capacity + 1)
+        for (i, entry) in entries.enumerated().dropFirst(first).prefix(capacity) {
             let marker = i == selected ? "▸ " : "  "
             let style: Style = i == selected ? .reverse : .plain
             canvas.fill(y: y, style: style)

@@ -33,8 +33,13 @@ final class LinePrompt: Screen {
         let prefix = "\(label): "
         // Keep the end of long input visible: the cursor is there.
         let room = area.width - DisplayWidth.of(prefix) - 2
-        var visible = shown
-        while DisplayWidth.of(visible) > room, !visible.isEmpty { visible.removeFirst() }
+        var visible = ""
+        var used = 0
+        for character in shown.reversed() {
+            used += DisplayWidth.of(character)
+            if used > room { break }
+            visible.insert(character, at: visible.startIndex)
+        }
         canvas.put(prefix + visible + "▏", x: area.x, y: y, style: .reverse)
     }
 

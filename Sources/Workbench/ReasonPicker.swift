@@ -48,7 +48,7 @@ final class ReasonPicker: Screen {
             withNote.toggle()
             return true
         case .moveDown:
-            selected = min(selected + 1, min(9, reasons.count) - 1)
+            selected = max(0, min(selected + 1, min(9, reasons.count) - 1))
             return true
         case .moveUp:
             selected = max(0, selected - 1)
@@ -81,11 +81,15 @@ final class ReasonPicker: Screen {
     }
 
     private func pick(_ index: Int, workbench: Workbench) throws {
-        guard index < reasons.count else { return }
+        guard !reasons.isEmpty else {
+            workbench.say("no reason codes are configured: add them under [reasons] in winnow.toml", error: true)
+            return
+        }
+        guard index >= 0 && index < reasons.count else { return }
         let code = reasons[index].code
         workbench.pop()
         if withNote {
-            workbench.push(LinePrompt(label: "Note for \(code)") { note, bench in
+            workbench.push(LinePrompt(label: "Note for \(Sanitiser.clean(code))") { note, bench in
                 try self.choose(code, note.isEmpty ? nil : note, bench)
             })
         } else {

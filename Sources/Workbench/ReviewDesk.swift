@@ -12,7 +12,7 @@ public final class ReviewDesk {
     public let queue: QueueService
     let store: RowStore
     /// Decisions made in this session, newest last: what undo takes back.
-    private(set) var madeHere: [(seq: Int, row: String)] = []
+    private(set) var madeHere: [(seq: Int, row: String, adjudication: Bool)] = []
     /// Rows claimed by this session, so leaving releases exactly those.
     private var claimed: Set<String> = []
 
@@ -37,23 +37,51 @@ public final class ReviewDesk {
     func row(id: String) throws -> IndexedRow? { try queue.row(id: id) }
     func decisions(on id: String) throws -> [RecordedDecision] { try queue.decisions(on: id) }
 
-    /// Records one decision (locked, fsynced) and releases the row.
-    func decide(_ request: DecisionRequest) throws -> LogEntry {
-        let entry = try queue.decide(request)
+    /// Records one decision (locked, fsynced) and releases the row. If something fails after
+    /// the entry reached the log (the index update, the release), the decision stands: it is
+    /// returned with a warning instead of thrown, so nobody decides the same row twice.
+    func decide(_ request: DecisionRequest, adjudication: Bool) throws -> (entry: LogEntry, warning: String?) {
+        let before = try session.log.head().seq
+        let entry: LogEntry
+        var warning: String?
+        do {
+            entry = try queue.decide(request)
+        } catch {
+            guard let written = try? LogReader.tail(1, path: session.paths.log).last, written.seq > before,
+                  written.kind == "decision", written["row"]?.stringValue == request.id,
+                  written.actor.uid == queue.reviewer.uid else { throw error }
+            entry = written
+            warning = "after it was logged: \(Workbench.describe(error)) (winnow reindex brings the index up to date)"
+        }
         claimed.remove(request.id)
-        madeHere.append((entry.seq, request.id))
-        return entry
+        madeHere.append((entry.seq, request.id, adjudication))
+        return (entry, warning)
     }
 
-    /// Takes back this session's latest decision; returns the row it was about.
+    var lastDecision: (seq: Int, row: String, adjudication: Bool)? { madeHere.last }
+
+    /// Takes back this session's latest decision; returns the row it was about. A decision
+    /// already taken back elsewhere (a rollback, another terminal) is dropped from the list.
     func undoLast() throws -> (entry: LogEntry, row: String)? {
         guard let last = madeHere.last else { return nil }
-        let entry = try queue.undo(decision: last.seq, note: "undo from the review screen")
+        let entry: LogEntry
+        do {
+            entry = try queue.undo(decision: last.seq, note: "undo from the review screen")
+        } catch QueueError.nothingToUndo {
+            madeHere.removeLast()
+            throw QueueError.nothingToUndo(seq: last.seq)
+        }
         madeHere.removeLast()
         return (entry, last.row)
     }
 
     func renew(_ id: String) throws { try queue.renew(id) }
+
+    /// Edit drafts that were not saved: `winnow review` names them when it ends, so text a
+    /// reviewer wrote is never silently left behind.
+    public private(set) var keptDrafts: [String] = []
+    func keepDraft(_ path: String) { if !keptDrafts.contains(path) { keptDrafts.append(path) } }
+    func forgetDraft(_ path: String) { keptDrafts.removeAll { $0 == path } }
 
     /// The first queued row (in serving order, other than `excluding`) whose text contains
     /// `term`, reading at most `limit` rows so a search over a million rows stays a keypress,

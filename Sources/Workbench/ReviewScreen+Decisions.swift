@@ -44,26 +44,48 @@ extension ReviewScreen {
         let spent = Int(workbench.desk.queue.now().timeIntervalSince(shownAt) * 1000)
         let request = DecisionRequest(id: current.row.id, verdict: verdict, reason: reason, note: note, newRow: newRow,
                                       spentMs: spent, adjudication: adjudication)
-        let entry = try workbench.desk.decide(request)
+        let saved = try workbench.desk.decide(request, adjudication: adjudication)
         decidedHere += 1
-        if verdict != .flag || !adjudication, let open = openRows { openRows = max(0, open - 1) }
+        if let open = openRows { openRows = max(0, open - 1) }
         let why = reason.map { " (\(Sanitiser.clean($0)))" } ?? ""
-        workbench.say("saved #\(entry.seq): \(verdict.rawValue)\(why) \(Sanitiser.clean(current.row.id))")
-        try advance(workbench: workbench)
+        var message = "saved #\(saved.entry.seq): \(verdict.rawValue)\(why) \(Sanitiser.clean(current.row.id))"
+        if let warning = saved.warning { message += "; but \(warning)" }
+        // The decision is in the log: from here on a failure is about the next row, and is
+        // reported as such, never as if the decision had not been made.
+        do {
+            try advance(workbench: workbench)
+            workbench.say(message, error: saved.warning != nil)
+        } catch {
+            workbench.say(message + "; the next row could not be read: " + Workbench.describe(error), error: true)
+        }
     }
 
     /// Appends a revert of this session's last decision and brings that row back on screen.
     private func undo(workbench: Workbench) throws {
-        guard let undone = try workbench.desk.undoLast() else {
+        guard let last = workbench.desk.lastDecision else {
             workbench.say("nothing to undo in this session")
             return
         }
-        if let current = item { try workbench.desk.queue.release(current.row.id) }
+        guard last.adjudication == adjudication else {
+            workbench.say("your last decision was made in \(last.adjudication ? "adjudication" : "review"); undo it there")
+            return
+        }
+        guard let undone = try workbench.desk.undoLast() else { return }
         decidedHere = max(0, decidedHere - 1)
-        let back = try workbench.desk.queue.claim(id: undone.row)
-        try advance(workbench: workbench, to: back)
-        if back == nil { try advance(workbench: workbench) }
-        workbench.say("undone: #\(undone.entry.seq) reverts the decision on \(Sanitiser.clean(undone.row))")
+        let message = "undone: #\(undone.entry.seq) reverts the decision on \(Sanitiser.clean(undone.row))"
+        // The revert is in the log; bringing the row back is a convenience that may fail.
+        do {
+            if let current = item { try workbench.desk.queue.release(current.row.id) }
+            if let back = try workbench.desk.claim(undone.row) {
+                try advance(workbench: workbench, to: back)
+                workbench.say(message)
+            } else {
+                try advance(workbench: workbench)
+                workbench.say(message + " (another reviewer holds it now)")
+            }
+        } catch {
+            workbench.say(message + "; the row could not be shown again: " + Workbench.describe(error), error: true)
+        }
     }
 
     /// Sides with one of the two reviewers: their verdict, reason and note, marked adjudicated.
@@ -101,6 +123,7 @@ enum WorkbenchError: UserFacingError {
     case editorFailed(command: String, status: Int32)
     case editorMissing(command: String)
     case io(path: String, action: String, errno: Int32)
+    case draftKept(path: String, because: String)
 
     var message: String {
         switch self {
@@ -108,6 +131,7 @@ enum WorkbenchError: UserFacingError {
         case let .editorFailed(command, status): return "the editor (\(command)) exited with status \(status); nothing was saved"
         case .editorMissing(let command): return "could not start the editor '\(command)': set $VISUAL or $EDITOR"
         case let .io(path, action, code): return "\(path): could not \(action): \(String(cString: strerror(code)))"
+        case let .draftKept(path, because): return "the edit was not saved (\(because)); your text is kept in \(path)"
         }
     }
 }

@@ -126,8 +126,16 @@ extension ReviewScreen {
         return described.map { StyledLine($0, .bold) }
     }
 
-    /// The row (and the neighbour, beside or below it).
+    /// The row (and the neighbour, beside or below it), from the cache when it still fits.
     func bodyLines(width: Int) -> [StyledLine] {
+        let key = "\(item?.row.id ?? "")|\(width)|\(searchTerm)|\(neighbour?.row.id ?? "")|\(flags.count)|\(text.segments.count)"
+        if let cached = bodyCache, cached.key == key { return cached.lines }
+        let lines = layOutBody(width: width)
+        bodyCache = (key, lines)
+        return lines
+    }
+
+    private func layOutBody(width: Int) -> [StyledLine] {
         let marks = RowRenderer.marks(for: flags) + searchMarks
         guard let neighbour else { return RowRenderer(text: text, marks: marks).render(width: width).lines }
         let heading = "NEIGHBOUR \(Sanitiser.clean(neighbour.row.id))" + (neighbour.similarity.map { String(format: " · similarity %.2f", $0) } ?? "")

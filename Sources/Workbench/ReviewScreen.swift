@@ -1,4 +1,5 @@
 import Foundation
+import Gates
 import ReviewQueue
 import TerminalCore
 import WinnowCore
@@ -20,6 +21,7 @@ final class ReviewScreen: Screen {
     var searchTerm = ""
     var searchMarks: [RowRenderer.Mark] = []
     var searchIndex = 0
+    var searchSeen: Set<String> = []
     /// The near-duplicate neighbour shown beside the row, when opened.
     var neighbour: (row: IndexedRow, text: RowText, similarity: Double?)?
     var shownAt = Date()
@@ -27,10 +29,14 @@ final class ReviewScreen: Screen {
     /// Open rows in this screen's scope, counted when the screen opens and on idle ticks (a
     /// count over a million rows is too slow for every key), less what was decided since.
     var openRows: Int?
+    var countedAt = Date.distantPast
     /// The body's line count and page height at the last draw, for scrolling.
     var lastBodyLines = 0
     var lastPage = 10
     var exhausted = false
+    /// The laid-out body, kept while nothing it depends on changes: scrolling a long row
+    /// redraws from here instead of wrapping the whole row again on every key.
+    var bodyCache: (key: String, lines: [StyledLine])?
 
     init(slice: String? = nil, adjudication: Bool = false) {
         self.slice = slice
@@ -62,20 +68,35 @@ final class ReviewScreen: Screen {
         let next = try claimed ?? workbench.desk.next(slice: slice, adjudication: adjudication)
         guard let next else {
             exhausted = true
+            text = RowText(segments: [])
+            flags = []
+            searchMarks = []
             return
         }
         exhausted = false
+        // Everything the screen shows is read before any of it is shown: a row whose text
+        // cannot be read must never appear under another row's text.
+        let loaded: (RowText, [GateFlag], [RecordedDecision])
+        do {
+            loaded = (try workbench.desk.text(of: next.row), try workbench.desk.flags(of: next.row),
+                      adjudication ? try workbench.desk.decisions(on: next.row.id) : [])
+        } catch {
+            try? workbench.desk.queue.release(next.row.id)
+            text = RowText(segments: [])
+            throw error
+        }
         item = next
-        text = try workbench.desk.text(of: next.row)
-        flags = try workbench.desk.flags(of: next.row)
-        verdicts = adjudication ? try workbench.desk.decisions(on: next.row.id) : []
+        (text, flags, verdicts) = loaded
         searchMarks = RowRenderer.marks(searching: searchTerm, in: text)
         searchIndex = 0
         shownAt = workbench.desk.queue.now()
     }
 
     func appear(workbench: Workbench) throws {
-        if !adjudication { openRows = try workbench.desk.queue.openCount(slice: slice) }
+        if !adjudication {
+            countedAt = workbench.desk.queue.now()
+            openRows = try workbench.desk.queue.openCount(slice: slice)
+        }
         try advance(workbench: workbench)
     }
 
@@ -100,7 +121,6 @@ final class ReviewScreen: Screen {
     }
 
     func tick(workbench: Workbench) throws -> Bool {
-        if !adjudication { openRows = try workbench.desk.queue.openCount(slice: slice) }
         guard let current = item else { return false }
         // Renew well before the lease runs out, so a slow read never loses the row.
         let now = workbench.desk.queue.now()
@@ -108,7 +128,13 @@ final class ReviewScreen: Screen {
             try workbench.desk.renew(current.row.id)
             item?.leaseUntil = now.addingTimeInterval(workbench.desk.queue.lease)
         }
-        return true
+        // The open count is a COUNT over the queue (a quarter second on a big slice): only
+        // for the screen in front, and not more than twice a minute.
+        if !adjudication, workbench.top === self, now.timeIntervalSince(countedAt) > 30 {
+            countedAt = now
+            openRows = try workbench.desk.queue.openCount(slice: slice)
+        }
+        return workbench.top === self
     }
 
     func close(workbench: Workbench) {
@@ -118,6 +144,7 @@ final class ReviewScreen: Screen {
     // MARK: - Search
 
     func search(_ term: String, workbench: Workbench) {
+        if term != searchTerm { searchSeen.removeAll() }
         searchTerm = term
         searchMarks = RowRenderer.marks(searching: term, in: text)
         searchIndex = 0
@@ -152,22 +179,31 @@ final class ReviewScreen: Screen {
 
     /// Moves to the next queued row holding the search term; the row left behind stays
     /// claimed, like a skip, and comes back when its lease ends or the session does.
+    /// Rows the current search has already shown, so `n` walks on through the queue instead
+    /// of bouncing between the first two hits.
     private func searchQueue(workbench: Workbench) throws {
         let term = Sanitiser.clean(searchTerm)
-        let found = try workbench.desk.findInQueue(searchTerm, slice: slice, excluding: Set([item?.row.id].compactMap { $0 }))
-        guard let row = found.row, let claimed = try workbench.desk.claim(row.id) else {
-            workbench.say("'\(term)' is in no other queued row (read \(found.scanned))")
+        if let current = item { searchSeen.insert(current.row.id) }
+        var read = 0
+        // A hit another reviewer holds cannot be shown: try the next one, a few times.
+        for _ in 0..<5 {
+            let found = try workbench.desk.findInQueue(searchTerm, slice: slice, excluding: searchSeen)
+            read += found.scanned
+            guard let row = found.row else { break }
+            searchSeen.insert(row.id)
+            guard let claimed = try workbench.desk.claim(row.id) else { continue }
+            try advance(workbench: workbench, to: claimed)
+            workbench.say("'\(term)' found in \(Sanitiser.clean(row.id)) (\(read) queued rows read)")
+            jumpToSearchMark(workbench: workbench)
             return
         }
-        try advance(workbench: workbench, to: claimed)
-        workbench.say("'\(term)' found in \(Sanitiser.clean(row.id)) (\(found.scanned) queued rows read)")
-        jumpToSearchMark(workbench: workbench)
+        workbench.say("'\(term)' is in no other queued row (read \(read))")
     }
 
     private func jumpToSearchMark(workbench: Workbench) {
         let width = bodyWidth(workbench.terminal.size.columns)
         let renderer = RowRenderer(text: text, marks: searchMarks)
-        let lines = renderer.render(width: width).markLines
+        let lines = renderer.render(width: width, locateMarks: true).markLines
         guard searchIndex < lines.count else { return }
         scroll.offset = max(0, lines[searchIndex] - 2)
     }

@@ -26,7 +26,7 @@ struct RowRenderer {
         for flag in flags {
             for match in flag.detail["matches"]?.arrayValue ?? [] {
                 guard let segment = match["segment"]?.intValue, let start = match["start"]?.intValue,
-                      let end = match["end"]?.intValue, start < end else { continue }
+                      let end = match["end"]?.intValue, start >= 0, start < end else { continue }
                 marks.append(Mark(segment: segment, range: start..<end, style: .highlight))
             }
         }
@@ -50,7 +50,9 @@ struct RowRenderer {
     }
 
     /// The lines, and for each mark (in order) the line it starts on, for jumping to matches.
-    func render(width: Int) -> (lines: [StyledLine], markLines: [Int]) {
+    /// `locateMarks` also works out each mark's line (for jumping to a search hit): that
+    /// re-wraps the text before every mark, so plain drawing leaves it off.
+    func render(width: Int, locateMarks: Bool = false) -> (lines: [StyledLine], markLines: [Int]) {
         var lines: [StyledLine] = []
         var markLines: [Int] = []
         let indexed = Array(text.segments.enumerated())
@@ -58,7 +60,7 @@ struct RowRenderer {
         let chosen = indexed.filter { $0.element.side == "chosen" }
         let rejected = indexed.filter { $0.element.side == "rejected" }
         for (index, segment) in common {
-            block(index: index, segment: segment, width: width, into: &lines, markLines: &markLines)
+            block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines)
         }
         guard !chosen.isEmpty || !rejected.isEmpty else { return (lines, markLines) }
         if width >= Self.sideBySideWidth {
@@ -67,8 +69,8 @@ struct RowRenderer {
             var ignored: [Int] = []
             left.append(StyledLine("A · CHOSEN", Style(bold: true, underline: true)))
             right.append(StyledLine("B · REJECTED", Style(bold: true, underline: true)))
-            for (index, segment) in chosen { block(index: index, segment: segment, width: half, into: &left, markLines: &ignored) }
-            for (index, segment) in rejected { block(index: index, segment: segment, width: half, into: &right, markLines: &ignored) }
+            for (index, segment) in chosen { block(index: index, segment: segment, width: half, locateMarks: false, into: &left, markLines: &ignored) }
+            for (index, segment) in rejected { block(index: index, segment: segment, width: half, locateMarks: false, into: &right, markLines: &ignored) }
             let base = lines.count
             for i in 0..<max(left.count, right.count) {
                 var line = i < left.count ? left[i] : StyledLine()
@@ -80,22 +82,22 @@ struct RowRenderer {
             markLines += Array(repeating: base, count: marks.count - markLines.count)
         } else {
             lines.append(StyledLine("A · CHOSEN", Style(bold: true, underline: true)))
-            for (index, segment) in chosen { block(index: index, segment: segment, width: width, into: &lines, markLines: &markLines) }
+            for (index, segment) in chosen { block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines) }
             lines.append(StyledLine("B · REJECTED", Style(bold: true, underline: true)))
-            for (index, segment) in rejected { block(index: index, segment: segment, width: width, into: &lines, markLines: &markLines) }
+            for (index, segment) in rejected { block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines) }
         }
         return (lines, markLines)
     }
 
     /// One segment: its label, then its text wrapped two columns in.
-    private func block(index: Int, segment: RowText.Segment, width: Int,
+    private func block(index: Int, segment: RowText.Segment, width: Int, locateMarks: Bool,
                        into lines: inout [StyledLine], markLines: inout [Int]) {
         let label = Sanitiser.clean(segment.label).uppercased()
         // Under "A · CHOSEN" a segment labelled "chosen" needs no label of its own.
         if segment.side == nil || segment.label != segment.side { lines.append(StyledLine(label, .bold)) }
         let mine = marks.enumerated().filter { $0.element.segment == index }
         let wrapped = TextWrap.wrap(spans(of: segment.text, marks: mine.map(\.element)), width: max(1, width - 2))
-        for mark in mine.map(\.element) {
+        for mark in mine.map(\.element) where locateMarks {
             // Greedy wrapping lays out a prefix as it lays out the whole, so the prefix's last
             // line is where the mark starts (give or take the word it cuts).
             let prefix = spans(of: String(decoding: Array(segment.text.utf8).prefix(mark.range.lowerBound), as: UTF8.self), marks: [])

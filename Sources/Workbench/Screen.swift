@@ -34,6 +34,8 @@ protocol Screen: AnyObject {
     func tick(workbench: Workbench) throws -> Bool
     /// Called once when the screen is pushed: load what it shows (errors go to the status line).
     func appear(workbench: Workbench) throws
+    /// Called when the screen is in front again after the one above it closed.
+    func resume(workbench: Workbench) throws
     /// Called when the screen is about to be closed or the session ends.
     func close(workbench: Workbench)
 }
@@ -42,6 +44,7 @@ extension Screen {
     func consume(_ key: Key, workbench: Workbench) throws -> Bool { false }
     func tick(workbench: Workbench) throws -> Bool { false }
     func appear(workbench: Workbench) throws {}
+    func resume(workbench: Workbench) throws {}
     func close(workbench: Workbench) {}
 }
 

@@ -35,10 +35,16 @@ extension Workbench {
     private func drawStatus(_ screen: any Screen, on canvas: inout Canvas) {
         let y = canvas.size.rows - 1
         if let message {
+            // A long message (an error naming a path) wraps upwards over the screen's last
+            // lines, up to three: cutting it would hide what the reviewer needs to act on.
             let style = message.isError ? Style(bold: true, reverse: true, colour: .red) : Style(bold: true)
             let prefix = message.isError ? "! " : ""
-            canvas.fill(y: y, style: message.isError ? style : .plain)
-            canvas.put(prefix + message.text, x: 0, y: y, style: style)
+            let lines = TextWrap.wrap(prefix + message.text, style: style, width: canvas.size.columns, indent: 2).suffix(3)
+            for (i, line) in lines.enumerated() {
+                let row = y - (lines.count - 1) + i
+                canvas.fill(y: row, style: message.isError ? style : .plain)
+                line.draw(on: &canvas, x: 0, y: row, width: canvas.size.columns)
+            }
             return
         }
         if !pendingKeys.isEmpty {

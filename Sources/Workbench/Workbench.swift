@@ -19,7 +19,7 @@ public final class Workbench {
 
     let terminal: any Terminal
     public let keymap: Keymap
-    let desk: ReviewDesk
+    public let desk: ReviewDesk
     var screens: [any Screen] = []
     var pendingKeys: [Key] = []
     /// The status line's message (an outcome, an error), cleared by the next key.
@@ -39,9 +39,15 @@ public final class Workbench {
 
     /// Opens on the review screen (straight to the first row), or on home.
     public func start(reviewing: Bool, slice: String? = nil) {
-        let home = HomeScreen()
-        screens = [home]
-        if reviewing { push(ReviewScreen(slice: slice)) }
+        screens = []
+        // Home is read when it is shown: opening straight on a row skips its summary (a second
+        // or more on a million rows) until the reviewer goes there.
+        if reviewing {
+            screens = [HomeScreen()]
+            push(ReviewScreen(slice: slice))
+        } else {
+            push(HomeScreen())
+        }
         draw()
     }
 
@@ -97,6 +103,11 @@ public final class Workbench {
             return
         }
         screens.removeLast().close(workbench: self)
+        resumeTop()
+    }
+
+    private func resumeTop() {
+        do { try top?.resume(workbench: self) } catch { report(error) }
     }
 
     func replaceTop(with screen: any Screen) {
@@ -108,12 +119,11 @@ public final class Workbench {
 
     /// Shows an error from below (the log, the index, the queue) on the status line: the
     /// session carries on, and the message says what did not happen.
-    func report(_ error: Error) {
-        if let error = error as? UserFacingError {
-            say(Sanitiser.clean(error.message), error: true)
-        } else {
-            say(Sanitiser.clean(String(describing: error)), error: true)
-        }
+    func report(_ error: Error) { say(Self.describe(error), error: true) }
+
+    /// An error in words for the status line, sanitised (messages quote paths and row text).
+    static func describe(_ error: Error) -> String {
+        Sanitiser.clean((error as? UserFacingError)?.message ?? String(describing: error))
     }
 
     // MARK: - Keys
@@ -121,7 +131,8 @@ public final class Workbench {
     private func handleKey(_ key: Key) {
         guard let screen = top else { return }
         do {
-            if pendingKeys.isEmpty, try screen.consume(key, workbench: self) { return }
+            // While the "too small" notice shows, nothing but the global keys may act.
+            if pendingKeys.isEmpty, !tooSmall, try screen.consume(key, workbench: self) { return }
         } catch {
             report(error)
             return
@@ -162,7 +173,9 @@ public final class Workbench {
     }
 
     private func popToHome() {
+        guard screens.count > 1 else { return }
         while screens.count > 1 { screens.removeLast().close(workbench: self) }
+        resumeTop()
     }
 
     /// What the loop does when no key came for a while: live screens refresh, leases renew.

@@ -36,19 +36,22 @@ enum ReviewSession {
         let terminal: CursesTerminal
         do { terminal = try CursesTerminal() } catch .notATerminal { throw WorkbenchSetupError.notATerminal }
         let ending: Workbench.Ending
+        let drafts: [String]
         do {
             let workbench = try WorkbenchLauncher.open(session: session, terminal: terminal, keymap: keymap, slice: slice, home: home)
             ending = workbench.run()
+            drafts = workbench.desk.keptDrafts
             terminal.close()
         } catch {
             terminal.close()
             throw error
         }
         if let notice = terminal.fallbackNotice { Output.error("winnow: " + Output.safe(notice)) }
+        for draft in drafts { Output.error("winnow: an unsaved edit is kept in \(Output.safe(draft))") }
         let head = try session.log.head()
         Output.line("Log: \(head.seq) entries, head \(head.hash.prefix(12)) (winnow log verify checks the chain)")
         if case .signal(let signal) = ending {
-            Output.error("winnow: ended by \(signal.rawValue); every decision made was saved")
+            Output.error("winnow: ended by \(signal.rawValue); every decision confirmed on screen is in the log")
             throw CommandExit(status: 128 + KeysCommand.number(of: signal))
         }
     }

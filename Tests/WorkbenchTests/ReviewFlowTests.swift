@@ -155,3 +155,60 @@ import Workspace
         try f.session.index.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM claims") ?? 0 }
     }
 }
+
+/// What goes wrong at the edges: no reason codes, an edit the queue refuses, an undo whose row
+/// another reviewer now holds. Nothing crashes, nothing is decided twice, no text is lost.
+@Suite(.serialized) struct ReviewEdgeTests {
+    @Test func noReasonCodesConfiguredIsAMessageNotACrash() throws {
+        let f = try WorkbenchFixture(configure: { config in
+            var lines = config.components(separatedBy: "\n")
+            if let start = lines.firstIndex(of: "[reasons]") {
+                var end = start + 1
+                while end < lines.count, !lines[end].hasPrefix("[") { end += 1 }
+                lines.removeSubrange((start + 1)..<end)
+            }
+            return lines.joined(separator: "\n")
+        })
+        try f.type("xj<Enter>")
+        #expect(f.screen.contains("no reason codes are configured"))
+        try f.type("1<Esc>")
+        #expect(try f.reviewEntries().isEmpty)
+    }
+
+    @Test func anEditTheQueueRefusesKeepsTheScreenAndNamesTheDraft() throws {
+        let f = try WorkbenchFixture()
+        let script = f.tmp.file("emptier.sh")
+        // Empties the assistant's answer: the document reads back, but a chat row needs content.
+        try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['']))\nEOF\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        f.workbench.editorCommand = script
+        try f.type("e")
+        let confirm = try #require(f.workbench.top as? ConfirmEditScreen)
+        try f.type("y")
+        #expect(f.workbench.top === confirm, "the confirm screen stays when the save is refused")
+        #expect(f.screen.replacingOccurrences(of: "\n  ", with: " ").contains("your text is kept in \(confirm.path)"))
+        #expect(FileManager.default.fileExists(atPath: confirm.path))
+        #expect(f.desk.keptDrafts == [confirm.path])
+        #expect(try f.reviewEntries().isEmpty)
+        try? FileManager.default.removeItem(atPath: confirm.path)
+    }
+
+    @Test func undoWhenAnotherReviewerHoldsTheRowClaimsOnlyOneOtherRow() throws {
+        let f = try WorkbenchFixture()
+        let screen = try #require(f.workbench.top as? ReviewScreen)
+        let first = try #require(screen.item).row.id
+        try f.type("a")
+        // Another process (another reviewer) takes the row as soon as the revert frees it.
+        let other = try QueueService(session: f.session, reviewer: Reviewer(uid: 5009, user: "ana", groups: []))
+        other.now = { WorkbenchFixture.clock }
+        try f.type("u")
+        let ours = try f.session.index.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM claims WHERE holder = ?", arguments: [f.queue.holder]) ?? 0
+        }
+        #expect(ours <= 2, "at most the row before and the row on screen")
+        _ = other
+        #expect(try f.reviewEntries().map(\.kind) == ["decision", "revert"])
+        #expect(screen.item?.row.id == first || f.screen.contains("another reviewer holds it"))
+    }
+}

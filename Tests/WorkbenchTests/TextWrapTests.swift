@@ -1,4 +1,5 @@
 import PropertyBased
+import WinnowCore
 import TerminalCore
 import Testing
 @testable import Workbench
@@ -28,5 +29,38 @@ import Testing
         let lines = TextWrap.wrap([Span("plain "), Span("marked words here", .highlight)], width: 12)
         #expect(lines.count == 2)
         #expect(lines[1].spans.allSatisfy { $0.style == .highlight })
+    }
+}
+
+/// The edit document reads back to exactly the row it came from, whatever the text holds.
+@Suite struct EditableRowTests {
+    static let texts = Gen.element(of: ["abc", "abc\n", "\n", "", "x\r\ny", "=== History ===", "=== messages[1].content ===",
+                                         "# not a comment inside text", "last\n\n", "中文 😀", "trailing space "]).map { $0 ?? "" }
+
+    @Test func anUntouchedDocumentReadsBackToTheSameRow() async {
+        await propertyCheck(count: 300, input: Self.texts.array(of: 1...4)) { texts in
+            let messages: [JSONValue] = texts.enumerated().map { i, text in
+                .object([("role", .string(i % 2 == 0 ? "user" : "assistant")), ("content", .string(text))])
+            }
+            let row = JSONValue.object([("id", .string("r1")), ("messages", .array(messages)), ("meta", .object([("origin", .string("synthetic"))]))])
+            let editable = EditableRow(row)
+            #expect(editable.pieces.count == texts.count)
+            #expect((try? editable.read(editable.document(id: "r1"))) == row)
+        }
+    }
+
+    @Test func aChangedPieceChangesOnlyThatString() throws {
+        let row = JSONValue.object([("instruction", .string("Say hi")), ("input", .string("")), ("output", .string("Hello")),
+                                    ("meta", .object([("generator", .string("g1"))]))])
+        let editable = EditableRow(row)
+        let edited = editable.document(id: "a").replacingOccurrences(of: "\nHello\n", with: "\nHello there.\n")
+        let back = try editable.read(edited)
+        #expect(back["output"] == .string("Hello there.") && back["meta"] == row["meta"] && back["instruction"] == row["instruction"])
+    }
+
+    @Test func aDeletedHeaderIsNamed() {
+        let editable = EditableRow(.object([("prompt", .string("p")), ("response", .string("r"))]))
+        let broken = editable.document(id: "a").replacingOccurrences(of: "=== response ===", with: "")
+        #expect(throws: EditableRow.Problem.self) { try editable.read(broken) }
     }
 }
