@@ -130,6 +130,9 @@ public final class CursesTerminal: Terminal {
 
     public var isClosed: Bool { closed }
 
+    /// The next `present` clears the physical screen and draws every cell (Ctrl-L).
+    public func invalidate() { needsFullRedraw = true }
+
     /// Leaves curses mode while `body` runs (an editor gets a normal terminal), then restores
     /// it, even when `body` throws, and makes the next `present` redraw everything.
     ///

@@ -26,4 +26,11 @@ public protocol Terminal: AnyObject {
     /// Hands the real terminal to another program (the reviewer's editor) while `body` runs,
     /// then takes it back and forces a full redraw.
     func runOutside<T>(_ body: () throws -> T) rethrows -> T
+    /// Forgets what is on the physical screen, so the next frame is drawn in full (Ctrl-L after
+    /// another program scribbled on the terminal).
+    func invalidate()
+}
+
+extension Terminal {
+    public func invalidate() {}
 }

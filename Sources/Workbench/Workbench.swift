@@ -164,7 +164,7 @@ public final class Workbench {
             case .home: popToHome()
             case .stats: push(StatsScreen())
             case .log: push(LogScreen())
-            case .redraw: terminal.present(Canvas(size: terminal.size))
+            case .redraw: terminal.invalidate()
             default: say("\(action.name) does nothing on this screen")
             }
         } catch {
