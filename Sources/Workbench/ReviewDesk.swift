@@ -41,15 +41,16 @@ public final class ReviewDesk {
     /// the entry reached the log (the index update, the release), the decision stands: it is
     /// returned with a warning instead of thrown, so nobody decides the same row twice.
     func decide(_ request: DecisionRequest, adjudication: Bool) throws -> (entry: LogEntry, warning: String?) {
-        let before = try session.log.head().seq
         let entry: LogEntry
         var warning: String?
         do {
             entry = try queue.decide(request)
         } catch {
-            guard let written = try? LogReader.tail(1, path: session.paths.log).last, written.seq > before,
+            // Did it reach the log? Only then is the last entry this reviewer's decision on
+            // this row that this session has not yet counted.
+            guard let written = try? LogReader.tail(1, path: session.paths.log).last,
                   written.kind == "decision", written["row"]?.stringValue == request.id,
-                  written.actor.uid == queue.reviewer.uid else { throw error }
+                  written.actor.uid == queue.reviewer.uid, !madeHere.contains(where: { $0.seq == written.seq }) else { throw error }
             entry = written
             warning = "after it was logged: \(Workbench.describe(error)) (winnow reindex brings the index up to date)"
         }
