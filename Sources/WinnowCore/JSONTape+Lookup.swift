@@ -37,7 +37,10 @@ extension JSONTape {
             let key = nodes[child]
             let matches: Bool
             if !key.flag {
-                matches = compareBytes(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), name) == 0
+                // Lengths first: most members are not the one looked for, and the recognizer
+                // looks up a dozen paths per row, so a memcmp call per member added up.
+                matches = Int(key.end - key.start) == name.count
+                    && compareBytes(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), name) == 0
             } else {
                 matches = JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)])).elementsEqual(name)
             }
