@@ -44,6 +44,9 @@ final class Importer {
         let recognizer = options.recognizer(config: config)
         let optionsRecord = options.record(config: config)
         let before = try index.logPosition()
+        let bulk = try options.bulkLoad ?? isBulkLoad(fileSize: input.fileSize)
+        let journalSwitched = try bulk && index.beginBulkLoad()
+        defer { if journalSwitched { index.endBulkLoad() } }
         try index.write { db in
             var inserter = try RowInserter(db: db)
             var quarantined: [QuarantinedRecord] = []
@@ -142,6 +145,19 @@ final class Importer {
 struct AlreadyImported: Error {}
 
 extension Importer {
+    /// Files above this size that bring more rows than the workspace has (rows ~ 1 kB each) are
+    /// loaded with a rollback journal (see `RowIndex.beginBulkLoad`).
+    static let bulkLoadAbove: Int64 = 64 << 20
+
+    func isBulkLoad(fileSize: Int64) throws -> Bool {
+        guard fileSize > Self.bulkLoadAbove else { return false }
+        let enough = fileSize / 1000
+        let existing = try index.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM rows LIMIT ?)", arguments: [enough]) ?? 0
+        }
+        return existing < enough
+    }
+
     static func insertSource(_ db: Database, sha: String, file: String, seq: Int, options: JSONValue) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO sources(sha, file, bytes, rows, quarantined, seq, options) VALUES (?, ?, 0, 0, 0, ?, ?)",
