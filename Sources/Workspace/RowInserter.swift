@@ -15,6 +15,9 @@ struct RowInserter {
     let statement: Statement
     var pending: [ParsedRow] = []
     var renamed = 0
+    /// The texts of the row being inserted, bound in place, and where each sits (nil: NULL).
+    private var texts: [UInt8] = []
+    private var staged: [Range<Int>?] = []
 
     init(db: Database) throws {
         self.db = db
@@ -34,27 +37,51 @@ struct RowInserter {
             var id = base
             var attempt = 1
             while true {
-                sqlite3_reset(stmt)
-                bind(stmt, 1, id)
-                sqlite3_bind_int64(stmt, 2, source)
-                sqlite3_bind_int64(stmt, 3, Int64(row.line))
-                sqlite3_bind_int64(stmt, 4, row.offset)
-                sqlite3_bind_int64(stmt, 5, row.length)
-                _ = row.contentHash.withUnsafeBytes { sqlite3_bind_blob(stmt, 6, $0.baseAddress, 32, Self.transient) }
-                bind(stmt, 7, row.recognized.shape.rawValue)
-                bind(stmt, 8, p.origin.rawValue)
-                bind(stmt, 9, p.generator)
-                bind(stmt, 10, p.template)
-                bind(stmt, 11, p.seed)
-                bind(stmt, 12, p.temperature)
-                bind(stmt, 13, p.created)
-                bind(stmt, 14, p.judgeScore)
-                bind(stmt, 15, p.slices.first)
-                bind(stmt, 16, p.slices.count > 1 ? p.slices.joined(separator: ",") : nil)
-                let status = sqlite3_step(stmt)
+                // The row's texts go into one reused buffer and are bound in place (SQLITE_STATIC):
+                // with SQLITE_TRANSIENT SQLite copied each into an allocation of its own (a malloc,
+                // a free and their mutexes per text, seven or so per row) on the single writer thread.
+                texts.removeAll(keepingCapacity: true)
+                staged.removeAll(keepingCapacity: true)
+                stage(id); stage(row.recognized.shape.rawValue); stage(p.origin.rawValue); stage(p.generator)
+                stage(p.template); stage(p.seed); stage(p.created); stage(p.slices.first)
+                stage(p.slices.count > 1 ? p.slices.joined(separator: ",") : nil)
+                let hashAt = texts.count
+                row.contentHash.withUnsafeBytes { texts.append(contentsOf: $0) }
+                let status = texts.withUnsafeBufferPointer { buffer -> Int32 in
+                    func bindText(_ index: Int32, _ range: Range<Int>?) {
+                        guard let range else { sqlite3_bind_null(stmt, index); return }
+                        guard let base = buffer.baseAddress, !range.isEmpty else {
+                            sqlite3_bind_text(stmt, index, "", 0, Self.transient)
+                            return
+                        }
+                        let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+                        sqlite3_bind_text(stmt, index, start, Int32(range.count), nil)  // SQLITE_STATIC
+                    }
+                    bindText(1, staged[0])
+                    sqlite3_bind_int64(stmt, 2, source)
+                    sqlite3_bind_int64(stmt, 3, Int64(row.line))
+                    sqlite3_bind_int64(stmt, 4, row.offset)
+                    sqlite3_bind_int64(stmt, 5, row.length)
+                    sqlite3_bind_blob(stmt, 6, buffer.baseAddress! + hashAt, 32, nil)  // SQLITE_STATIC
+                    bindText(7, staged[1])
+                    bindText(8, staged[2])
+                    bindText(9, staged[3])
+                    bindText(10, staged[4])
+                    bindText(11, staged[5])
+                    bind(stmt, 12, p.temperature)
+                    bindText(13, staged[6])
+                    bind(stmt, 14, p.judgeScore)
+                    bindText(15, staged[7])
+                    bindText(16, staged[8])
+                    let status = sqlite3_step(stmt)
+                    // SQLite may read values bound in place until they are cleared: clear them
+                    // while the buffer is still where they point.
+                    sqlite3_reset(stmt)
+                    sqlite3_clear_bindings(stmt)
+                    return status
+                }
                 guard status == SQLITE_DONE else {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                    sqlite3_reset(stmt)
                     throw DatabaseError(resultCode: ResultCode(rawValue: status), message: message)
                 }
                 if sqlite3_changes(db.sqliteConnection) > 0 { break }
@@ -63,25 +90,19 @@ struct RowInserter {
             }
             if attempt > 1 { renamed += 1 }
         }
-        sqlite3_reset(stmt)
-        sqlite3_clear_bindings(stmt)
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// SQLITE_TRANSIENT: SQLite copies the text before the Swift buffer goes away.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private func bind(_ stmt: OpaquePointer?, _ index: Int32, _ text: String?) {
-        guard var text else { sqlite3_bind_null(stmt, index); return }
-        text.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, utf8.count > 0 else {
-                _ = sqlite3_bind_text(stmt, index, "", 0, Self.transient)
-                return
-            }
-            _ = sqlite3_bind_text(stmt, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                  Int32(utf8.count), Self.transient)
-        }
+    /// Appends `text` to the row's text buffer and where it sits there to `staged` (nil: NULL).
+    private mutating func stage(_ text: String?) {
+        guard var text else { staged.append(nil); return }
+        let start = texts.count
+        text.withUTF8 { texts.append(contentsOf: $0) }
+        staged.append(start..<texts.count)
     }
+
+    /// SQLITE_TRANSIENT: SQLite copies the value before the Swift buffer goes away.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     // Content hashes are stored as their 32 bytes, not 64 hex characters: a fifth of each row's
     // size, which is what a million-row import pays for in page writes.
