@@ -57,19 +57,16 @@ final class Importer {
             // keys have a handful of values and every new row is 'pending', so each insert lands at
             // the end of its slice's run, and the rebuild was a sort of the whole table at the end,
             // after the parsers had finished, with nothing to overlap it (0.46 s of a million rows).
-            let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
+            let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers, countingFor: config)
             defer { pipeline.drain() }
             do {
-                while let outcomes = try pipeline.next() {
-                    for outcome in outcomes {
+                while let batch = try pipeline.next() {
+                    if let tally = batch.tally { summary.merge(tally) }
+                    for outcome in batch.outcomes {
                         switch outcome {
-                        case .blank: summary.blankLines += 1
-                        case .quarantined(let record):
-                            summary.count(record)
-                            quarantined.append(record)
-                        case .row(let row):
-                            summary.count(row, config: config)
-                            inserter.pending.append(row)
+                        case .blank: break
+                        case .quarantined(let record): quarantined.append(record)
+                        case .row(let row): inserter.pending.append(row)
                         }
                     }
                     try inserter.flush(source: sourceID)
@@ -126,8 +123,8 @@ final class Importer {
         var rows = 0, quarantined = 0
         let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
         defer { pipeline.drain() }
-        while let outcomes = try pipeline.next() {
-            for outcome in outcomes {
+        while let batch = try pipeline.next() {
+            for outcome in batch.outcomes {
                 switch outcome {
                 case .row(let row): inserter.pending.append(row); rows += 1
                 case .quarantined: quarantined += 1

@@ -80,15 +80,25 @@ struct RowProcessor {
     }
 }
 
+/// A processed batch: its outcomes in input order and, when asked for, their counts for the
+/// import summary.
+struct ProcessedBatch: Sendable {
+    var outcomes: [RecordOutcome]
+    var tally: ImportSummary?
+}
+
 /// Processes a batch's records on all cores, results in input order.
 /// The batch's fresh bytes go to `sink` (hash and copy) as one more parallel task.
+/// With `countingFor`, each worker also counts its records for the summary: counting is a few
+/// dictionary updates per row, which the single inserting thread no longer has to do.
 func processInParallel(
     _ batch: RecordBatch, recognizer: RowRecognizer, workers: Int,
-    sink: ((UnsafeRawBufferPointer) throws -> Void)? = nil
-) throws -> [RecordOutcome] {
+    sink: ((UnsafeRawBufferPointer) throws -> Void)? = nil, countingFor config: WorkspaceConfig? = nil
+) throws -> ProcessedBatch {
     let spans = batch.spans
     let parts = max(1, min(workers, spans.count / 64 + 1))
     let results = UnsafeSlots<[RecordOutcome]>(count: parts)
+    let tallies = UnsafeSlots<ImportSummary>(count: parts)
     let sinkTask = UnsafeSendable(sink)
     let sinkError = UnsafeSendable(ErrorSlot())
     let hasSink = sink != nil && !batch.fresh.isEmpty
@@ -107,11 +117,21 @@ func processInParallel(
             var out: [RecordOutcome] = []
             out.reserveCapacity(upper - lower)
             for i in lower..<upper { out.append(processor.process(spans[i], in: shared.value)) }
+            if let config {
+                var tally = ImportSummary(file: "")
+                for outcome in out { tally.count(outcome, config: config) }
+                tallies.set(part, tally)
+            }
             results.set(part, out)
         }
     }
     if let error = sinkError.value.error { throw error }
-    return results.values.flatMap { $0 }
+    var tally: ImportSummary?
+    if config != nil {
+        tally = ImportSummary(file: "")
+        for part in tallies.values { tally?.merge(part) }
+    }
+    return ProcessedBatch(outcomes: results.values.flatMap { $0 }, tally: tally)
 }
 
 final class ErrorSlot: @unchecked Sendable {
