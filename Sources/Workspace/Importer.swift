@@ -62,14 +62,8 @@ final class Importer {
             do {
                 while let batch = try pipeline.next() {
                     if let tally = batch.tally { summary.merge(tally) }
-                    for outcome in batch.outcomes {
-                        switch outcome {
-                        case .blank: break
-                        case .quarantined(let record): quarantined.append(record)
-                        case .row(let row): inserter.pending.append(row)
-                        }
-                    }
-                    try inserter.flush(source: sourceID)
+                    quarantined += batch.quarantined
+                    try inserter.insert(batch.rows, arenas: batch.arenas, source: sourceID)
                     progress?.update(bytesRead: input.bytesConsumed, totalBytes: input.fileSize, rows: summary.rows)
                 }
             } catch let error as WorkspaceError {
@@ -124,14 +118,9 @@ final class Importer {
         let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers)
         defer { pipeline.drain() }
         while let batch = try pipeline.next() {
-            for outcome in batch.outcomes {
-                switch outcome {
-                case .row(let row): inserter.pending.append(row); rows += 1
-                case .quarantined: quarantined += 1
-                case .blank: break
-                }
-            }
-            try inserter.flush(source: sourceID)
+            rows += batch.rows.count
+            quarantined += batch.quarantined.count
+            try inserter.insert(batch.rows, arenas: batch.arenas, source: sourceID)
         }
         try db.execute(
             sql: "UPDATE sources SET bytes = ?, rows = ?, quarantined = ? WHERE id = ?",

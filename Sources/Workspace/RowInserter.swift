@@ -13,11 +13,7 @@ import WinnowCore
 struct RowInserter {
     let db: Database
     let statement: Statement
-    var pending: [ParsedRow] = []
     var renamed = 0
-    /// The texts of the row being inserted, bound in place, and where each sits (nil: NULL).
-    private var texts: [UInt8] = []
-    private var staged: [Range<Int>?] = []
 
     init(db: Database) throws {
         self.db = db
@@ -29,76 +25,78 @@ struct RowInserter {
             """)
     }
 
-    mutating func flush(source: Int64) throws {
+    /// Inserts `rows` in order; their texts are in `arenas` (laid out by the parsing threads).
+    mutating func insert(_ rows: [StagedRow], arenas: [RowArena], source: Int64) throws {
         let stmt = statement.sqliteStatement
-        for row in pending {
-            let p = row.recognized.provenance
-            let base = row.recognized.ownID ?? row.contentHash.hex
-            var id = base
+        for row in rows {
             var attempt = 1
+            var renamedID: String?
             while true {
-                // The row's texts go into one reused buffer and are bound in place (SQLITE_STATIC):
-                // with SQLITE_TRANSIENT SQLite copied each into an allocation of its own (a malloc,
-                // a free and their mutexes per text, seven or so per row) on the single writer thread.
-                texts.removeAll(keepingCapacity: true)
-                staged.removeAll(keepingCapacity: true)
-                stage(id); stage(row.recognized.shape.rawValue); stage(p.origin.rawValue); stage(p.generator)
-                stage(p.template); stage(p.seed); stage(p.created); stage(p.slices.first)
-                stage(p.slices.count > 1 ? p.slices.joined(separator: ",") : nil)
-                let hashAt = texts.count
-                row.contentHash.withUnsafeBytes { texts.append(contentsOf: $0) }
-                let status = texts.withUnsafeBufferPointer { buffer -> Int32 in
-                    func bindText(_ index: Int32, _ range: Range<Int>?) {
-                        guard let range else { sqlite3_bind_null(stmt, index); return }
-                        guard let base = buffer.baseAddress, !range.isEmpty else {
-                            sqlite3_bind_text(stmt, index, "", 0, Self.transient)
-                            return
+                var taken = false
+                let status = arenas[row.arena].bytes.withUnsafeBytes { raw -> Int32 in
+                    var status: Int32 = SQLITE_OK
+                    RowArena.read(raw, at: row.at) { texts, hash in
+                        // Bound in place (SQLITE_STATIC): SQLITE_TRANSIENT made SQLite copy each
+                        // text into an allocation of its own, eight per row with their mutexes.
+                        func bindText(_ index: Int32, _ text: UnsafeRawBufferPointer?) {
+                            guard let text else { sqlite3_bind_null(stmt, index); return }
+                            guard let base = text.baseAddress, !text.isEmpty else {
+                                sqlite3_bind_text(stmt, index, "", 0, Self.transient)
+                                return
+                            }
+                            sqlite3_bind_text(stmt, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
                         }
-                        let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
-                        sqlite3_bind_text(stmt, index, start, Int32(range.count), nil)  // SQLITE_STATIC
+                        if let renamedID {
+                            bind(stmt, 1, renamedID)
+                        } else {
+                            bindText(1, texts[0])
+                        }
+                        sqlite3_bind_int64(stmt, 2, source)
+                        sqlite3_bind_int64(stmt, 3, Int64(row.line))
+                        sqlite3_bind_int64(stmt, 4, row.offset)
+                        sqlite3_bind_int64(stmt, 5, row.length)
+                        sqlite3_bind_blob(stmt, 6, hash.baseAddress, 32, nil)
+                        bindText(7, texts[1])
+                        bindText(8, texts[2])
+                        bindText(9, texts[3])
+                        bindText(10, texts[4])
+                        bindText(11, texts[5])
+                        bind(stmt, 12, row.temperature)
+                        bindText(13, texts[6])
+                        bind(stmt, 14, row.judgeScore)
+                        bindText(15, texts[7])
+                        bindText(16, texts[8])
+                        status = sqlite3_step(stmt)
+                        // SQLite may read values bound in place until they are cleared: clear
+                        // them while the arena is still where they point.
+                        sqlite3_reset(stmt)
+                        sqlite3_clear_bindings(stmt)
+                        if status == SQLITE_DONE && sqlite3_changes(db.sqliteConnection) == 0 {
+                            // The id is taken: try the first free `id~2`, `id~3`, ...
+                            taken = true
+                            let base = texts[0].map { String(decoding: $0, as: UTF8.self) } ?? ""
+                            renamedID = "\(base)~\(attempt + 1)"
+                        }
                     }
-                    bindText(1, staged[0])
-                    sqlite3_bind_int64(stmt, 2, source)
-                    sqlite3_bind_int64(stmt, 3, Int64(row.line))
-                    sqlite3_bind_int64(stmt, 4, row.offset)
-                    sqlite3_bind_int64(stmt, 5, row.length)
-                    sqlite3_bind_blob(stmt, 6, buffer.baseAddress! + hashAt, 32, nil)  // SQLITE_STATIC
-                    bindText(7, staged[1])
-                    bindText(8, staged[2])
-                    bindText(9, staged[3])
-                    bindText(10, staged[4])
-                    bindText(11, staged[5])
-                    bind(stmt, 12, p.temperature)
-                    bindText(13, staged[6])
-                    bind(stmt, 14, p.judgeScore)
-                    bindText(15, staged[7])
-                    bindText(16, staged[8])
-                    let status = sqlite3_step(stmt)
-                    // SQLite may read values bound in place until they are cleared: clear them
-                    // while the buffer is still where they point.
-                    sqlite3_reset(stmt)
-                    sqlite3_clear_bindings(stmt)
                     return status
                 }
                 guard status == SQLITE_DONE else {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
                     throw DatabaseError(resultCode: ResultCode(rawValue: status), message: message)
                 }
-                if sqlite3_changes(db.sqliteConnection) > 0 { break }
+                if !taken { break }
                 attempt += 1
-                id = "\(base)~\(attempt)"
             }
             if attempt > 1 { renamed += 1 }
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
-    /// Appends `text` to the row's text buffer and where it sits there to `staged` (nil: NULL).
-    private mutating func stage(_ text: String?) {
-        guard var text else { staged.append(nil); return }
-        let start = texts.count
-        text.withUTF8 { texts.append(contentsOf: $0) }
-        staged.append(start..<texts.count)
+    private func bind(_ stmt: OpaquePointer?, _ index: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            _ = sqlite3_bind_text(stmt, index, UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                  Int32(utf8.count), Self.transient)
+        }
     }
 
     /// SQLITE_TRANSIENT: SQLite copies the value before the Swift buffer goes away.

@@ -80,10 +80,21 @@ struct RowProcessor {
     }
 }
 
-/// A processed batch: its outcomes in input order and, when asked for, their counts for the
-/// import summary.
+/// A processed batch: its rows staged for the insert and its quarantined records, each in input
+/// order, and, when asked for, their counts for the import summary.
 struct ProcessedBatch: Sendable {
-    var outcomes: [RecordOutcome]
+    var rows: [StagedRow] = []
+    /// The rows' texts, one arena per worker (`StagedRow.arena`).
+    var arenas: [RowArena] = []
+    var quarantined: [QuarantinedRecord] = []
+    var tally: ImportSummary?
+}
+
+/// One worker's share of a batch.
+private struct ProcessedPart: Sendable {
+    var rows: [StagedRow] = []
+    var arena = RowArena()
+    var quarantined: [QuarantinedRecord] = []
     var tally: ImportSummary?
 }
 
@@ -97,8 +108,7 @@ func processInParallel(
 ) throws -> ProcessedBatch {
     let spans = batch.spans
     let parts = max(1, min(workers, spans.count / 64 + 1))
-    let results = UnsafeSlots<[RecordOutcome]>(count: parts)
-    let tallies = UnsafeSlots<ImportSummary>(count: parts)
+    let results = UnsafeSlots<ProcessedPart>(count: parts)
     let sinkTask = UnsafeSendable(sink)
     let sinkError = UnsafeSendable(ErrorSlot())
     let hasSink = sink != nil && !batch.fresh.isEmpty
@@ -114,24 +124,35 @@ func processInParallel(
             let part = task
             let lower = spans.count * part / parts, upper = spans.count * (part + 1) / parts
             var processor = RowProcessor(recognizer: recognizer)
-            var out: [RecordOutcome] = []
-            out.reserveCapacity(upper - lower)
-            for i in lower..<upper { out.append(processor.process(spans[i], in: shared.value)) }
-            if let config {
-                var tally = ImportSummary(file: "")
-                for outcome in out { tally.count(outcome, config: config) }
-                tallies.set(part, tally)
+            var result = ProcessedPart()
+            if config != nil { result.tally = ImportSummary(file: "") }
+            result.rows.reserveCapacity(upper - lower)
+            for i in lower..<upper {
+                let outcome = processor.process(spans[i], in: shared.value)
+                if let config { result.tally?.count(outcome, config: config) }
+                switch outcome {
+                case .row(let row):
+                    let at = result.arena.stage(row)
+                    result.rows.append(StagedRow(
+                        arena: part, at: at, line: row.line, offset: row.offset, length: row.length,
+                        temperature: row.recognized.provenance.temperature, judgeScore: row.recognized.provenance.judgeScore))
+                case .quarantined(let record): result.quarantined.append(record)
+                case .blank: break
+                }
             }
-            results.set(part, out)
+            results.set(part, result)
         }
     }
     if let error = sinkError.value.error { throw error }
-    var tally: ImportSummary?
-    if config != nil {
-        tally = ImportSummary(file: "")
-        for part in tallies.values { tally?.merge(part) }
+    var batchResult = ProcessedBatch()
+    if config != nil { batchResult.tally = ImportSummary(file: "") }
+    for part in results.values {
+        batchResult.rows += part.rows
+        batchResult.arenas.append(part.arena)
+        batchResult.quarantined += part.quarantined
+        if let tally = part.tally { batchResult.tally?.merge(tally) }
     }
-    return ProcessedBatch(outcomes: results.values.flatMap { $0 }, tally: tally)
+    return batchResult
 }
 
 final class ErrorSlot: @unchecked Sendable {
