@@ -41,6 +41,11 @@ extension RowIndex {
         }
     }
 
+    /// Turns this connection's foreign key enforcement off or on (outside transactions only).
+    func setForeignKeyChecks(_ on: Bool) throws {
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA foreign_keys = \(on ? "ON" : "OFF")") }
+    }
+
     /// The current journal mode ("wal" normally), for tests.
     func journalMode() throws -> String {
         try db.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }

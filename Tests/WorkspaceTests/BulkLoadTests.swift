@@ -49,6 +49,10 @@ import WinnowCore
                 == expected.json.canonicalString.replacingOccurrences(of: normalFile, with: "F"))
         #expect(try indexedRows(bulk) == indexedRows(normal))
         #expect(try bulk.index.journalMode() == "wal")
+        for session in [normal, bulk] {
+            let enforced = try session.index.read { try Bool.fetchOne($0, sql: "PRAGMA foreign_keys") }
+            #expect(enforced == true, "foreign keys are checked again after the import")
+        }
         let quarantine = try FileManager.default.contentsOfDirectory(atPath: bulk.paths.quarantine)
         #expect(!quarantine.isEmpty, "bad lines are listed as in a normal import")
     }
