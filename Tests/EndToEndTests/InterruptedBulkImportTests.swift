@@ -12,12 +12,7 @@ import Testing
         // Over the 64 MB bulk-load threshold.
         let row = #"{"prompt": "question", "response": "an answer long enough to make this file take a moment to import, \#(String(repeating: "and then some more words ", count: 6))"}"#
         let big = try tmp.file("big.jsonl", String(repeating: row + "\n", count: 64 << 20 / row.utf8.count + 1000))
-        let process = Process()
-        process.executableURL = WinnowProcess.executable
-        process.arguments = ["import", "--no-gates", "--workspace", ws, big]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try WinnowProcess.start(["import", "--no-gates", "--workspace", ws, big])
         // Wait until the index is being written under its rollback journal, then kill the import.
         let journal = ws + "/index.sqlite-journal"
         let deadline = Date().addingTimeInterval(30)
@@ -47,5 +42,18 @@ import Testing
         let run = try WinnowProcess.run(["import", "--no-gates", "--json", "--workspace", ws, small], in: ws)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.stdout.contains(#""rows":2"#), "\(run.output)")
+    }
+}
+
+extension WinnowProcess {
+    /// Starts winnow without waiting for it (output discarded), for tests that kill it mid-way.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }
