@@ -77,65 +77,59 @@ extension JSONTape {
         skippingKey: StaticString?
     ) throws(CanonicalizationError) {
         let count = Int(nodes[index].count)
-        // Keys as byte arrays only when some key was escaped; otherwise compare in place.
-        var members: [(key: [UInt8]?, keyNode: Int, value: Int)] = []
-        members.reserveCapacity(count)
-        var child = index + 1
-        for _ in 0..<count {
-            let keyNode = nodes[child]
-            let decoded: [UInt8]? = keyNode.flag
-                ? JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(keyNode.start)..<Int(keyNode.end)]))
-                : nil
-            members.append((decoded, child, child + 1))
-            child = Int(nodes[child + 1].next)
+        // Names are compared in place; only keys written with escapes are decoded, which rows
+        // almost never have. The key nodes are sorted in a stack buffer: an array of members per
+        // object (four objects in a chat row) cost an allocation and a retain/release per move.
+        var decoded: [Int: [UInt8]] = [:]
+        func rawKey(_ key: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: source[Int(nodes[key].start)..<Int(nodes[key].end)])
         }
-        func keyBytes(_ m: (key: [UInt8]?, keyNode: Int, value: Int)) -> UnsafeBufferPointer<UInt8> {
-            let node = nodes[m.keyNode]
-            return UnsafeBufferPointer(rebasing: source[Int(node.start)..<Int(node.end)])
+        func compare(_ a: Int, _ b: Int) -> Int {
+            if decoded.isEmpty { return compareBytes(rawKey(a), rawKey(b)) }
+            let x = decoded[a] ?? Array(rawKey(a)), y = decoded[b] ?? Array(rawKey(b))
+            return x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { compareBytes(xp, $0) } }
         }
-        func compare(_ a: (key: [UInt8]?, keyNode: Int, value: Int), _ b: (key: [UInt8]?, keyNode: Int, value: Int)) -> Int {
-            switch (a.key, b.key) {
-            case (nil, nil): return compareBytes(keyBytes(a), keyBytes(b))
-            case let (x?, nil): return x.withUnsafeBufferPointer { compareBytes($0, keyBytes(b)) }
-            case let (nil, y?): return y.withUnsafeBufferPointer { compareBytes(keyBytes(a), $0) }
-            case let (x?, y?): return x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { compareBytes(xp, $0) } }
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { (keys) throws(CanonicalizationError) in
+            var child = index + 1
+            for i in 0..<count {
+                if nodes[child].flag { decoded[child] = JSONTape.unescape(rawKey(child)) }
+                keys[i] = child  // its value is the next node
+                child = Int(nodes[child + 1].next)
             }
-        }
-        // Insertion sort: objects in rows have a handful of members, often already sorted.
-        if members.count > 1 {
-            for i in 1..<members.count {
-                let item = members[i]
-                var j = i - 1
-                while j >= 0 {
-                    let order = compare(members[j], item)
-                    if order == 0 {
-                        throw .duplicateKey(decodeString(item.keyNode, source: source))
+            // Insertion sort: objects in rows have a handful of members, often already sorted.
+            if count > 1 {
+                for i in 1..<count {
+                    let item = keys[i]
+                    var j = i - 1
+                    while j >= 0 {
+                        let order = compare(keys[j], item)
+                        if order == 0 { throw .duplicateKey(decodeString(item, source: source)) }
+                        if order < 0 { break }
+                        keys[j + 1] = keys[j]
+                        j -= 1
                     }
-                    if order < 0 { break }
-                    members[j + 1] = members[j]
-                    j -= 1
+                    keys[j + 1] = item
                 }
-                members[j + 1] = item
             }
-        }
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        for member in members {
-            if let skippingKey {
-                // Compare the decoded name when the key was written with escapes ("h\u0061sh").
-                let matches = skippingKey.withUTF8Buffer { skip in
-                    if let decoded = member.key { return decoded.withUnsafeBufferPointer { compareBytes($0, skip) == 0 } }
-                    return compareBytes(keyBytes(member), skip) == 0
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for key in keys {
+                if let skippingKey {
+                    // Compare the decoded name when the key was written with escapes ("h\u0061sh").
+                    let matches = skippingKey.withUTF8Buffer { skip in
+                        if let name = decoded[key] { return name.withUnsafeBufferPointer { compareBytes($0, skip) == 0 } }
+                        return compareBytes(rawKey(key), skip) == 0
+                    }
+                    if matches { continue }
                 }
-                if matches { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeCanonicalString(key, source: source, into: &out)
+                out.append(UInt8(ascii: ":"))
+                try writeCanonical(key + 1, source: source, into: &out)
             }
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            writeCanonicalString(member.keyNode, source: source, into: &out)
-            out.append(UInt8(ascii: ":"))
-            try writeCanonical(member.value, source: source, into: &out)
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "}"))
     }
 
     /// The decoded text of a string node.

@@ -29,22 +29,28 @@ extension JSONTape {
 
     /// As above, for a name already in memory (the recognizer's compiled paths).
     public func member(_ index: Int, named name: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>) -> Int? {
-        let node = nodes[index]
-        guard node.kind == .object else { return nil }
-        var child = index + 1
-        var found: Int?
-        for _ in 0..<node.count {
-            let key = nodes[child]
-            let matches: Bool
-            if !key.flag {
-                matches = compareBytes(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), name) == 0
-            } else {
-                matches = JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)])).elementsEqual(name)
+        // Through a buffer pointer: the recognizer resolves a couple of dozen paths per row, each
+        // walking an object's members, and the array accesses' checks were an eighth of the walk.
+        nodes.withUnsafeBufferPointer { nodes in
+            let node = nodes[index]
+            guard node.kind == .object else { return nil }
+            var child = index + 1
+            var found: Int?
+            for _ in 0..<node.count {
+                let key = nodes[child]
+                let matches: Bool
+                if !key.flag {
+                    // Lengths first: most members are not the one looked for.
+                    matches = Int(key.end - key.start) == name.count
+                        && compareBytes(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), name) == 0
+                } else {
+                    matches = JSONTape.unescape(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)])).elementsEqual(name)
+                }
+                if matches { found = child + 1 }
+                child = Int(nodes[child + 1].next)
             }
-            if matches { found = child + 1 }
-            child = Int(nodes[child + 1].next)
+            return found
         }
-        return found
     }
 
     public func member(_ index: Int, named name: StaticString, source: UnsafeBufferPointer<UInt8>) -> Int? {

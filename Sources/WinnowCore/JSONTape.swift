@@ -223,6 +223,8 @@ struct TapeParser {
         let start = position
         var escaped = false
         while true {
+            // Plain ASCII runs go by a word at a time; every other byte is decided below.
+            position = JSONStringScan.firstStop(in: bytes, from: position)
             guard position < bytes.count else { throw fail("unterminated string", at: start - 1) }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") { break }
@@ -233,8 +235,6 @@ struct TapeParser {
                 throw fail(b == 0
                     ? "NUL byte inside a string"
                     : "unescaped control character U+00\(String(b, radix: 16, uppercase: true).leftPadded(to: 2)) inside a string")
-            } else if b < 0x80 {
-                position += 1
             } else {
                 try scanUTF8(lead: b)
             }

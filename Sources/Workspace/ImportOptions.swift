@@ -8,6 +8,9 @@ public struct ImportOptions: Sendable, Equatable {
     public var defaults = Provenance()
     /// `--map FIELD=PATH`, on top of the config's `[import.paths]`.
     public var map: [RowField: FieldPath] = [:]
+    /// Load with a rollback journal (`RowIndex.beginBulkLoad`): nil decides by the file's size
+    /// and the workspace's; tests force it either way. Not recorded: it changes no outcome.
+    var bulkLoad: Bool?
 
     public init() {}
 

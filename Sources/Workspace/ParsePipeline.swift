@@ -8,15 +8,18 @@ final class ParsePipeline: @unchecked Sendable {
     private let splitter: RecordSplitter
     private let recognizer: RowRecognizer
     private let workers: Int
+    private let config: WorkspaceConfig?
     private let queue = DispatchQueue(label: "winnow.import.parse")
     private let group = DispatchGroup()
-    private var result: Result<[RecordOutcome]?, Error> = .success(nil)
+    private var result: Result<ProcessedBatch?, Error> = .success(nil)
     private var started = false
 
-    init(splitter: RecordSplitter, recognizer: RowRecognizer, workers: Int) {
+    /// With `countingFor`, each batch comes with its counts for the import summary.
+    init(splitter: RecordSplitter, recognizer: RowRecognizer, workers: Int, countingFor config: WorkspaceConfig? = nil) {
         self.splitter = splitter
         self.recognizer = recognizer
         self.workers = workers
+        self.config = config
     }
 
     private func schedule() {
@@ -25,13 +28,14 @@ final class ParsePipeline: @unchecked Sendable {
             defer { group.leave() }
             result = Result {
                 guard let batch = try splitter.nextBatch() else { return nil }
-                return try processInParallel(batch, recognizer: recognizer, workers: workers, sink: splitter.sink)
+                return try processInParallel(batch, recognizer: recognizer, workers: workers, sink: splitter.sink,
+                                             countingFor: config)
             }
         }
     }
 
-    /// The outcomes of the next batch, in input order; nil at the end of the input.
-    func next() throws -> [RecordOutcome]? {
+    /// The next batch's outcomes, in input order; nil at the end of the input.
+    func next() throws -> ProcessedBatch? {
         if !started {
             started = true
             schedule()

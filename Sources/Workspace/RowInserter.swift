@@ -13,7 +13,6 @@ import WinnowCore
 struct RowInserter {
     let db: Database
     let statement: Statement
-    var pending: [ParsedRow] = []
     var renamed = 0
 
     init(db: Database) throws {
@@ -26,62 +25,82 @@ struct RowInserter {
             """)
     }
 
-    mutating func flush(source: Int64) throws {
+    /// Inserts `rows` in order; their texts are in `arenas` (laid out by the parsing threads).
+    mutating func insert(_ rows: [StagedRow], arenas: [RowArena], source: Int64) throws {
         let stmt = statement.sqliteStatement
-        for row in pending {
-            let p = row.recognized.provenance
-            let base = row.recognized.ownID ?? row.contentHash.hex
-            var id = base
+        for row in rows {
             var attempt = 1
+            var renamedID: String?
             while true {
-                sqlite3_reset(stmt)
-                bind(stmt, 1, id)
-                sqlite3_bind_int64(stmt, 2, source)
-                sqlite3_bind_int64(stmt, 3, Int64(row.line))
-                sqlite3_bind_int64(stmt, 4, row.offset)
-                sqlite3_bind_int64(stmt, 5, row.length)
-                _ = row.contentHash.withUnsafeBytes { sqlite3_bind_blob(stmt, 6, $0.baseAddress, 32, Self.transient) }
-                bind(stmt, 7, row.recognized.shape.rawValue)
-                bind(stmt, 8, p.origin.rawValue)
-                bind(stmt, 9, p.generator)
-                bind(stmt, 10, p.template)
-                bind(stmt, 11, p.seed)
-                bind(stmt, 12, p.temperature)
-                bind(stmt, 13, p.created)
-                bind(stmt, 14, p.judgeScore)
-                bind(stmt, 15, p.slices.first)
-                bind(stmt, 16, p.slices.count > 1 ? p.slices.joined(separator: ",") : nil)
-                let status = sqlite3_step(stmt)
+                var taken = false
+                let status = arenas[row.arena].bytes.withUnsafeBytes { raw -> Int32 in
+                    var status: Int32 = SQLITE_OK
+                    RowArena.read(raw, at: row.at) { texts, hash in
+                        // Bound in place (SQLITE_STATIC): SQLITE_TRANSIENT made SQLite copy each
+                        // text into an allocation of its own, eight per row with their mutexes.
+                        func bindText(_ index: Int32, _ text: UnsafeRawBufferPointer?) {
+                            guard let text else { sqlite3_bind_null(stmt, index); return }
+                            guard let base = text.baseAddress, !text.isEmpty else {
+                                sqlite3_bind_text(stmt, index, "", 0, Self.transient)
+                                return
+                            }
+                            sqlite3_bind_text(stmt, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+                        }
+                        if let renamedID {
+                            bind(stmt, 1, renamedID)
+                        } else {
+                            bindText(1, texts[0])
+                        }
+                        sqlite3_bind_int64(stmt, 2, source)
+                        sqlite3_bind_int64(stmt, 3, Int64(row.line))
+                        sqlite3_bind_int64(stmt, 4, row.offset)
+                        sqlite3_bind_int64(stmt, 5, row.length)
+                        sqlite3_bind_blob(stmt, 6, hash.baseAddress, 32, nil)
+                        bindText(7, texts[1])
+                        bindText(8, texts[2])
+                        bindText(9, texts[3])
+                        bindText(10, texts[4])
+                        bindText(11, texts[5])
+                        bind(stmt, 12, row.temperature)
+                        bindText(13, texts[6])
+                        bind(stmt, 14, row.judgeScore)
+                        bindText(15, texts[7])
+                        bindText(16, texts[8])
+                        status = sqlite3_step(stmt)
+                        // SQLite may read values bound in place until they are cleared: clear
+                        // them while the arena is still where they point.
+                        sqlite3_reset(stmt)
+                        sqlite3_clear_bindings(stmt)
+                        if status == SQLITE_DONE && sqlite3_changes(db.sqliteConnection) == 0 {
+                            // The id is taken: try the first free `id~2`, `id~3`, ...
+                            taken = true
+                            let base = texts[0].map { String(decoding: $0, as: UTF8.self) } ?? ""
+                            renamedID = "\(base)~\(attempt + 1)"
+                        }
+                    }
+                    return status
+                }
                 guard status == SQLITE_DONE else {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                    sqlite3_reset(stmt)
                     throw DatabaseError(resultCode: ResultCode(rawValue: status), message: message)
                 }
-                if sqlite3_changes(db.sqliteConnection) > 0 { break }
+                if !taken { break }
                 attempt += 1
-                id = "\(base)~\(attempt)"
             }
             if attempt > 1 { renamed += 1 }
         }
-        sqlite3_reset(stmt)
-        sqlite3_clear_bindings(stmt)
-        pending.removeAll(keepingCapacity: true)
     }
 
-    /// SQLITE_TRANSIENT: SQLite copies the text before the Swift buffer goes away.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private func bind(_ stmt: OpaquePointer?, _ index: Int32, _ text: String?) {
-        guard var text else { sqlite3_bind_null(stmt, index); return }
+    private func bind(_ stmt: OpaquePointer?, _ index: Int32, _ text: String) {
+        var text = text
         text.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, utf8.count > 0 else {
-                _ = sqlite3_bind_text(stmt, index, "", 0, Self.transient)
-                return
-            }
-            _ = sqlite3_bind_text(stmt, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+            _ = sqlite3_bind_text(stmt, index, UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self),
                                   Int32(utf8.count), Self.transient)
         }
     }
+
+    /// SQLITE_TRANSIENT: SQLite copies the value before the Swift buffer goes away.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     // Content hashes are stored as their 32 bytes, not 64 hex characters: a fifth of each row's
     // size, which is what a million-row import pays for in page writes.

@@ -80,15 +80,35 @@ struct RowProcessor {
     }
 }
 
+/// A processed batch: its rows staged for the insert and its quarantined records, each in input
+/// order, and, when asked for, their counts for the import summary.
+struct ProcessedBatch: Sendable {
+    var rows: [StagedRow] = []
+    /// The rows' texts, one arena per worker (`StagedRow.arena`).
+    var arenas: [RowArena] = []
+    var quarantined: [QuarantinedRecord] = []
+    var tally: ImportSummary?
+}
+
+/// One worker's share of a batch.
+private struct ProcessedPart: Sendable {
+    var rows: [StagedRow] = []
+    var arena = RowArena()
+    var quarantined: [QuarantinedRecord] = []
+    var tally: ImportSummary?
+}
+
 /// Processes a batch's records on all cores, results in input order.
 /// The batch's fresh bytes go to `sink` (hash and copy) as one more parallel task.
+/// With `countingFor`, each worker also counts its records for the summary: counting is a few
+/// dictionary updates per row, which the single inserting thread no longer has to do.
 func processInParallel(
     _ batch: RecordBatch, recognizer: RowRecognizer, workers: Int,
-    sink: ((UnsafeRawBufferPointer) throws -> Void)? = nil
-) throws -> [RecordOutcome] {
+    sink: ((UnsafeRawBufferPointer) throws -> Void)? = nil, countingFor config: WorkspaceConfig? = nil
+) throws -> ProcessedBatch {
     let spans = batch.spans
     let parts = max(1, min(workers, spans.count / 64 + 1))
-    let results = UnsafeSlots<[RecordOutcome]>(count: parts)
+    let results = UnsafeSlots<ProcessedPart>(count: parts)
     let sinkTask = UnsafeSendable(sink)
     let sinkError = UnsafeSendable(ErrorSlot())
     let hasSink = sink != nil && !batch.fresh.isEmpty
@@ -104,14 +124,35 @@ func processInParallel(
             let part = task
             let lower = spans.count * part / parts, upper = spans.count * (part + 1) / parts
             var processor = RowProcessor(recognizer: recognizer)
-            var out: [RecordOutcome] = []
-            out.reserveCapacity(upper - lower)
-            for i in lower..<upper { out.append(processor.process(spans[i], in: shared.value)) }
-            results.set(part, out)
+            var result = ProcessedPart()
+            if config != nil { result.tally = ImportSummary(file: "") }
+            result.rows.reserveCapacity(upper - lower)
+            for i in lower..<upper {
+                let outcome = processor.process(spans[i], in: shared.value)
+                if let config { result.tally?.count(outcome, config: config) }
+                switch outcome {
+                case .row(let row):
+                    let at = result.arena.stage(row)
+                    result.rows.append(StagedRow(
+                        arena: part, at: at, line: row.line, offset: row.offset, length: row.length,
+                        temperature: row.recognized.provenance.temperature, judgeScore: row.recognized.provenance.judgeScore))
+                case .quarantined(let record): result.quarantined.append(record)
+                case .blank: break
+                }
+            }
+            results.set(part, result)
         }
     }
     if let error = sinkError.value.error { throw error }
-    return results.values.flatMap { $0 }
+    var batchResult = ProcessedBatch()
+    if config != nil { batchResult.tally = ImportSummary(file: "") }
+    for part in results.values {
+        batchResult.rows += part.rows
+        batchResult.arenas.append(part.arena)
+        batchResult.quarantined += part.quarantined
+        if let tally = part.tally { batchResult.tally?.merge(tally) }
+    }
+    return batchResult
 }
 
 final class ErrorSlot: @unchecked Sendable {

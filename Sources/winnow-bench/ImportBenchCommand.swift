@@ -22,45 +22,57 @@ struct ImportBenchCommand: ParsableCommand {
     @Option(help: "Folder for the throwaway workspaces.")
     var scratch: String = NSTemporaryDirectory()
 
+    @Option(help: "Another winnow executable (an earlier build) timed in the same rounds, for before/after.")
+    var baseline: String?
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file): no such file") }
     }
 
+    /// The programs take turns, one run of each per round, so that load from elsewhere on the
+    /// machine (other builds, other benchmarks) falls on all of them alike.
     func run() throws {
         let winnow = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("winnow").path
         let rows = try countLines(file)
-        var winnowSeconds: [Double] = []
+        let hasReference = FileManager.default.fileExists(atPath: reference)
+        var winnowRuns: [ChildRun] = [], baselineRuns: [ChildRun] = [], referenceRuns: [ChildRun] = []
         for i in 0..<runs {
-            let ws = scratch + "/winnow-import-bench-\(getpid())-\(i)"
-            try? FileManager.default.removeItem(atPath: ws)
-            _ = try runChild(winnow, ["init", ws])
-            let start = Date()
-            let status = try runChild(winnow, ["import", "--no-gates", "--workspace", ws, file])
-            winnowSeconds.append(Date().timeIntervalSince(start))
-            try? FileManager.default.removeItem(atPath: ws)
-            guard status == 0 || status == 3 else { throw ValidationError("winnow import exited \(status)") }
+            winnowRuns.append(try timeImport(winnow, run: i))
+            if let baseline { baselineRuns.append(try timeImport(baseline, run: i)) }
+            if hasReference { referenceRuns.append(try ChildRun.run("python3", [reference, file])) }
         }
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1024
-        let w = median(winnowSeconds)
-        print(String(format: "winnow import:       %@ rows, median %.2f s over %d runs, %.0f rows/s, peak RSS %.0f MB",
-                     "\(rows)", w, runs, Double(rows) / w, peakMB))
-        guard FileManager.default.fileExists(atPath: reference) else {
+        let w = report("winnow import:      ", winnowRuns, rows: rows)
+        let b = baseline.map { _ in report("baseline import:    ", baselineRuns, rows: rows) }
+        guard hasReference else {
             print("reference: \(reference) not found; skipped")
             return
         }
-        var referenceSeconds: [Double] = []
-        for _ in 0..<runs {
-            let start = Date()
-            _ = try runChild("/usr/bin/env", ["python3", reference, file], quiet: true)
-            referenceSeconds.append(Date().timeIntervalSince(start))
-        }
-        let r = median(referenceSeconds)
-        print(String(format: "reference_import.py: median %.2f s over %d runs, %.0f rows/s", r, runs, Double(rows) / r))
+        let r = median(referenceRuns.map(\.seconds))
+        print(String(format: "reference_import.py: median %.2f s over %d runs, %.0f rows/s, %.2f CPU s", r, runs, Double(rows) / r,
+                     median(referenceRuns.map(\.cpuSeconds))))
         print(String(format: "ratio (winnow rows/s ÷ reference rows/s): %.2fx", r / w))
+        if let b { print(String(format: "ratio (baseline rows/s ÷ reference rows/s): %.2fx", r / b)) }
+    }
+
+    func timeImport(_ winnow: String, run i: Int) throws -> ChildRun {
+        let ws = scratch + "/winnow-import-bench-\(getpid())-\(i)"
+        try? FileManager.default.removeItem(atPath: ws)
+        defer { try? FileManager.default.removeItem(atPath: ws) }
+        guard try ChildRun.run(winnow, ["init", ws]).status == 0 else { throw ValidationError("winnow init \(ws) failed") }
+        let run = try ChildRun.run(winnow, ["import", "--no-gates", "--workspace", ws, file])
+        guard run.status == 0 || run.status == 3 else { throw ValidationError("winnow import exited \(run.status)") }
+        return run
+    }
+
+    /// Prints one program's medians (and its largest peak RSS); returns the median seconds.
+    func report(_ label: String, _ runs: [ChildRun], rows: Int) -> Double {
+        let seconds = median(runs.map(\.seconds))
+        print(String(format: "%@ %@ rows, median %.2f s over %d runs, %.0f rows/s, %.2f CPU s, peak RSS %.0f MB",
+                     label, "\(rows)", seconds, runs.count, Double(rows) / seconds, median(runs.map(\.cpuSeconds)),
+                     runs.map(\.peakRSSMB).max() ?? 0))
+        return seconds
     }
 
     func median(_ values: [Double]) -> Double {
@@ -76,19 +88,5 @@ struct ImportBenchCommand: ParsableCommand {
             count += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
         }
         return count
-    }
-
-    @discardableResult
-    func runChild(_ executable: String, _ arguments: [String], quiet: Bool = true) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if quiet {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

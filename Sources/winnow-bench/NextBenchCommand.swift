@@ -33,25 +33,11 @@ struct NextBenchCommand: ParsableCommand {
         _ = try Self.time(winnow, ["queue", "--workspace", workspace])
     }
 
-    /// posix_spawn and waitpid directly: Foundation's Process polls for the child's exit and
-    /// added about 25 ms to every call, more than the thing being measured.
+    /// Through `ChildRun` (posix_spawn and wait4): Foundation's Process polls for the child's
+    /// exit and added about 25 ms to every call, more than the thing being measured.
     static func time(_ executable: String, _ arguments: [String]) throws -> Double {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid: pid_t = 0
-        let start = Date()
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
-            throw ValidationError("could not start \(executable)")
-        }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        let elapsed = Date().timeIntervalSince(start)
-        guard status == 0 else { throw ValidationError("winnow \(arguments.joined(separator: " ")) failed (status \(status))") }
-        return elapsed
+        let run = try ChildRun.run(executable, arguments)
+        guard run.status == 0 else { throw ValidationError("winnow \(arguments.joined(separator: " ")) failed (status \(run.status))") }
+        return run.seconds
     }
 }

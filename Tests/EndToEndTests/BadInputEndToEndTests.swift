@@ -107,12 +107,7 @@ import Testing
         let ws = try tmp.workspace()
         let row = #"{"prompt": "question", "response": "an answer long enough to make this file take a moment to import"}"#
         let big = try tmp.file("big.jsonl", String(repeating: row + "\n", count: 300_000))
-        let process = Process()
-        process.executableURL = WinnowProcess.executable
-        process.arguments = ["import", "--no-gates", "--workspace", ws, big]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try WinnowProcess.start(["import", "--no-gates", "--workspace", ws, big])
         // Wait until the partial copy exists, then kill the import mid-way.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
