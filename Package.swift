@@ -41,16 +41,19 @@ let package = Package(
                                                     .product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
+        .target(name: "Mixer", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue",
+                                              .product(name: "GRDB", package: "GRDB.swift"),
+                                              .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates",
+                "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates", "Mixer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "winnow-bench",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace", "Gates",
+                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Mixer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "MixerTests", dependencies: ["Mixer", "Workspace", "ReviewQueue", "ProvenanceLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,115 @@
+import Foundation
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// One row copy in the mix: which candidate, which copy of it (upweighted rows appear more than
+/// once), its two hash draws, and whether it went to the eval side of the split.
+struct MixUnit {
+    var row: Int32
+    var copy: UInt16
+    var select: UInt64
+    var order: UInt64
+    var eval = false
+}
+
+/// What a mix contains before anything is written: the pool, the per-slice counts that satisfy
+/// the spec, and the chosen row copies in output order. Pure function of (index, spec): this is
+/// the part `mix verify` recomputes.
+struct MixComposition {
+    var spec: MixSpec
+    var pool: MixPool
+    var selection: MixSelection
+    var units: [MixUnit]
+
+    static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool,
+                        logPath: String, displayLog: String) throws -> MixComposition {
+        let pool = try MixPool.load(index: index, config: config, spec: spec, logPath: logPath, displayLog: displayLog)
+        try checkSliceNames(spec: spec, config: config, pool: pool)
+        var humans = Array(repeating: [MixUnit](), count: pool.sliceNames.count)
+        var synthetic = humans
+        for unit in keyedUnits(pool, seed: spec.seed) {
+            let row = pool.rows[Int(unit.row)]
+            if row.kind.isHuman { humans[Int(row.slice)].append(unit) } else { synthetic[Int(row.slice)].append(unit) }
+        }
+        // Reviewed synthetic rows before trusted unreviewed ones; within each, the hash order.
+        for i in humans.indices {
+            humans[i].sort { ($0.select, $0.row, $0.copy) < ($1.select, $1.row, $1.copy) }
+            synthetic[i].sort {
+                let a = pool.rows[Int($0.row)].kind == .trusted, b = pool.rows[Int($1.row)].kind == .trusted
+                return (a ? 1 : 0, $0.select, $0.row, $0.copy) < (b ? 1 : 0, $1.select, $1.row, $1.copy)
+            }
+        }
+        let order = pool.sliceNames.indices.sorted { pool.sliceNames[$0] < pool.sliceNames[$1] }
+        let slices = order.map { i in
+            MixSelection.Slice(name: pool.sliceNames[i], critical: pool.critical[i],
+                               floor: spec.humanFloor(slice: pool.sliceNames[i], critical: pool.critical[i]),
+                               humansEligible: humans[i].count, syntheticEligible: synthetic[i].count)
+        }
+        let selection = try MixSelection.plan(slices, spec: spec, bestEffort: bestEffort)
+        var units: [MixUnit] = []
+        for (k, i) in order.enumerated() {
+            units += humans[i].prefix(selection.slices[k].humans)
+            units += synthetic[i].prefix(selection.slices[k].synthetic)
+        }
+        units.sort { ($0.order, $0.row, $0.copy) < ($1.order, $1.row, $1.copy) }
+        if let fraction = spec.evalFraction {
+            // A near-duplicate cluster goes wholly to one side: the draw is the cluster's.
+            for i in units.indices {
+                let row = pool.rows[Int(units[i].row)]
+                units[i].eval = MixHash.unit(seed: spec.seed, id: row.cluster ?? row.id, salt: "eval") < fraction
+            }
+        }
+        return MixComposition(spec: spec, pool: pool, selection: selection, units: units)
+    }
+
+    /// Every copy of every candidate with its keys, hashed on all cores.
+    static func keyedUnits(_ pool: MixPool, seed: String) -> [MixUnit] {
+        let chunk = 8192
+        let parts = (pool.rows.count + chunk - 1) / chunk
+        let slots = MixSlots<[MixUnit]>(count: parts)
+        let shared = MixBox(pool)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let pool = shared.value
+            var out: [MixUnit] = []
+            for r in (part * chunk)..<min(pool.rows.count, (part + 1) * chunk) {
+                let row = pool.rows[r]
+                for copy in 0..<row.copies {
+                    let keys = MixHash.keys(seed: seed, id: row.id, copy: copy)
+                    out.append(MixUnit(row: Int32(r), copy: UInt16(copy), select: keys.select, order: keys.order))
+                }
+            }
+            slots.set(part, out)
+        }
+        return (0..<parts).flatMap { slots.get($0) ?? [] }
+    }
+
+    /// A `[slices.NAME]` the workspace has never heard of is a typo until shown otherwise.
+    static func checkSliceNames(spec: MixSpec, config: WorkspaceConfig, pool: MixPool) throws {
+        let known = Set(config.slices.map(\.name)).union(pool.sliceNames)
+        for (name, rule) in spec.slices where !known.contains(name) {
+            let near = Suggestion.nearest(to: name, in: Array(known)).map { " (did you mean '\($0)'?)" } ?? ""
+            throw MixError.spec(rule.location, "[slices.\(name)]: no slice '\(name)' in the workspace\(near)")
+        }
+    }
+
+    /// Selected copies per slice and kind, for the report and the manifest.
+    func counts() -> [String: [MixKind: Int]] {
+        var result: [String: [MixKind: Int]] = [:]
+        for name in pool.sliceNames { result[name] = [:] }
+        for unit in units {
+            let row = pool.rows[Int(unit.row)]
+            result[pool.sliceNames[Int(row.slice)], default: [:]][row.kind, default: 0] += 1
+        }
+        return result
+    }
+}
+
+/// Per-worker result slots behind a lock (each written once).
+final class MixSlots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
+    func get(_ index: Int) -> T? { lock.withLock { slots[index] } }
+}

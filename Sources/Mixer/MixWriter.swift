@@ -1,0 +1,169 @@
+import Crypto
+import Foundation
+import WinnowCore
+import Workspace
+
+/// Writes the chosen rows as `data.jsonl` (and `eval.jsonl` with a split): each row converted
+/// to the spec's format, its provenance under `metadata` unless stripped. Rows are read from the
+/// sources by offset and converted on all cores a batch at a time, so memory stays flat however
+/// large the mix; the lines are written in the composition's order, so the bytes are the same
+/// on any machine.
+struct MixWriter: @unchecked Sendable {  // workers only read it
+    let paths: WorkspacePaths
+    let index: RowIndex
+    let composition: MixComposition
+    let stripProvenance: Bool
+
+    static let batchSize = 16_384
+
+    /// Writes the data files into `directory`; returns each file's name → SHA-256.
+    func write(into directory: String) throws -> [String: String] {
+        let files = MixSourceFiles(paths: paths, sources: composition.pool.sources)
+        defer { files.close() }
+        let split = composition.spec.evalFraction != nil
+        var outputs = [("data.jsonl", false)]
+        if split { outputs.append(("eval.jsonl", true)) }
+        var hashes: [String: String] = [:]
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let stores = MixBox((0..<workers).map { _ in RowStore(paths: paths, index: index) })
+        for (name, evalSide) in outputs {
+            let units = split ? composition.units.filter { $0.eval == evalSide } : composition.units
+            let file = try MixFile(path: directory + "/" + name)
+            for start in stride(from: 0, to: units.count, by: Self.batchSize) {
+                let batch = Array(units[start..<min(units.count, start + Self.batchSize)])
+                let slots = MixSlots<Result<[UInt8], Error>>(count: workers)
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    slots.set(w, Result { try lines(batch, worker: w, of: workers, store: stores.value[w], files: files) })
+                }
+                // Interleave the workers' strided lines back into order.
+                let parts = try (0..<workers).map { try slots.get($0)!.get() }
+                try file.write(parts, count: batch.count, workers: workers)
+            }
+            hashes[name] = try file.finish()
+        }
+        return hashes
+    }
+
+    /// Lines for units w, w + workers, ... of `batch`, concatenated, each ending in a newline;
+    /// `MixFile.write` takes them apart again by their newlines.
+    func lines(_ batch: [MixUnit], worker w: Int, of workers: Int, store: RowStore, files: MixSourceFiles) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for i in stride(from: w, to: batch.count, by: workers) {
+            let unit = batch[i]
+            let row = composition.pool.rows[Int(unit.row)]
+            let source = composition.pool.sources[row.source]?.sha ?? ""
+            let edit = composition.pool.edits[row.n]
+            let bytes = try edit.map { $0.row.canonicalBytes } ?? files.read(row, sha: source)
+            let text = try store.text(of: bytes, source: source, shape: row.shape, id: row.id)
+            guard var fields = composition.spec.format.convert(text) else {
+                throw MixError.manifest(path: paths.display(paths.source(source)),
+                                        reason: "row \(row.id) has no answer to write as \(composition.spec.format.rawValue)")
+            }
+            if !stripProvenance { fields.append(("metadata", provenance(row, unit: unit, edit: edit))) }
+            out += JSONValue.object(fields).canonicalBytes
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    func provenance(_ row: MixCandidate, unit: MixUnit, edit: (row: JSONValue, reviewer: String, seq: Int)?) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("row", .string(row.id)), ("origin", .string(row.kind.isHuman ? "human" : "synthetic")),
+            ("kind", .string(row.kind.rawValue)), ("slice", .string(composition.pool.sliceNames[Int(row.slice)])),
+            ("source", .string(composition.pool.sources[row.source]?.sha ?? "")),
+        ]
+        if let g = row.generator { fields.append(("generator", .string(g))) }
+        if let t = row.template { fields.append(("template", .string(t))) }
+        if let s = row.seed { fields.append(("seed", .string(s))) }
+        if unit.copy > 0 { fields.append(("copy", .int(Int(unit.copy)))) }
+        if let edit {
+            fields.append(("edited_by", .string(edit.reviewer)))
+            fields.append(("edit_entry", .int(edit.seq)))
+        }
+        return .object(fields)
+    }
+}
+
+/// A value shared read-only with worker threads.
+final class MixBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Open descriptors on the sources, read with pread (safe from many threads at once).
+final class MixSourceFiles: @unchecked Sendable {
+    private var descriptors: [String: Int32] = [:]
+    private let lock = NSLock()
+    let paths: WorkspacePaths
+    let sources: [Int32: (sha: String, file: String)]
+
+    init(paths: WorkspacePaths, sources: [Int32: (sha: String, file: String)]) {
+        self.paths = paths
+        self.sources = sources
+    }
+
+    func read(_ row: MixCandidate, sha: String) throws -> [UInt8] {
+        let fd = try descriptor(sha)
+        var bytes = [UInt8](repeating: 0, count: Int(row.length))
+        let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(row.length), off_t(row.offset)) }
+        guard got == Int(row.length) else {
+            throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha)) + " (row \(row.id) is past its end)")
+        }
+        return bytes
+    }
+
+    private func descriptor(_ sha: String) throws -> Int32 {
+        try lock.withLock {
+            if let fd = descriptors[sha] { return fd }
+            let fd = open(paths.source(sha), O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha))) }
+            descriptors[sha] = fd
+            return fd
+        }
+    }
+
+    func close() { lock.withLock { for fd in descriptors.values { Glibc.close(fd) } } }
+}
+
+/// An output file being written: bytes appended, hashed as they go, synced at the end.
+final class MixFile {
+    let path: String
+    private let handle: FileHandle
+    private var hasher = SHA256()
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw MixError.io(path: path, action: "create the file", errno: errno)
+        }
+        self.path = path
+        self.handle = handle
+    }
+
+    /// Writes a batch whose lines the workers produced strided (worker w made lines w, w + n, ...).
+    func write(_ parts: [[UInt8]], count: Int, workers: Int) throws {
+        var cursors = Array(repeating: 0, count: workers)
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for i in 0..<count {
+            let w = i % workers
+            let part = parts[w]
+            let end = part[cursors[w]...].firstIndex(of: 0x0A)! + 1
+            out += part[cursors[w]..<end]
+            cursors[w] = end
+        }
+        try append(out)
+    }
+
+    func append(_ bytes: [UInt8]) throws {
+        hasher.update(data: bytes)
+        do { try handle.write(contentsOf: bytes) } catch { throw MixError.io(path: path, action: "write", errno: EIO) }
+    }
+
+    func finish() throws -> String {
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch { throw MixError.io(path: path, action: "sync", errno: EIO) }
+        return Digest(hasher.finalize()).hex
+    }
+}
