@@ -1,0 +1,64 @@
+import Foundation
+@testable import Mixer
+import Testing
+import WinnowCore
+
+/// Each output format loads the way its consumers load it: Python's json module, line by line,
+/// with the keys TRL / Alpaca / chat trainers read.
+@Suite(.serialized) struct MixFormatTests {
+    /// Runs python3 over a data file: every line parses and has `keys` with the right types.
+    func pythonCheck(_ path: String, format: String) throws -> (status: Int32, output: String) {
+        let script = """
+            import json, sys
+            fmt, n = sys.argv[2], 0
+            with open(sys.argv[1], encoding="utf-8") as f:
+                for line in f:
+                    row = json.loads(line); n += 1
+                    if fmt == "chat":
+                        assert isinstance(row["messages"], list) and row["messages"], row
+                        assert all(m["role"] in ("system", "user", "assistant") and isinstance(m["content"], str) for m in row["messages"]), row
+                        assert row["messages"][-1]["role"] == "assistant", row
+                    elif fmt == "preference":
+                        assert all(isinstance(row[k], str) and row[k] for k in ("prompt", "chosen", "rejected")), row
+                    else:
+                        assert all(isinstance(row[k], str) for k in ("instruction", "input", "output")), row
+                        assert row["instruction"] and row["output"], row
+                    assert "metadata" not in row or row["metadata"]["row"], row
+            print(n)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path, format]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(arguments: [("chat", "chat"), ("chat", "prompt-response"), ("chat", "preference"), ("preference", "preference"),
+                      ("alpaca", "prompt-response"), ("alpaca", "chat")])
+    func eachFormatLoadsInPython(format: String, shape: String) throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 8), .init(slice: "general", origin: "synthetic", count: 8)], shape: shape)
+        try f.decide(f.ids("general-s", 0..<8), .accept)
+        let out = try f.build("name = \"f\"\nseed = 1\nformat = \"\(format)\"\n")
+        let check = try pythonCheck(out.directory + "/data.jsonl", format: format)
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "16")
+    }
+
+    @Test func preferenceFormatLeavesOutRowsWithoutAPair() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 4)])
+        #expect(throws: MixError.self) { _ = try f.build("name = \"f\"\nseed = 1\nformat = \"preference\"\n") }
+    }
+
+    @Test func strippedProvenanceHasNoMetadata() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 4)])
+        let out = try f.build("name = \"s\"\nseed = 1\n", strip: true)
+        #expect(try MixFixture.rows(out.directory).allSatisfy { $0["metadata"] == nil })
+        let check = try pythonCheck(out.directory + "/data.jsonl", format: "chat")
+        #expect(check.status == 0, "\(check.output)")
+    }
+}
