@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "winnow-bench",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Mixer",
+                "WinnowCore", "ProvenanceLog", "Workspace", "Gates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(

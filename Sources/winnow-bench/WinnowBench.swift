@@ -14,5 +14,6 @@ struct WinnowBench: ParsableCommand {
             ImportBenchCommand.self,
             DedupBenchCommand.self,
             NextBenchCommand.self,
+            MixBenchCommand.self,
         ])
 }
