@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "CursesTerminal", dependencies: ["CNCursesW"]),
         .target(name: "Mixer", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue",
                                               .product(name: "GRDB", package: "GRDB.swift"),
+                                              .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                               .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "winnow",

@@ -68,9 +68,12 @@ public final class MixBuilder {
             try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
         } catch { throw MixError.io(path: temp, action: "create the mix folder", errno: errno) }
         do {
+            var timing = MixTiming()
             let outputs = try MixWriter(paths: session.paths, index: index, composition: composition,
                                         stripProvenance: options.stripProvenance).write(into: temp)
+            timing.mark("write the data")
             let report = try MixReport(composition: composition, index: index)
+            timing.mark("report")
             let manifest = MixManifest(
                 name: spec.name, tool: "winnow \(WinnowVersion.current)", seed: spec.seed, specPath: spec.path,
                 specText: spec.text, specHash: spec.hash, defaults: session.config.mix, configHash: session.config.configHash,

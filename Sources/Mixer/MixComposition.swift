@@ -24,7 +24,9 @@ struct MixComposition {
 
     static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool,
                         logPath: String, displayLog: String) throws -> MixComposition {
+        var timing = MixTiming()
         let pool = try MixPool.load(index: index, config: config, spec: spec, logPath: logPath, displayLog: displayLog)
+        timing.mark("read the index")
         try checkSliceNames(spec: spec, config: config, pool: pool)
         var humans = Array(repeating: [MixUnit](), count: pool.sliceNames.count)
         var synthetic = humans
@@ -33,13 +35,25 @@ struct MixComposition {
             if row.kind.isHuman { humans[Int(row.slice)].append(unit) } else { synthetic[Int(row.slice)].append(unit) }
         }
         // Reviewed synthetic rows before trusted unreviewed ones; within each, the hash order.
-        for i in humans.indices {
-            humans[i].sort { ($0.select, $0.row, $0.copy) < ($1.select, $1.row, $1.copy) }
-            synthetic[i].sort {
-                let a = pool.rows[Int($0.row)].kind == .trusted, b = pool.rows[Int($1.row)].kind == .trusted
-                return (a ? 1 : 0, $0.select, $0.row, $0.copy) < (b ? 1 : 0, $1.select, $1.row, $1.copy)
+        let pools = MixSlots<[MixUnit]>(count: humans.count * 2)
+        let shared = MixBox((pool, humans, synthetic))
+        DispatchQueue.concurrentPerform(iterations: humans.count * 2) { k in
+            let (pool, humans, synthetic) = shared.value
+            let i = k / 2
+            if k % 2 == 0 {
+                pools.set(k, humans[i].sorted { ($0.select, $0.row, $0.copy) < ($1.select, $1.row, $1.copy) })
+            } else {
+                pools.set(k, synthetic[i].sorted {
+                    let a = pool.rows[Int($0.row)].kind == .trusted, b = pool.rows[Int($1.row)].kind == .trusted
+                    return (a ? 1 : 0, $0.select, $0.row, $0.copy) < (b ? 1 : 0, $1.select, $1.row, $1.copy)
+                })
             }
         }
+        for i in humans.indices {
+            humans[i] = pools.get(2 * i) ?? []
+            synthetic[i] = pools.get(2 * i + 1) ?? []
+        }
+        timing.mark("hash and sort the pools")
         let order = pool.sliceNames.indices.sorted { pool.sliceNames[$0] < pool.sliceNames[$1] }
         let slices = order.map { i in
             MixSelection.Slice(name: pool.sliceNames[i], critical: pool.critical[i],
@@ -60,6 +74,7 @@ struct MixComposition {
                 units[i].eval = MixHash.unit(seed: spec.seed, id: row.cluster ?? row.id, salt: "eval") < fraction
             }
         }
+        timing.mark("select and order")
         return MixComposition(spec: spec, pool: pool, selection: selection, units: units)
     }
 
@@ -95,11 +110,15 @@ struct MixComposition {
 
     /// Selected copies per slice and kind, for the report and the manifest.
     func counts() -> [String: [MixKind: Int]] {
-        var result: [String: [MixKind: Int]] = [:]
-        for name in pool.sliceNames { result[name] = [:] }
+        let kinds = MixKind.allCases
+        var tally = Array(repeating: Array(repeating: 0, count: kinds.count), count: pool.sliceNames.count)
         for unit in units {
             let row = pool.rows[Int(unit.row)]
-            result[pool.sliceNames[Int(row.slice)], default: [:]][row.kind, default: 0] += 1
+            tally[Int(row.slice)][kinds.firstIndex(of: row.kind)!] += 1
+        }
+        var result: [String: [MixKind: Int]] = [:]
+        for (i, name) in pool.sliceNames.enumerated() {
+            result[name] = Dictionary(uniqueKeysWithValues: kinds.indices.filter { tally[i][$0] > 0 }.map { (kinds[$0], tally[i][$0]) })
         }
         return result
     }

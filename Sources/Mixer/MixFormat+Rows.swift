@@ -15,12 +15,12 @@ extension MixFormat {
     }
 
     /// The row in this format, or nil when its text has no such form (no answer at all).
-    func convert(_ text: RowText) -> [(String, JSONValue)]? {
+    func convert(_ text: RowText) -> [(String, MixField)]? {
         switch self {
         case .chat:
             let turns = Self.turns(text.segments.filter { $0.side != "rejected" })
             guard turns.contains(where: { $0.role == "assistant" }) else { return nil }
-            return [("messages", .array(turns.map { .object([("role", .string($0.role)), ("content", .string($0.text))]) }))]
+            return [("messages", .turns(turns))]
         case .preference:
             let prompt = text.segments.filter { $0.side == nil }.map(\.text).joined(separator: "\n\n")
             // HH transcripts carry the prompt inside each side: the shared leading turns.
@@ -32,7 +32,7 @@ extension MixFormat {
             let answer = { (side: [RowText.Segment]) in side.dropFirst(shared).map(\.text).joined(separator: "\n\n") }
             guard !chosen.isEmpty, !rejected.isEmpty else { return nil }
             let fullPrompt = [prompt, leading].filter { !$0.isEmpty }.joined(separator: "\n\n")
-            return [("prompt", .string(fullPrompt)), ("chosen", .string(answer(chosen))), ("rejected", .string(answer(rejected)))]
+            return [("prompt", .text(fullPrompt)), ("chosen", .text(answer(chosen))), ("rejected", .text(answer(rejected)))]
         case .alpaca:
             let segments = text.segments.filter { $0.side != "rejected" }
             if let instruction = segments.first(where: { $0.label == "instruction" }) {
@@ -49,8 +49,8 @@ extension MixFormat {
         }
     }
 
-    static func alpaca(_ instruction: String, _ input: String, _ output: String) -> [(String, JSONValue)] {
-        [("instruction", .string(instruction)), ("input", .string(input)), ("output", .string(output))]
+    static func alpaca(_ instruction: String, _ input: String, _ output: String) -> [(String, MixField)] {
+        [("instruction", .text(instruction)), ("input", .text(input)), ("output", .text(output))]
     }
 
     /// Segments as chat turns: roles normalised to system / user / assistant, consecutive
@@ -71,5 +71,46 @@ extension MixFormat {
             }
         }
         return turns
+    }
+}
+
+/// A value in an output row. Rows are written straight to bytes in canonical form (members in
+/// code-point order, canonical escapes), the same bytes `JSONValue.canonicalBytes` would give,
+/// without building and sorting a tree per row: this is the mixer's hot loop.
+enum MixField {
+    case text(String)
+    case number(Int)
+    case turns([(role: String, text: String)])
+    case object([(String, MixField)])
+
+    static func write(_ fields: [(String, MixField)], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        // Keys are ASCII, so String order is byte (code point) order.
+        for (i, (key, value)) in fields.sorted(by: { $0.0 < $1.0 }).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(key.utf8, into: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    func write(into out: inout [UInt8]) {
+        switch self {
+        case .text(let text): CanonicalJSON.writeString(text.utf8, into: &out)
+        case .number(let n): out += String(n).utf8
+        case .object(let fields): Self.write(fields, into: &out)
+        case .turns(let turns):
+            out.append(UInt8(ascii: "["))
+            for (i, turn) in turns.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out += #"{"content":"#.utf8
+                CanonicalJSON.writeString(turn.text.utf8, into: &out)
+                out += #","role":"#.utf8
+                CanonicalJSON.writeString(turn.role.utf8, into: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
     }
 }

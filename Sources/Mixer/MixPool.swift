@@ -52,71 +52,46 @@ struct MixPool {
     static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, logPath: String, displayLog: String) throws -> MixPool {
         let trust = try MixTrust.measure(index: index, config: config, threshold: spec.unreviewedMaxRejectRate)
         var pool = MixPool(trust: trust)
-        var sliceIndex: [String: Int32] = [:]
-        func slice(_ name: String) -> Int32 {
-            if let known = sliceIndex[name] { return known }
-            let i = Int32(pool.sliceNames.count)
-            sliceIndex[name] = i
-            pool.sliceNames.append(name)
-            pool.critical.append(config.slice(named: name)?.critical ?? false)
-            return i
-        }
-        let weighting = try MixWeighting(spec: spec, index: index)
-        try index.read { db in
+        let context = MixScanContext(
+            config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
+            contaminated: [], clusters: [:])
+        let (parts, bounds) = try index.read { db -> ([MixPoolScan], [(Int64, Int64)]) in
             for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
                 pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])
             }
-            let contaminated = Set(try Int64.fetchAll(db, sql: "SELECT n FROM flags WHERE gate = 'contamination' AND action IN ('reject', 'flag')"))
-            var clusters: [Int64: String] = [:]
+            var context = context
+            context.contaminated = Set(try Int64.fetchAll(db, sql: "SELECT n FROM flags WHERE gate = 'contamination' AND action IN ('reject', 'flag')"))
             if spec.evalFraction != nil {
                 for r in try Row.fetchAll(db, sql: "SELECT n, json_extract(detail, '$.matches[0].cluster') AS c FROM flags WHERE gate = 'near-duplicate'") {
-                    if let c = r["c"] as String? { clusters[r["n"]] = c }
+                    if let c = r["c"] as String? { context.clusters[r["n"]] = c }
                 }
             }
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT n, id, source, offset, length, shape, origin, generator, slice, state, template, seed FROM rows ORDER BY n
-                """)
-            while let r = try cursor.next() {
-                let n: Int64 = r[0], state: String = r[9], origin: String = r[6]
-                let sliceName: String = r[8] ?? "(none)"
-                let generator: String? = r[7]
-                if contaminated.contains(n) { pool.excluded["contaminated", default: 0] += 1; continue }
-                let kind: MixKind
-                switch (origin, state) {
-                case (_, "rejected"): pool.excluded["rejected by a reviewer", default: 0] += 1; continue
-                case (_, "gate-rejected"): pool.excluded["rejected by a gate", default: 0] += 1; continue
-                case (_, "retracted"): pool.excluded["retracted (rollback)", default: 0] += 1; continue
-                case (_, "adjudication"): pool.excluded["reviewers disagree, not adjudicated", default: 0] += 1; continue
-                case (_, "flagged"): pool.excluded["flagged for an expert", default: 0] += 1; continue
-                case ("human", _): kind = .human
-                case ("synthetic", "accepted"): kind = .accepted
-                case ("synthetic", "edited"): kind = .edited
-                case ("synthetic", "pending"):
-                    if let reason = trust.distrust(slice: sliceName, critical: config.slice(named: sliceName)?.critical ?? false,
-                                                   generator: generator) {
-                        pool.excluded[reason, default: 0] += 1
-                        continue
-                    }
-                    kind = .trusted
-                case ("synthetic", _): pool.excluded["synthetic, state \(state)", default: 0] += 1; continue
-                default: pool.excluded["origin unknown (neither human nor synthetic)", default: 0] += 1; continue
-                }
-                let id: String = r[1], source = Int32(r[2] as Int64)
-                let copies = weighting.copies(id: id, origin: origin, source: source, seed: spec.seed)
-                if copies == 0 { pool.excluded["weight 0 in the spec", default: 0] += 1; continue }
-                let shape = RowShape(rawValue: r[5]) ?? .chat
-                guard spec.format.accepts(shape) else {
-                    pool.excluded["\(shape.rawValue) rows have no \(spec.format.rawValue) form", default: 0] += 1
-                    continue
-                }
-                pool.rows.append(MixCandidate(
-                    n: n, id: id, slice: slice(sliceName), kind: kind, source: source, offset: r[3],
-                    length: Int32(r[4] as Int64), shape: shape, generator: generator, template: r[10], seed: r[11],
-                    copies: copies, cluster: clusters[n]))
-            }
+            let range = try Row.fetchOne(db, sql: "SELECT MIN(n) AS lo, MAX(n) AS hi FROM rows")
+            let bounds = MixPoolScan.split(lo: range?["lo"] ?? 0, hi: range?["hi"] ?? 0, parts: MixPoolScan.parts)
+            return (try MixPoolScan.run(context, bounds: bounds, index: index, db: db), bounds)
         }
+        _ = bounds
+        for part in parts { pool.absorb(part) }
+        pool.excluded = pool.excluded.filter { $0.value > 0 }
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
         return pool
+    }
+
+    /// Adds one scanned range's rows (in order) and counts, renumbering its slices.
+    mutating func absorb(_ part: MixPoolScan) {
+        var map: [Int32] = []
+        for (name, critical) in zip(part.sliceNames, part.critical) {
+            if let i = sliceNames.firstIndex(of: name) { map.append(Int32(i)); continue }
+            map.append(Int32(sliceNames.count))
+            sliceNames.append(name)
+            self.critical.append(critical)
+        }
+        rows.reserveCapacity(rows.count + part.rows.count)
+        for var row in part.rows {
+            row.slice = map[Int(row.slice)]
+            rows.append(row)
+        }
+        for (reason, count) in part.excluded { excluded[reason, default: 0] += count }
     }
 
     /// The standing edit of each edited row (the latest), read back from the log: the index
@@ -178,3 +153,4 @@ struct MixWeighting {
         return min(maxRepeats, whole + extra)
     }
 }
+

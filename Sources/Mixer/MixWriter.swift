@@ -29,26 +29,34 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
         for (name, evalSide) in outputs {
             let units = split ? composition.units.filter { $0.eval == evalSide } : composition.units
             let file = try MixFile(path: directory + "/" + name)
+            // Batch k is written on a serial queue while batch k + 1 is converted.
+            let writes = DispatchQueue(label: "winnow-mix-write")
+            let failure = MixSlots<Error>(count: 1)
             for start in stride(from: 0, to: units.count, by: Self.batchSize) {
                 let batch = Array(units[start..<min(units.count, start + Self.batchSize)])
                 let slots = MixSlots<Result<[UInt8], Error>>(count: workers)
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     slots.set(w, Result { try lines(batch, worker: w, of: workers, store: stores.value[w], files: files) })
                 }
-                // Interleave the workers' strided lines back into order.
+                if let error = failure.get(0) { throw error }
                 let parts = try (0..<workers).map { try slots.get($0)!.get() }
-                try file.write(parts, count: batch.count, workers: workers)
+                writes.async {
+                    do { for part in parts { try file.append(part) } } catch { failure.set(0, error) }
+                }
             }
+            writes.sync {}
+            if let error = failure.get(0) { throw error }
             hashes[name] = try file.finish()
         }
         return hashes
     }
 
-    /// Lines for units w, w + workers, ... of `batch`, concatenated, each ending in a newline;
-    /// `MixFile.write` takes them apart again by their newlines.
+    /// Worker w's share of `batch` (a contiguous slice, so the parts concatenate in order), as
+    /// lines each ending in a newline.
     func lines(_ batch: [MixUnit], worker w: Int, of workers: Int, store: RowStore, files: MixSourceFiles) throws -> [UInt8] {
         var out: [UInt8] = []
-        for i in stride(from: w, to: batch.count, by: workers) {
+        out.reserveCapacity(batch.count / workers * 1200)
+        for i in (batch.count * w / workers)..<(batch.count * (w + 1) / workers) {
             let unit = batch[i]
             let row = composition.pool.rows[Int(unit.row)]
             let source = composition.pool.sources[row.source]?.sha ?? ""
@@ -60,25 +68,25 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
                                         reason: "row \(row.id) has no answer to write as \(composition.spec.format.rawValue)")
             }
             if !stripProvenance { fields.append(("metadata", provenance(row, unit: unit, edit: edit))) }
-            out += JSONValue.object(fields).canonicalBytes
+            MixField.write(fields, into: &out)
             out.append(0x0A)
         }
         return out
     }
 
-    func provenance(_ row: MixCandidate, unit: MixUnit, edit: (row: JSONValue, reviewer: String, seq: Int)?) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("row", .string(row.id)), ("origin", .string(row.kind.isHuman ? "human" : "synthetic")),
-            ("kind", .string(row.kind.rawValue)), ("slice", .string(composition.pool.sliceNames[Int(row.slice)])),
-            ("source", .string(composition.pool.sources[row.source]?.sha ?? "")),
+    func provenance(_ row: MixCandidate, unit: MixUnit, edit: (row: JSONValue, reviewer: String, seq: Int)?) -> MixField {
+        var fields: [(String, MixField)] = [
+            ("row", .text(row.id)), ("origin", .text(row.kind.isHuman ? "human" : "synthetic")),
+            ("kind", .text(row.kind.rawValue)), ("slice", .text(composition.pool.sliceNames[Int(row.slice)])),
+            ("source", .text(composition.pool.sources[row.source]?.sha ?? "")),
         ]
-        if let g = row.generator { fields.append(("generator", .string(g))) }
-        if let t = row.template { fields.append(("template", .string(t))) }
-        if let s = row.seed { fields.append(("seed", .string(s))) }
-        if unit.copy > 0 { fields.append(("copy", .int(Int(unit.copy)))) }
+        if let g = row.generator { fields.append(("generator", .text(g))) }
+        if let t = row.template { fields.append(("template", .text(t))) }
+        if let s = row.seed { fields.append(("seed", .text(s))) }
+        if unit.copy > 0 { fields.append(("copy", .number(Int(unit.copy)))) }
         if let edit {
-            fields.append(("edited_by", .string(edit.reviewer)))
-            fields.append(("edit_entry", .int(edit.seq)))
+            fields.append(("edited_by", .text(edit.reviewer)))
+            fields.append(("edit_entry", .number(edit.seq)))
         }
         return .object(fields)
     }
@@ -125,45 +133,28 @@ final class MixSourceFiles: @unchecked Sendable {
     func close() { lock.withLock { for fd in descriptors.values { Glibc.close(fd) } } }
 }
 
-/// An output file being written: bytes appended, hashed as they go, synced at the end.
-final class MixFile {
+/// An output file being written: bytes appended and hashed as they go, written around the
+/// page cache (nothing reads a fresh mix back soon, and copying 200 MB into the cache was the
+/// largest single cost of a big mix), synced and renamed to its name at the end (read-only).
+final class MixFile: @unchecked Sendable {  // used by one writer queue at a time
     let path: String
-    private let handle: FileHandle
+    private let copy: SourceCopy
     private var hasher = SHA256()
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw MixError.io(path: path, action: "create the file", errno: errno)
-        }
         self.path = path
-        self.handle = handle
+        copy = try SourceCopy(path: path + ".part", what: "mix data")
     }
 
-    /// Writes a batch whose lines the workers produced strided (worker w made lines w, w + n, ...).
-    func write(_ parts: [[UInt8]], count: Int, workers: Int) throws {
-        var cursors = Array(repeating: 0, count: workers)
-        var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for i in 0..<count {
-            let w = i % workers
-            let part = parts[w]
-            let end = part[cursors[w]...].firstIndex(of: 0x0A)! + 1
-            out += part[cursors[w]..<end]
-            cursors[w] = end
-        }
-        try append(out)
-    }
+    deinit { copy.discard() }
 
     func append(_ bytes: [UInt8]) throws {
         hasher.update(data: bytes)
-        do { try handle.write(contentsOf: bytes) } catch { throw MixError.io(path: path, action: "write", errno: EIO) }
+        try bytes.withUnsafeBytes { try copy.write($0) }
     }
 
     func finish() throws -> String {
-        do {
-            try handle.synchronize()
-            try handle.close()
-        } catch { throw MixError.io(path: path, action: "sync", errno: EIO) }
+        try copy.commit(to: path)
         return Digest(hasher.finalize()).hex
     }
 }

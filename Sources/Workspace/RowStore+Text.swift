@@ -7,7 +7,9 @@ extension RowStore {
     /// (the mixer reads from many threads, each with its own store).
     public func text(of bytes: [UInt8], source: String, shape: RowShape, id: String) throws -> RowText {
         let recognizer = try recognizer(for: source)
-        var tape = JSONTape()
+        var tape = scratchTape
+        scratchTape = JSONTape()  // moved out and back, so the buffers are not copied on write
+        defer { scratchTape = tape }
         var result = RowText(segments: [])
         try bytes.withUnsafeBufferPointer { buffer in
             do throws(JSONSyntaxError) { try tape.parse(buffer) } catch {

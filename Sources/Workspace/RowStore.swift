@@ -10,6 +10,8 @@ public final class RowStore {
     let index: RowIndex
     private var recognizers: [String: RowRecognizer] = [:]
     private var handles: [String: FileHandle] = [:]
+    /// Reused by `text(of:source:shape:id:)`: a tape keeps its capacity between rows.
+    var scratchTape = JSONTape()
 
     public init(paths: WorkspacePaths, index: RowIndex) {
         self.paths = paths

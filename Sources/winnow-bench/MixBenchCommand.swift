@@ -45,7 +45,12 @@ struct MixBenchCommand: ParsableCommand {
             synthetic_max_per_human = 10
             critical_synthetic_max = 0.5
             """.write(toFile: spec, atomically: true, encoding: .utf8)
-        var seconds: [Double] = [], peaks: [Double] = []
+        let useReference = reference != "none" && FileManager.default.fileExists(atPath: reference)
+        if !useReference { print("reference: \(reference) not found; skipped") }
+        // Interleaved (winnow, reference, winnow, ...) so both see the same load on a shared machine.
+        var seconds: [Double] = [], peaks: [Double] = [], cpus: [Double] = []
+        var referenceSeconds: [Double] = [], referenceOwn: [Double] = [], referenceCPUs: [Double] = []
+        var line = ""
         for i in 0..<runs {
             let out = scratch + "/bench-mix-\(i)"
             try? FileManager.default.removeItem(atPath: out)
@@ -53,34 +58,30 @@ struct MixBenchCommand: ParsableCommand {
             guard run.status == 0 else { throw ValidationError("winnow mix exited \(run.status)") }
             seconds.append(run.seconds)
             peaks.append(run.peakMB)
+            cpus.append(run.cpu)
             if i > 0 { try? FileManager.default.removeItem(atPath: out) }
-        }
-        let mixed = try BenchChild.lines(scratch + "/bench-mix-0/data.jsonl")
-        let w = medianOf(seconds)
-        print(String(format: "winnow mix:        %d rows, median %.2f s over %d runs (min %.2f, max %.2f), peak RSS %.0f MB (max over runs)",
-                     mixed, w, runs, seconds.min() ?? 0, seconds.max() ?? 0, peaks.max() ?? 0))
-        guard reference != "none", FileManager.default.fileExists(atPath: reference) else {
-            print("reference: \(reference) not found; skipped")
-            return
-        }
-        var referenceSeconds: [Double] = [], referenceOwn: [Double] = []
-        var line = ""
-        for _ in 0..<runs {
-            let run = try BenchChild.run("/usr/bin/env", ["python3", reference, rows, verdicts, "--total", "\(total)", "--seed", "7",
+            guard useReference else { continue }
+            let ref = try BenchChild.run("/usr/bin/env", ["python3", reference, rows, verdicts, "--total", "\(total)", "--seed", "7",
                                                           "--out", scratch + "/reference-mix.jsonl"], capture: true)
-            guard run.status == 0 else { throw ValidationError("reference_mix.py exited \(run.status)") }
-            referenceSeconds.append(run.seconds)
-            line = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard ref.status == 0 else { throw ValidationError("reference_mix.py exited \(ref.status)") }
+            referenceSeconds.append(ref.seconds)
+            referenceCPUs.append(ref.cpu)
+            line = ref.output.trimmingCharacters(in: .whitespacesAndNewlines)
             if let own = line.components(separatedBy: " in ").last.flatMap({ Double($0.replacingOccurrences(of: " s", with: "")) }) {
                 referenceOwn.append(own)
             }
         }
+        let mixed = try BenchChild.lines(scratch + "/bench-mix-0/data.jsonl")
+        let w = medianOf(seconds)
+        print(String(format: "winnow mix:        %d rows, median %.2f s over %d runs (min %.2f, max %.2f), CPU median %.2f s, peak RSS %.0f MB (max over runs)",
+                     mixed, w, runs, seconds.min() ?? 0, seconds.max() ?? 0, medianOf(cpus), peaks.max() ?? 0))
+        guard useReference else { return }
         let r = medianOf(referenceSeconds)
         print("reference:         \(line)")
-        print(String(format: "reference_mix.py:  median %.2f s over %d runs (process), %.2f s on its own clock",
-                     r, runs, medianOf(referenceOwn)))
-        print(String(format: "ratio (reference ÷ winnow, whole processes): %.1fx; against the reference's own clock: %.1fx",
-                     r / w, medianOf(referenceOwn) / w))
+        print(String(format: "reference_mix.py:  median %.2f s over %d runs (process; min %.2f, max %.2f), %.2f s on its own clock, CPU median %.2f s",
+                     r, runs, referenceSeconds.min() ?? 0, referenceSeconds.max() ?? 0, medianOf(referenceOwn), medianOf(referenceCPUs)))
+        print(String(format: "ratio (reference ÷ winnow): whole processes %.1fx; reference's own clock ÷ winnow's process %.1fx; CPU %.1fx",
+                     r / w, medianOf(referenceOwn) / w, medianOf(referenceCPUs) / medianOf(cpus)))
     }
 
     /// Makes the workspace once: import, verdicts, decisions. Later runs reuse it.
@@ -115,6 +116,8 @@ enum BenchChild {
         var status: Int32
         var seconds: Double
         var peakMB: Double
+        /// User + system CPU seconds of the child.
+        var cpu: Double
         var output: String
     }
 
@@ -138,7 +141,8 @@ enum BenchChild {
         let output = capture ? ((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") : ""
         if capture { unlink(outPath) }
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exit, seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, output: output)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Result(status: exit, seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, cpu: cpu, output: output)
     }
 
     static func lines(_ path: String) throws -> Int {

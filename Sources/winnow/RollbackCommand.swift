@@ -45,19 +45,19 @@ struct RollbackCommand: ParsableCommand {
             throw ValidationError("name what to roll back: --generator, --template, --seed, --reviewer, --since, --from or --until")
         }
         guard since == nil || from == nil else { throw ValidationError("give --since or --from, not both") }
-        guard dryRun || why != nil || reason != nil else {
-            throw ValidationError("say why: --why TEXT (it goes into the log with the retraction)")
-        }
         for time in [since, from, until].compactMap({ $0 }) where !LogTimestamp.isValid(time) {
             throw ValidationError("'\(Output.safe(time))' is not an RFC 3339 UTC time like 2026-11-21T09:00:00.000Z")
+        }
+        guard dryRun || why != nil || reason != nil else {
+            throw ValidationError("say why: --why TEXT (it goes into the log with the retraction)")
         }
     }
 
     func run() throws {
         let session = try workspace.open()
         let payload = RetractPayload(generator: generator, template: template, seed: seed.map(JSONValue.string),
-                                     reviewer: reviewer, from: since ?? from, until: until, reason: reason ?? why,
-                                     note: [why.map { "why: \($0)" }, note].compactMap { $0 }.joined(separator: "; ").nilIfEmpty)
+                                     reviewer: reviewer, from: since ?? from, until: until, reason: reason,
+                                     note: [why, note].compactMap { $0 }.joined(separator: "; ").nilIfEmpty)
         if dryRun { return try preview(payload, session: session) }
         let retracted = "SELECT COUNT(*) FROM rows WHERE state = 'retracted'"
         let before = try session.index.read { db in try Int.fetchOne(db, sql: retracted) ?? 0 }

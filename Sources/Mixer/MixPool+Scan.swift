@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import WinnowCore
+import Workspace
+
+/// What every part of the scan needs to judge a row.
+struct MixScanContext: @unchecked Sendable {  // read-only while the parts run
+    var config: WorkspaceConfig
+    var spec: MixSpec
+    var trust: MixTrust
+    var weighting: MixWeighting
+    var contaminated: Set<Int64>
+    var clusters: [Int64: String]
+}
+
+/// One range of the index's rows judged for a mix: the eligible rows and the counts of the
+/// rest by reason. A million rows are scanned in two ranges on two connections at once (the
+/// scan is the largest part of a big mix after writing it), then merged in row order, so the
+/// result is the same as one scan.
+struct MixPoolScan {
+    static let parts = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    static let columns = "SELECT n, id, source, offset, length, shape, origin, generator, slice, state, template, seed FROM rows"
+
+    let context: MixScanContext
+    var rows: [MixCandidate] = []
+    var excluded: [String: Int] = [:]
+    var sliceNames: [String] = []
+    var critical: [Bool] = []
+    /// The index's log position this part saw (all parts must agree).
+    var position = ""
+    private var sliceIndex: [String: Int32] = [:]
+    private var groupReason: [Group: Int] = [:]
+    private var reasons: [String] = []
+    private var reasonCounts: [Int] = []
+
+    struct Group: Hashable { var slice: String?; var generator: String? }
+
+    init(context: MixScanContext) { self.context = context }
+
+    /// `parts` contiguous ranges covering lo...hi.
+    static func split(lo: Int64, hi: Int64, parts: Int) -> [(Int64, Int64)] {
+        let width = (hi - lo + 1 + Int64(parts) - 1) / Int64(parts)
+        return (0..<Int64(parts)).map { (lo + $0 * width, min(hi, lo + ($0 + 1) * width - 1)) }.filter { $0.0 <= $0.1 }
+    }
+
+    /// Scans the ranges: the first on `db` (the caller's read transaction), the others on their
+    /// own read-only connections at the same time. If a write slipped in between (the parts
+    /// saw different log positions) everything is scanned again on `db` alone.
+    static func run(_ context: MixScanContext, bounds: [(Int64, Int64)], index: RowIndex, db: Database) throws -> [MixPoolScan] {
+        guard bounds.count > 1 else { return [try scan(context, bounds.first ?? (0, -1), db: db)] }
+        let results = MixSlots<Result<MixPoolScan, Error>>(count: bounds.count)
+        let shared = MixBox((context, bounds, index.path))
+        let group = DispatchGroup()
+        // The first range on this thread (`db` belongs to it), the others on their own connections.
+        for i in 1..<bounds.count {
+            DispatchQueue.global().async(group: group) {
+                let (context, bounds, path) = shared.value
+                results.set(i, Result {
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    return try DatabaseQueue(path: path, configuration: configuration).read { try scan(context, bounds[i], db: $0) }
+                })
+            }
+        }
+        results.set(0, Result { try scan(context, bounds[0], db: db) })
+        group.wait()
+        let parts = try (0..<bounds.count).map { try results.get($0)!.get() }
+        if Set(parts.map(\.position)).count == 1 { return parts }
+        let lo = bounds.first!.0, hi = bounds.last!.1
+        return [try scan(context, (lo, hi), db: db)]
+    }
+
+    static func scan(_ context: MixScanContext, _ range: (Int64, Int64), db: Database) throws -> MixPoolScan {
+        var part = MixPoolScan(context: context)
+        part.position = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
+        try MixRowRecord.scan(db, sql: columns + " WHERE n BETWEEN ? AND ? ORDER BY n", arguments: [range.0, range.1]) { r in
+            part.take(r)
+        }
+        for (reason, count) in zip(part.reasons, part.reasonCounts) { part.excluded[reason, default: 0] += count }
+        return part
+    }
+
+    /// Unreviewed synthetic rows are most of a big workspace and mostly out: their fate is
+    /// decided once per (slice, generator) and their other columns are never decoded.
+    mutating func take(_ r: MixRowRecord) {
+        guard r.isPendingSynthetic else { return consider(r) }
+        if context.contaminated.contains(r.n) { excluded["contaminated", default: 0] += 1; return }
+        let group = Group(slice: r.slice, generator: r.generator)
+        let reason: Int
+        if let known = groupReason[group] { reason = known } else {
+            let sliceName = group.slice ?? "(none)"
+            if let text = context.trust.distrust(slice: sliceName, critical: context.config.slice(named: sliceName)?.critical ?? false,
+                                                 generator: group.generator) {
+                reason = reasons.firstIndex(of: text) ?? reasons.count
+                if reason == reasons.count { reasons.append(text); reasonCounts.append(0) }
+            } else {
+                reason = -1
+            }
+            groupReason[group] = reason
+        }
+        if reason >= 0 { reasonCounts[reason] += 1 } else { consider(r) }
+    }
+
+    mutating func consider(_ r: MixRowRecord) {
+        let n = r.n, state = r.state, origin = r.origin
+        if context.contaminated.contains(n) { excluded["contaminated", default: 0] += 1; return }
+        let kind: MixKind
+        switch (origin, state) {
+        case (_, "rejected"): excluded["rejected by a reviewer", default: 0] += 1; return
+        case (_, "gate-rejected"): excluded["rejected by a gate", default: 0] += 1; return
+        case (_, "retracted"): excluded["retracted (rollback)", default: 0] += 1; return
+        case (_, "adjudication"): excluded["reviewers disagree, not adjudicated", default: 0] += 1; return
+        case (_, "flagged"): excluded["flagged for an expert", default: 0] += 1; return
+        case ("human", _): kind = .human
+        case ("synthetic", "accepted"): kind = .accepted
+        case ("synthetic", "edited"): kind = .edited
+        case ("synthetic", "pending"): kind = .trusted  // only rows of trusted groups get here
+        case ("synthetic", _): excluded["synthetic, state \(state)", default: 0] += 1; return
+        default: excluded["origin unknown (neither human nor synthetic)", default: 0] += 1; return
+        }
+        let id = r.id, source = r.source
+        let copies = context.weighting.copies(id: id, origin: origin, source: source, seed: context.spec.seed)
+        if copies == 0 { excluded["weight 0 in the spec", default: 0] += 1; return }
+        let shape = RowShape(rawValue: r.shape) ?? .chat
+        guard context.spec.format.accepts(shape) else {
+            excluded["\(shape.rawValue) rows have no \(context.spec.format.rawValue) form", default: 0] += 1
+            return
+        }
+        rows.append(MixCandidate(
+            n: n, id: id, slice: slice(r.slice ?? "(none)"), kind: kind, source: source, offset: r.offset,
+            length: r.length, shape: shape, generator: r.generator, template: r.template, seed: r.seed,
+            copies: copies, cluster: context.clusters[n]))
+    }
+
+    mutating func slice(_ name: String) -> Int32 {
+        if let known = sliceIndex[name] { return known }
+        let i = Int32(sliceNames.count)
+        sliceIndex[name] = i
+        sliceNames.append(name)
+        critical.append(context.config.slice(named: name)?.critical ?? false)
+        return i
+    }
+}
+
+/// One row of the index as the pool reads it, straight from SQLite's statement: a column is
+/// decoded only when asked for, so the rows that are merely counted cost almost nothing.
+struct MixRowRecord {
+    let raw: OpaquePointer
+
+    var n: Int64 { sqlite3_column_int64(raw, 0) }
+    var id: String { text(1) ?? "" }
+    var source: Int32 { Int32(sqlite3_column_int64(raw, 2)) }
+    var offset: Int64 { sqlite3_column_int64(raw, 3) }
+    var length: Int32 { Int32(sqlite3_column_int64(raw, 4)) }
+    var shape: String { text(5) ?? "" }
+    var origin: String { text(6) ?? "" }
+    var generator: String? { text(7) }
+    var slice: String? { text(8) }
+    var state: String { text(9) ?? "" }
+    var template: String? { text(10) }
+    var seed: String? { text(11) }
+
+    var isPendingSynthetic: Bool { equals(6, "synthetic") && equals(9, "pending") }
+
+    func text(_ column: Int32) -> String? {
+        sqlite3_column_text(raw, column).map { String(cString: $0) }
+    }
+
+    func equals(_ column: Int32, _ value: StaticString) -> Bool {
+        guard let pointer = sqlite3_column_text(raw, column) else { return false }
+        return strcmp(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self),
+                      UnsafeRawPointer(value.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+    }
+
+    /// Runs `sql` (selecting the columns in the order above) and hands each row to `body`.
+    static func scan(_ db: Database, sql: String, arguments: StatementArguments = [], _ body: (MixRowRecord) -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let raw = statement.sqliteStatement
+        defer { sqlite3_reset(raw) }
+        while true {
+            let status = sqlite3_step(raw)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: status), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+            }
+            body(MixRowRecord(raw: raw))
+        }
+    }
+}
