@@ -35,7 +35,7 @@ struct MixComposition {
             if row.kind.isHuman { humans[Int(row.slice)].append(unit) } else { synthetic[Int(row.slice)].append(unit) }
         }
         // Reviewed synthetic rows before trusted unreviewed ones; within each, the hash order.
-        let pools = MixSlots<[MixUnit]>(count: humans.count * 2)
+        let pools = ConcurrentSlots<[MixUnit]>(count: humans.count * 2)
         let shared = MixBox((pool, humans, synthetic))
         DispatchQueue.concurrentPerform(iterations: humans.count * 2) { k in
             let (pool, humans, synthetic) = shared.value
@@ -82,7 +82,7 @@ struct MixComposition {
     static func keyedUnits(_ pool: MixPool, seed: String) -> [MixUnit] {
         let chunk = 8192
         let parts = (pool.rows.count + chunk - 1) / chunk
-        let slots = MixSlots<[MixUnit]>(count: parts)
+        let slots = ConcurrentSlots<[MixUnit]>(count: parts)
         let shared = MixBox(pool)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let pool = shared.value
@@ -122,13 +122,4 @@ struct MixComposition {
         }
         return result
     }
-}
-
-/// Per-worker result slots behind a lock (each written once).
-final class MixSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    func get(_ index: Int) -> T? { lock.withLock { slots[index] } }
 }

@@ -49,7 +49,7 @@ struct MixPoolScan {
     /// saw different log positions) everything is scanned again on `db` alone.
     static func run(_ context: MixScanContext, bounds: [(Int64, Int64)], index: RowIndex, db: Database) throws -> [MixPoolScan] {
         guard bounds.count > 1 else { return [try scan(context, bounds.first ?? (0, -1), db: db)] }
-        let results = MixSlots<Result<MixPoolScan, Error>>(count: bounds.count)
+        let results = ConcurrentSlots<Result<MixPoolScan, Error>>(count: bounds.count)
         let shared = MixBox((context, bounds, index.path))
         let group = DispatchGroup()
         // The first range on this thread (`db` belongs to it), the others on their own connections.

@@ -31,10 +31,10 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
             let file = try MixFile(path: directory + "/" + name)
             // Batch k is written on a serial queue while batch k + 1 is converted.
             let writes = DispatchQueue(label: "winnow-mix-write")
-            let failure = MixSlots<Error>(count: 1)
+            let failure = ConcurrentSlots<Error>(count: 1)
             for start in stride(from: 0, to: units.count, by: Self.batchSize) {
                 let batch = Array(units[start..<min(units.count, start + Self.batchSize)])
-                let slots = MixSlots<Result<[UInt8], Error>>(count: workers)
+                let slots = ConcurrentSlots<Result<[UInt8], Error>>(count: workers)
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     slots.set(w, Result { try lines(batch, worker: w, of: workers, store: stores.value[w], files: files) })
                 }
