@@ -14,7 +14,8 @@ extension MixFormat {
         }
     }
 
-    /// The row in this format, or nil when its text has no such form (no answer at all).
+    /// The row in this format, members in code-point order (what `MixField.write` expects), or
+    /// nil when its text has no such form (no answer at all).
     func convert(_ text: RowText) -> [(String, MixField)]? {
         switch self {
         case .chat:
@@ -32,7 +33,7 @@ extension MixFormat {
             let answer = { (side: [RowText.Segment]) in side.dropFirst(shared).map(\.text).joined(separator: "\n\n") }
             guard !chosen.isEmpty, !rejected.isEmpty else { return nil }
             let fullPrompt = [prompt, leading].filter { !$0.isEmpty }.joined(separator: "\n\n")
-            return [("prompt", .text(fullPrompt)), ("chosen", .text(answer(chosen))), ("rejected", .text(answer(rejected)))]
+            return [("chosen", .text(answer(chosen))), ("prompt", .text(fullPrompt)), ("rejected", .text(answer(rejected)))]
         case .alpaca:
             let segments = text.segments.filter { $0.side != "rejected" }
             if let instruction = segments.first(where: { $0.label == "instruction" }) {
@@ -50,7 +51,7 @@ extension MixFormat {
     }
 
     static func alpaca(_ instruction: String, _ input: String, _ output: String) -> [(String, MixField)] {
-        [("instruction", .text(instruction)), ("input", .text(input)), ("output", .text(output))]
+        [("input", .text(input)), ("instruction", .text(instruction)), ("output", .text(output))]
     }
 
     /// Segments as chat turns: roles normalised to system / user / assistant, consecutive
@@ -76,17 +77,24 @@ extension MixFormat {
 
 /// A value in an output row. Rows are written straight to bytes in canonical form (members in
 /// code-point order, canonical escapes), the same bytes `JSONValue.canonicalBytes` would give,
-/// without building and sorting a tree per row: this is the mixer's hot loop.
+/// without building and sorting a tree per row: this is the mixer's hot loop, so callers list
+/// members already in order (the tests compare against `canonicalBytes`).
 enum MixField {
     case text(String)
     case number(Int)
     case turns([(role: String, text: String)])
     case object([(String, MixField)])
 
+    /// Inserts a member where code-point order puts it (keys are ASCII: String order is byte order).
+    static func inserting(_ key: String, _ value: MixField, into fields: [(String, MixField)]) -> [(String, MixField)] {
+        var fields = fields
+        fields.insert((key, value), at: fields.firstIndex { $0.0 > key } ?? fields.count)
+        return fields
+    }
+
     static func write(_ fields: [(String, MixField)], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        // Keys are ASCII, so String order is byte (code point) order.
-        for (i, (key, value)) in fields.sorted(by: { $0.0 < $1.0 }).enumerated() {
+        for (i, (key, value)) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             CanonicalJSON.writeString(key.utf8, into: &out)
             out.append(UInt8(ascii: ":"))

@@ -63,31 +63,34 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
             let edit = composition.pool.edits[row.n]
             let bytes = try edit.map { $0.row.canonicalBytes } ?? files.read(row, sha: source)
             let text = try store.text(of: bytes, source: source, shape: row.shape, id: row.id)
-            guard var fields = composition.spec.format.convert(text) else {
+            guard let fields = composition.spec.format.convert(text) else {
                 throw MixError.manifest(path: paths.display(paths.source(source)),
                                         reason: "row \(row.id) has no answer to write as \(composition.spec.format.rawValue)")
             }
-            if !stripProvenance { fields.append(("metadata", provenance(row, unit: unit, edit: edit))) }
-            MixField.write(fields, into: &out)
+            MixField.write(stripProvenance ? fields : MixField.inserting("metadata", provenance(row, unit: unit, edit: edit), into: fields),
+                           into: &out)
             out.append(0x0A)
         }
         return out
     }
 
+    /// The row's provenance, members in code-point order.
     func provenance(_ row: MixCandidate, unit: MixUnit, edit: (row: JSONValue, reviewer: String, seq: Int)?) -> MixField {
-        var fields: [(String, MixField)] = [
-            ("row", .text(row.id)), ("origin", .text(row.kind.isHuman ? "human" : "synthetic")),
-            ("kind", .text(row.kind.rawValue)), ("slice", .text(composition.pool.sliceNames[Int(row.slice)])),
-            ("source", .text(composition.pool.sources[row.source]?.sha ?? "")),
-        ]
-        if let g = row.generator { fields.append(("generator", .text(g))) }
-        if let t = row.template { fields.append(("template", .text(t))) }
-        if let s = row.seed { fields.append(("seed", .text(s))) }
+        var fields: [(String, MixField)] = []
+        fields.reserveCapacity(11)
         if unit.copy > 0 { fields.append(("copy", .number(Int(unit.copy)))) }
         if let edit {
-            fields.append(("edited_by", .text(edit.reviewer)))
             fields.append(("edit_entry", .number(edit.seq)))
+            fields.append(("edited_by", .text(edit.reviewer)))
         }
+        if let g = row.generator { fields.append(("generator", .text(g))) }
+        fields.append(("kind", .text(row.kind.rawValue)))
+        fields.append(("origin", .text(row.kind.isHuman ? "human" : "synthetic")))
+        fields.append(("row", .text(row.id)))
+        if let s = row.seed { fields.append(("seed", .text(s))) }
+        fields.append(("slice", .text(composition.pool.sliceNames[Int(row.slice)])))
+        fields.append(("source", .text(composition.pool.sources[row.source]?.sha ?? "")))
+        if let t = row.template { fields.append(("template", .text(t))) }
         return .object(fields)
     }
 }

@@ -49,6 +49,24 @@ import WinnowCore
         #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "16")
     }
 
+    /// Rows are written as bytes without a JSON tree; they must be exactly the canonical form
+    /// (members in code-point order), or mixes would not hash the same as their content.
+    @Test(arguments: ["chat", "preference", "alpaca"])
+    func everyLineIsCanonicalJSON(format: String) throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 6), .init(slice: "general", origin: "synthetic", count: 6)],
+                               shape: "preference")
+        try f.decide(f.ids("general-s", 0..<3), .accept)
+        let edited = JSONValue.object([("id", .string("general-s-3")), ("prompt", .string("q \"quoted\"\n")),
+                                       ("chosen", .string("é\u{1}")), ("rejected", .string("no"))])
+        try f.decide(["general-s-3"], .edit, newRow: edited)
+        let out = try f.build("name = \"c\"\nseed = 1\nformat = \"\(format)\"\n[weights.origin]\nhuman = 2\n")
+        let text = try String(contentsOfFile: out.directory + "/data.jsonl", encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            #expect(try JSONValue.parse(Array(line.utf8)).canonicalString == String(line))
+        }
+        #expect(text.contains("edited_by") && text.contains("\"copy\":1"))
+    }
+
     @Test func preferenceFormatLeavesOutRowsWithoutAPair() throws {
         let f = try MixFixture([.init(slice: "general", origin: "human", count: 4)])
         #expect(throws: MixError.self) { _ = try f.build("name = \"f\"\nseed = 1\nformat = \"preference\"\n") }
