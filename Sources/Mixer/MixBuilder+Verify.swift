@@ -16,6 +16,9 @@ public struct MixVerification: Sendable {
     /// File name → (recorded hash, rebuilt hash or nil when the rebuild failed).
     public var outputs: [(name: String, recorded: String, rebuilt: String?)] = []
     public var rebuildProblem: String?
+    /// winnow.toml differs from the one the mix was built with (slices, review rates and the
+    /// seed decide criticality and trust, so a difference may explain a different rebuild).
+    public var configChanged = false
 
     public var identical: Bool { rebuildProblem == nil && !outputs.isEmpty && outputs.allSatisfy { $0.recorded == $0.rebuilt } }
     public var ok: Bool { logProblem == nil && sourceProblems.isEmpty && identical }
@@ -25,6 +28,7 @@ public struct MixVerification: Sendable {
         out.append(logProblem.map { "log: \($0)" } ?? "log: still holds entry #\(headSeq), the head this mix was built from")
         out += sourceProblems.map { "source: \($0)" }
         if sourceProblems.isEmpty { out.append("sources: every source still hashes to its name") }
+        if configChanged { out.append("config: winnow.toml has changed since this mix was built") }
         if let rebuildProblem { out.append("rebuild: failed: \(rebuildProblem)") }
         for o in outputs {
             out.append(o.recorded == o.rebuilt ? "\(o.name): identical (\(o.recorded.prefix(16)))"
@@ -39,7 +43,7 @@ public struct MixVerification: Sendable {
             ("directory", .string(directory)), ("ok", .bool(ok)), ("identical", .bool(identical)), ("head_seq", .int(headSeq)),
             ("log_problem", logProblem.map(JSONValue.string) ?? .null),
             ("source_problems", .array(sourceProblems.map(JSONValue.string))),
-            ("rebuild_problem", rebuildProblem.map(JSONValue.string) ?? .null),
+            ("rebuild_problem", rebuildProblem.map(JSONValue.string) ?? .null), ("config_changed", .bool(configChanged)),
             ("outputs", .array(outputs.map { .object([("name", .string($0.name)), ("recorded", .string($0.recorded)),
                                                        ("rebuilt", $0.rebuilt.map(JSONValue.string) ?? .null)]) })),
         ])
@@ -51,6 +55,7 @@ extension MixBuilder {
         let manifest = try MixManifest.read(directory: directory)
         var result = MixVerification(directory: directory, headSeq: manifest.headSeq)
         result.logProblem = logProblem(manifest)
+        result.configChanged = manifest.configHash != session.config.configHash
         for source in manifest.sources {
             if let problem = sourceProblem(source.sha) { result.sourceProblems.append(problem) }
         }

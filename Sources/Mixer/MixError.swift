@@ -23,7 +23,7 @@ public enum MixError: UserFacingError {
         case let .manifest(path, reason):
             return "\(path): \(reason)"
         case let .outputExists(path):
-            return "\(path) already exists and is not a mix folder winnow made; refusing to replace it"
+            return "\(path) already exists; a mix is never overwritten (build it under another name, or --out DIR)"
         }
     }
 }

@@ -49,11 +49,10 @@ public struct MixReport: Sendable {
             warnings.append(String(format: "human rows are only %.1f%% of the mix: they will be drowned unless upweighted ([weights.origin] human = 2 or more)",
                                    Double(humans) * 100 / Double(total)))
         }
-        for line in slices where line.human == 0 && line.total > 0 {
-            warnings.append("slice \(Sanitiser.clean(line.slice)) has no human rows: nothing anchors it to human-written data")
-        }
-        for line in slices where line.total == 0 {
-            warnings.append("slice \(Sanitiser.clean(line.slice)) contributes no rows")
+        for slice in c.selection.slices where slice.humansEligible == 0 {
+            let used = slice.synthetic
+            warnings.append("slice \(Sanitiser.clean(slice.name)) has no eligible human rows: nothing anchors it to human-written data"
+                + (used > 0 ? " (\(used) synthetic rows used)" : " (none of its \(slice.syntheticEligible) synthetic rows can be used)"))
         }
         // Generators whose reviewed rows are often rejected, yet still contribute.
         let threshold = c.spec.unreviewedMaxRejectRate ?? 0.2

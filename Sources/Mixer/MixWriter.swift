@@ -115,8 +115,11 @@ final class MixSourceFiles: @unchecked Sendable {
 
     func read(_ row: MixCandidate, sha: String) throws -> [UInt8] {
         let fd = try descriptor(sha)
-        var bytes = [UInt8](repeating: 0, count: Int(row.length))
-        let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(row.length), off_t(row.offset)) }
+        var got = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: Int(row.length)) { buffer, count in
+            got = pread(fd, buffer.baseAddress, Int(row.length), off_t(row.offset))
+            count = max(0, got)
+        }
         guard got == Int(row.length) else {
             throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha)) + " (row \(row.id) is past its end)")
         }
