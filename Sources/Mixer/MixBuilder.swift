@@ -69,10 +69,18 @@ public final class MixBuilder {
         } catch { throw MixError.io(path: temp, action: "create the mix folder", errno: errno) }
         do {
             var timing = MixTiming()
+            // The report's one query runs on its own connection while the rows are written.
+            let verdicts = ConcurrentSlots<Result<MixReport.GeneratorVerdicts, Error>>(count: 1)
+            let background = DispatchGroup()
+            let indexPath = index.path
+            DispatchQueue.global().async(group: background) {
+                verdicts.set(0, Result { try MixReport.generatorVerdicts(indexPath: indexPath) })
+            }
             let outputs = try MixWriter(paths: session.paths, index: index, composition: composition,
                                         stripProvenance: options.stripProvenance).write(into: temp)
             timing.mark("write the data")
-            let report = try MixReport(composition: composition, index: index)
+            background.wait()
+            let report = MixReport(composition: composition, generatorVerdicts: try verdicts.get(0)!.get())
             timing.mark("report")
             let manifest = MixManifest(
                 name: spec.name, tool: "winnow \(WinnowVersion.current)", seed: spec.seed, specPath: spec.path,

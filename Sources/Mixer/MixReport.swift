@@ -27,7 +27,23 @@ public struct MixReport: Sendable {
     static let barWidth = 30
     static let symbols: [(MixKind, Character)] = [(.human, "#"), (.accepted, "="), (.edited, "~"), (.trusted, ".")]
 
-    init(composition c: MixComposition, index: RowIndex) throws {
+    /// Per generator: reviewer rejections and decisions (for the "high reject rate" warning).
+    typealias GeneratorVerdicts = [(generator: String, rejected: Int, decided: Int)]
+
+    /// Reads the generator verdict counts on a connection of its own, so the mixer can run it
+    /// while the rows are being written.
+    static func generatorVerdicts(indexPath: String) throws -> GeneratorVerdicts {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: indexPath, configuration: configuration).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.generator AS g, SUM(d.action = 'reject') AS bad, COUNT(*) AS n FROM decisions d JOIN rows r ON r.n = d.n
+                WHERE d.standing = 1 AND r.generator IS NOT NULL GROUP BY r.generator ORDER BY r.generator
+                """).map { ($0["g"], $0["bad"], $0["n"]) }
+        }
+    }
+
+    init(composition c: MixComposition, generatorVerdicts: GeneratorVerdicts) {
         let counts = c.counts()
         name = c.spec.name
         rows = c.units.count
@@ -38,10 +54,10 @@ public struct MixReport: Sendable {
         binding = c.selection.binding
         excluded = c.pool.excluded.map { ($0.key, $0.value) }.sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
         evalRows = c.spec.evalFraction.map { _ in c.units.filter(\.eval).count }
-        warnings = try Self.warnings(c, slices: slices, index: index)
+        warnings = Self.warnings(c, slices: slices, generatorVerdicts: generatorVerdicts)
     }
 
-    static func warnings(_ c: MixComposition, slices: [SliceLine], index: RowIndex) throws -> [String] {
+    static func warnings(_ c: MixComposition, slices: [SliceLine], generatorVerdicts: GeneratorVerdicts) -> [String] {
         var warnings: [String] = []
         let humans = slices.reduce(0) { $0 + $1.human }, total = slices.reduce(0) { $0 + $1.total }
         let upweighted = (c.spec.weights.origins[.human] ?? 1) > 1
@@ -58,14 +74,7 @@ public struct MixReport: Sendable {
         let threshold = c.spec.unreviewedMaxRejectRate ?? 0.2
         var contributing: [String: Int] = [:]
         for unit in c.units { if let g = c.pool.rows[Int(unit.row)].generator { contributing[g, default: 0] += 1 } }
-        let rates = try index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.generator AS g, SUM(d.action = 'reject') AS bad, COUNT(*) AS n FROM decisions d JOIN rows r ON r.n = d.n
-                WHERE d.standing = 1 AND r.generator IS NOT NULL GROUP BY r.generator ORDER BY r.generator
-                """)
-        }
-        for r in rates {
-            let g: String = r["g"], bad: Int = r["bad"], n: Int = r["n"]
+        for (g, bad, n) in generatorVerdicts {
             guard n > 0, let used = contributing[g], Double(bad) / Double(n) >= threshold else { continue }
             warnings.append(String(format: "generator %@ has a %.0f%% reject rate (%d of %d reviewed) and still contributes %d rows",
                                    Sanitiser.clean(g), Double(bad) * 100 / Double(n), bad, n, used))
