@@ -63,6 +63,7 @@ public final class MixBuilder {
             index: index, config: session.config, spec: spec, bestEffort: options.bestEffort,
             logPath: session.paths.log, displayLog: session.paths.display(session.paths.log))
         let parent = (target as NSString).deletingLastPathComponent
+        Self.removeAbandoned(in: parent.isEmpty ? "." : parent)
         let temp = (parent.isEmpty ? "." : parent) + "/.\((target as NSString).lastPathComponent).tmp-\(getpid())"
         do {
             try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
@@ -96,6 +97,17 @@ public final class MixBuilder {
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
             throw error
+        }
+    }
+
+    /// Temporary mix folders left by a mix that was killed (Ctrl-C, a dropped ssh session):
+    /// it never reached its rename or the log, so the folder is garbage. Only folders whose
+    /// process is gone are removed; a running mix's folder is left alone.
+    static func removeAbandoned(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
+            guard let marker = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[marker.upperBound...]) else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
     }
 

@@ -54,3 +54,21 @@ import WinnowCore
         #expect(Set(train).isDisjoint(with: eval), "a row (and its copies) lands on one side")
     }
 }
+
+/// A mix that dies half-way leaves only a temporary folder, which the next mix removes.
+@Suite(.serialized) struct MixAtomicityTests {
+    @Test func aKilledMixsTemporaryFolderIsRemovedAndNoPartialMixIsVisible() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 5)])
+        // What a mix killed after writing part of its data leaves (pid 999999 does not exist).
+        let stale = f.tmp.file(".half.tmp-999999")
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        try Data("{\"messages\":".utf8).write(to: URL(fileURLWithPath: stale + "/data.jsonl.part"))
+        let live = f.tmp.file(".other.tmp-\(getpid())")
+        try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: true)
+        _ = try f.build("name = \"a\"\nseed = 1\n", into: "a")
+        #expect(!FileManager.default.fileExists(atPath: stale), "the dead mix's folder is gone")
+        #expect(FileManager.default.fileExists(atPath: live), "a running mix's folder is left alone")
+        #expect(!FileManager.default.fileExists(atPath: f.tmp.file("half")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.tmp.file("a")).sorted() == ["data.jsonl", "manifest.json", "report.md"])
+    }
+}
