@@ -9,6 +9,8 @@ public struct MixOptions: Sendable {
     public var stripProvenance = false
     /// Where to write it (default: the workspace's mixes/NAME).
     public var output: String?
+    /// See `MixWriter.fastPaths` (tests turn it off to compare).
+    var fastPaths = true
 
     public init(bestEffort: Bool = false, stripProvenance: Bool = false, output: String? = nil) {
         self.bestEffort = bestEffort
@@ -77,8 +79,10 @@ public final class MixBuilder {
             DispatchQueue.global().async(group: background) {
                 verdicts.set(0, Result { try MixReport.generatorVerdicts(indexPath: indexPath) })
             }
-            let outputs = try MixWriter(paths: session.paths, index: index, composition: composition,
-                                        stripProvenance: options.stripProvenance).write(into: temp)
+            var writer = MixWriter(paths: session.paths, index: index, composition: composition,
+                                   stripProvenance: options.stripProvenance)
+            writer.fastPaths = options.fastPaths
+            let outputs = try writer.write(into: temp)
             timing.mark("write the data")
             background.wait()
             let report = MixReport(composition: composition, generatorVerdicts: try verdicts.get(0)!.get())

@@ -54,17 +54,21 @@ extension MixFormat {
         [("input", .text(input)), ("instruction", .text(instruction)), ("output", .text(output))]
     }
 
+    /// A segment's role in the output: system, user or assistant.
+    static func chatRole(_ segment: RowText.Segment) -> String {
+        switch segment.label {
+        case "system": return "system"
+        case "user", "human", "prompter": return "user"
+        default: return segment.isAnswer ? "assistant" : "user"
+        }
+    }
+
     /// Segments as chat turns: roles normalised to system / user / assistant, consecutive
     /// segments of one role joined.
     static func turns(_ segments: [RowText.Segment]) -> [(role: String, text: String)] {
         var turns: [(role: String, text: String)] = []
         for segment in segments {
-            let role: String
-            switch segment.label {
-            case "system": role = "system"
-            case "user", "human", "prompter": role = "user"
-            default: role = segment.isAnswer ? "assistant" : "user"
-            }
+            let role = chatRole(segment)
             if let last = turns.last, last.role == role {
                 turns[turns.count - 1].text += "\n\n" + segment.text
             } else {

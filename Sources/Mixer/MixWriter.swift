@@ -13,6 +13,9 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
     let index: RowIndex
     let composition: MixComposition
     let stripProvenance: Bool
+    /// Copy chat contents without decoding them where the row allows it (off only in the test
+    /// that holds both paths to the same bytes).
+    var fastPaths = true
 
     static let batchSize = 16_384
 
@@ -62,13 +65,19 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
             let source = composition.pool.sources[row.source]?.sha ?? ""
             let edit = composition.pool.edits[row.n]
             let bytes = try edit.map { $0.row.canonicalBytes } ?? files.read(row, sha: source)
+            let metadata = stripProvenance ? nil : provenance(row, unit: unit, edit: edit)
+            if fastPaths, edit == nil, row.shape == .chat, composition.spec.format == .chat,
+               let turns = try store.rawChatTurns(of: bytes, source: source, id: row.id),
+               Self.writeRawChat(bytes, turns: turns, metadata: metadata, into: &out) {
+                out.append(0x0A)
+                continue
+            }
             let text = try store.text(of: bytes, source: source, shape: row.shape, id: row.id)
             guard let fields = composition.spec.format.convert(text) else {
                 throw MixError.manifest(path: paths.display(paths.source(source)),
                                         reason: "row \(row.id) has no answer to write as \(composition.spec.format.rawValue)")
             }
-            MixField.write(stripProvenance ? fields : MixField.inserting("metadata", provenance(row, unit: unit, edit: edit), into: fields),
-                           into: &out)
+            MixField.write(metadata.map { MixField.inserting("metadata", $0, into: fields) } ?? fields, into: &out)
             out.append(0x0A)
         }
         return out

@@ -86,10 +86,13 @@ final class MixFixture {
     }
 
     /// Builds into tmp/NAME-N (a fresh folder each time).
-    func build(_ toml: String, bestEffort: Bool = false, strip: Bool = false, into name: String? = nil) throws -> MixOutcome {
+    func build(_ toml: String, bestEffort: Bool = false, strip: Bool = false, into name: String? = nil,
+               fastPaths: Bool = true) throws -> MixOutcome {
         let builder = MixBuilder(session: session)
         let out = tmp.file(name ?? "mix-\(UInt32.random(in: 0...UInt32.max))")
-        return try builder.build(try spec(toml), options: MixOptions(bestEffort: bestEffort, stripProvenance: strip, output: out))
+        var options = MixOptions(bestEffort: bestEffort, stripProvenance: strip, output: out)
+        options.fastPaths = fastPaths
+        return try builder.build(try spec(toml), options: options)
     }
 
     /// data.jsonl (and eval.jsonl) of a mix, parsed independently with Foundation's JSON reader.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Mixer
+import Workspace
 import Testing
 import WinnowCore
 
@@ -65,6 +66,28 @@ import WinnowCore
             #expect(try JSONValue.parse(Array(line.utf8)).canonicalString == String(line))
         }
         #expect(text.contains("edited_by") && text.contains("\"copy\":1"))
+    }
+
+    /// Chat rows are copied without decoding where they allow it; the bytes must be exactly
+    /// those of the decoding path, for every kind of chat row.
+    @Test func theChatFastPathWritesTheSameBytesAsDecoding() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 1)])
+        let rows = [
+            #"{"id": "c1", "messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}], "meta": {"origin": "human"}}"#,
+            #"{"id": "c2", "messages": [{"role": "User", "content": "a"}, {"role": "user", "content": "b"}, {"role": "assistant", "content": ""}, {"role": "gpt", "content": "c"}, {"role": "tool", "content": "d"}], "meta": {"origin": "human"}}"#,
+            #"{"id": "c3", "messages": [{"role": "user", "content": "line\nbreak \"quoted\" \u00e9"}, {"role": "assistant", "content": "ok"}], "meta": {"origin": "human"}}"#,
+            #"{"id": "c4", "conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a é ünïcode"}], "meta": {"origin": "human"}}"#,
+            #"{"id": "c5", "messages": [{"role": "user", "content": [{"type": "text", "text": "parts"}]}, {"role": "assistant", "content": "x"}], "meta": {"origin": "human"}}"#,
+            #"{"id": "c6", "messages": [{"content": "no role"}, {"role": "assistant"}, {"role": "assistant", "content": 5}, {"role": "model", "content": "m"}], "meta": {"origin": "human"}}"#,
+        ]
+        try (rows.joined(separator: "\n") + "\n").write(toFile: f.tmp.file("chat.jsonl"), atomically: true, encoding: .utf8)
+        _ = try f.session.importFile(f.tmp.file("chat.jsonl"), options: ImportOptions(), progress: nil)
+        let spec = "name = \"x\"\nseed = 1\n[weights.origin]\nhuman = 2\n"
+        let fast = try f.build(spec, fastPaths: true), slow = try f.build(spec, fastPaths: false)
+        let a = try Data(contentsOf: URL(fileURLWithPath: fast.directory + "/data.jsonl"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: slow.directory + "/data.jsonl"))
+        #expect(a == b, "\(String(decoding: a, as: UTF8.self))\n---\n\(String(decoding: b, as: UTF8.self))")
+        #expect(fast.report.rows == 12, "the fixture row and five of these (c6 does not import), twice each")
     }
 
     @Test func preferenceFormatLeavesOutRowsWithoutAPair() throws {
