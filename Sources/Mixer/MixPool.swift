@@ -55,7 +55,7 @@ struct MixPool {
         let context = MixScanContext(
             config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
             contaminated: [], clusters: [:])
-        let (parts, bounds) = try index.read { db -> ([MixPoolScan], [(Int64, Int64)]) in
+        let parts = try index.read { db -> [MixPoolScan] in
             for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
                 pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])
             }
@@ -68,9 +68,8 @@ struct MixPool {
             }
             let range = try Row.fetchOne(db, sql: "SELECT MIN(n) AS lo, MAX(n) AS hi FROM rows")
             let bounds = MixPoolScan.split(lo: range?["lo"] ?? 0, hi: range?["hi"] ?? 0, parts: MixPoolScan.parts)
-            return (try MixPoolScan.run(context, bounds: bounds, index: index, db: db), bounds)
+            return try MixPoolScan.run(context, bounds: bounds, index: index, db: db)
         }
-        _ = bounds
         for part in parts { pool.absorb(part) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
