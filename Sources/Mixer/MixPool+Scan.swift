@@ -14,12 +14,13 @@ struct MixScanContext: @unchecked Sendable {  // read-only while the parts run
     var clusters: [Int64: String]
 }
 
-/// One range of the index's rows judged for a mix: the eligible rows and the counts of the
-/// rest by reason. A million rows are scanned in two ranges on two connections at once (the
-/// scan is the largest part of a big mix after writing it), then merged in row order, so the
-/// result is the same as one scan.
+/// One part of the index's rows judged for a mix: the eligible rows and the counts of the rest
+/// by reason. The rows are read in two parts on two connections at once, SQLite doing the
+/// split: everything but unreviewed synthetic rows (decoded and judged one by one), and the
+/// unreviewed synthetic rows (most of a big workspace, judged per slice and generator). A scan
+/// in C that skips a row costs a tenth of handing it to Swift.
 struct MixPoolScan {
-    static let parts = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    static let parts = ["NOT (origin = 'synthetic' AND state = 'pending')", "origin = 'synthetic' AND state = 'pending'"]
     static let columns = "SELECT n, id, source, offset, length, shape, origin, generator, slice, state, template, seed FROM rows"
 
     let context: MixScanContext
@@ -38,45 +39,34 @@ struct MixPoolScan {
 
     init(context: MixScanContext) { self.context = context }
 
-    /// `parts` contiguous ranges covering lo...hi.
-    static func split(lo: Int64, hi: Int64, parts: Int) -> [(Int64, Int64)] {
-        let width = (hi - lo + 1 + Int64(parts) - 1) / Int64(parts)
-        return (0..<Int64(parts)).map { (lo + $0 * width, min(hi, lo + ($0 + 1) * width - 1)) }.filter { $0.0 <= $0.1 }
-    }
-
-    /// Scans the ranges: the first on `db` (the caller's read transaction), the others on their
-    /// own read-only connections at the same time. If a write slipped in between (the parts
-    /// saw different log positions) everything is scanned again on `db` alone.
-    static func run(_ context: MixScanContext, bounds: [(Int64, Int64)], index: RowIndex, db: Database) throws -> [MixPoolScan] {
-        guard bounds.count > 1 else { return [try scan(context, bounds.first ?? (0, -1), db: db)] }
-        let results = ConcurrentSlots<Result<MixPoolScan, Error>>(count: bounds.count)
-        let shared = MixBox((context, bounds, index.path))
+    /// Scans the parts: the first on `db` (the caller's read transaction), the other on its own
+    /// read-only connection at the same time. If a write slipped in between (the parts saw
+    /// different log positions) both are scanned again on `db`.
+    static func run(_ context: MixScanContext, index: RowIndex, db: Database) throws -> [MixPoolScan] {
+        let results = ConcurrentSlots<Result<MixPoolScan, Error>>(count: parts.count)
+        let shared = MixBox((context, index.path))
         let group = DispatchGroup()
-        // The first range on this thread (`db` belongs to it), the others on their own connections.
-        for i in 1..<bounds.count {
+        for i in 1..<parts.count {
             DispatchQueue.global().async(group: group) {
-                let (context, bounds, path) = shared.value
+                let (context, path) = shared.value
                 results.set(i, Result {
                     var configuration = Configuration()
                     configuration.readonly = true
-                    return try DatabaseQueue(path: path, configuration: configuration).read { try scan(context, bounds[i], db: $0) }
+                    return try DatabaseQueue(path: path, configuration: configuration).read { try scan(context, parts[i], db: $0) }
                 })
             }
         }
-        results.set(0, Result { try scan(context, bounds[0], db: db) })
+        results.set(0, Result { try scan(context, parts[0], db: db) })
         group.wait()
-        let parts = try (0..<bounds.count).map { try results.get($0)!.get() }
-        if Set(parts.map(\.position)).count == 1 { return parts }
-        let lo = bounds.first!.0, hi = bounds.last!.1
-        return [try scan(context, (lo, hi), db: db)]
+        let scanned = try (0..<parts.count).map { try results.get($0)!.get() }
+        if Set(scanned.map(\.position)).count == 1 { return scanned }
+        return try parts.map { try scan(context, $0, db: db) }
     }
 
-    static func scan(_ context: MixScanContext, _ range: (Int64, Int64), db: Database) throws -> MixPoolScan {
+    static func scan(_ context: MixScanContext, _ predicate: String, db: Database) throws -> MixPoolScan {
         var part = MixPoolScan(context: context)
         part.position = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
-        try MixRowRecord.scan(db, sql: columns + " WHERE n BETWEEN ? AND ? ORDER BY n", arguments: [range.0, range.1]) { r in
-            part.take(r)
-        }
+        try MixRowRecord.scan(db, sql: columns + " WHERE \(predicate) ORDER BY n") { r in part.take(r) }
         for (reason, count) in zip(part.reasons, part.reasonCounts) { part.excluded[reason, default: 0] += count }
         return part
     }

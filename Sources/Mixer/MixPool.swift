@@ -66,9 +66,7 @@ struct MixPool {
                     if let c = r["c"] as String? { context.clusters[r["n"]] = c }
                 }
             }
-            let range = try Row.fetchOne(db, sql: "SELECT MIN(n) AS lo, MAX(n) AS hi FROM rows")
-            let bounds = MixPoolScan.split(lo: range?["lo"] ?? 0, hi: range?["hi"] ?? 0, parts: MixPoolScan.parts)
-            return try MixPoolScan.run(context, bounds: bounds, index: index, db: db)
+            return try MixPoolScan.run(context, index: index, db: db)
         }
         for part in parts { pool.absorb(part) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
