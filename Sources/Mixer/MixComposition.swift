@@ -30,9 +30,10 @@ struct MixComposition {
         try checkSliceNames(spec: spec, config: config, pool: pool)
         var humans = Array(repeating: [MixUnit](), count: pool.sliceNames.count)
         var synthetic = humans
+        // Fields read in place: copying a candidate would retain its five strings.
         for unit in keyedUnits(pool, seed: spec.seed) {
-            let row = pool.rows[Int(unit.row)]
-            if row.kind.isHuman { humans[Int(row.slice)].append(unit) } else { synthetic[Int(row.slice)].append(unit) }
+            let slice = Int(pool.rows[Int(unit.row)].slice)
+            if pool.rows[Int(unit.row)].kind.isHuman { humans[slice].append(unit) } else { synthetic[slice].append(unit) }
         }
         // Reviewed synthetic rows before trusted unreviewed ones; within each, the hash order.
         let pools = ConcurrentSlots<[MixUnit]>(count: humans.count * 2)
@@ -70,8 +71,8 @@ struct MixComposition {
         if let fraction = spec.evalFraction {
             // A near-duplicate cluster goes wholly to one side: the draw is the cluster's.
             for i in units.indices {
-                let row = pool.rows[Int(units[i].row)]
-                units[i].eval = MixHash.unit(seed: spec.seed, id: row.cluster ?? row.id, salt: "eval") < fraction
+                let r = Int(units[i].row)
+                units[i].eval = MixHash.unit(seed: spec.seed, id: pool.rows[r].cluster ?? pool.rows[r].id, salt: "eval") < fraction
             }
         }
         timing.mark("select and order")
@@ -88,9 +89,9 @@ struct MixComposition {
             let pool = shared.value
             var out: [MixUnit] = []
             for r in (part * chunk)..<min(pool.rows.count, (part + 1) * chunk) {
-                let row = pool.rows[r]
-                for copy in 0..<row.copies {
-                    let keys = MixHash.keys(seed: seed, id: row.id, copy: copy)
+                let id = pool.rows[r].id
+                for copy in 0..<pool.rows[r].copies {
+                    let keys = MixHash.keys(seed: seed, id: id, copy: copy)
                     out.append(MixUnit(row: Int32(r), copy: UInt16(copy), select: keys.select, order: keys.order))
                 }
             }
@@ -113,8 +114,7 @@ struct MixComposition {
         let kinds = MixKind.allCases
         var tally = Array(repeating: Array(repeating: 0, count: kinds.count), count: pool.sliceNames.count)
         for unit in units {
-            let row = pool.rows[Int(unit.row)]
-            tally[Int(row.slice)][kinds.firstIndex(of: row.kind)!] += 1
+            tally[Int(pool.rows[Int(unit.row)].slice)][kinds.firstIndex(of: pool.rows[Int(unit.row)].kind)!] += 1
         }
         var result: [String: [MixKind: Int]] = [:]
         for (i, name) in pool.sliceNames.enumerated() {
