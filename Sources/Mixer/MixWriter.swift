@@ -21,7 +21,8 @@ struct MixWriter: @unchecked Sendable {  // workers only read it
 
     /// Writes the data files into `directory`; returns each file's name → SHA-256.
     func write(into directory: String) throws -> [String: String] {
-        let files = MixSourceFiles(paths: paths, sources: composition.pool.sources)
+        let used = Set(composition.units.map { composition.pool.rows[Int($0.row)].source })
+        let files = try MixSourceFiles(paths: paths, sources: composition.pool.sources, used: used)
         defer { files.close() }
         let split = composition.spec.evalFraction != nil
         var outputs = [("data.jsonl", false)]
@@ -110,20 +111,27 @@ final class MixBox<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-/// Open descriptors on the sources, read with pread (safe from many threads at once).
+/// Descriptors on the sources the mix reads, opened before the workers start and read with
+/// pread (safe from many threads at once, and no lock or lookup by name per row).
 final class MixSourceFiles: @unchecked Sendable {
-    private var descriptors: [String: Int32] = [:]
-    private let lock = NSLock()
+    private let descriptors: [Int32: Int32]
     let paths: WorkspacePaths
-    let sources: [Int32: (sha: String, file: String)]
 
-    init(paths: WorkspacePaths, sources: [Int32: (sha: String, file: String)]) {
+    init(paths: WorkspacePaths, sources: [Int32: (sha: String, file: String)], used: Set<Int32>) throws {
         self.paths = paths
-        self.sources = sources
+        var descriptors: [Int32: Int32] = [:]
+        defer { if descriptors.count < used.count { for fd in descriptors.values { Glibc.close(fd) } } }
+        for id in used.sorted() {
+            let sha = sources[id]?.sha ?? "?"
+            let fd = open(paths.source(sha), O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha))) }
+            descriptors[id] = fd
+        }
+        self.descriptors = descriptors
     }
 
     func read(_ row: MixCandidate, sha: String) throws -> [UInt8] {
-        let fd = try descriptor(sha)
+        let fd = descriptors[row.source] ?? -1
         var got = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: Int(row.length)) { buffer, count in
             got = pread(fd, buffer.baseAddress, Int(row.length), off_t(row.offset))
@@ -135,17 +143,7 @@ final class MixSourceFiles: @unchecked Sendable {
         return bytes
     }
 
-    private func descriptor(_ sha: String) throws -> Int32 {
-        try lock.withLock {
-            if let fd = descriptors[sha] { return fd }
-            let fd = open(paths.source(sha), O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha))) }
-            descriptors[sha] = fd
-            return fd
-        }
-    }
-
-    func close() { lock.withLock { for fd in descriptors.values { Glibc.close(fd) } } }
+    func close() { for fd in descriptors.values { Glibc.close(fd) } }
 }
 
 /// An output file being written: bytes appended and hashed as they go, written around the
