@@ -48,11 +48,15 @@ let package = Package(
         .target(name: "CursesTerminal", dependencies: ["CNCursesW", "TerminalCore", "WinnowCore"]),
         .target(name: "Workbench", dependencies: ["TerminalCore", "Keymap", "WinnowCore", "ProvenanceLog",
                                                   "Workspace", "ReviewQueue", "Gates"]),
+        .target(name: "Mixer", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue",
+                                              .product(name: "GRDB", package: "GRDB.swift"),
+                                              .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                                              .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "winnow",
             dependencies: [
                 "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates",
-                "TerminalCore", "Keymap", "Workbench", "CursesTerminal",
+                "TerminalCore", "Keymap", "Workbench", "CursesTerminal", "Mixer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -89,6 +93,7 @@ let package = Package(
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "MixerTests", dependencies: ["Mixer", "Workspace", "ReviewQueue", "ProvenanceLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

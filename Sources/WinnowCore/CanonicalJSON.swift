@@ -60,34 +60,54 @@ public enum CanonicalJSON {
         }
     }
 
-    /// Writes decoded string content (UTF-8) with canonical escaping, quotes included.
-    @inline(__always)
-    static func writeString<S: Sequence<UInt8>>(_ utf8: S, into out: inout [UInt8]) {
+    /// Writes decoded string content (UTF-8) with canonical escaping, quotes included. Public
+    /// for writers that emit canonical JSON without building a `JSONValue` first (the mixer).
+    @inlinable
+    public static func writeString<S: Sequence<UInt8>>(_ utf8: S, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in utf8 {
-            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                out.append(b)
-                continue
+        // Contiguous text (native Strings, arrays) is copied in runs between the bytes that need
+        // an escape, instead of byte by byte: most text has none.
+        let copied: Void? = utf8.withContiguousStorageIfAvailable { buffer in
+            var run = 0
+            for i in 0..<buffer.count where needsEscape(buffer[i]) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<i]))
+                writeEscape(buffer[i], into: &out)
+                run = i + 1
             }
-            out.append(UInt8(ascii: "\\"))
-            switch b {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "f"))
-            default:
-                out.append(contentsOf: "u00".utf8)
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0xF)])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run...]))
+        }
+        if copied == nil {
+            for b in utf8 {
+                if needsEscape(b) { writeEscape(b, into: &out) } else { out.append(b) }
             }
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    @inlinable @inline(__always)
+    static func needsEscape(_ b: UInt8) -> Bool {
+        b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
+    }
+
+    @inlinable
+    static func writeEscape(_ b: UInt8, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        switch b {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        default:
+            out.append(contentsOf: "u00".utf8)
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
+        }
+    }
+
+    @usableFromInline static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A double in Python `repr` style: shortest round-trip digits; fixed notation when the
     /// decimal exponent is in -4..<16 (always with a fractional part, "1.0"), else "1.5e-05".

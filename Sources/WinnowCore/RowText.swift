@@ -53,10 +53,7 @@ extension RowRecognizer {
         }
         func messages(_ node: Int, side: String?) {
             for message in tape.elements(node) where tape.kind(message) == .object {
-                let role = (tape.member(message, named: "role", source: source) ?? tape.member(message, named: "from", source: source))
-                    .map { tape.decodeString($0, source: source).lowercased() } ?? "?"
-                guard let content = tape.member(message, named: "content", source: source)
-                        ?? tape.member(message, named: "value", source: source) else { continue }
+                guard let (role, content) = Self.roleAndContent(message, tape, source) else { continue }
                 var text = ""
                 if tape.kind(content) == .string {
                     text = tape.decodeString(content, source: source)

@@ -4,8 +4,11 @@ import WinnowCore
 
 /// Turns the TOML tree into a `WorkspaceConfig`, refusing unknown keys (a typo in a setting
 /// would otherwise silently fall back to a default) and values of the wrong type or range.
-struct ConfigReader {
-    let document: TOMLDocument
+/// The typed getters are public: a mix spec is read with the same rules and messages.
+public struct ConfigReader {
+    public let document: TOMLDocument
+
+    public init(document: TOMLDocument) { self.document = document }
 
     static let sections: [String: Set<String>] = [
         "workspace": ["seed"],
@@ -49,32 +52,32 @@ struct ConfigReader {
         return config
     }
 
-    func value(_ table: [String], _ key: String) -> JSONValue? {
+    public func value(_ table: [String], _ key: String) -> JSONValue? {
         var node: JSONValue? = document.root
         for part in table { node = node?[part] }
         return node?[key]
     }
 
-    func fail(_ table: [String], _ key: String?, _ reason: String) -> WorkspaceError {
+    public func fail(_ table: [String], _ key: String?, _ reason: String) -> WorkspaceError {
         let name = key.map { table.isEmpty ? $0 : "[\(table.joined(separator: "."))] \($0)" }
             ?? "[\(table.joined(separator: "."))]"
         return .config(document.location(table: table, key: key), "\(name): \(reason)")
     }
 
-    func unknown(_ name: String, known: [String], table: [String], what: String) -> WorkspaceError {
+    public func unknown(_ name: String, known: [String], table: [String], what: String) -> WorkspaceError {
         var reason = "unknown \(what) '\(name)'"
         if let near = Suggestion.nearest(to: name, in: known) { reason += " (did you mean '\(near)'?)" }
         let location = document.location(table: table.isEmpty ? [name] : table, key: table.isEmpty ? nil : name)
         return .config(location, reason)
     }
 
-    func string(_ table: [String], _ key: String) throws -> String? {
+    public func string(_ table: [String], _ key: String) throws -> String? {
         guard let v = value(table, key) else { return nil }
         guard let s = v.stringValue else { throw fail(table, key, "expected a string, found \(v.typeName)") }
         return s
     }
 
-    func strings(_ table: [String], _ key: String) throws -> [String]? {
+    public func strings(_ table: [String], _ key: String) throws -> [String]? {
         guard let v = value(table, key) else { return nil }
         if let s = v.stringValue { return [s] }
         guard let items = v.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
@@ -83,7 +86,7 @@ struct ConfigReader {
         return items.compactMap(\.stringValue)
     }
 
-    func int(_ table: [String], _ key: String, min: Int) throws -> Int? {
+    public func int(_ table: [String], _ key: String, min: Int) throws -> Int? {
         guard let v = value(table, key) else { return nil }
         guard let i = v.intValue, v.doubleValue == Double(i) else {
             throw fail(table, key, "expected a whole number, found \(v.typeName)")
@@ -92,7 +95,7 @@ struct ConfigReader {
         return i
     }
 
-    func number(_ table: [String], _ key: String, _ range: ClosedRange<Double>) throws -> Double? {
+    public func number(_ table: [String], _ key: String, _ range: ClosedRange<Double>) throws -> Double? {
         guard let v = value(table, key) else { return nil }
         guard let d = v.doubleValue else { throw fail(table, key, "expected a number, found \(v.typeName)") }
         guard range.contains(d) else {
@@ -101,7 +104,7 @@ struct ConfigReader {
         return d
     }
 
-    func bool(_ table: [String], _ key: String) throws -> Bool? {
+    public func bool(_ table: [String], _ key: String) throws -> Bool? {
         guard let v = value(table, key) else { return nil }
         guard let b = v.boolValue else { throw fail(table, key, "expected true or false, found \(v.typeName)") }
         return b

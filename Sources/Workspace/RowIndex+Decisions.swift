@@ -40,7 +40,8 @@ extension RowIndex {
         try resolve(n, in: db)
     }
 
-    static func apply(retract payload: RetractPayload, in db: Database) throws {
+    /// The SQL conditions (over `rows` and `decisions`) a retraction's criteria stand for.
+    static func retractConditions(_ payload: RetractPayload) -> (conditions: [String], arguments: [DatabaseValueConvertible?]) {
         var conditions: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let g = payload.generator { conditions.append("rows.generator = ?"); arguments.append(g) }
@@ -49,6 +50,11 @@ extension RowIndex {
         if let r = payload.reviewer { conditions.append("decisions.reviewer = ?"); arguments.append(r) }
         if let from = payload.from { conditions.append("decisions.ts >= ?"); arguments.append(from) }
         if let until = payload.until { conditions.append("decisions.ts < ?"); arguments.append(until) }
+        return (conditions, arguments)
+    }
+
+    static func apply(retract payload: RetractPayload, in db: Database) throws {
+        let (conditions, arguments) = retractConditions(payload)
         guard !conditions.isEmpty else { return }
         let affected = try Int64.fetchAll(db, sql: """
             SELECT DISTINCT decisions.n FROM decisions JOIN rows ON rows.n = decisions.n

@@ -10,6 +10,8 @@ public final class RowStore {
     let index: RowIndex
     private var recognizers: [String: RowRecognizer] = [:]
     private var handles: [String: FileHandle] = [:]
+    /// Reused by `text(of:source:shape:id:)`: a tape keeps its capacity between rows.
+    var scratchTape = JSONTape()
 
     public init(paths: WorkspacePaths, index: RowIndex) {
         self.paths = paths
@@ -48,17 +50,7 @@ public final class RowStore {
 
     /// The row's readable text, segment by segment.
     public func text(of row: IndexedRow) throws -> RowText {
-        let recognizer = try recognizer(for: row.source)
-        let raw = try bytes(of: row)
-        var tape = JSONTape()
-        var result = RowText(segments: [])
-        try raw.withUnsafeBufferPointer { buffer in
-            do throws(JSONSyntaxError) { try tape.parse(buffer) } catch {
-                throw WorkspaceError.index(path: index.path, reason: "row \(row.id) no longer parses: \(error.reason)")
-            }
-            result = recognizer.text(of: row.shape, tape, source: buffer)
-        }
-        return result
+        try text(of: try bytes(of: row), source: row.source, shape: row.shape, id: row.id)
     }
 
     func recognizer(for source: String) throws -> RowRecognizer {

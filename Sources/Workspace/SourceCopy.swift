@@ -7,8 +7,11 @@ import Foundation
 /// Large copies bypass the page cache (O_DIRECT from an aligned buffer): copying a gigabyte
 /// into the cache was the largest single cost of a big import, and nothing reads the copy back
 /// soon. Where O_DIRECT is refused (tmpfs, some network file systems) ordinary writes are used.
-final class SourceCopy {
-    let path: String
+/// Public because the mixer writes its (equally large, equally write-once) data files this way.
+public final class SourceCopy {
+    public let path: String
+    /// What the file is, for error messages ("source copy", "mix data file").
+    let what: String
     private var fd: Int32
     private(set) var bytesWritten: Int64 = 0
     private var committed = false
@@ -21,8 +24,9 @@ final class SourceCopy {
     static let alignment = 4096
     static let stagingSize = 8 << 20
 
-    init(path: String) throws {
+    public init(path: String, what: String = "source copy") throws {
         self.path = path
+        self.what = what
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | Self.directFlag, 0o640)
         if fd >= 0 {
             var buffer: UnsafeMutableRawPointer?
@@ -36,7 +40,7 @@ final class SourceCopy {
 
     deinit { free(staging) }
 
-    func write(_ chunk: UnsafeRawBufferPointer) throws {
+    public func write(_ chunk: UnsafeRawBufferPointer) throws {
         bytesWritten += Int64(chunk.count)
         guard let staging else { return try writeAll(chunk) }
         var offset = 0
@@ -76,16 +80,16 @@ final class SourceCopy {
             let n = Foundation.write(fd, chunk.baseAddress! + done, chunk.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw WorkspaceError.io(path: path, action: "write the source copy", errno: errno)
+                throw WorkspaceError.io(path: path, action: "write the \(what)", errno: errno)
             }
             done += n
         }
     }
 
     /// Flushes the copy to disk and gives it its final name.
-    func commit(to final: String) throws {
+    public func commit(to final: String) throws {
         try flushStaging(final: true)
-        guard fdatasync(fd) == 0 else { throw WorkspaceError.io(path: path, action: "flush the source copy", errno: errno) }
+        guard fdatasync(fd) == 0 else { throw WorkspaceError.io(path: path, action: "flush the \(what)", errno: errno) }
         close(fd)
         fd = -1
         fchmodat(AT_FDCWD, path, 0o440, 0)
@@ -95,7 +99,7 @@ final class SourceCopy {
         if dir >= 0 { fsync(dir); close(dir) }
     }
 
-    func discard() {
+    public func discard() {
         if fd >= 0 { close(fd); fd = -1 }
         if !committed { unlink(path) }
     }

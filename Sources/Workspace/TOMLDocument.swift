@@ -3,14 +3,14 @@ import TOMLKit
 import WinnowCore
 
 /// A parsed TOML file as a `JSONValue` tree, plus enough of its text to say on which line a
-/// key stands. TOMLKit reports syntax errors with a line; for semantic errors (a wrong type, an
+/// key stands. Public so other TOML files winnow reads (mix specs) report errors the same way. TOMLKit reports syntax errors with a line; for semantic errors (a wrong type, an
 /// unknown key) the line is found from the text, so every config message can name one.
-struct TOMLDocument {
-    let path: String
-    let root: JSONValue
+public struct TOMLDocument {
+    public let path: String
+    public let root: JSONValue
     let lines: [Substring]
 
-    init(path: String, text: String) throws {
+    public init(path: String, text: String) throws {
         self.path = path
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         do {
@@ -40,7 +40,7 @@ struct TOMLDocument {
     }
 
     /// The line where `key` is set inside `[table]` (dotted table path), or the table's header.
-    func line(table: [String], key: String? = nil) -> Int? {
+    public func line(table: [String], key: String? = nil) -> Int? {
         var inTable = table.isEmpty
         var headerLine: Int?
         let header = table.joined(separator: ".")
@@ -61,7 +61,7 @@ struct TOMLDocument {
         return headerLine
     }
 
-    func location(table: [String], key: String? = nil) -> SourceLocation {
+    public func location(table: [String], key: String? = nil) -> SourceLocation {
         SourceLocation(file: path, line: line(table: table, key: key))
     }
 }

@@ -116,7 +116,7 @@ public final class WorkspaceSession {
     }
 
     /// What one entry means for the index. Later issues add decisions, reverts and retracts.
-    private func apply(_ entry: LogEntry, importer: Importer, db: Database) throws {
+    func apply(_ entry: LogEntry, importer: Importer, db: Database) throws {
         switch entry.knownKind {
         case .import:
             let payload = try entry.payload(ImportPayload.self)

@@ -229,7 +229,7 @@ struct DedupBenchRun {
     static func parse(_ block: [UInt8], upTo end: Int) -> [(String, String)] {
         guard end > 0 else { return [] }
         let parts = ProcessInfo.processInfo.activeProcessorCount * 2
-        let results = DedupBenchSlots<[(String, String)]>(count: parts)
+        let results = ConcurrentSlots<[(String, String)]>(count: parts)
         block.withUnsafeBufferPointer { whole in
             let bytes = DedupBenchBytes(buffer: UnsafeBufferPointer(rebasing: whole[0..<end]))
             DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -271,13 +271,4 @@ struct DedupBenchRun {
 
 struct DedupBenchBytes: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<UInt8>
-}
-
-/// Per-worker result slots behind a lock (each written once).
-final class DedupBenchSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    func get(_ index: Int) -> T? { lock.withLock { slots[index] } }
 }

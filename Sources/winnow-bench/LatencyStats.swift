@@ -43,3 +43,10 @@ func writeLine(_ text: String, to fd: Int32 = 1) {
         if n > 0 { done += n } else if errno != EINTR { return }
     }
 }
+
+/// The median of some measurements (the mean of the middle two for an even count).
+func medianOf(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}

@@ -15,5 +15,6 @@ struct WinnowBench: ParsableCommand {
             DedupBenchCommand.self,
             NextBenchCommand.self,
             ReviewBenchCommand.self,
+            MixBenchCommand.self,
         ])
 }

@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// What `winnow mix verify` found: whether the log still holds the head the mix was built
+/// from, whether the sources still hash to their names, and whether a rebuild from the
+/// manifest gives the same bytes.
+public struct MixVerification: Sendable {
+    public var directory: String
+    public var headSeq: Int
+    /// nil when the log still holds the recorded head.
+    public var logProblem: String?
+    public var sourceProblems: [String] = []
+    /// File name → (recorded hash, rebuilt hash or nil when the rebuild failed).
+    public var outputs: [(name: String, recorded: String, rebuilt: String?)] = []
+    public var rebuildProblem: String?
+    /// winnow.toml differs from the one the mix was built with (slices, review rates and the
+    /// seed decide criticality and trust, so a difference may explain a different rebuild).
+    public var configChanged = false
+
+    public var identical: Bool { rebuildProblem == nil && !outputs.isEmpty && outputs.allSatisfy { $0.recorded == $0.rebuilt } }
+    public var ok: Bool { logProblem == nil && sourceProblems.isEmpty && identical }
+
+    public var lines: [String] {
+        var out: [String] = []
+        out.append(logProblem.map { "log: \($0)" } ?? "log: still holds entry #\(headSeq), the head this mix was built from")
+        out += sourceProblems.map { "source: \($0)" }
+        if sourceProblems.isEmpty { out.append("sources: every source still hashes to its name") }
+        if configChanged { out.append("config: winnow.toml has changed since this mix was built") }
+        if let rebuildProblem { out.append("rebuild: failed: \(rebuildProblem)") }
+        for o in outputs {
+            out.append(o.recorded == o.rebuilt ? "\(o.name): identical (\(o.recorded.prefix(16)))"
+                       : "\(o.name): DIFFERS (recorded \(o.recorded.prefix(16)), rebuilt \(o.rebuilt.map { String($0.prefix(16)) } ?? "nothing"))")
+        }
+        out.append(ok ? "verified: the mix is reproducible from this workspace" : "NOT verified")
+        return out
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("directory", .string(directory)), ("ok", .bool(ok)), ("identical", .bool(identical)), ("head_seq", .int(headSeq)),
+            ("log_problem", logProblem.map(JSONValue.string) ?? .null),
+            ("source_problems", .array(sourceProblems.map(JSONValue.string))),
+            ("rebuild_problem", rebuildProblem.map(JSONValue.string) ?? .null), ("config_changed", .bool(configChanged)),
+            ("outputs", .array(outputs.map { .object([("name", .string($0.name)), ("recorded", .string($0.recorded)),
+                                                       ("rebuilt", $0.rebuilt.map(JSONValue.string) ?? .null)]) })),
+        ])
+    }
+}
+
+extension MixBuilder {
+    public func verify(directory: String) throws -> MixVerification {
+        let manifest = try MixManifest.read(directory: directory)
+        var result = MixVerification(directory: directory, headSeq: manifest.headSeq)
+        result.logProblem = logProblem(manifest)
+        result.configChanged = manifest.configHash != session.config.configHash
+        for source in manifest.sources {
+            if let problem = sourceProblem(source.sha) { result.sourceProblems.append(problem) }
+        }
+        guard result.logProblem == nil || !(result.logProblem ?? "").hasPrefix("the log ends") else { return result }
+        let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        do {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            let spec = try MixSpec.parse(text: manifest.specText, path: directory + "/manifest.json (spec from \(manifest.specPath))",
+                                         defaults: manifest.defaults)
+            let position = try session.index.logPosition()
+            let index = position.seq == manifest.headSeq && result.logProblem == nil
+                ? session.index : try session.snapshot(upTo: manifest.headSeq, indexPath: scratch + "/index.sqlite")
+            let options = MixOptions(bestEffort: manifest.bestEffort, stripProvenance: manifest.stripProvenance)
+            let (rebuilt, _) = try render(spec, options: options, index: index,
+                                          head: (manifest.headSeq, manifest.headHash), into: scratch + "/mix")
+            for (name, hash) in manifest.outputs.sorted(by: { $0.key < $1.key }) {
+                result.outputs.append((name, hash, rebuilt.outputs[name]))
+            }
+        } catch let error as UserFacingError {
+            result.rebuildProblem = error.message
+        }
+        return result
+    }
+
+    /// nil when entry `headSeq` of the log is still the entry the mix saw.
+    func logProblem(_ manifest: MixManifest) -> String? {
+        guard manifest.headSeq > 0 else { return nil }
+        do {
+            let reader = try LogReader(path: session.paths.log, displayPath: session.paths.display(session.paths.log))
+            while let entry = try reader.next() {
+                guard entry.seq == manifest.headSeq else { continue }
+                return entry.hash == manifest.headHash ? nil
+                    : "entry #\(manifest.headSeq) now hashes to \(entry.hash.prefix(16)), the mix recorded \(manifest.headHash.prefix(16)): the log was rewritten"
+            }
+            return "the log ends before entry #\(manifest.headSeq), the head this mix was built from: the log was rewritten or truncated"
+        } catch let error as UserFacingError {
+            return "the log cannot be read up to entry #\(manifest.headSeq): \(error.message)"
+        } catch {
+            return "the log cannot be read: \(error)"
+        }
+    }
+
+    /// nil when `sources/SHA.jsonl` exists and its bytes hash to SHA.
+    func sourceProblem(_ sha: String) -> String? {
+        let path = session.paths.source(sha)
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "\(session.paths.display(path)) is missing" }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try? handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
+        let actual = Digest(hasher.finalize()).hex
+        return actual == sha ? nil : "\(session.paths.display(path)) changed: its bytes now hash to \(actual.prefix(16))"
+    }
+}

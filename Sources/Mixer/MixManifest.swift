@@ -1,0 +1,73 @@
+import Foundation
+import WinnowCore
+import Workspace
+
+/// `manifest.json`: everything needed to rebuild the mix and prove it is the same one: the spec
+/// as written (and the workspace defaults it was read with), the log head it saw, the sources'
+/// hashes, the options, the tool version, the counts, and each output file's hash.
+public struct MixManifest: Sendable {
+    public var name: String
+    public var tool: String
+    public var seed: String
+    public var specPath: String
+    public var specText: String
+    public var specHash: String
+    public var defaults: WorkspaceConfig.Mix
+    public var configHash: String
+    public var headSeq: Int
+    public var headHash: String
+    public var sources: [(sha: String, file: String)]
+    public var format: String
+    public var stripProvenance: Bool
+    public var bestEffort: Bool
+    public var outputs: [String: String]
+    public var counts: JSONValue
+
+    public var json: JSONValue {
+        .object([
+            ("winnow_mix", .int(1)), ("name", .string(name)), ("tool", .string(tool)), ("seed", .string(seed)),
+            ("spec", .object([("path", .string(specPath)), ("sha256", .string(specHash)), ("text", .string(specText))])),
+            ("defaults", .object([("human_floor", .double(defaults.humanFloor)), ("synthetic_cap_ratio", .double(defaults.syntheticCapRatio)),
+                                  ("critical_synthetic_max", .double(defaults.criticalSyntheticMax))])),
+            ("config_sha256", .string(configHash)),
+            ("log", .object([("head_seq", .int(headSeq)), ("head_hash", .string(headHash))])),
+            ("sources", .array(sources.map { .object([("sha256", .string($0.sha)), ("file", .string($0.file))]) })),
+            ("format", .string(format)), ("strip_provenance", .bool(stripProvenance)), ("best_effort", .bool(bestEffort)),
+            ("outputs", .object(outputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("counts", counts),
+        ])
+    }
+
+    /// Reads `DIR/manifest.json`; a missing or damaged field is named.
+    public static func read(directory: String) throws -> MixManifest {
+        let path = directory + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MixError.io(path: path, action: "read the mix manifest", errno: errno == 0 ? ENOENT : errno)
+        }
+        let v: JSONValue
+        do { v = try JSONValue.parse(Array(data)) } catch { throw MixError.manifest(path: path, reason: "not valid JSON (\(error))") }
+        func string(_ value: JSONValue?, _ name: String) throws -> String {
+            guard let s = value?.stringValue else { throw MixError.manifest(path: path, reason: "\(name) is missing or not a string") }
+            return s
+        }
+        func number(_ value: JSONValue?, _ name: String) throws -> Double {
+            guard let d = value?.doubleValue else { throw MixError.manifest(path: path, reason: "\(name) is missing or not a number") }
+            return d
+        }
+        var defaults = WorkspaceConfig().mix
+        defaults.humanFloor = try number(v["defaults"]?["human_floor"], "defaults.human_floor")
+        defaults.syntheticCapRatio = try number(v["defaults"]?["synthetic_cap_ratio"], "defaults.synthetic_cap_ratio")
+        defaults.criticalSyntheticMax = try number(v["defaults"]?["critical_synthetic_max"], "defaults.critical_synthetic_max")
+        var outputs: [String: String] = [:]
+        for (name, hash) in v["outputs"]?.objectValue ?? [] { outputs[name] = try string(hash, "outputs.\(name)") }
+        return MixManifest(
+            name: try string(v["name"], "name"), tool: try string(v["tool"], "tool"), seed: try string(v["seed"], "seed"),
+            specPath: try string(v["spec"]?["path"], "spec.path"), specText: try string(v["spec"]?["text"], "spec.text"),
+            specHash: try string(v["spec"]?["sha256"], "spec.sha256"), defaults: defaults,
+            configHash: try string(v["config_sha256"], "config_sha256"),
+            headSeq: Int(try number(v["log"]?["head_seq"], "log.head_seq")), headHash: try string(v["log"]?["head_hash"], "log.head_hash"),
+            sources: try (v["sources"]?.arrayValue ?? []).map { (try string($0["sha256"], "sources.sha256"), try string($0["file"], "sources.file")) },
+            format: try string(v["format"], "format"), stripProvenance: v["strip_provenance"]?.boolValue ?? false,
+            bestEffort: v["best_effort"]?.boolValue ?? false, outputs: outputs, counts: v["counts"] ?? .null)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import ProvenanceLog
+import WinnowCore
+import Workspace
+
+/// How an eligible row earned its place; the report's composition columns.
+public enum MixKind: String, Sendable, CaseIterable {
+    case human
+    case accepted = "synthetic-accepted"
+    case edited = "synthetic-edited"
+    case trusted = "synthetic-unreviewed-trusted"
+
+    public var isHuman: Bool { self == .human }
+}
+
+/// One eligible row: where its bytes are, what it counts as, and its two draws from
+/// hash(seed, row id) (selection order and output order).
+struct MixCandidate {
+    var n: Int64
+    var id: String
+    var slice: Int32
+    var kind: MixKind
+    var source: Int32
+    var offset: Int64
+    var length: Int32
+    var shape: RowShape
+    var generator: String?
+    var template: String?
+    var seed: String?
+    var copies: Int
+    /// Near-duplicate cluster name, if the gate put the row in one (train/eval split).
+    var cluster: String?
+}
+
+/// The rows a mix may draw from, and every row it may not with the reason, read from the index
+/// (which is the log replayed). Eligible: human rows; synthetic rows accepted or edited (the edit
+/// replaces the row); unreviewed synthetic rows of non-critical slices whose slice and generator
+/// the sampled review trusts. Never: rejected, gate-rejected, contaminated, retracted, waiting
+/// for adjudication or an expert.
+struct MixPool {
+    var rows: [MixCandidate] = []
+    var excluded: [String: Int] = [:]
+    var sliceNames: [String] = []
+    var critical: [Bool] = []
+    /// Index `sources.id` → (sha, file).
+    var sources: [Int32: (sha: String, file: String)] = [:]
+    /// Edited rows: the new row and who edited it, by row number.
+    var edits: [Int64: (row: JSONValue, reviewer: String, seq: Int)] = [:]
+    var trust: MixTrust
+
+    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, logPath: String, displayLog: String) throws -> MixPool {
+        let trust = try MixTrust.measure(index: index, config: config, threshold: spec.unreviewedMaxRejectRate)
+        var pool = MixPool(trust: trust)
+        let context = MixScanContext(
+            config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
+            contaminated: [], clusters: [:])
+        let parts = try index.read { db -> [MixPoolScan] in
+            for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
+                pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])
+            }
+            var context = context
+            context.contaminated = Set(try Int64.fetchAll(db, sql: "SELECT n FROM flags WHERE gate = 'contamination' AND action IN ('reject', 'flag')"))
+            if spec.evalFraction != nil {
+                for r in try Row.fetchAll(db, sql: "SELECT n, json_extract(detail, '$.matches[0].cluster') AS c FROM flags WHERE gate = 'near-duplicate'") {
+                    if let c = r["c"] as String? { context.clusters[r["n"]] = c }
+                }
+            }
+            return try MixPoolScan.run(context, index: index, db: db)
+        }
+        for part in parts { pool.absorb(part) }
+        pool.excluded = pool.excluded.filter { $0.value > 0 }
+        pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
+        return pool
+    }
+
+    /// Adds one scanned range's rows (in order) and counts, renumbering its slices.
+    mutating func absorb(_ part: MixPoolScan) {
+        var map: [Int32] = []
+        for (name, critical) in zip(part.sliceNames, part.critical) {
+            if let i = sliceNames.firstIndex(of: name) { map.append(Int32(i)); continue }
+            map.append(Int32(sliceNames.count))
+            sliceNames.append(name)
+            self.critical.append(critical)
+        }
+        rows.reserveCapacity(rows.count + part.rows.count)
+        for var row in part.rows {
+            row.slice = map[Int(row.slice)]
+            rows.append(row)
+        }
+        for (reason, count) in part.excluded { excluded[reason, default: 0] += count }
+    }
+
+    /// The standing edit of each edited row (the latest), read back from the log: the index
+    /// keeps which decision stands, the log keeps the new row.
+    static func edits(index: RowIndex, logPath: String, displayLog: String) throws -> [Int64: (row: JSONValue, reviewer: String, seq: Int)] {
+        let wanted = try index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.n, MAX(d.seq) AS seq FROM decisions d JOIN rows r ON r.n = d.n
+                WHERE d.standing = 1 AND d.action = 'edit' AND r.state = 'edited' GROUP BY d.n
+                """)
+        }
+        guard !wanted.isEmpty else { return [:] }
+        var bySeq: [Int: Int64] = [:]
+        for w in wanted { bySeq[w["seq"]] = w["n"] }
+        var result: [Int64: (row: JSONValue, reviewer: String, seq: Int)] = [:]
+        let reader = try LogReader(path: logPath, displayPath: displayLog)
+        while let entry = try reader.next() {
+            guard let n = bySeq[entry.seq] else { continue }
+            let payload = try entry.payload(DecisionPayload.self)
+            if let newRow = payload.newRow { result[n] = (newRow, entry.actor.user, entry.seq) }
+            if result.count == bySeq.count { break }
+        }
+        return result
+    }
+}
+
+/// Copies per row from the spec's weights, capped by `max_repeats`.
+struct MixWeighting {
+    let origins: [String: Double]
+    let sources: [Int32: Double]
+    let maxRepeats: Int
+
+    init(spec: MixSpec, index: RowIndex) throws {
+        var origins: [String: Double] = [:]
+        for (origin, weight) in spec.weights.origins { origins[origin.rawValue] = weight }
+        self.origins = origins
+        maxRepeats = spec.weights.maxRepeats
+        let known = try index.read { db in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") }
+        var sources: [Int32: Double] = [:]
+        for (key, weight) in spec.weights.sources {
+            let matches = known.filter { s in
+                let sha: String = s["sha"], file: String = s["file"]
+                return (key.count >= 8 && sha.hasPrefix(key)) || file == key || (file as NSString).lastPathComponent == key
+            }
+            guard !matches.isEmpty else {
+                throw MixError.spec(spec.weights.sourceLocations[key] ?? SourceLocation(file: spec.path),
+                                    "[weights.source] \"\(key)\" names no imported source (give a file name or 8+ hex digits of its SHA-256)")
+            }
+            for m in matches { sources[Int32(m["id"] as Int64)] = weight }
+        }
+        self.sources = sources
+    }
+
+    func copies(id: String, origin: String, source: Int32, seed: String) -> Int {
+        let weight = (origins[origin] ?? 1) * (sources[source] ?? 1)
+        if weight == 1 { return 1 }
+        let whole = Int(weight.rounded(.down))
+        let extra = MixHash.unit(seed: seed, id: id, salt: "weight") < weight - Double(whole) ? 1 : 0
+        return min(maxRepeats, whole + extra)
+    }
+}
+

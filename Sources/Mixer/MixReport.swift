@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import WinnowCore
+import Workspace
+
+/// What a data lead reads before training on a mix: per slice, what it is made of (with a bar),
+/// which constraints decided the sizes, and what to worry about. The same lines go to the
+/// terminal and to `report.md`; every name that came from a row or a config is sanitised here.
+public struct MixReport: Sendable {
+    public struct SliceLine: Sendable {
+        public var slice: String
+        public var critical: Bool
+        public var counts: [MixKind: Int]
+        public var total: Int { counts.values.reduce(0, +) }
+        public var human: Int { counts[.human] ?? 0 }
+    }
+
+    public var name: String
+    public var rows: Int
+    public var uniqueRows: Int
+    public var slices: [SliceLine]
+    public var binding: [String]
+    public var warnings: [String]
+    public var excluded: [(reason: String, count: Int)]
+    public var evalRows: Int?
+
+    static let barWidth = 30
+    static let symbols: [(MixKind, Character)] = [(.human, "#"), (.accepted, "="), (.edited, "~"), (.trusted, ".")]
+
+    /// Per generator: reviewer rejections and decisions (for the "high reject rate" warning).
+    typealias GeneratorVerdicts = [(generator: String, rejected: Int, decided: Int)]
+
+    /// Reads the generator verdict counts on a connection of its own, so the mixer can run it
+    /// while the rows are being written.
+    static func generatorVerdicts(indexPath: String) throws -> GeneratorVerdicts {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: indexPath, configuration: configuration).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.generator AS g, SUM(d.action = 'reject') AS bad, COUNT(*) AS n FROM decisions d JOIN rows r ON r.n = d.n
+                WHERE d.standing = 1 AND r.generator IS NOT NULL GROUP BY r.generator ORDER BY r.generator
+                """).map { ($0["g"], $0["bad"], $0["n"]) }
+        }
+    }
+
+    init(composition c: MixComposition, generatorVerdicts: GeneratorVerdicts) {
+        let counts = c.counts()
+        name = c.spec.name
+        rows = c.units.count
+        uniqueRows = Set(c.units.map(\.row)).count
+        slices = c.pool.sliceNames.indices.sorted { c.pool.sliceNames[$0] < c.pool.sliceNames[$1] }.map { i in
+            SliceLine(slice: c.pool.sliceNames[i], critical: c.pool.critical[i], counts: counts[c.pool.sliceNames[i]] ?? [:])
+        }
+        binding = c.selection.binding
+        excluded = c.pool.excluded.map { ($0.key, $0.value) }.sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
+        evalRows = c.spec.evalFraction.map { _ in c.units.filter(\.eval).count }
+        warnings = Self.warnings(c, slices: slices, generatorVerdicts: generatorVerdicts)
+    }
+
+    static func warnings(_ c: MixComposition, slices: [SliceLine], generatorVerdicts: GeneratorVerdicts) -> [String] {
+        var warnings: [String] = []
+        let humans = slices.reduce(0) { $0 + $1.human }, total = slices.reduce(0) { $0 + $1.total }
+        let upweighted = (c.spec.weights.origins[.human] ?? 1) > 1
+        if total > 0, Double(humans) / Double(total) < 0.2, !upweighted {
+            warnings.append(String(format: "human rows are only %.1f%% of the mix: they will be drowned unless upweighted ([weights.origin] human = 2 or more)",
+                                   Double(humans) * 100 / Double(total)))
+        }
+        for slice in c.selection.slices where slice.humansEligible == 0 {
+            let used = slice.synthetic
+            warnings.append("slice \(Sanitiser.clean(slice.name)) has no eligible human rows: nothing anchors it to human-written data"
+                + (used > 0 ? " (\(used) synthetic rows used)" : " (none of its \(slice.syntheticEligible) synthetic rows can be used)"))
+        }
+        // Generators whose reviewed rows are often rejected, yet still contribute.
+        let threshold = c.spec.unreviewedMaxRejectRate ?? 0.2
+        var contributing: [String: Int] = [:]
+        for unit in c.units { if let g = c.pool.rows[Int(unit.row)].generator { contributing[g, default: 0] += 1 } }
+        for (g, bad, n) in generatorVerdicts {
+            guard n > 0, let used = contributing[g], Double(bad) / Double(n) >= threshold else { continue }
+            warnings.append(String(format: "generator %@ has a %.0f%% reject rate (%d of %d reviewed) and still contributes %d rows",
+                                   Sanitiser.clean(g), Double(bad) * 100 / Double(n), bad, n, used))
+        }
+        return warnings
+    }
+
+    /// The bar for one slice: one symbol per kind, `barWidth` wide at the largest slice.
+    func bar(_ line: SliceLine, widest: Int) -> String {
+        var text = ""
+        for (kind, symbol) in Self.symbols {
+            let n = line.counts[kind] ?? 0
+            let width = widest == 0 ? 0 : Int((Double(n) * Double(Self.barWidth) / Double(widest)).rounded(.up))
+            text += String(repeating: symbol, count: n > 0 ? max(1, width) : 0)
+        }
+        return text
+    }
+
+    /// The report as plain lines (the terminal prints them; `markdown` wraps them).
+    public var lines: [String] {
+        var out = ["Mix \(Sanitiser.clean(name)): \(rows) rows (\(uniqueRows) distinct)" + (evalRows.map { ", \($0) held out for eval" } ?? "")]
+        out.append("")
+        out.append(Self.row(["slice", "rows", "human", "accept", "edit", "trusted", "human%"]) + "  # human = accepted ~ edited . trusted")
+        let widest = slices.map(\.total).max() ?? 0
+        for line in slices {
+            let share = line.total == 0 ? "-" : String(format: "%.1f", Double(line.human) * 100 / Double(line.total))
+            out.append(Self.row([Sanitiser.clean(line.slice) + (line.critical ? "*" : ""), "\(line.total)", "\(line.human)",
+                                 "\(line.counts[.accepted] ?? 0)", "\(line.counts[.edited] ?? 0)", "\(line.counts[.trusted] ?? 0)", share])
+                       + "  " + bar(line, widest: widest))
+        }
+        out.append("* critical slice")
+        out.append("")
+        out.append("Binding constraints:")
+        out += binding.isEmpty ? ["  none: every eligible row is in the mix"] : binding.map { "  - " + Sanitiser.clean($0) }
+        out.append("")
+        out.append("Warnings:")
+        out += warnings.isEmpty ? ["  none"] : warnings.map { "  - " + $0 }
+        out.append("")
+        out.append("Rows left out, by reason:")
+        out += excluded.isEmpty ? ["  none"] : excluded.map { "  \($0.count)  \(Sanitiser.clean($0.reason))" }
+        return out
+    }
+
+    /// A table row: the first cell left-aligned in 14 columns, the rest right-aligned in 8.
+    static func row(_ cells: [String]) -> String {
+        let first = cells[0].count >= 14 ? cells[0] : cells[0] + String(repeating: " ", count: 14 - cells[0].count)
+        return first + cells.dropFirst().map { String(repeating: " ", count: max(1, 8 - $0.count)) + $0 }.joined()
+    }
+
+    public var markdown: String {
+        "# Mix report: \(Sanitiser.clean(name))\n\n```\n" + lines.joined(separator: "\n") + "\n```\n"
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("name", .string(name)), ("rows", .int(rows)), ("distinct_rows", .int(uniqueRows)),
+            ("eval_rows", evalRows.map(JSONValue.int) ?? .null),
+            ("slices", .array(slices.map { line in
+                .object([("slice", .string(line.slice)), ("critical", .bool(line.critical)), ("rows", .int(line.total))]
+                    + MixKind.allCases.map { ($0.rawValue, .int(line.counts[$0] ?? 0)) })
+            })),
+            ("binding", .array(binding.map(JSONValue.string))),
+            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("excluded", .object(excluded.map { ($0.reason, .int($0.count)) })),
+        ])
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import ReviewQueue
+import WinnowCore
+import Workspace
+
+/// Whether the unreviewed synthetic rows of a slice and generator may go into a mix: only in
+/// non-critical slices, and only when the random review sample of both the slice and the
+/// generator puts the upper end of the 95 % interval of the error rate (rejects and edits, as
+/// `winnow stats` reports it) under the spec's threshold. No sample, no trust.
+struct MixTrust {
+    struct Rate: Sendable {
+        var name: String
+        var sampled: Int
+        var upper: Double?
+    }
+
+    var threshold: Double?
+    var slices: [String: Rate] = [:]
+    var generators: [String: Rate] = [:]
+
+    static func measure(index: RowIndex, config: WorkspaceConfig, threshold: Double?) throws -> MixTrust {
+        var trust = MixTrust(threshold: threshold)
+        guard threshold != nil else { return trust }
+        let decided = try index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.id, r.slice, r.generator, d.action FROM decisions d JOIN rows r ON r.n = d.n
+                WHERE d.standing = 1 AND r.origin = 'synthetic' ORDER BY d.seq
+                """)
+        }
+        let pending = try index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT COALESCE(slice, '(none)') AS s, generator AS g, COUNT(*) AS c FROM rows
+                WHERE state = 'pending' AND origin = 'synthetic' GROUP BY 1, 2
+                """)
+        }
+        // The latest standing verdict per row, and only rows of the random sample speak for
+        // the rest (rows someone chose to look at are not a random draw).
+        var latest: [String: (slice: String?, generator: String?, verdict: Verdict)] = [:]
+        for d in decided {
+            guard let verdict = Verdict(rawValue: d["action"]) else { continue }
+            latest[d["id"]] = (d["slice"], d["generator"], verdict)
+        }
+        var sliceTally: [String: VerdictTally] = [:], generatorTally: [String: VerdictTally] = [:]
+        for (id, d) in latest {
+            let critical = d.slice.flatMap(config.slice(named:))?.critical ?? false
+            guard !critical, ReviewSample.contains(id: id, slice: d.slice, config: config) else { continue }
+            sliceTally[d.slice ?? "(none)", default: VerdictTally()].add(d.verdict)
+            if let g = d.generator { generatorTally[g, default: VerdictTally()].add(d.verdict) }
+        }
+        var sliceUnreviewed: [String: Int] = [:], generatorUnreviewed: [String: Int] = [:]
+        for p in pending {
+            sliceUnreviewed[p["s"], default: 0] += p["c"] as Int
+            if let g = p["g"] as String? { generatorUnreviewed[g, default: 0] += p["c"] as Int }
+        }
+        func rate(_ name: String, _ tally: VerdictTally?, _ unreviewed: Int) -> Rate {
+            let tally = tally ?? VerdictTally()
+            let estimate = SampledSliceEstimate(tally: tally, unreviewed: unreviewed)
+            return Rate(name: name, sampled: estimate?.sampleErrors.trials ?? 0, upper: estimate?.errorRateInterval.upperBound)
+        }
+        for name in Set(sliceTally.keys).union(sliceUnreviewed.keys) {
+            trust.slices[name] = rate(name, sliceTally[name], sliceUnreviewed[name] ?? 0)
+        }
+        for name in Set(generatorTally.keys).union(generatorUnreviewed.keys) {
+            trust.generators[name] = rate(name, generatorTally[name], generatorUnreviewed[name] ?? 0)
+        }
+        return trust
+    }
+
+    /// Why an unreviewed synthetic row is left out, or nil when it is trusted.
+    func distrust(slice: String, critical: Bool, generator: String?) -> String? {
+        if critical { return "synthetic, unreviewed, critical slice" }
+        guard let threshold else { return "synthetic, unreviewed (the spec trusts no unreviewed rows)" }
+        guard let s = slices[slice]?.upper else { return "synthetic, unreviewed, slice has no reviewed sample" }
+        if s >= threshold { return "synthetic, unreviewed, slice error rate too high" }
+        guard let generator else { return "synthetic, unreviewed, no generator named" }
+        guard let g = generators[generator]?.upper else { return "synthetic, unreviewed, generator has no reviewed sample" }
+        if g >= threshold { return "synthetic, unreviewed, generator error rate too high" }
+        return nil
+    }
+}
