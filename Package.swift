@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "winnow-bench",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Workbench", "VirtualTerminal", "TerminalCore",
+                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Workbench", "VirtualTerminal", "TerminalCore", "ReviewQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(

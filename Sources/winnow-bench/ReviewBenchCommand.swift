@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReviewQueue
 import TerminalCore
 import VirtualTerminal
 import Workbench
@@ -44,12 +45,16 @@ struct ReviewBenchCommand: ParsableCommand {
                      Self.size.description, launch.percentile(0.5) / 1000, launch.percentile(0.95) / 1000, launch.maximum / 1000,
                      Double(children.ru_maxrss) / 1024))
 
+        // Accepts first: every skipped row stays claimed (that is what a skip is), and the
+        // queue walks past this session's claims to find the next row, so a thousand skips
+        // before would measure a session no reviewer has.
         let workbench = try open()
-        let skip = time(workbench, key: .character(" "), count: keys)
-        print(skip.summary(label: "skip → next row drawn (no log write)"))
         let accept = time(workbench, key: .character("a"), count: keys)
         print(accept.summary(label: "accept → next row drawn (one fsynced log append included)"))
+        let skip = time(workbench, key: .character(" "), count: keys)
+        print(skip.summary(label: "skip → next row drawn (no log write)"))
         workbench.finish()
+        try phases(count: keys)
         var mine = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &mine)
         print(String(format: "peak RSS of the in-process session after %d keys: %.0f MB", keys * 2, Double(mine.ru_maxrss) / 1024))
@@ -60,6 +65,24 @@ struct ReviewBenchCommand: ParsableCommand {
         let terminal = VirtualTerminal(size: Self.size)
         return try WorkbenchLauncher.open(session: session, terminal: terminal, keymap: try WorkbenchLauncher.keymap(named: nil),
                                           slice: nil, home: false)
+    }
+
+    /// Where a decision's time goes, below the workbench: claiming the next row, and the
+    /// decision itself (log append with fdatasync, index update, release).
+    func phases(count: Int) throws {
+        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+        let queue = try QueueService(session: session)
+        var claim = LatencyStats(), decide = LatencyStats()
+        for _ in 0..<count {
+            var start = monotonicNanoseconds()
+            guard let item = try queue.next() else { break }
+            claim.record(monotonicNanoseconds() - start)
+            start = monotonicNanoseconds()
+            _ = try queue.decide(DecisionRequest(id: item.row.id, verdict: .accept))
+            decide.record(monotonicNanoseconds() - start)
+        }
+        print(claim.summary(label: "  of which: claim the next row (queue.next)"))
+        print(decide.summary(label: "  of which: record an accept (log append + fdatasync, index, release)"))
     }
 
     func time(_ workbench: Workbench, key: Key, count: Int) -> LatencyStats {
