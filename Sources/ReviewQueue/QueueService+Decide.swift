@@ -37,6 +37,7 @@ extension QueueService {
         for request in requests {
             let row = try row(request.id)
             try checkAllowed(row)
+            try checkNotHeldByAnother(row)
             try checkReason(request)
             var fields = extra.objectValue ?? []
             if request.adjudication { fields.append(("adjudication", .bool(true))) }

@@ -13,6 +13,7 @@ public enum QueueError: UserFacingError {
     case editUnreadable(path: String, reason: String)
     case verdictFile(location: SourceLocation, reason: String)
     case nothingToUndo(seq: Int)
+    case heldByAnother(row: String, reviewer: String)
 
     public var message: String {
         switch self {
@@ -26,6 +27,8 @@ public enum QueueError: UserFacingError {
         case let .editUnreadable(path, reason): return "\(path): the edited row was not saved: \(reason)"
         case let .verdictFile(location, reason): return "\(location): \(reason)"
         case .nothingToUndo(let seq): return "entry #\(seq) is not a standing decision of yours: nothing to undo"
+        case let .heldByAnother(row, holder):
+            return "row '\(row)' is on \(holder)'s screen now (your lease on it ran out): nothing was recorded"
         }
     }
 }
@@ -67,5 +70,19 @@ public final class QueueService {
         guard let slice = row.provenance.slices.first, let configured = session.config.slice(named: slice),
               let group = configured.group, !reviewer.mayReview(group: group) else { return }
         throw QueueError.notAllowed(row: row.id, slice: slice, group: group)
+    }
+
+    /// A row another reviewer holds (their lease is live) is theirs to decide: this reviewer's
+    /// own lease ran out while they looked (a long edit, a walk away) and the queue served the
+    /// row again. Refused, so one row does not get two first opinions by accident.
+    func checkNotHeldByAnother(_ row: IndexedRow) throws {
+        let now = self.now().timeIntervalSince1970
+        let holder = try session.index.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT claims.reviewer FROM claims JOIN rows ON rows.n = claims.n
+                WHERE rows.id = ? AND claims.uid != ? AND claims.expires > ?
+                """, arguments: [row.id, reviewer.uid, now])
+        }
+        if let holder { throw QueueError.heldByAnother(row: row.id, reviewer: holder) }
     }
 }

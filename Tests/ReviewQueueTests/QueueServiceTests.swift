@@ -174,3 +174,30 @@ import WinnowCore
         #expect(try session.index.row(id: "p1")?.state == "edited")
     }
 }
+
+/// A lease that ran out while a reviewer looked: the row went to someone else, whose claim wins.
+@Suite(.serialized) struct ExpiredLeaseTests {
+    @Test func aDecisionOnARowAnotherReviewerNowHoldsIsRefused() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-lease")
+        let paths = try WorkspaceCreator.create(at: tmp.file("ws"))
+        let rows = (0..<3).map { #"{"id": "s\#($0)", "prompt": "q\#($0)?", "response": "a", "meta": {"slice": "safety"}}"# }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: tmp.file("rows.jsonl"), atomically: true, encoding: .utf8)
+        let session = try WorkspaceSession.open(paths)
+        _ = try session.importFile(tmp.file("rows.jsonl"), options: ImportOptions(), progress: nil)
+        var clock = Date(timeIntervalSince1970: 1_800_000_000)
+        let ana = try QueueService(session: session, reviewer: Reviewer(uid: Int(getuid()), user: "ana", groups: []))
+        let ben = try QueueService(session: session, reviewer: Reviewer(uid: 5002, user: "ben", groups: []))
+        ana.now = { clock }
+        ben.now = { clock }
+        let row = try #require(try ana.next()).row.id
+        clock = clock.addingTimeInterval(ana.lease + 1)  // ana's lease runs out
+        var served: [String] = []
+        while let item = try ben.next() { served.append(item.row.id) }
+        #expect(served.contains(row), "the expired row goes back to the queue")
+        #expect(throws: QueueError.self) { try ana.decide(DecisionRequest(id: row, verdict: .accept)) }
+        #expect(try session.index.row(id: row)?.state == "pending")
+        clock = clock.addingTimeInterval(ben.lease + 1)  // and once ben's lease ends too, ana may decide
+        _ = try ana.decide(DecisionRequest(id: row, verdict: .accept))
+        #expect(try session.index.row(id: row)?.state == "accepted")
+    }
+}
