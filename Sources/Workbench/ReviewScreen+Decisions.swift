@@ -1,4 +1,5 @@
 import Foundation
+import ProvenanceLog
 import ReviewQueue
 import WinnowCore
 import Workspace
@@ -44,7 +45,15 @@ extension ReviewScreen {
         let spent = Int(workbench.desk.queue.now().timeIntervalSince(shownAt) * 1000)
         let request = DecisionRequest(id: current.row.id, verdict: verdict, reason: reason, note: note, newRow: newRow,
                                       spentMs: spent, adjudication: adjudication)
-        let saved = try workbench.desk.decide(request, adjudication: adjudication)
+        let saved: (entry: LogEntry, warning: String?)
+        do {
+            saved = try workbench.desk.decide(request, adjudication: adjudication)
+        } catch QueueError.heldByAnother(let row, let holder) {
+            // The row is someone else's now: say so and move on rather than leave it on screen.
+            try advance(workbench: workbench)
+            workbench.say("not recorded: \(Sanitiser.clean(row)) is on \(Sanitiser.clean(holder))'s screen now (your lease ran out)", error: true)
+            return
+        }
         decidedHere += 1
         if let open = openRows { openRows = max(0, open - 1) }
         let why = reason.map { " (\(Sanitiser.clean($0)))" } ?? ""

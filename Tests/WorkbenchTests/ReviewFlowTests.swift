@@ -212,3 +212,20 @@ import Workspace
         #expect(screen.item?.row.id == first || f.screen.contains("another reviewer holds it"))
     }
 }
+
+extension ReviewEdgeTests {
+    @Test func aRowWhoseLeaseRanOutToAnotherReviewerMovesOnWithoutRecording() throws {
+        let f = try WorkbenchFixture()
+        let screen = try #require(f.workbench.top as? ReviewScreen)
+        let first = try #require(screen.item).row.id
+        // Another reviewer holds the row now (as if this session's lease had run out).
+        try f.session.index.write { db in
+            try db.execute(sql: "UPDATE claims SET uid = 5009, reviewer = 'ana', holder = 'other' WHERE n = (SELECT n FROM rows WHERE id = ?)",
+                           arguments: [first])
+        }
+        try f.type("a")
+        #expect(try f.reviewEntries().isEmpty)
+        #expect(screen.item?.row.id != first)
+        #expect(f.screen.contains("on ana's screen now"))
+    }
+}
