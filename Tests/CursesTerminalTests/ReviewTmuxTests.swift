@@ -18,16 +18,23 @@ struct ReviewTmuxTests {
         return dir
     }
 
+    /// A row that tries to set the window title (OSC 0 and OSC 2): SampleData's hostile rows
+    /// carry CSI, OSC 52 and OSC 8 but no title sequence.
+    static let titleRow = #"{"id": "title-0001", "messages": [{"role": "user", "content": "How do I name my terminal window?"}, {"role": "assistant", "content": "Print \u001b]0;pwned-title\u0007 or \u001b]2;also-pwned\u001b\\ and the title changes."}], "meta": {"slice": "general", "origin": "synthetic", "generator": "g1"}}"#
+
     /// A workspace where every general row is reviewed (review_rate 1.0), so the hostile rows
-    /// of support-chat.jsonl are in the queue.
+    /// of support-chat.jsonl and the title row are in the queue.
     static func everythingQueued(_ tmp: TemporaryDirectory) throws -> String {
         let dir = tmp.file("ws")
         _ = try ChildProcess.run(winnow, ["init", dir])
         let config = try String(contentsOfFile: dir + "/winnow.toml", encoding: .utf8)
             .replacingOccurrences(of: "review_rate = 0.05", with: "review_rate = 1.0")
         try config.write(toFile: dir + "/winnow.toml", atomically: true, encoding: .utf8)
-        let imported = try ChildProcess.run(winnow, ["import", "--workspace", dir, WinnowProcessRoot.sampleData + "/support-chat.jsonl"])
-        guard imported.status == 0 else { throw TmuxSession.Failure(description: "winnow import failed: \(imported.stderr)") }
+        try (titleRow + "\n").write(toFile: tmp.file("title.jsonl"), atomically: true, encoding: .utf8)
+        for file in [WinnowProcessRoot.sampleData + "/support-chat.jsonl", tmp.file("title.jsonl")] {
+            let imported = try ChildProcess.run(winnow, ["import", "--workspace", dir, file])
+            guard imported.status == 0 else { throw TmuxSession.Failure(description: "winnow import failed: \(imported.stderr)") }
+        }
         return dir
     }
 
@@ -107,6 +114,11 @@ struct ReviewTmuxTests {
         let screen = try tmux.waitFor("chat-0025 on screen") { $0.contains("chat-0025") }.joined(separator: "\n")
         #expect(screen.contains("^[[2J^[[31mERROR: backup failed^[[0m"))
         #expect(screen.contains("^[]52;c;ZWNobyBoaQ=="))
+        try tmux.press("/")
+        try tmux.run(["send-keys", "-t", TmuxSession.target, "-l", "terminal window"])
+        try tmux.press("Enter")
+        let titled = try tmux.waitFor("title-0001 on screen") { $0.contains("title-0001") }.joined(separator: "\n")
+        #expect(titled.contains("^[]0;pwned-title^G") && titled.contains("^[]2;also-pwned^[\\"))
         #expect(try tmux.format("pane_title") == "clean-title", "OSC 0/2 never reached the terminal")
         let buffers = try tmux.run(["list-buffers"])
         #expect(!buffers.contains("echo hi") && buffers.isEmpty, "OSC 52 never reached the clipboard")
