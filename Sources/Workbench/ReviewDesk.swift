@@ -13,8 +13,6 @@ public final class ReviewDesk {
     let store: RowStore
     /// Decisions made in this session, newest last: what undo takes back.
     private(set) var madeHere: [(seq: Int, row: String, adjudication: Bool)] = []
-    /// Rows claimed by this session, so leaving releases exactly those.
-    private var claimed: Set<String> = []
 
     public init(session: WorkspaceSession, queue: QueueService) {
         self.session = session
@@ -26,9 +24,7 @@ public final class ReviewDesk {
     public var config: WorkspaceConfig { session.config }
 
     func next(slice: String?, adjudication: Bool) throws -> QueueItem? {
-        let item = try queue.next(slice: slice, adjudication: adjudication)
-        if let item { claimed.insert(item.row.id) }
-        return item
+        try queue.next(slice: slice, adjudication: adjudication)
     }
 
     func text(of row: IndexedRow) throws -> RowText { try store.text(of: row) }
@@ -54,7 +50,6 @@ public final class ReviewDesk {
             entry = written
             warning = "after it was logged: \(Workbench.describe(error)) (winnow reindex brings the index up to date)"
         }
-        claimed.remove(request.id)
         madeHere.append((entry.seq, request.id, adjudication))
         return (entry, warning)
     }
@@ -104,16 +99,11 @@ public final class ReviewDesk {
         return (nil, scanned)
     }
 
-    func claim(_ id: String) throws -> QueueItem? {
-        let item = try queue.claim(id: id)
-        if item != nil { claimed.insert(id) }
-        return item
-    }
+    func claim(_ id: String) throws -> QueueItem? { try queue.claim(id: id) }
 
     /// Gives back every row this session claimed (on leaving, on a signal).
     func releaseAll() {
         try? queue.release()
-        claimed.removeAll()
     }
 
     func summary() throws -> QueueSummary { try queue.summary() }

@@ -110,11 +110,6 @@ public final class Workbench {
         do { try top?.resume(workbench: self) } catch { report(error) }
     }
 
-    func replaceTop(with screen: any Screen) {
-        if let old = screens.popLast() { old.close(workbench: self) }
-        push(screen)
-    }
-
     func say(_ text: String, error: Bool = false) { message = (text, error) }
 
     /// Shows an error from below (the log, the index, the queue) on the status line: the
