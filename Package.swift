@@ -74,7 +74,7 @@ let package = Package(
             name: "GatesTests",
             dependencies: ["Gates", .product(name: "PropertyBased", package: "swift-property-based")]),
         // Helpers for tests that run the package's executables: temporary folders, child processes.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ProvenanceLog"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ProvenanceLogTests",
             dependencies: [

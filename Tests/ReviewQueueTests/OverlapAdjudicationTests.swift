@@ -12,15 +12,7 @@ import WinnowCore
 /// entries are sealed into the log as another user would have written them, then replayed.
 @Suite(.serialized) struct OverlapAdjudicationTests {
     func append(_ payload: DecisionPayload, as user: String, uid: Int, to paths: WorkspacePaths) throws {
-        let log = try LogFile.open(at: paths.log)
-        let head = try log.head()
-        let (_, line) = try LogEntry.seal(
-            seq: head.seq + 1, prev: head.hash, ts: LogTimestamp.now(), actor: LogActor(uid: uid, user: user, host: "test"),
-            tool: "winnow test", kind: DecisionPayload.kind.rawValue, fields: payload.toFields())
-        let handle = try #require(FileHandle(forWritingAtPath: paths.log))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(line))
-        try handle.close()
+        try appendForeignEntry(payload, user: user, uid: uid, toLog: paths.log)
     }
 
     @Test func disagreementGoesToAdjudicationAndKappaCountsThePairs() throws {

@@ -120,12 +120,8 @@ import Workspace
     @Test func editorChangesAreShownAsADiffThenSaved() throws {
         let f = try WorkbenchFixture()
         let first = try #require(try current(f).item).row
-        let script = f.tmp.file("editor.sh")
         // Replace the last piece of text (the answer) with a corrected one.
-        try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['Corrected answer.','']))\nEOF\n"
-            .write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        f.workbench.editorCommand = script
+        try f.useEditor(WorkbenchFixture.replacingLastPiece(with: ["Corrected answer.", ""]))
         try f.type("e")
         #expect(f.screen.contains("+ Corrected answer."))
         #expect(try f.reviewEntries().isEmpty, "nothing is written before the diff is confirmed")
@@ -137,10 +133,7 @@ import Workspace
 
     @Test func anEditThatDoesNotReadBackIsKept() throws {
         let f = try WorkbenchFixture()
-        let script = f.tmp.file("breaker.sh")
-        try "#!/bin/sh\necho 'my careful rewrite' > \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        f.workbench.editorCommand = script
+        try f.useEditor("echo 'my careful rewrite' > \"$1\"")
         try f.type("e")
         #expect(f.screen.contains("text before the first ==="))
         let screen = try #require(f.workbench.top as? ConfirmEditScreen)
@@ -177,12 +170,8 @@ import Workspace
 
     @Test func anEditTheQueueRefusesKeepsTheScreenAndNamesTheDraft() throws {
         let f = try WorkbenchFixture()
-        let script = f.tmp.file("emptier.sh")
         // Empties the assistant's answer: the document reads back, but a chat row needs content.
-        try "#!/bin/sh\npython3 - \"$1\" <<'EOF'\nimport sys\np=sys.argv[1]\nlines=open(p).read().split('\\n')\nlast=max(i for i,l in enumerate(lines) if l.startswith('=== '))\nopen(p,'w').write('\\n'.join(lines[:last+1]+['']))\nEOF\n"
-            .write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        f.workbench.editorCommand = script
+        try f.useEditor(WorkbenchFixture.replacingLastPiece(with: [""]))
         try f.type("e")
         let confirm = try #require(f.workbench.top as? ConfirmEditScreen)
         try f.type("y")

@@ -154,10 +154,7 @@ import Testing
 @Suite(.serialized) struct EditSnapshotTests {
     @Test(arguments: ScreenSnapshotTests.sizes) func diffBeforeSaving(size: Size) throws {
         let f = try WorkbenchFixture(size: size)
-        let script = f.tmp.file("editor.sh")
-        try "#!/bin/sh\nsed -i 's/often selling fake/sometimes selling fake/' \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        f.workbench.editorCommand = script
+        try f.useEditor("sed -i 's/often selling fake/sometimes selling fake/' \"$1\"")
         try f.type("e")
         let screen = f.screen.replacingOccurrences(of: #"winnow-edit-[^ ]*\.txt"#, with: "winnow-edit-DRAFT.txt", options: .regularExpression)
         expectSnapshot(screen, named: "edit-diff-\(size)")

@@ -80,18 +80,33 @@ final class WorkbenchFixture {
         try LogReader.tail(10_000, path: paths.log).filter { ["decision", "revert"].contains($0.kind) }
     }
 
-    /// Seals a decision into the log as another OS user would have written it (two reviewers
-    /// need two users; the test process is only one).
+    /// A decision by another reviewer (another OS user), at a fixed time so screens that show
+    /// it stay the same from run to run.
     static func append(_ payload: DecisionPayload, as user: String, uid: Int, to paths: WorkspacePaths) throws {
-        let log = try LogFile.open(at: paths.log)
-        let head = try log.head()
-        let (_, line) = try LogEntry.seal(
-            seq: head.seq + 1, prev: head.hash, ts: "2027-01-15T08:00:00.000Z", actor: LogActor(uid: uid, user: user, host: "test"),
-            tool: "winnow test", kind: DecisionPayload.kind.rawValue, fields: payload.toFields())
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: paths.log))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(line))
-        try handle.close()
+        try appendForeignEntry(payload, user: user, uid: uid, ts: "2027-01-15T08:00:00.000Z", toLog: paths.log)
+    }
+
+    /// The edit flow's editor: a shell script run on the draft ("$1"), set on the workbench
+    /// itself so parallel tests never race on $VISUAL.
+    func useEditor(_ body: String) throws {
+        let script = tmp.file("editor-\(UInt32.random(in: 0...UInt32.max)).sh")
+        try ("#!/bin/sh\n" + body + "\n").write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        workbench.editorCommand = script
+    }
+
+    /// Shell for `useEditor` that replaces the last piece of text (the answer) with `lines`.
+    static func replacingLastPiece(with lines: [String]) -> String {
+        let kept = lines.map { "'\($0)'" }.joined(separator: ",")
+        return """
+            python3 - "$1" <<'EOF'
+            import sys
+            p=sys.argv[1]
+            lines=open(p).read().split('\\n')
+            last=max(i for i,l in enumerate(lines) if l.startswith('=== '))
+            open(p,'w').write('\\n'.join(lines[:last+1]+[\(kept)]))
+            EOF
+            """
     }
 
     struct FixtureError: Error, CustomStringConvertible {
