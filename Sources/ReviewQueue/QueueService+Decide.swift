@@ -55,7 +55,11 @@ extension QueueService {
             payloads.append(payload)
         }
         let entries = try session.record(payloads)
-        for request in requests { try release(request.id) }
+        do {
+            for request in requests { try release(request.id) }
+        } catch {
+            throw WorkspaceError.loggedButNotApplied(entries: entries, reason: "the rows' claims were not released: \(error)")
+        }
         return entries
     }
 

@@ -41,14 +41,9 @@ public final class ReviewDesk {
         var warning: String?
         do {
             entry = try queue.decide(request)
-        } catch {
-            // Did it reach the log? Only then is the last entry this reviewer's decision on
-            // this row that this session has not yet counted.
-            guard let written = try? LogReader.tail(1, path: session.paths.log).last,
-                  written.kind == "decision", written["row"]?.stringValue == request.id,
-                  written.actor.uid == queue.reviewer.uid, !madeHere.contains(where: { $0.seq == written.seq }) else { throw error }
-            entry = written
-            warning = "after it was logged: \(Workbench.describe(error)) (winnow reindex brings the index up to date)"
+        } catch WorkspaceError.loggedButNotApplied(let entries, let reason) where !entries.isEmpty {
+            entry = entries[0]
+            warning = "after it was logged: \(Sanitiser.clean(reason)) (the index catches up when the workspace is next opened)"
         }
         madeHere.append((entry.seq, request.id, adjudication))
         return (entry, warning)
@@ -66,6 +61,8 @@ public final class ReviewDesk {
         } catch QueueError.nothingToUndo {
             madeHere.removeLast()
             throw QueueError.nothingToUndo(seq: last.seq)
+        } catch WorkspaceError.loggedButNotApplied(let entries, _) where !entries.isEmpty {
+            entry = entries[0]  // the revert is in the log: the undo happened
         }
         madeHere.removeLast()
         return (entry, last.row)

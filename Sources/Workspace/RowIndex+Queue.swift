@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ProvenanceLog
+import WinnowCore
 
 /// The review queue's derived tables. `queue` holds each row's place (slice rank, whether it is
 /// in the review sample, whether it goes to two reviewers, its pseudo-random key) and whether it
@@ -69,11 +70,18 @@ extension RowIndex {
         guard !payloads.isEmpty else { return [] }
         let before = try logPosition()
         let entries = try log.append(payloads)
-        try write { db in
-            for entry in entries { try apply(entry, db) }
-            if let first = entries.first, let last = entries.last, first.seq == before.seq + 1 {
-                try RowIndex.setLogPosition(db, seq: last.seq, hash: last.hash)
+        do {
+            try write { db in
+                for entry in entries { try apply(entry, db) }
+                if let first = entries.first, let last = entries.last, first.seq == before.seq + 1 {
+                    try RowIndex.setLogPosition(db, seq: last.seq, hash: last.hash)
+                }
             }
+        } catch {
+            // The log is the truth and already holds them: say so, rather than let the caller
+            // believe nothing happened. The index's log position did not move, so the next
+            // open replays these entries.
+            throw WorkspaceError.loggedButNotApplied(entries: entries, reason: (error as? UserFacingError)?.message ?? "\(error)")
         }
         return entries
     }

@@ -1,3 +1,4 @@
+import ProvenanceLog
 import WinnowCore
 
 /// Everything that can go wrong with a workspace, with the file (and line) it concerns.
@@ -9,6 +10,9 @@ public enum WorkspaceError: UserFacingError {
     case input(path: String, reason: String)
     case index(path: String, reason: String)
     case sourceMissing(sha: String, path: String)
+    /// The entries are in the log (fsynced: they stand), but applying them to the index failed.
+    /// Callers must not treat this as "nothing happened": repeating the action would log it twice.
+    case loggedButNotApplied(entries: [LogEntry], reason: String)
 
     public var message: String {
         switch self {
@@ -27,6 +31,11 @@ public enum WorkspaceError: UserFacingError {
             return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
         case .sourceMissing(let sha, let path):
             return "\(path): source \(sha) named in the log is missing; the workspace is damaged (restore sources/ from a backup)"
+        case let .loggedButNotApplied(entries, reason):
+            let seqs = entries.map(\.seq)
+            let which = seqs.count == 1 ? "#\(seqs[0])" : "#\(seqs.first ?? 0)-#\(seqs.last ?? 0)"
+            return "recorded in the log as \(which), but the index was not updated (\(reason)); it catches up "
+                + "the next time the workspace is opened ('winnow reindex' rebuilds it): do not repeat the action"
         }
     }
 }
