@@ -176,3 +176,8 @@ final class UnsafeSlots<T>: @unchecked Sendable {
     func set(_ index: Int, _ value: T) { slots[index] = value }
     var values: [T] { (0..<count).compactMap { slots[$0] } }
 }
+
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -57,17 +57,13 @@ final class Importer {
             // The source's hash is known only at the end; its row gets a provisional name now
             // so rows can point at it while the file streams through.
             let sourceID = try Self.insertSource(db, sha: "importing-\(temp.hashValue)", file: file, seq: 0, options: optionsRecord)
-            // The (slice, state) index is kept up row by row rather than dropped and rebuilt: its
-            // keys have a handful of values and every new row is 'pending', so each insert lands at
-            // the end of its slice's run, and the rebuild was a sort of the whole table at the end,
-            // after the parsers had finished, with nothing to overlap it (0.46 s of a million rows).
             let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers, countingFor: config)
             defer { pipeline.drain() }
             do {
                 while let batch = try pipeline.next() {
                     if let tally = batch.tally { summary.merge(tally) }
                     quarantined += batch.quarantined
-                    try inserter.insert(batch.rows, arenas: batch.arenas, source: sourceID)
+                    try inserter.insert(batch.rows, arena: batch.arena, source: sourceID)
                     progress?.update(bytesRead: input.bytesConsumed, totalBytes: input.fileSize, rows: summary.rows)
                 }
             } catch let error as WorkspaceError {
@@ -124,7 +120,7 @@ final class Importer {
         while let batch = try pipeline.next() {
             rows += batch.rows.count
             quarantined += batch.quarantined.count
-            try inserter.insert(batch.rows, arenas: batch.arenas, source: sourceID)
+            try inserter.insert(batch.rows, arena: batch.arena, source: sourceID)
         }
         try db.execute(
             sql: "UPDATE sources SET bytes = ?, rows = ?, quarantined = ? WHERE id = ?",

@@ -25,15 +25,17 @@ struct RowInserter {
             """)
     }
 
-    /// Inserts `rows` in order; their texts are in `arenas` (laid out by the parsing threads).
-    mutating func insert(_ rows: [StagedRow], arenas: [RowArena], source: Int64) throws {
+    /// Inserts `rows` in order; their texts are in `arena` (laid out by a parsing thread).
+    mutating func insert(_ rows: [StagedRow], arena: RowArena, source: Int64) throws {
         let stmt = statement.sqliteStatement
+        // Values bound in place point into `arena`: clear them before the arena goes away.
+        defer { sqlite3_clear_bindings(stmt) }
         for row in rows {
             var attempt = 1
             var renamedID: String?
             while true {
                 var taken = false
-                let status = arenas[row.arena].bytes.withUnsafeBytes { raw -> Int32 in
+                let status = arena.bytes.withUnsafeBytes { raw -> Int32 in
                     var status: Int32 = SQLITE_OK
                     RowArena.read(raw, at: row.at) { texts, hash in
                         // Bound in place (SQLITE_STATIC): SQLITE_TRANSIENT made SQLite copy each
@@ -67,10 +69,9 @@ struct RowInserter {
                         bindText(15, texts[7])
                         bindText(16, texts[8])
                         status = sqlite3_step(stmt)
-                        // SQLite may read values bound in place until they are cleared: clear
-                        // them while the arena is still where they point.
+                        // Every parameter is bound again before the next step, so the values
+                        // bound in place are only cleared once, after the batch (below).
                         sqlite3_reset(stmt)
-                        sqlite3_clear_bindings(stmt)
                         if status == SQLITE_DONE && sqlite3_changes(db.sqliteConnection) == 0 {
                             // The id is taken: try the first free `id~2`, `id~3`, ...
                             taken = true

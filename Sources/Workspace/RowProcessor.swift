@@ -84,82 +84,36 @@ struct RowProcessor {
 /// order, and, when asked for, their counts for the import summary.
 struct ProcessedBatch: Sendable {
     var rows: [StagedRow] = []
-    /// The rows' texts, one arena per worker (`StagedRow.arena`).
-    var arenas: [RowArena] = []
-    var quarantined: [QuarantinedRecord] = []
-    var tally: ImportSummary?
-}
-
-/// One worker's share of a batch.
-private struct ProcessedPart: Sendable {
-    var rows: [StagedRow] = []
+    /// The rows' texts (`StagedRow.at`).
     var arena = RowArena()
     var quarantined: [QuarantinedRecord] = []
     var tally: ImportSummary?
 }
 
-/// Processes a batch's records on all cores, results in input order.
-/// The batch's fresh bytes go to `sink` (hash and copy) as one more parallel task.
-/// With `countingFor`, each worker also counts its records for the summary: counting is a few
+/// Processes one batch's records on the calling thread, results in input order. The pipeline
+/// runs one of these per parser thread, each on a batch of its own.
+/// With `countingFor`, the records are also counted for the summary: counting is a few
 /// dictionary updates per row, which the single inserting thread no longer has to do.
-func processInParallel(
-    _ batch: RecordBatch, recognizer: RowRecognizer, workers: Int,
-    sink: ((UnsafeRawBufferPointer) throws -> Void)? = nil, countingFor config: WorkspaceConfig? = nil
-) throws -> ProcessedBatch {
-    let spans = batch.spans
-    let parts = max(1, min(workers, spans.count / 64 + 1))
-    let results = UnsafeSlots<ProcessedPart>(count: parts)
-    let sinkTask = UnsafeSendable(sink)
-    let sinkError = UnsafeSendable(ErrorSlot())
-    let hasSink = sink != nil && !batch.fresh.isEmpty
+func processBatch(_ batch: RecordBatch, recognizer: RowRecognizer, countingFor config: WorkspaceConfig? = nil) -> ProcessedBatch {
+    var processor = RowProcessor(recognizer: recognizer)
+    var result = ProcessedBatch()
+    if config != nil { result.tally = ImportSummary(file: "") }
+    result.rows.reserveCapacity(batch.spans.count)
     batch.bytes.withUnsafeBufferPointer { bytes in
-        let shared = UnsafeSendable(bytes)
-        DispatchQueue.concurrentPerform(iterations: parts + (hasSink ? 1 : 0)) { task in
-            if task == parts {
-                do {
-                    try sinkTask.value?(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(shared.value)[batch.fresh]))
-                } catch { sinkError.value.error = error }
-                return
+        for span in batch.spans {
+            let outcome = processor.process(span, in: bytes)
+            if let config { result.tally?.count(outcome, config: config) }
+            switch outcome {
+            case .row(let row):
+                let at = result.arena.stage(row)
+                result.rows.append(StagedRow(
+                    at: at, line: row.line, offset: row.offset, length: row.length,
+                    temperature: row.recognized.provenance.temperature, judgeScore: row.recognized.provenance.judgeScore))
+            case .quarantined(let record): result.quarantined.append(record)
+            case .blank: break
             }
-            let part = task
-            let lower = spans.count * part / parts, upper = spans.count * (part + 1) / parts
-            var processor = RowProcessor(recognizer: recognizer)
-            var result = ProcessedPart()
-            if config != nil { result.tally = ImportSummary(file: "") }
-            result.rows.reserveCapacity(upper - lower)
-            for i in lower..<upper {
-                let outcome = processor.process(spans[i], in: shared.value)
-                if let config { result.tally?.count(outcome, config: config) }
-                switch outcome {
-                case .row(let row):
-                    let at = result.arena.stage(row)
-                    result.rows.append(StagedRow(
-                        arena: part, at: at, line: row.line, offset: row.offset, length: row.length,
-                        temperature: row.recognized.provenance.temperature, judgeScore: row.recognized.provenance.judgeScore))
-                case .quarantined(let record): result.quarantined.append(record)
-                case .blank: break
-                }
-            }
-            results.set(part, result)
         }
     }
-    if let error = sinkError.value.error { throw error }
-    var batchResult = ProcessedBatch()
-    if config != nil { batchResult.tally = ImportSummary(file: "") }
-    for part in results.values {
-        batchResult.rows += part.rows
-        batchResult.arenas.append(part.arena)
-        batchResult.quarantined += part.quarantined
-        if let tally = part.tally { batchResult.tally?.merge(tally) }
-    }
-    return batchResult
+    return result
 }
 
-final class ErrorSlot: @unchecked Sendable {
-    var error: Error?
-}
-
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -7,8 +7,7 @@ import WinnowCore
 /// Laying each row's texts out (its id, the hex hash of a row without one, provenance texts)
 /// and freeing the parsed row's strings and arrays happen on the parsing threads instead.
 struct StagedRow: Sendable {
-    /// Which of the batch's arenas holds the row's texts, and where its record starts there.
-    var arena: Int
+    /// Where the row's record starts in the batch's arena.
     var at: Int
     var line: Int
     var offset: Int64
