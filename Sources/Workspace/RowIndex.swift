@@ -13,6 +13,7 @@ public final class RowIndex {
 
     public init(path: String) throws {
         self.path = path
+        ProcessSettings.apply()
         var config = Configuration()
         config.label = "winnow-index"
         config.busyMode = .timeout(30)
@@ -66,22 +67,14 @@ public final class RowIndex {
                     reason TEXT NOT NULL, action TEXT NOT NULL, detail TEXT, seq INTEGER NOT NULL,
                     PRIMARY KEY (n, gate)) WITHOUT ROWID;
                 """)
-            try Self.createSecondaryIndexes(db)
+            // Indexes made by earlier versions that nothing reads any more: the (slice, state)
+            // index cost a third of every import's SQLite work, and no query filtered on it (the
+            // per-slice summary groups all rows and sorts them either way).
+            try db.execute(sql: "DROP INDEX IF EXISTS rows_slice_state")
             try Self.createDecisionTables(db)
             try Self.createQueueTables(db)
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
         }
-    }
-
-    /// The index bulk import drops and rebuilds: filling a B-tree one row at a time costs more
-    /// than building it once, sorted, at the end. (Content hashes get an index when the duplicate
-    /// gate needs one; a million random 64-character keys cost seconds to index on every import.)
-    static func createSecondaryIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX IF NOT EXISTS rows_slice_state ON rows(slice, state)")
-    }
-
-    static func dropSecondaryIndexes(_ db: Database) throws {
-        try db.execute(sql: "DROP INDEX IF EXISTS rows_slice_state")
     }
 
     /// The log entry the index is current with (seq 0 and an empty hash when new).

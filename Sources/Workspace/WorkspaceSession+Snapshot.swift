@@ -13,14 +13,12 @@ extension WorkspaceSession {
         let importer = Importer(paths: paths, config: config, index: snapshot)
         var reached = 0
         try snapshot.write { db in
-            try RowIndex.dropSecondaryIndexes(db)
             let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
             while let entry = try reader.next(), entry.seq <= seq {
                 try apply(entry, importer: importer, db: db)
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 reached = entry.seq
             }
-            try RowIndex.createSecondaryIndexes(db)
         }
         guard reached == seq else {
             throw WorkspaceError.index(path: paths.display(paths.log), reason: "the log ends at entry \(reached), before entry \(seq)")

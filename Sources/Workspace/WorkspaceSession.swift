@@ -86,7 +86,6 @@ public final class WorkspaceSession {
         let importer = Importer(paths: paths, config: config, index: index)
         var applied = 0
         try index.write { db in
-            try RowIndex.dropSecondaryIndexes(db)
             let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
             while let entry = try reader.next() {
                 if entry.seq <= position.seq { continue }
@@ -94,7 +93,6 @@ public final class WorkspaceSession {
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 applied += 1
             }
-            try RowIndex.createSecondaryIndexes(db)
         }
         return applied
     }
