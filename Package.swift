@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // Process-wide settings made through C calls Swift cannot make (variadic, or not in Glibc).
+        .target(name: "CProcessSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "WinnowCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -32,7 +34,7 @@ let package = Package(
         .target(
             name: "Workspace",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Gates", "CZlib",
+                "WinnowCore", "ProvenanceLog", "Gates", "CZlib", "CProcessSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

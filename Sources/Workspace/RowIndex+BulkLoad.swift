@@ -27,7 +27,7 @@ extension RowIndex {
             guard let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"), mode == "delete" else {
                 return false
             }
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -8192")
             return true
         }
     }
@@ -36,7 +36,7 @@ extension RowIndex {
     /// switches it to WAL anyway.
     func endBulkLoad() {
         try? db.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
     }

@@ -21,6 +21,7 @@ struct Winnow: ParsableCommand {
         ])
 
     static func main() {
+        ProcessSettings.apply()
         _ = FilePermissions.restrictUmask()
         do {
             var command = try parseAsRoot()

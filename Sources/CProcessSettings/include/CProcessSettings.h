@@ -1,0 +1,23 @@
+#ifndef WINNOW_CPROCESSSETTINGS_H
+#define WINNOW_CPROCESSSETTINGS_H
+
+// Process-wide settings that Swift cannot make itself: the C calls behind them are variadic
+// (`sqlite3_config`) or not exported by Swift's Glibc module (`mallopt`).
+
+/// Turns SQLite's memory statistics off. With them on, every allocation SQLite makes takes a
+/// global mutex to update counters winnow never reads: about 4 % of a million-row import's CPU
+/// time went to those lock and unlock calls. Only takes effect before SQLite is initialised
+/// (before the process opens its first database); afterwards it changes nothing.
+/// Returns SQLite's result code (SQLITE_MISUSE when it was too late).
+int winnow_sqlite_disable_memory_statistics(void);
+
+/// Makes the C allocator keep freed memory for reuse instead of handing it back to the kernel.
+///
+/// An import allocates and frees a few megabytes per batch on several threads (the batch's
+/// bytes, its staged rows). glibc served those from fresh mmap'd pages and returned them on
+/// free, so every batch page-faulted its memory in again and the kernel zeroed it: about a
+/// tenth of a million-row import's CPU time. Peak memory grows by what one round of batches
+/// holds (tens of megabytes). No effect where the C library is not glibc.
+void winnow_keep_freed_memory(void);
+
+#endif
