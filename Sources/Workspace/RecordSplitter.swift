@@ -37,8 +37,6 @@ final class RecordSplitter {
     /// Index in `buffer` from which bytes have not gone to `sink` yet.
     private var unsunk = 0
     private var buffer: [UInt8] = []
-    /// Read target, allocated once without zero-filling.
-    private var chunk = [UInt8](unsafeUninitializedCapacity: InputFile.chunkSize) { _, count in count = InputFile.chunkSize }
     /// Content offset of buffer[0].
     private var bufferOffset: Int64 = 0
     private var scan = 0
@@ -91,20 +89,35 @@ final class RecordSplitter {
         unsunk = end
     }
 
+    /// Starts a new buffer: the unfinished record at the end of the last one, then a chunk read
+    /// straight in after it. (The last buffer belongs to the batch handed out; reading into a
+    /// separate chunk and appending it copied every byte of the input once more.)
     private func fill() throws {
         if recordStart > 0 {
             // Bytes about to be dropped must have been sunk (a record skipped for its length).
             try sinkPending(upTo: recordStart)
-            unsunk -= recordStart
-            buffer.removeSubrange(0..<recordStart)
-            bufferOffset += Int64(recordStart)
-            scan -= recordStart
-            recordStart = 0
         }
-        guard !eof else { return }
-        let n = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0.baseAddress!, count: $0.count) }
-        if n == 0 { eof = true; return }
-        buffer.append(contentsOf: chunk[0..<n])
+        let kept = buffer.count - recordStart
+        var read = 0
+        if !eof {
+            buffer = try [UInt8](unsafeUninitializedCapacity: kept + InputFile.chunkSize) { raw, count in
+                let base = raw.baseAddress!
+                buffer.withUnsafeBufferPointer { old in
+                    if kept > 0 { base.initialize(from: old.baseAddress! + recordStart, count: kept) }
+                }
+                count = kept
+                read = try input.read(into: base + kept, count: InputFile.chunkSize)
+                count = kept + read
+            }
+        } else if recordStart > 0 {
+            buffer.removeSubrange(0..<recordStart)
+        }
+        unsunk -= recordStart
+        bufferOffset += Int64(recordStart)
+        scan -= recordStart
+        recordStart = 0
+        if eof { return }
+        if read == 0 { eof = true; return }
         if !started { detectMode() }
     }
 
