@@ -95,7 +95,7 @@ extension QueueService {
             try Row.fetchAll(db, sql: RowIndex.rowSelectSQL + """
                  JOIN queue ON queue.n = rows.n WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY queue.open, queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key LIMIT ? OFFSET ?
-                """, arguments: StatementArguments(arguments) ?? []).map(IndexedRow.init(row:))
+                """, arguments: StatementArguments(arguments)).map(IndexedRow.init(row:))
         }
     }
 

@@ -47,7 +47,7 @@ extension QueueService {
                 ORDER BY queue.open, queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
                 LIMIT 1
                 """
-            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments) ?? []) else { return nil }
+            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
             let n: Int64 = found["n"]
             let until = now + lease
             try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",

@@ -59,20 +59,20 @@ extension RowIndex {
         let affected = try Int64.fetchAll(db, sql: """
             SELECT DISTINCT decisions.n FROM decisions JOIN rows ON rows.n = decisions.n
             WHERE decisions.standing = 1 AND \(conditions.joined(separator: " AND "))
-            """, arguments: StatementArguments(arguments) ?? [])
+            """, arguments: StatementArguments(arguments))
         try db.execute(sql: """
             UPDATE decisions SET standing = 0 WHERE standing = 1 AND seq IN (
                 SELECT decisions.seq FROM decisions JOIN rows ON rows.n = decisions.n
                 WHERE \(conditions.joined(separator: " AND ")))
-            """, arguments: StatementArguments(arguments) ?? [])
+            """, arguments: StatementArguments(arguments))
         for n in affected { try resolve(n, in: db) }
         // Rows a generator/template/seed retraction names are out even without decisions.
         if payload.reviewer == nil && payload.from == nil && payload.until == nil {
             let rowConditions = conditions.filter { $0.hasPrefix("rows.") }.joined(separator: " AND ")
             try db.execute(sql: "UPDATE rows SET state = 'retracted' WHERE \(rowConditions)",
-                           arguments: StatementArguments(arguments) ?? [])
+                           arguments: StatementArguments(arguments))
             try db.execute(sql: "UPDATE queue SET open = 0 WHERE n IN (SELECT n FROM rows WHERE \(rowConditions))",
-                           arguments: StatementArguments(arguments) ?? [])
+                           arguments: StatementArguments(arguments))
         }
     }
 
