@@ -39,9 +39,16 @@ struct ImportBenchCommand: ParsableCommand {
         let hasReference = FileManager.default.fileExists(atPath: reference)
         var winnowRuns: [ChildRun] = [], baselineRuns: [ChildRun] = [], referenceRuns: [ChildRun] = []
         for i in 0..<runs {
+            try warm(file)
             winnowRuns.append(try timeImport(winnow, run: i))
-            if let baseline { baselineRuns.append(try timeImport(baseline, run: i)) }
-            if hasReference { referenceRuns.append(try ChildRun.run("python3", [reference, file])) }
+            if let baseline {
+                try warm(file)
+                baselineRuns.append(try timeImport(baseline, run: i))
+            }
+            if hasReference {
+                try warm(file)
+                referenceRuns.append(try ChildRun.run("python3", [reference, file]))
+            }
         }
         let w = report("winnow import:      ", winnowRuns, rows: rows)
         let b = baseline.map { _ in report("baseline import:    ", baselineRuns, rows: rows) }
@@ -78,6 +85,15 @@ struct ImportBenchCommand: ParsableCommand {
     func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// Reads the file through before a timed run, so every program starts with all of it in the
+    /// page cache: on the project machine the kernel's proactive reclaim (DAMON) evicts parts of
+    /// a file left cold for a minute, and whoever ran next paid for reading them from disk.
+    func warm(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("\(path): cannot read") }
+        defer { try? handle.close() }
+        while let data = try handle.read(upToCount: 1 << 22), !data.isEmpty {}
     }
 
     func countLines(_ path: String) throws -> Int {
