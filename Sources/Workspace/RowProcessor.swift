@@ -109,7 +109,7 @@ private struct ProcessedPart: Sendable {
     var rows: [StagedRow] = []
     var arena = RowArena()
     var quarantined: [QuarantinedRecord] = []
-    var tally: ImportSummary?
+    var tally: SummaryTally?
 }
 
 /// Processes a batch's records on all cores, results in input order.
@@ -139,11 +139,11 @@ func processInParallel(
             let lower = spans.count * part / parts, upper = spans.count * (part + 1) / parts
             var processor = RowProcessor(recognizer: recognizer)
             var result = ProcessedPart()
-            if config != nil { result.tally = ImportSummary(file: "") }
+            if let config { result.tally = SummaryTally(config: config) }
             result.rows.reserveCapacity(upper - lower)
             for i in lower..<upper {
                 let outcome = processor.process(spans[i], in: shared.value)
-                if let config { result.tally?.count(outcome, config: config) }
+                result.tally?.count(outcome)
                 switch outcome {
                 case .row(let row):
                     let at = result.arena.stage(row)
