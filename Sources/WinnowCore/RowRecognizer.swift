@@ -48,6 +48,13 @@ public struct RowRecognizer: Sendable {
         return (node, FoundPath(index: index))
     }
 
+    /// As above, on a row whose paths were all resolved in one walk (`recognize`).
+    @inline(__always)
+    func find(_ field: RowField, _ view: RowView) -> (node: Int, path: FoundPath)? {
+        guard let (node, index) = compiled.find(field, in: view.found) else { return nil }
+        return (node, FoundPath(index: index))
+    }
+
     /// The dotted path a field was found at, for messages.
     func name(_ path: FoundPath) -> String { compiled.originals[path.index].description }
 
@@ -55,15 +62,22 @@ public struct RowRecognizer: Sendable {
         guard tape.kind(0) == .object else {
             return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object"))
         }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: compiled.tree.nodes.count) { found in
+            compiled.tree.resolve(tape, source: source, into: found)
+            return recognize(RowView(tape: tape, source: source, found: UnsafeBufferPointer(found)))
+        }
+    }
+
+    private func recognize(_ view: RowView) -> Result<RecognizedRow, RowProblem> {
         let shape: RowShape
-        switch detectShape(tape, source) {
+        switch detectShape(view) {
         case .success(let s): shape = s
         case .failure(let problem): return .failure(problem)
         }
-        if let problem = validate(shape, tape, source) { return .failure(problem) }
+        if let problem = validate(shape, view) { return .failure(problem) }
         var row = RecognizedRow(shape: shape, ownID: nil, provenance: defaults)
-        if let problem = readID(into: &row, tape, source) { return .failure(problem) }
-        if let problem = readProvenance(into: &row, tape, source) { return .failure(problem) }
+        if let problem = readID(into: &row, view) { return .failure(problem) }
+        if let problem = readProvenance(into: &row, view) { return .failure(problem) }
         return .success(row)
     }
 
@@ -78,8 +92,10 @@ public struct RowRecognizer: Sendable {
         }
     }
 
-    func readID(into row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
-        guard let (node, path) = find(.id, tape, source) else { return nil }
+    func readID(into row: inout RecognizedRow, _ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(.id, view) else { return nil }
         switch tape.kind(node) {
         case .string:
             let text = tape.decodeString(node, source: source)
@@ -94,9 +110,11 @@ public struct RowRecognizer: Sendable {
         return nil
     }
 
-    func readProvenance(into row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+    func readProvenance(into row: inout RecognizedRow, _ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
         var p = row.provenance
-        if let (node, path) = find(.origin, tape, source), tape.kind(node) != .null {
+        if let (node, path) = find(.origin, view), tape.kind(node) != .null {
             guard tape.kind(node) == .string else {
                 return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
             }
@@ -109,16 +127,16 @@ public struct RowRecognizer: Sendable {
         }
         // Written out field by field: key paths here cost a runtime lookup per row.
         do {
-            p.generator = try text(.generator, defaults.generator, &row, tape, source) ?? p.generator
-            p.template = try text(.template, defaults.template, &row, tape, source) ?? p.template
-            p.seed = try text(.seed, defaults.seed, &row, tape, source) ?? p.seed
-            p.created = try text(.created, defaults.created, &row, tape, source) ?? p.created
-            p.temperature = try number(.temperature, tape, source) ?? p.temperature
-            p.judgeScore = try number(.judgeScore, tape, source) ?? p.judgeScore
+            p.generator = try text(.generator, defaults.generator, &row, view) ?? p.generator
+            p.template = try text(.template, defaults.template, &row, view) ?? p.template
+            p.seed = try text(.seed, defaults.seed, &row, view) ?? p.seed
+            p.created = try text(.created, defaults.created, &row, view) ?? p.created
+            p.temperature = try number(.temperature, view) ?? p.temperature
+            p.judgeScore = try number(.judgeScore, view) ?? p.judgeScore
         } catch {
             return error
         }
-        if let (node, path) = find(.slice, tape, source) {
+        if let (node, path) = find(.slice, view) {
             switch tape.kind(node) {
             case .null: break
             case .string:
@@ -149,9 +167,11 @@ public struct RowRecognizer: Sendable {
 extension RowRecognizer {
     /// A text provenance field (numbers accepted as their text), noting a conflict with the flag.
     func text(
-        _ field: RowField, _ given: String?, _ row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>
+        _ field: RowField, _ given: String?, _ row: inout RecognizedRow, _ view: RowView
     ) throws(RowProblem) -> String? {
-        guard let (node, path) = find(field, tape, source) else { return nil }
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(field, view) else { return nil }
         let text: String
         switch tape.kind(node) {
         case .null: return nil
@@ -167,8 +187,10 @@ extension RowRecognizer {
         return text
     }
 
-    func number(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) throws(RowProblem) -> Double? {
-        guard let (node, path) = find(field, tape, source), tape.kind(node) != .null else { return nil }
+    func number(_ field: RowField, _ view: RowView) throws(RowProblem) -> Double? {
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(field, view), tape.kind(node) != .null else { return nil }
         guard tape.kind(node) == .number else {
             throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a number")
         }
@@ -177,6 +199,14 @@ extension RowRecognizer {
         }
         return value
     }
+}
+
+/// A row being recognised: its tape and bytes, and the node each of the recognizer's paths
+/// leads to in it (`FieldTree.resolve`), so each field lookup reads a table.
+struct RowView {
+    let tape: JSONTape
+    let source: UnsafeBufferPointer<UInt8>
+    let found: UnsafeBufferPointer<Int32>
 }
 
 /// Which of a field's paths it was found at; `RowRecognizer.name` spells it for messages.
