@@ -129,8 +129,8 @@ extension RowRecognizer {
         let n = tape.nodes[node]
         if !n.flag {
             let raw = UnsafeBufferPointer(rebasing: source[Int(n.start)..<Int(n.end)])
-            if raw.elementsEqual("assistant".utf8) { return true }
-            if raw.elementsEqual("user".utf8) || raw.elementsEqual("system".utf8) { return false }
+            if raw.equals("assistant") { return true }
+            if raw.equals("user") || raw.equals("system") { return false }
         }
         return Self.assistantRoles.contains(tape.decodeString(node, source: source).lowercased())
     }

@@ -99,7 +99,7 @@ public struct RowRecognizer: Sendable {
         switch tape.kind(node) {
         case .string:
             let text = tape.decodeString(node, source: source)
-            if !text.trimmingSpaces.isEmpty { row.ownID = text }
+            if tape.hasPlainEnds(node, source: source) || !text.trimmingSpaces.isEmpty { row.ownID = text }
         case .number where !tape.nodes[node].flag:
             row.ownID = tape.decodeNumberText(node, source: source)
         case .null:
@@ -118,8 +118,8 @@ public struct RowRecognizer: Sendable {
             guard tape.kind(node) == .string else {
                 return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
             }
-            let text = tape.decodeString(node, source: source)
-            guard let origin = Origin(rawValue: text) ?? Origin(rawValue: text.lowercased()), origin != .unknown else {
+            guard let origin = Self.plainOrigin(node, view) ?? Self.spelledOrigin(node, view) else {
+                let text = tape.decodeString(node, source: source)
                 return RowProblem("'\(name(path))' is \"\(text)\", expected \"human\" or \"synthetic\"")
             }
             if defaults.origin != .unknown && defaults.origin != origin { row.conflicts.append(.origin) }
@@ -140,7 +140,7 @@ public struct RowRecognizer: Sendable {
             switch tape.kind(node) {
             case .null: break
             case .string:
-                let text = tape.decodeString(node, source: source).trimmingSpaces
+                let text = tape.trimmedString(node, source: source)
                 if !text.isEmpty { p.slices = [text] }
             case .array:
                 var slices: [String] = []
@@ -148,7 +148,7 @@ public struct RowRecognizer: Sendable {
                     guard tape.kind(element) == .string else {
                         return RowProblem("'\(name(path))' holds \(Self.kindName(tape.kind(element))), expected slice names")
                     }
-                    let text = tape.decodeString(element, source: source).trimmingSpaces
+                    let text = tape.trimmedString(element, source: source)
                     if !text.isEmpty && !slices.contains(text) { slices.append(text) }
                 }
                 if !slices.isEmpty { p.slices = slices }
@@ -177,7 +177,7 @@ extension RowRecognizer {
         case .null: return nil
         case .string:
             text = tape.decodeString(node, source: source)
-            if text.trimmingSpaces.isEmpty { return nil }
+            if !tape.hasPlainEnds(node, source: source) && text.trimmingSpaces.isEmpty { return nil }
         case .number:
             text = tape.decodeNumberText(node, source: source)
         default:
@@ -194,7 +194,8 @@ extension RowRecognizer {
         guard tape.kind(node) == .number else {
             throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a number")
         }
-        guard let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
+        let lexeme = tape.rawBytes(node, source: source)
+        guard let value = FastDouble.parse(lexeme) ?? Double(String(decoding: lexeme, as: UTF8.self)), value.isFinite else {
             throw RowProblem("'\(name(path))' is out of range for a number")
         }
         return value
