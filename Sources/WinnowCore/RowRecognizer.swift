@@ -113,7 +113,8 @@ public struct RowRecognizer: Sendable {
     func readProvenance(into row: inout RecognizedRow, _ view: RowView) -> RowProblem? {
         let tape = view.tape
         let source = view.source
-        var p = row.provenance
+        // Written into `row` in place: a local copy of the provenance and the copy back cost
+        // two copies (and releases) of its strings per row.
         if let (node, path) = find(.origin, view), tape.kind(node) != .null {
             guard tape.kind(node) == .string else {
                 return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
@@ -123,16 +124,16 @@ public struct RowRecognizer: Sendable {
                 return RowProblem("'\(name(path))' is \"\(text)\", expected \"human\" or \"synthetic\"")
             }
             if defaults.origin != .unknown && defaults.origin != origin { row.conflicts.append(.origin) }
-            p.origin = origin
+            row.provenance.origin = origin
         }
         // Written out field by field: key paths here cost a runtime lookup per row.
         do {
-            p.generator = try text(.generator, defaults.generator, &row, view) ?? p.generator
-            p.template = try text(.template, defaults.template, &row, view) ?? p.template
-            p.seed = try text(.seed, defaults.seed, &row, view) ?? p.seed
-            p.created = try text(.created, defaults.created, &row, view) ?? p.created
-            p.temperature = try number(.temperature, view) ?? p.temperature
-            p.judgeScore = try number(.judgeScore, view) ?? p.judgeScore
+            if let text = try text(.generator, defaults.generator, &row.conflicts, view) { row.provenance.generator = text }
+            if let text = try text(.template, defaults.template, &row.conflicts, view) { row.provenance.template = text }
+            if let text = try text(.seed, defaults.seed, &row.conflicts, view) { row.provenance.seed = text }
+            if let text = try text(.created, defaults.created, &row.conflicts, view) { row.provenance.created = text }
+            if let value = try number(.temperature, view) { row.provenance.temperature = value }
+            if let value = try number(.judgeScore, view) { row.provenance.judgeScore = value }
         } catch {
             return error
         }
@@ -141,7 +142,7 @@ public struct RowRecognizer: Sendable {
             case .null: break
             case .string:
                 let text = tape.trimmedString(node, source: source)
-                if !text.isEmpty { p.slices = [text] }
+                if !text.isEmpty { row.provenance.slices = [text] }
             case .array:
                 var slices: [String] = []
                 for element in tape.elements(node) {
@@ -151,15 +152,14 @@ public struct RowRecognizer: Sendable {
                     let text = tape.trimmedString(element, source: source)
                     if !text.isEmpty && !slices.contains(text) { slices.append(text) }
                 }
-                if !slices.isEmpty { p.slices = slices }
+                if !slices.isEmpty { row.provenance.slices = slices }
             default:
                 return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a slice name or a list of them")
             }
-            if !defaults.slices.isEmpty && p.slices != defaults.slices && !p.slices.isEmpty {
+            if !defaults.slices.isEmpty && row.provenance.slices != defaults.slices && !row.provenance.slices.isEmpty {
                 row.conflicts.append(.slice)
             }
         }
-        row.provenance = p
         return nil
     }
 }
@@ -167,7 +167,7 @@ public struct RowRecognizer: Sendable {
 extension RowRecognizer {
     /// A text provenance field (numbers accepted as their text), noting a conflict with the flag.
     func text(
-        _ field: RowField, _ given: String?, _ row: inout RecognizedRow, _ view: RowView
+        _ field: RowField, _ given: String?, _ conflicts: inout [RowField], _ view: RowView
     ) throws(RowProblem) -> String? {
         let tape = view.tape
         let source = view.source
@@ -183,7 +183,7 @@ extension RowRecognizer {
         default:
             throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a string")
         }
-        if let given, given != text { row.conflicts.append(field) }
+        if let given, given != text { conflicts.append(field) }
         return text
     }
 
