@@ -6,19 +6,16 @@
 /// comparison. A sink never grows: when the output does not fit, it keeps counting without
 /// writing, so the caller learns the size it needs and writes again into a larger buffer
 /// (the output is deterministic, so the second pass writes exactly that many bytes).
-public struct CanonicalSink {
-    @usableFromInline let base: UnsafeMutablePointer<UInt8>?
-    @usableFromInline let capacity: Int
+struct CanonicalSink {
+    let base: UnsafeMutablePointer<UInt8>?
+    let capacity: Int
     /// Bytes the output has so far; more than `capacity` once it overflowed.
-    public private(set) var count = 0
+    private(set) var count = 0
 
-    public init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
         base = buffer.baseAddress
         capacity = buffer.count
     }
-
-    /// True when everything written so far is in the buffer.
-    public var fits: Bool { count <= capacity }
 
     @inline(__always)
     mutating func byte(_ b: UInt8) {
