@@ -21,6 +21,8 @@ struct CompiledFieldPaths: Sendable {
     private var fieldStart: [Int32] = []
     /// The original paths, parallel to `paths`, for messages.
     private(set) var originals: [FieldPath] = []
+    /// All paths as one tree, to resolve a row's fields in one walk (`RowView`).
+    private(set) var tree = FieldTree([])
 
     init(_ table: [RowField: [FieldPath]]) {
         for field in RowField.allCases {
@@ -40,6 +42,18 @@ struct CompiledFieldPaths: Sendable {
             }
         }
         fieldStart.append(Int32(paths.count))
+        tree = FieldTree(originals)
+    }
+
+    /// As `find` below, on a row whose paths `tree` has resolved into `found`.
+    @inline(__always)
+    func find(_ field: RowField, in found: UnsafeBufferPointer<Int32>) -> (node: Int, path: Int)? {
+        let o = field.ordinal
+        for p in Int(fieldStart[o])..<Int(fieldStart[o + 1]) {
+            let node = found[Int(tree.pathEnds[p])]
+            if node >= 0 { return (Int(node), p) }
+        }
+        return nil
     }
 
     /// The first path of `field` that exists in the row: its node and the path's position.

@@ -1,17 +1,19 @@
 /// Shape detection and the content checks each shape needs ("missing or empty content",
 /// "wrong types"), phrased with the field path so a person can find the problem in the file.
 extension RowRecognizer {
-    func has(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
-        find(field, tape, source) != nil
+    func has(_ field: RowField, _ view: RowView) -> Bool {
+        find(field, view) != nil
     }
 
-    func detectShape(_ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> Result<RowShape, RowProblem> {
+    func detectShape(_ view: RowView) -> Result<RowShape, RowProblem> {
+        let tape = view.tape
+        let source = view.source
         if let format { return .success(format) }
-        let h = { (f: RowField) in has(f, tape, source) }
+        let h = { (f: RowField) in has(f, view) }
         if h(.messages) || h(.conversations) { return .success(.chat) }
         if h(.chosen) && h(.rejected) {
             if h(.prompt) { return .success(.preference) }
-            if let (node, _) = find(.chosen, tape, source), tape.kind(node) == .array { return .success(.preference) }
+            if let (node, _) = find(.chosen, view), tape.kind(node) == .array { return .success(.preference) }
             return .success(.hh)
         }
         if h(.instruction) {
@@ -27,41 +29,43 @@ extension RowRecognizer {
                 + "chosen/rejected transcripts or instruction/context/response, or name the fields with --map"))
     }
 
-    func validate(_ shape: RowShape, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
+    func validate(_ shape: RowShape, _ view: RowView) -> RowProblem? {
         switch shape {
         case .chat:
-            return validateChat(tape, source)
+            return validateChat(view)
         case .alpaca:
-            return requireText(.instruction, tape, source, shape)
-                ?? optionalText(.input, tape, source)
-                ?? requireText(.output, tape, source, shape)
+            return requireText(.instruction, view, shape)
+                ?? optionalText(.input, view)
+                ?? requireText(.output, view, shape)
         case .promptResponse:
-            if has(.prompt, tape, source) {
-                return requireText(.prompt, tape, source, shape)
-                    ?? requireText(has(.response, tape, source) ? .response : .completion, tape, source, shape)
+            if has(.prompt, view) {
+                return requireText(.prompt, view, shape)
+                    ?? requireText(has(.response, view) ? .response : .completion, view, shape)
             }
-            if has(.instruction, tape, source) {
-                return requireText(.instruction, tape, source, shape) ?? requireText(.response, tape, source, shape)
+            if has(.instruction, view) {
+                return requireText(.instruction, view, shape) ?? requireText(.response, view, shape)
             }
-            return requireText(.question, tape, source, shape) ?? requireText(.answer, tape, source, shape)
+            return requireText(.question, view, shape) ?? requireText(.answer, view, shape)
         case .preference:
-            if has(.prompt, tape, source), let problem = requireTextOrMessages(.prompt, tape, source, shape) {
+            if has(.prompt, view), let problem = requireTextOrMessages(.prompt, view, shape) {
                 return problem
             }
-            return requireTextOrMessages(.chosen, tape, source, shape)
-                ?? requireTextOrMessages(.rejected, tape, source, shape)
+            return requireTextOrMessages(.chosen, view, shape)
+                ?? requireTextOrMessages(.rejected, view, shape)
         case .hh:
-            return requireTranscript(.chosen, tape, source) ?? requireTranscript(.rejected, tape, source)
+            return requireTranscript(.chosen, view) ?? requireTranscript(.rejected, view)
         case .dolly:
-            return requireText(.instruction, tape, source, shape)
-                ?? optionalText(.context, tape, source)
-                ?? requireText(.response, tape, source, shape)
-                ?? optionalText(.category, tape, source)
+            return requireText(.instruction, view, shape)
+                ?? optionalText(.context, view)
+                ?? requireText(.response, view, shape)
+                ?? optionalText(.category, view)
         }
     }
 
-    func requireText(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, _ shape: RowShape) -> RowProblem? {
-        guard let (node, path) = find(field, tape, source) else {
+    func requireText(_ field: RowField, _ view: RowView, _ shape: RowShape) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(field, view) else {
             return RowProblem("missing '\(field.rawValue)' for \(shape.article) \(shape.rawValue) row")
         }
         guard tape.kind(node) == .string else {
@@ -71,8 +75,9 @@ extension RowRecognizer {
         return nil
     }
 
-    func optionalText(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
-        guard let (node, path) = find(field, tape, source) else { return nil }
+    func optionalText(_ field: RowField, _ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        guard let (node, path) = find(field, view) else { return nil }
         let kind = tape.kind(node)
         guard kind == .string || kind == .null else {
             return RowProblem("'\(name(path))' is \(Self.kindName(kind)), expected a string")
@@ -80,19 +85,22 @@ extension RowRecognizer {
         return nil
     }
 
-    func requireTextOrMessages(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, _ shape: RowShape) -> RowProblem? {
-        guard let (node, path) = find(field, tape, source) else {
+    func requireTextOrMessages(_ field: RowField, _ view: RowView, _ shape: RowShape) -> RowProblem? {
+        let tape = view.tape
+        guard let (node, path) = find(field, view) else {
             return RowProblem("missing '\(field.rawValue)' for \(shape.article) \(shape.rawValue) row")
         }
         if tape.kind(node) == .array {
-            return validateMessages(node, path: name(path), tape, source, needsAssistant: field != .prompt)
+            return validateMessages(node, path: name(path), view, needsAssistant: field != .prompt)
         }
-        return requireText(field, tape, source, shape)
+        return requireText(field, view, shape)
     }
 
-    func requireTranscript(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
-        if let problem = requireText(field, tape, source, .hh) { return problem }
-        let (node, path) = find(field, tape, source)!
+    func requireTranscript(_ field: RowField, _ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
+        if let problem = requireText(field, view, .hh) { return problem }
+        let (node, path) = find(field, view)!
         let text = tape.decodeString(node, source: source)
         guard text.contains("Human:") && text.contains("Assistant:") else {
             return RowProblem("'\(name(path))' is not a Human:/Assistant: transcript, and the row has no 'prompt'")
@@ -100,37 +108,46 @@ extension RowRecognizer {
         return nil
     }
 
-    func validateChat(_ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
-        let field: RowField = has(.messages, tape, source) ? .messages : .conversations
-        guard let (node, path) = find(field, tape, source) else {
+    func validateChat(_ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        let field: RowField = has(.messages, view) ? .messages : .conversations
+        guard let (node, path) = find(field, view) else {
             return RowProblem("missing 'messages' for a chat row")
         }
         guard tape.kind(node) == .array else {
             return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a list of messages")
         }
-        return validateMessages(node, path: name(path), tape, source, needsAssistant: true)
+        return validateMessages(node, path: name(path), view, needsAssistant: true)
     }
 
     static let assistantRoles: Set<String> = ["assistant", "gpt", "model", "bot", "chatbot"]
 
     /// The common spelling compared in place; other spellings decoded and lowercased.
-    func isAssistantRole(_ node: Int, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isAssistantRole(_ node: Int, _ view: RowView) -> Bool {
+        let tape = view.tape
+        let source = view.source
         let n = tape.nodes[node]
         if !n.flag {
             let raw = UnsafeBufferPointer(rebasing: source[Int(n.start)..<Int(n.end)])
-            if raw.elementsEqual("assistant".utf8) { return true }
-            if raw.elementsEqual("user".utf8) || raw.elementsEqual("system".utf8) { return false }
+            if raw.equals("assistant") { return true }
+            if raw.equals("user") || raw.equals("system") { return false }
         }
         return Self.assistantRoles.contains(tape.decodeString(node, source: source).lowercased())
     }
 
     /// Each message needs a role and text content; a conversation needs at least one assistant
     /// turn with something in it, or there is nothing to review.
-    func validateMessages(_ node: Int, path: String, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>, needsAssistant: Bool) -> RowProblem? {
-        let elements = tape.elements(node)
-        guard !elements.isEmpty else { return RowProblem("'\(path)' is empty") }
+    func validateMessages(_ node: Int, path: String, _ view: RowView, needsAssistant: Bool) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
+        // Walked by the tape's links: `elements` built an array per row.
+        let count = tape.kind(node) == .array ? Int(tape.nodes[node].count) : 0
+        guard count > 0 else { return RowProblem("'\(path)' is empty") }
         var assistantWithContent = false
-        for (i, message) in elements.enumerated() {
+        var next = node + 1
+        for i in 0..<count {
+            let message = next
+            next = Int(tape.nodes[message].next)
             // Built only for a message: formatting it for every turn of every row costs.
             func at() -> String { "\(path)[\(i)]" }
             guard tape.kind(message) == .object else {
@@ -173,7 +190,7 @@ extension RowRecognizer {
             } else if tape.member(message, named: "tool_calls", source: source) == nil {
                 return RowProblem("'\(at())' has no 'content'")
             }
-            if hasText && !assistantWithContent && isAssistantRole(roleNode, tape, source) { assistantWithContent = true }
+            if hasText && !assistantWithContent && isAssistantRole(roleNode, view) { assistantWithContent = true }
         }
         if needsAssistant && !assistantWithContent {
             return RowProblem("'\(path)' has no assistant turn with content")

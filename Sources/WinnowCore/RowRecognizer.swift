@@ -48,6 +48,13 @@ public struct RowRecognizer: Sendable {
         return (node, FoundPath(index: index))
     }
 
+    /// As above, on a row whose paths were all resolved in one walk (`recognize`).
+    @inline(__always)
+    func find(_ field: RowField, _ view: RowView) -> (node: Int, path: FoundPath)? {
+        guard let (node, index) = compiled.find(field, in: view.found) else { return nil }
+        return (node, FoundPath(index: index))
+    }
+
     /// The dotted path a field was found at, for messages.
     func name(_ path: FoundPath) -> String { compiled.originals[path.index].description }
 
@@ -55,15 +62,22 @@ public struct RowRecognizer: Sendable {
         guard tape.kind(0) == .object else {
             return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object"))
         }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: compiled.tree.nodes.count) { found in
+            compiled.tree.resolve(tape, source: source, into: found)
+            return recognize(RowView(tape: tape, source: source, found: UnsafeBufferPointer(found)))
+        }
+    }
+
+    private func recognize(_ view: RowView) -> Result<RecognizedRow, RowProblem> {
         let shape: RowShape
-        switch detectShape(tape, source) {
+        switch detectShape(view) {
         case .success(let s): shape = s
         case .failure(let problem): return .failure(problem)
         }
-        if let problem = validate(shape, tape, source) { return .failure(problem) }
+        if let problem = validate(shape, view) { return .failure(problem) }
         var row = RecognizedRow(shape: shape, ownID: nil, provenance: defaults)
-        if let problem = readID(into: &row, tape, source) { return .failure(problem) }
-        if let problem = readProvenance(into: &row, tape, source) { return .failure(problem) }
+        if let problem = readID(into: &row, view) { return .failure(problem) }
+        if let problem = readProvenance(into: &row, view) { return .failure(problem) }
         return .success(row)
     }
 
@@ -78,12 +92,14 @@ public struct RowRecognizer: Sendable {
         }
     }
 
-    func readID(into row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
-        guard let (node, path) = find(.id, tape, source) else { return nil }
+    func readID(into row: inout RecognizedRow, _ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(.id, view) else { return nil }
         switch tape.kind(node) {
         case .string:
             let text = tape.decodeString(node, source: source)
-            if !text.trimmingSpaces.isEmpty { row.ownID = text }
+            if tape.hasPlainEnds(node, source: source) || !text.trimmingSpaces.isEmpty { row.ownID = text }
         case .number where !tape.nodes[node].flag:
             row.ownID = tape.decodeNumberText(node, source: source)
         case .null:
@@ -94,54 +110,56 @@ public struct RowRecognizer: Sendable {
         return nil
     }
 
-    func readProvenance(into row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> RowProblem? {
-        var p = row.provenance
-        if let (node, path) = find(.origin, tape, source), tape.kind(node) != .null {
+    func readProvenance(into row: inout RecognizedRow, _ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        let source = view.source
+        // Written into `row` in place: a local copy of the provenance and the copy back cost
+        // two copies (and releases) of its strings per row.
+        if let (node, path) = find(.origin, view), tape.kind(node) != .null {
             guard tape.kind(node) == .string else {
                 return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected \"human\" or \"synthetic\"")
             }
-            let text = tape.decodeString(node, source: source)
-            guard let origin = Origin(rawValue: text) ?? Origin(rawValue: text.lowercased()), origin != .unknown else {
+            guard let origin = Self.plainOrigin(node, view) ?? Self.spelledOrigin(node, view) else {
+                let text = tape.decodeString(node, source: source)
                 return RowProblem("'\(name(path))' is \"\(text)\", expected \"human\" or \"synthetic\"")
             }
             if defaults.origin != .unknown && defaults.origin != origin { row.conflicts.append(.origin) }
-            p.origin = origin
+            row.provenance.origin = origin
         }
         // Written out field by field: key paths here cost a runtime lookup per row.
         do {
-            p.generator = try text(.generator, defaults.generator, &row, tape, source) ?? p.generator
-            p.template = try text(.template, defaults.template, &row, tape, source) ?? p.template
-            p.seed = try text(.seed, defaults.seed, &row, tape, source) ?? p.seed
-            p.created = try text(.created, defaults.created, &row, tape, source) ?? p.created
-            p.temperature = try number(.temperature, tape, source) ?? p.temperature
-            p.judgeScore = try number(.judgeScore, tape, source) ?? p.judgeScore
+            if let text = try text(.generator, defaults.generator, &row.conflicts, view) { row.provenance.generator = text }
+            if let text = try text(.template, defaults.template, &row.conflicts, view) { row.provenance.template = text }
+            if let text = try text(.seed, defaults.seed, &row.conflicts, view) { row.provenance.seed = text }
+            if let text = try text(.created, defaults.created, &row.conflicts, view) { row.provenance.created = text }
+            if let value = try number(.temperature, view) { row.provenance.temperature = value }
+            if let value = try number(.judgeScore, view) { row.provenance.judgeScore = value }
         } catch {
             return error
         }
-        if let (node, path) = find(.slice, tape, source) {
+        if let (node, path) = find(.slice, view) {
             switch tape.kind(node) {
             case .null: break
             case .string:
-                let text = tape.decodeString(node, source: source).trimmingSpaces
-                if !text.isEmpty { p.slices = [text] }
+                let text = tape.trimmedString(node, source: source)
+                if !text.isEmpty { row.provenance.slices = [text] }
             case .array:
                 var slices: [String] = []
                 for element in tape.elements(node) {
                     guard tape.kind(element) == .string else {
                         return RowProblem("'\(name(path))' holds \(Self.kindName(tape.kind(element))), expected slice names")
                     }
-                    let text = tape.decodeString(element, source: source).trimmingSpaces
+                    let text = tape.trimmedString(element, source: source)
                     if !text.isEmpty && !slices.contains(text) { slices.append(text) }
                 }
-                if !slices.isEmpty { p.slices = slices }
+                if !slices.isEmpty { row.provenance.slices = slices }
             default:
                 return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a slice name or a list of them")
             }
-            if !defaults.slices.isEmpty && p.slices != defaults.slices && !p.slices.isEmpty {
+            if !defaults.slices.isEmpty && row.provenance.slices != defaults.slices && !row.provenance.slices.isEmpty {
                 row.conflicts.append(.slice)
             }
         }
-        row.provenance = p
         return nil
     }
 }
@@ -149,34 +167,47 @@ public struct RowRecognizer: Sendable {
 extension RowRecognizer {
     /// A text provenance field (numbers accepted as their text), noting a conflict with the flag.
     func text(
-        _ field: RowField, _ given: String?, _ row: inout RecognizedRow, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>
+        _ field: RowField, _ given: String?, _ conflicts: inout [RowField], _ view: RowView
     ) throws(RowProblem) -> String? {
-        guard let (node, path) = find(field, tape, source) else { return nil }
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(field, view) else { return nil }
         let text: String
         switch tape.kind(node) {
         case .null: return nil
         case .string:
             text = tape.decodeString(node, source: source)
-            if text.trimmingSpaces.isEmpty { return nil }
+            if !tape.hasPlainEnds(node, source: source) && text.trimmingSpaces.isEmpty { return nil }
         case .number:
             text = tape.decodeNumberText(node, source: source)
         default:
             throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a string")
         }
-        if let given, given != text { row.conflicts.append(field) }
+        if let given, given != text { conflicts.append(field) }
         return text
     }
 
-    func number(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) throws(RowProblem) -> Double? {
-        guard let (node, path) = find(field, tape, source), tape.kind(node) != .null else { return nil }
+    func number(_ field: RowField, _ view: RowView) throws(RowProblem) -> Double? {
+        let tape = view.tape
+        let source = view.source
+        guard let (node, path) = find(field, view), tape.kind(node) != .null else { return nil }
         guard tape.kind(node) == .number else {
             throw RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a number")
         }
-        guard let value = Double(tape.decodeNumberText(node, source: source)), value.isFinite else {
+        let lexeme = tape.rawBytes(node, source: source)
+        guard let value = FastDouble.parse(lexeme) ?? Double(String(decoding: lexeme, as: UTF8.self)), value.isFinite else {
             throw RowProblem("'\(name(path))' is out of range for a number")
         }
         return value
     }
+}
+
+/// A row being recognised: its tape and bytes, and the node each of the recognizer's paths
+/// leads to in it (`FieldTree.resolve`), so each field lookup reads a table.
+struct RowView {
+    let tape: JSONTape
+    let source: UnsafeBufferPointer<UInt8>
+    let found: UnsafeBufferPointer<Int32>
 }
 
 /// Which of a field's paths it was found at; `RowRecognizer.name` spells it for messages.

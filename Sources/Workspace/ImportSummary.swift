@@ -27,44 +27,6 @@ public struct ImportSummary: Sendable {
 
     public init(file: String) { self.file = file }
 
-    mutating func count(_ row: ParsedRow, config: WorkspaceConfig) {
-        rows += 1
-        let p = row.recognized.provenance
-        byShape[row.recognized.shape.rawValue, default: 0] += 1
-        byOrigin[p.origin.rawValue, default: 0] += 1
-        bySlice[p.slices.first ?? "(none)", default: 0] += 1
-        byGenerator[p.generator ?? "(none)", default: 0] += 1
-        for field in row.recognized.conflicts { conflicts[field.rawValue, default: 0] += 1 }
-        for slice in p.slices where config.slice(named: slice) == nil { unknownSlices[slice, default: 0] += 1 }
-    }
-
-    mutating func count(_ outcome: RecordOutcome, config: WorkspaceConfig) {
-        switch outcome {
-        case .blank: blankLines += 1
-        case .quarantined(let record): count(record)
-        case .row(let row): count(row, config: config)
-        }
-    }
-
-    mutating func count(_ record: QuarantinedRecord) {
-        quarantined += 1
-        quarantineReasons[Self.reasonKind(record.reason), default: 0] += 1
-    }
-
-    /// Adds the counts of `part` (a worker's tally of some records) to these.
-    mutating func merge(_ part: ImportSummary) {
-        rows += part.rows
-        quarantined += part.quarantined
-        blankLines += part.blankLines
-        for (key, n) in part.byShape { byShape[key, default: 0] += n }
-        for (key, n) in part.byOrigin { byOrigin[key, default: 0] += n }
-        for (key, n) in part.bySlice { bySlice[key, default: 0] += n }
-        for (key, n) in part.byGenerator { byGenerator[key, default: 0] += n }
-        for (key, n) in part.quarantineReasons { quarantineReasons[key, default: 0] += n }
-        for (key, n) in part.conflicts { conflicts[key, default: 0] += n }
-        for (key, n) in part.unknownSlices { unknownSlices[key, default: 0] += n }
-    }
-
     /// Groups reasons by their stable part ("invalid JSON", "'output' is empty") for the summary.
     static func reasonKind(_ reason: String) -> String {
         if reason.hasPrefix("invalid JSON") {

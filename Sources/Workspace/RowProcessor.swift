@@ -32,11 +32,12 @@ struct QuarantinedRecord: Sendable {
 struct RowProcessor {
     let recognizer: RowRecognizer
     private var tape = JSONTape()
-    private var canonical: [UInt8] = []
+    /// Scratch for the canonical form, written in place (its count is its capacity); it grows
+    /// when a row's canonical form does not fit.
+    private var canonical = [UInt8](repeating: 0, count: 1 << 16)
 
     init(recognizer: RowRecognizer) {
         self.recognizer = recognizer
-        canonical.reserveCapacity(1 << 16)
     }
 
     mutating func process(_ span: RecordSpan, in bytes: UnsafeBufferPointer<UInt8>) -> RecordOutcome {
@@ -53,9 +54,9 @@ struct RowProcessor {
         } catch {
             return quarantine("invalid JSON at column \(columnOf(error.offset, in: record)): \(error.reason)")
         }
-        canonical.removeAll(keepingCapacity: true)
+        let length: Int
         do throws(CanonicalizationError) {
-            try tape.writeCanonical(0, source: record, into: &canonical)
+            length = try writeCanonical(record)
         } catch {
             return quarantine(error.reason)
         }
@@ -63,8 +64,21 @@ struct RowProcessor {
         case .failure(let problem):
             return quarantine(problem.reason)
         case .success(let recognized):
-            let hash = canonical.withUnsafeBufferPointer { Digest(of: $0) }
+            let hash = canonical.withUnsafeBufferPointer { Digest(of: UnsafeBufferPointer(rebasing: $0[..<length])) }
             return .row(.init(line: span.line, offset: span.offset, length: span.length, contentHash: hash, recognized: recognized))
+        }
+    }
+
+    /// Writes the record's canonical form into `canonical`, growing it when the form does not
+    /// fit; returns the form's length.
+    private mutating func writeCanonical(_ record: UnsafeBufferPointer<UInt8>) throws(CanonicalizationError) -> Int {
+        while true {
+            let tape = self.tape
+            let length = try canonical.withUnsafeMutableBufferPointer { (buffer) throws(CanonicalizationError) in
+                try tape.writeCanonical(0, source: record, into: buffer)
+            }
+            if length <= canonical.count { return length }
+            canonical = [UInt8](repeating: 0, count: max(length, 2 * canonical.count))
         }
     }
 
@@ -87,22 +101,22 @@ struct ProcessedBatch: Sendable {
     /// The rows' texts (`StagedRow.at`).
     var arena = RowArena()
     var quarantined: [QuarantinedRecord] = []
-    var tally: ImportSummary?
+    var tally: SummaryTally?
 }
 
 /// Processes one batch's records on the calling thread, results in input order. The pipeline
 /// runs one of these per parser thread, each on a batch of its own.
-/// With `countingFor`, the records are also counted for the summary: counting is a few
-/// dictionary updates per row, which the single inserting thread no longer has to do.
+/// With `countingFor`, the records are also counted for the summary (`SummaryTally`), which the
+/// single inserting thread then no longer has to do.
 func processBatch(_ batch: RecordBatch, recognizer: RowRecognizer, countingFor config: WorkspaceConfig? = nil) -> ProcessedBatch {
     var processor = RowProcessor(recognizer: recognizer)
     var result = ProcessedBatch()
-    if config != nil { result.tally = ImportSummary(file: "") }
+    if let config { result.tally = SummaryTally(config: config) }
     result.rows.reserveCapacity(batch.spans.count)
     batch.bytes.withUnsafeBufferPointer { bytes in
         for span in batch.spans {
             let outcome = processor.process(span, in: bytes)
-            if let config { result.tally?.count(outcome, config: config) }
+            result.tally?.count(outcome)
             switch outcome {
             case .row(let row):
                 let at = result.arena.stage(row)

@@ -28,32 +28,45 @@ struct RowArena: Sendable {
     private(set) var bytes: [UInt8] = []
 
     /// Appends `row`'s record; returns where it starts.
+    ///
+    /// Each text is appended as it is and its length stored once at the end: a local function
+    /// storing each length as it went cost a dynamic exclusivity check per text.
     mutating func stage(_ row: ParsedRow) -> Int {
         let at = bytes.count
-        let p = row.recognized.provenance
-        bytes.append(contentsOf: repeatElement(0, count: Self.hashOffset))
-        row.contentHash.withUnsafeBytes { bytes.append(contentsOf: $0) }
-        var field = 0
-        func put(_ text: String?) {
-            var length: Int32 = -1
-            if var text {
-                let start = bytes.count
-                text.withUTF8 { bytes.append(contentsOf: $0) }
-                length = Int32(bytes.count - start)
-            }
-            bytes.withUnsafeMutableBytes { $0.storeBytes(of: length.littleEndian, toByteOffset: at + 4 * field, as: Int32.self) }
-            field += 1
+        let recognized = row.recognized
+        let p = recognized.provenance
+        withUnsafeBytes(of: Self.nullLengths) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: row.contentHash.words) { bytes.append(contentsOf: $0) }
+        let id = recognized.ownID.map { Self.append($0, to: &bytes) } ?? Self.append(row.contentHash.hex, to: &bytes)
+        let shape = Self.append(recognized.shape.rawValue, to: &bytes)
+        let origin = Self.append(p.origin.rawValue, to: &bytes)
+        let generator = Self.append(p.generator, to: &bytes)
+        let template = Self.append(p.template, to: &bytes)
+        let seed = Self.append(p.seed, to: &bytes)
+        let created = Self.append(p.created, to: &bytes)
+        let slice = Self.append(p.slices.first, to: &bytes)
+        let slices = Self.append(p.slices.count > 1 ? p.slices.joined(separator: ",") : nil, to: &bytes)
+        let lengths: Lengths = (
+            id.littleEndian, shape.littleEndian, origin.littleEndian, generator.littleEndian, template.littleEndian,
+            seed.littleEndian, created.littleEndian, slice.littleEndian, slices.littleEndian)
+        bytes.withUnsafeMutableBytes { raw in
+            withUnsafeBytes(of: lengths) { raw.baseAddress!.advanced(by: at).copyMemory(from: $0.baseAddress!, byteCount: Self.hashOffset) }
         }
-        put(row.recognized.ownID ?? row.contentHash.hex)
-        put(row.recognized.shape.rawValue)
-        put(p.origin.rawValue)
-        put(p.generator)
-        put(p.template)
-        put(p.seed)
-        put(p.created)
-        put(p.slices.first)
-        put(p.slices.count > 1 ? p.slices.joined(separator: ",") : nil)
         return at
+    }
+
+    /// The record's `textCount` lengths, as they are laid out.
+    private typealias Lengths = (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
+    /// The room for the lengths, filled in once the texts are in.
+    private static let nullLengths: Lengths = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
+
+    /// Appends `text`'s UTF-8 bytes; its length, or -1 for NULL.
+    private static func append(_ text: String?, to bytes: inout [UInt8]) -> Int32 {
+        guard let text else { return -1 }
+        let before = bytes.count
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if copied == nil { bytes.append(contentsOf: text.utf8) }
+        return Int32(bytes.count - before)
     }
 
     /// Calls `body` with each text of the record at `at` (nil for NULL), in column order, and the
