@@ -59,8 +59,6 @@ final class Importer {
             let sourceID = try Self.insertSource(db, sha: "importing-\(temp.hashValue)", file: file, seq: 0, options: optionsRecord)
             let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers, countingFor: config)
             defer { pipeline.drain() }
-            let writeback = journalSwitched ? IndexWriteback(path: index.path) : nil
-            defer { writeback?.stop() }
             do {
                 while let batch = try pipeline.next() {
                     if let tally = batch.tally { summary.merge(tally) }
@@ -73,7 +71,6 @@ final class Importer {
                 // A corrupt gzip stream: keep what was read before it, and say so.
                 summary.readError = reason
             }
-            writeback?.stop()
             progress?.finish()
             summary.format = splitter.arrayMode ? "json-array" : "jsonl"
             summary.bytes = copy.bytesWritten
