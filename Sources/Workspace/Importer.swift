@@ -22,6 +22,7 @@ final class Importer {
         self.paths = paths
         self.config = config
         self.index = index
+        ProcessSettings.forImport()
     }
 
     /// Imports one file. `appendEntry` writes the import entry to the log and returns its

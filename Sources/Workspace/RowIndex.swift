@@ -13,7 +13,7 @@ public final class RowIndex {
 
     public init(path: String) throws {
         self.path = path
-        ProcessSettings.apply()
+        ProcessSettings.forSQLite()
         var config = Configuration()
         config.label = "winnow-index"
         config.busyMode = .timeout(30)

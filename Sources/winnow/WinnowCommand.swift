@@ -21,7 +21,6 @@ struct Winnow: ParsableCommand {
         ])
 
     static func main() {
-        ProcessSettings.apply()
         _ = FilePermissions.restrictUmask()
         do {
             var command = try parseAsRoot()
