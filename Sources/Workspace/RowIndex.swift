@@ -67,10 +67,15 @@ public final class RowIndex {
                     reason TEXT NOT NULL, action TEXT NOT NULL, detail TEXT, seq INTEGER NOT NULL,
                     PRIMARY KEY (n, gate)) WITHOUT ROWID;
                 """)
-            // Indexes made by earlier versions that nothing reads any more: the (slice, state)
-            // index cost a third of every import's SQLite work, and no query filtered on it (the
-            // per-slice summary groups all rows and sorts them either way).
-            try db.execute(sql: "DROP INDEX IF EXISTS rows_slice_state")
+            // Earlier versions indexed every row by (slice, state): a third of every import's
+            // SQLite work, for the one query that looks rows up by state, adjudication's `next`
+            // (the per-slice summary and the mix group every row and sort them either way). The
+            // rows waiting for adjudication get an index of their own instead: new rows are
+            // 'pending', so an import never touches it.
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS rows_slice_state;
+                CREATE INDEX IF NOT EXISTS rows_adjudication ON rows(n) WHERE state = 'adjudication'
+                """)
             try Self.createDecisionTables(db)
             try Self.createQueueTables(db)
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
