@@ -65,7 +65,7 @@ final class Importer {
                     if let tally = batch.tally { summary.merge(tally) }
                     quarantined += batch.quarantined
                     try inserter.insert(batch.rows, arena: batch.arena, source: sourceID)
-                    progress?.update(bytesRead: input.bytesConsumed, totalBytes: input.fileSize, rows: summary.rows)
+                    progress?.update(bytesRead: batch.consumed, totalBytes: input.fileSize, rows: summary.rows)
                 }
             } catch let error as WorkspaceError {
                 guard case .input(_, let reason) = error else { throw error }

@@ -10,7 +10,8 @@ import WinnowCore
 /// core idle while it read, and again at the barrier where the parsers waited for the slowest
 /// share, and the writer waited on both; a quarter of two cores went unused on a million rows.
 /// Whole batches per parser need no barrier, and the reader's serial work overlaps everything.
-/// Memory stays bounded: at most `depth` batches wait on either side of the parsers.
+/// Memory stays bounded: at most `depth` batches wait for a parser, and the parsers run at most
+/// `depth + workers` batches ahead of the caller (about 5 MB a batch).
 final class ParsePipeline: @unchecked Sendable {
     private let splitter: RecordSplitter
     private let recognizer: RowRecognizer

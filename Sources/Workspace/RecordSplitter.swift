@@ -20,8 +20,12 @@ struct RecordBatch: @unchecked Sendable {
     var bytes: [UInt8]
     var spans: [RecordSpan]
     /// Bytes read for this batch that have not been hashed and copied yet: the caller passes
-    /// them to `sink` (in parallel with parsing) before asking for the next batch.
+    /// them to `sink` before asking for the next batch.
     var fresh: Range<Int> = 0..<0
+    /// How much of the input file had been read when the batch was cut (compressed bytes for
+    /// gzip), for the progress bar: the thread that shows progress must not read the input's
+    /// counter while the reader thread moves it.
+    var consumed: Int64 = 0
 }
 
 /// Cuts the content stream into records without ever holding more than a chunk plus one record.
@@ -37,6 +41,9 @@ final class RecordSplitter {
     /// Index in `buffer` from which bytes have not gone to `sink` yet.
     private var unsunk = 0
     private var buffer: [UInt8] = []
+    /// `buffer` went out in a batch since the last read (so it is shared, and replaced rather
+    /// than grown).
+    private var handedOut = false
     /// Content offset of buffer[0].
     private var bufferOffset: Int64 = 0
     private var scan = 0
@@ -71,8 +78,9 @@ final class RecordSplitter {
             if arrayMode { scanArray(into: &spans) } else { scanLines(into: &spans) }
             if eof { finish(into: &spans) }
             if !spans.isEmpty {
-                let batch = RecordBatch(bytes: buffer, spans: spans, fresh: unsunk..<buffer.count)
+                let batch = RecordBatch(bytes: buffer, spans: spans, fresh: unsunk..<buffer.count, consumed: input.bytesConsumed)
                 unsunk = buffer.count
+                handedOut = true
                 return batch
             }
             if eof {
@@ -89,36 +97,51 @@ final class RecordSplitter {
         unsunk = end
     }
 
-    /// Starts a new buffer: the unfinished record at the end of the last one, then a chunk read
-    /// straight in after it. (The last buffer belongs to the batch handed out; reading into a
-    /// separate chunk and appending it copied every byte of the input once more.)
+    /// Reads the next chunk in after the unfinished record at the end of the buffer.
+    ///
+    /// After a batch went out the buffer is the batch's: a new one starts with the unfinished
+    /// record and the chunk is read straight in after it (reading into a separate chunk and
+    /// appending it copied every byte of the input once more). Otherwise the buffer is this
+    /// splitter's alone (a record longer than a chunk is still arriving) and grows in place,
+    /// so a long record is not copied again for every chunk it spans.
     private func fill() throws {
         if recordStart > 0 {
             // Bytes about to be dropped must have been sunk (a record skipped for its length).
             try sinkPending(upTo: recordStart)
         }
-        let kept = buffer.count - recordStart
+        let dropped = recordStart
+        let kept = buffer.count - dropped
         var read = 0
-        if !eof {
+        if !eof && handedOut {
             buffer = try [UInt8](unsafeUninitializedCapacity: kept + InputFile.chunkSize) { raw, count in
                 let base = raw.baseAddress!
                 buffer.withUnsafeBufferPointer { old in
-                    if kept > 0 { base.initialize(from: old.baseAddress! + recordStart, count: kept) }
+                    if kept > 0 { base.initialize(from: old.baseAddress! + dropped, count: kept) }
                 }
                 count = kept
                 read = try input.read(into: base + kept, count: InputFile.chunkSize)
                 count = kept + read
             }
-        } else if recordStart > 0 {
-            buffer.removeSubrange(0..<recordStart)
+            handedOut = false
+            forget(dropped)
+        } else {
+            if dropped > 0 { buffer.removeSubrange(0..<dropped) }
+            forget(dropped)
+            guard !eof else { return }
+            buffer.append(contentsOf: repeatElement(0, count: InputFile.chunkSize))
+            defer { buffer.removeLast(InputFile.chunkSize - read) }
+            read = try buffer.withUnsafeMutableBufferPointer { try input.read(into: $0.baseAddress! + kept, count: InputFile.chunkSize) }
         }
-        unsunk -= recordStart
-        bufferOffset += Int64(recordStart)
-        scan -= recordStart
-        recordStart = 0
-        if eof { return }
         if read == 0 { eof = true; return }
         if !started { detectMode() }
+    }
+
+    /// Shifts the positions after the first `count` bytes of the buffer were dropped.
+    private func forget(_ count: Int) {
+        unsunk -= count
+        bufferOffset += Int64(count)
+        scan -= count
+        recordStart -= count
     }
 
     private func detectMode() {

@@ -102,6 +102,8 @@ struct ProcessedBatch: Sendable {
     var arena = RowArena()
     var quarantined: [QuarantinedRecord] = []
     var tally: SummaryTally?
+    /// `RecordBatch.consumed` of the batch.
+    var consumed: Int64 = 0
 }
 
 /// Processes one batch's records on the calling thread, results in input order. The pipeline
@@ -110,7 +112,7 @@ struct ProcessedBatch: Sendable {
 /// single inserting thread then no longer has to do.
 func processBatch(_ batch: RecordBatch, recognizer: RowRecognizer, countingFor config: WorkspaceConfig? = nil) -> ProcessedBatch {
     var processor = RowProcessor(recognizer: recognizer)
-    var result = ProcessedBatch()
+    var result = ProcessedBatch(consumed: batch.consumed)
     if let config { result.tally = SummaryTally(config: config) }
     result.rows.reserveCapacity(batch.spans.count)
     batch.bytes.withUnsafeBufferPointer { bytes in

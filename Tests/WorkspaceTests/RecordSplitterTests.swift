@@ -74,4 +74,23 @@ struct RecordSplitterTests {
         #expect(result.records.map(\.2) == expected)
         #expect(result.sunk == text)
     }
+
+    @Test func aRecordLongerThanSeveralChunksArrivesWhole() throws {
+        // 13 MB in one line: the buffer grows in place over four reads, between ordinary lines
+        // that go out in batches before and after it; the same in a JSON array.
+        let long = "{\"pad\":\"" + String(repeating: "z", count: 13 << 20) + "\"}"
+        let lines = (0..<2000).map { "{\"n\":\($0)}" }
+        let text = Array((lines.joined(separator: "\n") + "\n" + long + "\n" + lines.joined(separator: "\n") + "\n").utf8)
+        let result = try split(text, max: 32 << 20)
+        #expect(result.records.count == 4001)
+        #expect(result.records[2000].0 == 2001)
+        #expect(result.records[2000].2 == long)
+        #expect(result.records.last?.2 == lines.last)
+        #expect(result.sunk == text)
+        let array = Array(("[" + lines.joined(separator: ",") + "," + long + "," + lines.joined(separator: ",") + "]\n").utf8)
+        let elements = try split(array, max: 32 << 20)
+        #expect(elements.array && elements.records.count == 4001)
+        #expect(elements.records[2000].2 == long)
+        #expect(elements.sunk == array)
+    }
 }
