@@ -11,8 +11,12 @@ int winnow_sqlite_disable_memory_statistics(void) {
 
 void winnow_keep_freed_memory(void) {
 #ifdef __GLIBC__
-    // Blocks under 64 MB come from the heaps, and up to 512 MB free at a heap's top stays mapped.
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    // Blocks under 64 MB come from the heaps (older glibc refuses more than 32 MB), and up to
+    // 512 MB free at a heap's top stays mapped. Setting the trim threshold also freezes the mmap
+    // threshold, so it is only set when the mmap threshold took: frozen at its 128 kB default,
+    // every batch would be mapped afresh, the opposite of the point.
+    if (mallopt(M_MMAP_THRESHOLD, 64 << 20) == 1 || mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1) {
+        mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    }
 #endif
 }
