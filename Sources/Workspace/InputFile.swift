@@ -13,6 +13,8 @@ final class InputFile {
     private var compressed: [UInt8]
     private var streamEnded = false
     private var atEOF = false
+    /// A gzip failure met after some content was produced: thrown by the next read.
+    private var pendingFailure: WorkspaceError?
     /// Compressed bytes consumed so far (plain files: bytes read), for the progress bar.
     private(set) var bytesConsumed: Int64 = 0
 
@@ -65,17 +67,26 @@ final class InputFile {
             bytesConsumed += Int64(n)
             return n
         }
+        if let failure = pendingFailure { throw failure }
         stream.next_out = buffer
         stream.avail_out = UInt32(count)
+        // A failure after some content came out of this call is kept for the next call, so
+        // the content before it is returned first.
+        func fail(_ error: WorkspaceError) throws -> Int {
+            let produced = count - Int(stream.avail_out)
+            guard produced > 0 else { throw error }
+            pendingFailure = error
+            return produced
+        }
         while stream.avail_out > 0 {
             if stream.avail_in == 0 {
                 if atEOF { break }
                 let n = compressed.withUnsafeMutableBytes { fread($0.baseAddress, 1, Self.chunkSize, handle) }
                 if n == 0 {
                     atEOF = true
-                    if ferror(handle) != 0 { throw WorkspaceError.io(path: path, action: "read it", errno: errno) }
+                    if ferror(handle) != 0 { return try fail(WorkspaceError.io(path: path, action: "read it", errno: errno)) }
                     if !streamEnded {
-                        throw WorkspaceError.input(path: path, reason: "the gzip data ends early (truncated file)")
+                        return try fail(WorkspaceError.input(path: path, reason: "the gzip data ends early (truncated file)"))
                     }
                     break
                 }
@@ -97,8 +108,8 @@ final class InputFile {
                 if stream.avail_in == 0 && feof(handle) != 0 { atEOF = true }
             default:
                 let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw WorkspaceError.input(
-                    path: path, reason: "corrupt gzip data near compressed byte \(bytesConsumed - Int64(stream.avail_in)): \(detail)")
+                return try fail(WorkspaceError.input(
+                    path: path, reason: "corrupt gzip data near compressed byte \(bytesConsumed - Int64(stream.avail_in)): \(detail)"))
             }
         }
         return count - Int(stream.avail_out)

@@ -89,6 +89,17 @@ import Testing
         #expect(run.status == 3, "\(run.output)")
         #expect(run.stdout.contains("reading stopped early"), "\(run.output)")
         #expect(run.stdout.contains("gzip data ends early"), "\(run.output)")
+        // What the truncated stream held before the cut is imported (all of it came out of
+        // zlib in the same read that met the end; it used to be dropped with the error).
+        let ws2 = try tmp.workspace("again")
+        let json = try WinnowProcess.run(["import", "--json", gz], in: ws2)
+        let summary = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])?.first)
+        let rows = summary["rows"] as? Int ?? 0
+        #expect(rows > 500 && rows < 2000, "\(json.output)")
+        let sources = try FileManager.default.contentsOfDirectory(atPath: ws2 + "/sources").filter { $0.hasSuffix(".jsonl") }
+        let stored = try Data(contentsOf: URL(fileURLWithPath: ws2 + "/sources/" + sources[0]))
+        let original = try Data(contentsOf: URL(fileURLWithPath: plain))
+        #expect(!stored.isEmpty && original.starts(with: stored), "the stored source is the part that was read")
     }
 
     func setMaxLineBytes(_ ws: String, _ limit: Int) throws {
