@@ -5,19 +5,6 @@ import TestSupport
 import Testing
 import WinnowCore
 
-/// A small seeded generator, so one PropertyBased seed drives a whole scenario.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Properties of canonical hashing and of the chain, over random values and random logs.
 @Suite struct ChainPropertyTests {
     @Test func canonicalFormParsesBackAndIsStable() async {

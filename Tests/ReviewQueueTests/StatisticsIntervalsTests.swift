@@ -1,7 +1,8 @@
 import ReviewQueue
+import TestSupport
 import Testing
 
-/// Tolerance checks and a seeded generator for the statistics tests (a namespace, so nothing
+/// Tolerance checks for the statistics tests (a namespace, so nothing
 /// collides with other test files' helpers).
 enum StatisticsCheck {
     /// Checks `a` and `b` agree to `tolerance`, with both in the failure message.
@@ -19,21 +20,6 @@ enum StatisticsCheck {
     ) {
         close(range?.lowerBound, lower, tolerance: tolerance, sourceLocation: sourceLocation)
         close(range?.upperBound, upper, tolerance: tolerance, sourceLocation: sourceLocation)
-    }
-
-    /// SplitMix64: a fixed seed gives the same "random" cases on every run and machine.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ReviewQueue
+import TestSupport
 import Testing
 
 struct StatisticsJudgeTests {
@@ -20,7 +21,7 @@ struct StatisticsJudgeTests {
     }
 
     /// Scores from a small grid (so there are many ties), labels at random.
-    func randomCase(_ random: inout StatisticsCheck.Generator) -> ([Double], [Bool]) {
+    func randomCase(_ random: inout SplitMix64) -> ([Double], [Bool]) {
         let count = Int.random(in: 2...40, using: &random)
         let scores = (0..<count).map { _ in Double(Int.random(in: 0...8, using: &random)) / 4 }
         let positives = (0..<count).map { _ in Bool.random(using: &random) }
@@ -45,7 +46,7 @@ struct StatisticsJudgeTests {
     }
 
     @Test func aucMatchesBruteForceOnRandomData() {
-        var random = StatisticsCheck.Generator(seed: 0x5EED_0001)
+        var random = SplitMix64(0x5EED_0001)
         for _ in 0..<300 {
             let (scores, positives) = randomCase(&random)
             let fast = JudgeStatistics.auc(scores: scores, positives: positives)
@@ -56,7 +57,7 @@ struct StatisticsJudgeTests {
 
     @Test func negatingTheScoreMirrorsTheAUC() {
         // AUC(score) = 1 − AUC(−score): reversing the order swaps wins and losses; ties stay ½.
-        var random = StatisticsCheck.Generator(seed: 0x5EED_0002)
+        var random = SplitMix64(0x5EED_0002)
         for _ in 0..<300 {
             let (scores, positives) = randomCase(&random)
             let forward = JudgeStatistics.auc(scores: scores, positives: positives)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import WinnowCore
 @testable import Workspace
@@ -31,7 +32,7 @@ import Testing
     }
 
     static func outcomes(count: Int, names: Int, seed: UInt64) -> [RecordOutcome] {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed)
         func name(_ prefix: String) -> String { "\(prefix)-\(Int(rng.next() % UInt64(names)))" }
         return (0..<count).map { i in
             switch rng.next() % 10 {
@@ -70,18 +71,5 @@ import Testing
         #expect(merged.conflicts == expected.conflicts)
         #expect(merged.unknownSlices == expected.unknownSlices)
         #expect(merged.quarantineReasons == expected.quarantineReasons)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure repeats.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
