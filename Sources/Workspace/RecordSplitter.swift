@@ -15,12 +15,12 @@ struct RecordSpan: Sendable {
     var element: Int?
 }
 
-/// A run of complete records in one buffer, processed (in parallel) as a unit.
+/// A run of complete records in one buffer, parsed by one thread as a unit (`ParsePipeline`).
 struct RecordBatch: @unchecked Sendable {
     var bytes: [UInt8]
     var spans: [RecordSpan]
-    /// Bytes read for this batch that have not been hashed and copied yet: the caller passes
-    /// them to `sink` before asking for the next batch.
+    /// Bytes read for this batch that have not been hashed and copied yet: the pipeline's reader
+    /// passes them to `sink` before it asks for the next batch.
     var fresh: Range<Int> = 0..<0
     /// How much of the input file had been read when the batch was cut (compressed bytes for
     /// gzip), for the progress bar: the thread that shows progress must not read the input's
@@ -30,7 +30,7 @@ struct RecordBatch: @unchecked Sendable {
 
 /// Cuts the content stream into records without ever holding more than a chunk plus one record.
 /// Every content byte goes to `sink` (hashing and the copy into sources/) exactly once, in order:
-/// mostly through each batch's `fresh` range, which the caller sinks while parsing.
+/// mostly through each batch's `fresh` range, which the caller sinks before asking for the next.
 ///
 /// A file whose first value opens an array of objects (`[ {`) is read as one JSON array, as
 /// Alpaca's `alpaca_data.json` ships; anything else as JSON Lines.

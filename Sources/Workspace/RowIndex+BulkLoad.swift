@@ -27,6 +27,8 @@ extension RowIndex {
             guard let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"), mode == "delete" else {
                 return false
             }
+            // A small page cache: the load's pages reach the file while the parsers still run
+            // instead of all at the commit, with nothing left to overlap them.
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -8192")
             return true
         }
@@ -36,7 +38,7 @@ extension RowIndex {
     /// switches it to WAL anyway.
     func endBulkLoad() {
         try? db.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            try db.execute(sql: RowIndex.connectionSettings)
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
     }

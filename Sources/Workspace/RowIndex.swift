@@ -10,6 +10,8 @@ public final class RowIndex {
     public let path: String
     let db: DatabaseQueue
     static let schemaVersion = 5
+    /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
+    static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
 
     public init(path: String) throws {
         self.path = path
@@ -18,10 +20,7 @@ public final class RowIndex {
         config.label = "winnow-index"
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
-            try db.execute(sql: """
-                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-                PRAGMA cache_size = -65536
-                """)
+            try db.execute(sql: "PRAGMA journal_mode = WAL; " + RowIndex.connectionSettings)
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)

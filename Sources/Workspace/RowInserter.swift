@@ -70,7 +70,7 @@ struct RowInserter {
                         bindText(16, texts[8])
                         status = sqlite3_step(stmt)
                         // Every parameter is bound again before the next step, so the values
-                        // bound in place are only cleared once, after the batch (below).
+                        // bound in place are only cleared once, after the batch (the defer above).
                         sqlite3_reset(stmt)
                         if status == SQLITE_DONE && sqlite3_changes(db.sqliteConnection) == 0 {
                             // The id is taken: try the first free `id~2`, `id~3`, ...
