@@ -42,13 +42,15 @@ public struct RowRecognizer: Sendable {
         compiled = CompiledFieldPaths(all)
     }
 
-    /// The field's node and the path it was found at (a `FieldPath` only made for messages).
-    func find(_ field: RowField, _ tape: JSONTape, _ source: UnsafeBufferPointer<UInt8>) -> (node: Int, path: FoundPath)? {
-        guard let (node, index) = compiled.find(field, tape, source) else { return nil }
-        return (node, FoundPath(index: index))
+    /// Calls `body` with the row's view: every configured path resolved in one walk.
+    func withView<T>(_ tape: JSONTape, source: UnsafeBufferPointer<UInt8>, _ body: (RowView) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: compiled.tree.nodes.count) { found in
+            compiled.tree.resolve(tape, source: source, into: found)
+            return body(RowView(tape: tape, source: source, found: UnsafeBufferPointer(found)))
+        }
     }
 
-    /// As above, on a row whose paths were all resolved in one walk (`recognize`).
+    /// The field's node and the path it was found at (a `FieldPath` only made for messages).
     @inline(__always)
     func find(_ field: RowField, _ view: RowView) -> (node: Int, path: FoundPath)? {
         guard let (node, index) = compiled.find(field, in: view.found) else { return nil }
@@ -62,10 +64,7 @@ public struct RowRecognizer: Sendable {
         guard tape.kind(0) == .object else {
             return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object"))
         }
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: compiled.tree.nodes.count) { found in
-            compiled.tree.resolve(tape, source: source, into: found)
-            return recognize(RowView(tape: tape, source: source, found: UnsafeBufferPointer(found)))
-        }
+        return withView(tape, source: source) { recognize($0) }
     }
 
     private func recognize(_ view: RowView) -> Result<RecognizedRow, RowProblem> {

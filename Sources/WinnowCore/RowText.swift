@@ -41,9 +41,14 @@ extension RowRecognizer {
     /// The row's text segments for its shape; empty segments are left out. The row must have
     /// been recognised (so its fields have the types the shape needs).
     public func text(of shape: RowShape, _ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> RowText {
+        withView(tape, source: source) { text(of: shape, $0) }
+    }
+
+    private func text(of shape: RowShape, _ view: RowView) -> RowText {
+        let tape = view.tape, source = view.source
         var segments: [RowText.Segment] = []
         func add(_ field: RowField, label: String? = nil, side: String? = nil) {
-            guard let (node, _) = find(field, tape, source) else { return }
+            guard let (node, _) = find(field, view) else { return }
             if tape.kind(node) == .string {
                 let text = tape.decodeString(node, source: source)
                 if !text.isEmpty { segments.append(.init(label: label ?? field.rawValue, text: text, side: side)) }
@@ -67,7 +72,7 @@ extension RowRecognizer {
         }
         switch shape {
         case .chat:
-            if let (node, _) = find(.messages, tape, source) ?? find(.conversations, tape, source) { messages(node, side: nil) }
+            if let (node, _) = find(.messages, view) ?? find(.conversations, view) { messages(node, side: nil) }
         case .alpaca:
             add(.instruction); add(.input); add(.output)
         case .promptResponse:
@@ -79,7 +84,7 @@ extension RowRecognizer {
             add(.rejected, side: "rejected")
         case .hh:
             for (field, side) in [(RowField.chosen, "chosen"), (.rejected, "rejected")] {
-                guard let (node, _) = find(field, tape, source), tape.kind(node) == .string else { continue }
+                guard let (node, _) = find(field, view), tape.kind(node) == .string else { continue }
                 segments += Self.transcript(tape.decodeString(node, source: source), side: side)
             }
         case .dolly:
