@@ -48,6 +48,18 @@ public struct GateFlag: Sendable, Equatable {
     }
 }
 
+extension GateFlag {
+    /// The slices a `slice-tag` verdict gives its row, most urgent first. The runner logs every
+    /// gate's findings as `detail.matches[]`, so the classifier's slices stand in the first
+    /// match; a bare `detail.slices` is read too. Reading only the latter once left every
+    /// classifier-tagged row without a slice in the index: critical rows of files without
+    /// slice metadata were served as a 5 % sample of "(none)" and mixed unreviewed.
+    public static func taggedSlices(_ detail: JSONValue?) -> [String] {
+        let list = detail?["slices"]?.arrayValue ?? detail?["matches"]?.arrayValue?.first?["slices"]?.arrayValue ?? []
+        return list.compactMap(\.stringValue)
+    }
+}
+
 extension RowIndex {
     /// Every current flag, keyed by row id and gate.
     public func flags() throws -> [String: [String: GateFlag]] {
@@ -75,7 +87,7 @@ extension RowIndex {
         }
         switch payload.action {
         case .tag:
-            let slices = payload.detail?["slices"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let slices = GateFlag.taggedSlices(payload.detail)
             try db.execute(sql: """
                 UPDATE rows SET slice = ?, slices = ?, tagged = 1 WHERE n = ? AND (slice IS NULL OR tagged = 1)
                 """, arguments: [slices.first, slices.count > 1 ? slices.joined(separator: ",") : nil, n])
@@ -96,6 +108,21 @@ extension RowIndex {
                 arguments: [n, payload.gate, payload.reason, payload.action.rawValue,
                             payload.detail?.canonicalString, seq])
             try resolve(n, in: db)
+        }
+    }
+
+    /// Rows with a gate flag (not a rejection, not a slice tag) from a gate `holdsBack` names,
+    /// by row number, with the first such gate by name: the mixer keeps these rows out until a
+    /// reviewer decides them.
+    public func flaggedRows(holdsBack: (String) -> Bool) throws -> [Int64: String] {
+        try read { db in
+            var result: [Int64: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT n, gate FROM flags WHERE action = 'flag' ORDER BY gate")
+            while let row = try rows.next() {
+                let gate: String = row["gate"]
+                if holdsBack(gate), result[row["n"]] == nil { result[row["n"]] = gate }
+            }
+            return result
         }
     }
 

@@ -35,6 +35,8 @@ public struct GateRunSummary: Sendable {
     public var rows = 0
     public var flagged = 0
     public var rejected = 0
+    /// Rows the classifier gave a slice: routing, not a finding, so never counted as flagged.
+    public var tagged = 0
     public var cleared = 0
     public var unchanged = 0
     public var byGate: [String: Int] = [:]
@@ -134,7 +136,7 @@ final class GateRunner {
                     let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
                     payloads.append(GatePayload(
                         gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail, config: suite.configHash))
-                    if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
+                    if action == .tag { summary.tagged += 1 } else if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1
                 case (nil, let old?):
                     payloads.append(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason, config: suite.configHash))

@@ -9,7 +9,7 @@ import WinnowCore
 public final class RowIndex {
     public let path: String
     let db: DatabaseQueue
-    static let schemaVersion = 5
+    static let schemaVersion = 6
     /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
     static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
 
@@ -40,7 +40,7 @@ public final class RowIndex {
             if try db.tableExists("meta") {
                 let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
                 if version != "\(Self.schemaVersion)" {
-                    for table in ["queue", "decisions", "claims", "flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                    for table in ["queue", "flag_policy", "decisions", "claims", "flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
                 }
             }
             try db.execute(sql: """

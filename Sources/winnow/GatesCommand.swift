@@ -38,8 +38,7 @@ struct GatesCommand: ParsableCommand {
                 let first = flag.detail["matches"]?.arrayValue?.first
                 let matched = first?["matched"]?.stringValue.map { " \"\(Output.safe(String($0.prefix(60))))\"" } ?? ""
                 let action = gate == "slice-tag" ? "tag" : flag.action.rawValue
-                let slices = gate == "slice-tag" ? " " + (flag.detail["matches"]?.arrayValue?.first?["slices"]?.arrayValue?
-                    .compactMap(\.stringValue).joined(separator: ",") ?? "") : ""
+                let slices = gate == "slice-tag" ? " " + GateFlag.taggedSlices(flag.detail).joined(separator: ",") : ""
                 Output.line("\(Output.safe(id))  \(gate) \(action) \(Output.safe(flag.reason))\(Output.safe(slices))\(matched)")
             }
         }
@@ -49,7 +48,8 @@ struct GatesCommand: ParsableCommand {
 /// The lines a gate run prints (after `gates --rerun` and after an import).
 enum GatesReport {
     static func print(_ s: GateRunSummary) {
-        Output.line("Gates over \(s.rows) rows: \(s.flagged) flagged, \(s.rejected) rejected, \(s.cleared) cleared, \(s.unchanged) unchanged")
+        Output.line("Gates over \(s.rows) rows: \(s.flagged) flagged, \(s.rejected) rejected, \(s.cleared) cleared, \(s.unchanged) unchanged"
+                    + (s.tagged > 0 ? "; \(s.tagged) given a slice by the classifier" : ""))
         for (gate, n) in s.byGate.sorted(by: { $0.key < $1.key }) { Output.line("  \(gate): \(n) new verdicts") }
         for warning in s.warnings { Output.error("winnow: warning: \(Output.safe(warning))") }
     }
