@@ -7,6 +7,13 @@ public enum GateAction: String, Sendable, Codable, CaseIterable {
     case reject
 }
 
+extension GateFinding {
+    /// Every gate's name, as findings and the settings (`[gates.on_flag]`) spell it.
+    public static let gateNames = [
+        "schema", "length", "blocklist", "pii", "classifier", "exact-duplicate", "near-duplicate", "template", "contamination",
+    ]
+}
+
 /// One thing a gate found in a row. The matched span lets the review screen highlight it.
 public struct GateFinding: Sendable, Equatable {
     /// The gate's name: "schema", "length", "blocklist", "pii", "classifier", "exact-duplicate",

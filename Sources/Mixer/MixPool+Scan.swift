@@ -12,6 +12,9 @@ struct MixScanContext: @unchecked Sendable {  // read-only while the parts run
     var weighting: MixWeighting
     var contaminated: Set<Int64>
     var clusters: [Int64: String]
+    /// Rows a gate flagged and no reviewer decided, by row number, with the gate: out of the mix
+    /// (`[gates.on_flag]` review or exclude), whatever their slice's trust.
+    var heldBack: [Int64: String] = [:]
 }
 
 /// One part of the index's rows judged for a mix: the eligible rows and the counts of the rest
@@ -74,8 +77,12 @@ struct MixPoolScan {
     /// Unreviewed synthetic rows are most of a big workspace and mostly out: their fate is
     /// decided once per (slice, generator) and their other columns are never decoded.
     mutating func take(_ r: MixRowRecord) {
-        guard r.isPendingSynthetic else { return consider(r) }
         if context.contaminated.contains(r.n) { excluded["contaminated", default: 0] += 1; return }
+        if !context.heldBack.isEmpty, let gate = context.heldBack[r.n], r.equals(9, "pending") {
+            excluded["flagged by the \(gate) gate, not reviewed", default: 0] += 1
+            return
+        }
+        guard r.isPendingSynthetic else { return consider(r) }
         let group = Group(slice: r.slice, generator: r.generator)
         let reason: Int
         if let known = groupReason[group] { reason = known } else {
@@ -94,7 +101,6 @@ struct MixPoolScan {
 
     mutating func consider(_ r: MixRowRecord) {
         let n = r.n, state = r.state, origin = r.origin
-        if context.contaminated.contains(n) { excluded["contaminated", default: 0] += 1; return }
         let kind: MixKind
         switch (origin, state) {
         case (_, "rejected"): excluded["rejected by a reviewer", default: 0] += 1; return

@@ -36,7 +36,8 @@ struct MixCandidate {
 /// The rows a mix may draw from, and every row it may not with the reason, read from the index
 /// (which is the log replayed). Eligible: human rows; synthetic rows accepted or edited (the edit
 /// replaces the row); unreviewed synthetic rows of non-critical slices whose slice and generator
-/// the sampled review trusts. Never: rejected, gate-rejected, contaminated, retracted, waiting
+/// the sampled review trusts. Never: rejected, gate-rejected, contaminated, flagged by a gate and
+/// not yet decided (unless `[gates.on_flag]` ignores that gate), retracted, waiting
 /// for adjudication or an expert.
 struct MixPool {
     var rows: [MixCandidate] = []
@@ -54,7 +55,8 @@ struct MixPool {
         var pool = MixPool(trust: trust)
         let context = MixScanContext(
             config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
-            contaminated: [], clusters: [:])
+            contaminated: [], clusters: [:],
+            heldBack: try index.flaggedRows(holdsBack: config.gates.holdsBack(gate:)))
         let parts = try index.read { db -> [MixPoolScan] in
             for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
                 pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])

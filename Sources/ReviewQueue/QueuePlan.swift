@@ -15,7 +15,13 @@ struct QueuePlan {
     /// A fingerprint of the settings the plan depends on; the plan is rebuilt when it changes.
     var fingerprint: String {
         let slices = config.slices.map { "\($0.name):\($0.priority):\($0.critical):\($0.reviewRate)" }.joined(separator: ",")
-        return ContentHash.hex(Array("\(config.seed)|\(config.review.overlapShare)|\(slices)".utf8))
+        let policies = flagPolicies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return ContentHash.hex(Array("\(config.seed)|\(config.review.overlapShare)|\(slices)|\(policies)".utf8))
+    }
+
+    /// `[gates.on_flag]` as the index stores it: gate → policy, for the gates not on review.
+    var flagPolicies: [String: String] {
+        config.gates.onFlag.filter { $0.value != .review }.mapValues(\.rawValue)
     }
 
     /// Three independent draws in [0, 1) from one SHA-256 of (seed, id): the sample, the
@@ -50,6 +56,7 @@ struct QueuePlan {
             if stored != fingerprint {
                 try db.execute(sql: "DELETE FROM queue")
                 try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_planned_n'")
+                try RowIndex.setFlagPolicies(flagPolicies, in: db)
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_plan', ?)", arguments: [fingerprint])
             }
             // Only rows past the last planned one, unless a row was unplanned since (its slice
@@ -69,7 +76,7 @@ struct QueuePlan {
             let bulk = missing.count > 10_000
             if bulk { try db.execute(sql: "DROP INDEX IF EXISTS queue_order") }
             let minimum = missing.map { $0["n"] as Int64 }.min() ?? 0
-            let flagged = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT n FROM flags WHERE action != 'tag' AND n >= ?",
+            let flagged = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT n FROM flags WHERE \(RowIndex.queuingFlagCondition) AND n >= ?",
                                                  arguments: [minimum]))
             let decided = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT n FROM decisions WHERE n >= ?", arguments: [minimum]))
             let insert = try db.makeStatement(sql: """
@@ -78,7 +85,8 @@ struct QueuePlan {
             for row in missing {
                 let n: Int64 = row["n"]
                 let e = entry(id: row["id"], slice: row["slice"])
-                let open = e.sampled && (row["state"] as String) == "pending"
+                // A flagged row goes to a reviewer whether or not the sample drew it.
+                let open = (e.sampled || flagged.contains(n)) && (row["state"] as String) == "pending"
                 try insert.execute(arguments: [n, e.rank, e.sampled, e.overlap, e.key, flagged.contains(n), open])
             }
             // Rows with decisions (an overlap row may still need its second reviewer) get the

@@ -18,7 +18,8 @@ public struct QueueSummary: Sendable {
         public var flagged = 0
         public var gateRejected = 0
         public var adjudication = 0
-        /// Rows the budget asks a human to see (all of a critical slice, the sample otherwise).
+        /// Rows the budget asks a human to see (all of a critical slice, the sample and the flagged
+        /// rows otherwise).
         public var budget = 0
         /// Budget rows a human has decided.
         public var reviewed = 0
@@ -55,7 +56,7 @@ extension QueueService {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT COALESCE(rows.slice, '(none)') AS slice, rows.state, COUNT(*) AS c,
-                       SUM(queue.sampled) AS budget,
+                       SUM(CASE WHEN queue.sampled = 1 OR queue.flagged = 1 THEN 1 ELSE 0 END) AS budget,
                        SUM(CASE WHEN EXISTS (SELECT 1 FROM claims WHERE claims.n = rows.n AND claims.expires > ?) THEN 1 ELSE 0 END) AS held
                 FROM rows JOIN queue ON queue.n = rows.n GROUP BY 1, 2
                 """, arguments: [now])

@@ -14,7 +14,7 @@ public struct ConfigReader {
         "workspace": ["seed"],
         "import": ["max_line_bytes", "paths"],
         "gates": ["max_turn_chars", "max_row_chars", "near_duplicate_threshold", "shingle_words",
-                  "template_share_max", "contamination_ngram", "eval_files", "blocklist", "blocklist_regex"],
+                  "template_share_max", "contamination_ngram", "eval_files", "blocklist", "blocklist_regex", "on_flag"],
         "review": ["overlap_share", "lease_minutes", "judge_precision"],
         "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
         "slices": [], "reasons": [],
@@ -191,6 +191,7 @@ public struct ConfigReader {
         g.evalFiles = try strings(t, "eval_files") ?? g.evalFiles
         g.blocklist = try strings(t, "blocklist") ?? g.blocklist
         g.blocklistRegex = try regexes(t, "blocklist_regex")
+        g.onFlag = try readFlagPolicies()
         // The detectors refuse settings they cannot work with; say so here, with the line.
         if let problem = NearDuplicateOptions(threshold: g.nearDuplicateThreshold, shingleWords: g.shingleWords).problem {
             throw fail(t, value(t, "shingle_words") != nil && g.shingleWords > 32 ? "shingle_words" : "near_duplicate_threshold", problem)
@@ -199,6 +200,27 @@ public struct ConfigReader {
             throw fail(t, "template_share_max", problem)
         }
         return g
+    }
+
+    /// `[gates.on_flag]`: gate name = "review" | "exclude" | "ignore". Unknown gate names are
+    /// refused like any other unknown setting: a typo would leave that gate on the default.
+    func readFlagPolicies() throws -> [String: WorkspaceConfig.FlagPolicy] {
+        let t = ["gates", "on_flag"]
+        guard let table = value(["gates"], "on_flag") else { return [:] }
+        guard let members = table.objectValue else { throw fail(["gates"], "on_flag", "expected a table [gates.on_flag]") }
+        var result: [String: WorkspaceConfig.FlagPolicy] = [:]
+        let choices = WorkspaceConfig.FlagPolicy.allCases.map(\.rawValue)
+        for (gate, _) in members {
+            guard GateFinding.gateNames.contains(gate) else {
+                throw unknown(gate, known: GateFinding.gateNames, table: t, what: "gate")
+            }
+            let text = try string(t, gate) ?? ""
+            guard let policy = WorkspaceConfig.FlagPolicy(rawValue: text) else {
+                throw fail(t, gate, "must be one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), found \"\(text)\"")
+            }
+            result[gate] = policy
+        }
+        return result
     }
 
     /// A list of regular expressions, each compiled now so a bad one is reported with its line.

@@ -15,6 +15,8 @@ extension RowIndex {
                 slice_rank INTEGER NOT NULL, sampled INTEGER NOT NULL, overlap INTEGER NOT NULL,
                 flagged INTEGER NOT NULL DEFAULT 0, key INTEGER NOT NULL,
                 open INTEGER NOT NULL DEFAULT 1);  -- 1 while the row still needs a reviewer
+            CREATE TABLE IF NOT EXISTS flag_policy (  -- gates whose flags do not queue a row
+                gate TEXT PRIMARY KEY, policy TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS claims (
                 n INTEGER PRIMARY KEY REFERENCES rows(n), uid INTEGER NOT NULL, reviewer TEXT NOT NULL,
                 holder TEXT NOT NULL,  -- one reviewing process: the same person in two terminals holds two
@@ -23,9 +25,25 @@ extension RowIndex {
         try createQueueOrderIndex(db)
     }
 
-    /// Whether a row still needs a reviewer: in the sample, not decided (or an overlap row with
-    /// one reviewer so far), not rejected by a gate, not waiting for adjudication.
+    /// Whether a row still needs a reviewer: in the sample or flagged by a gate whose flags go
+    /// to review, not decided (or an overlap row with one reviewer so far), not rejected by a
+    /// gate, not waiting for adjudication.
     public static func reopenRow(_ n: Int64, in db: Database) throws { try reopen(n, in: db) }
+
+    /// The condition (over `flags`) for a gate finding that sends a row to a reviewer: any flag
+    /// or rejection but the classifier's slice tag, unless `[gates.on_flag]` says the gate's
+    /// flags are only excluded or ignored (kept in `flag_policy` by the queue plan).
+    public static let queuingFlagCondition = """
+        flags.action != 'tag' AND (flags.action = 'reject' OR flags.gate NOT IN (SELECT gate FROM flag_policy))
+        """
+
+    /// Stores which gates' flags do not queue a row (the others, the default, do).
+    public static func setFlagPolicies(_ policies: [String: String], in db: Database) throws {
+        try db.execute(sql: "DELETE FROM flag_policy")
+        for (gate, policy) in policies.sorted(by: { $0.key < $1.key }) where policy != "review" {
+            try db.execute(sql: "INSERT INTO flag_policy(gate, policy) VALUES (?, ?)", arguments: [gate, policy])
+        }
+    }
 
     /// The index `winnow next` walks: open rows by slice rank, flagged first, overlap next, key.
     public static func createQueueOrderIndex(_ db: Database) throws {
@@ -41,9 +59,9 @@ extension RowIndex {
     static func reopen(_ n: Int64, in db: Database) throws {
         guard let q = try Row.fetchOne(db, sql: "SELECT sampled, overlap FROM queue WHERE n = ?", arguments: [n]) else { return }
         let state = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]) ?? "pending"
-        let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND action != 'tag'", arguments: [n]) ?? false
+        let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND \(queuingFlagCondition)", arguments: [n]) ?? false
         var open = false
-        if (q["sampled"] as Int) == 1 {
+        if (q["sampled"] as Int) == 1 || flagged {
             switch state {
             case "pending": open = true
             case "accepted", "edited", "rejected":

@@ -99,6 +99,16 @@ eval_files = []
 blocklist = ["as an ai language model"]
 blocklist_regex = []
 
+# What a gate's flag does to a row no reviewer has decided yet, per gate (schema, length,
+# blocklist, pii, classifier, exact-duplicate, near-duplicate, template, contamination):
+#   "review"  (the default) queued for a reviewer in any slice, flagged rows first, before the
+#             sample; kept out of mixes until a reviewer decides it;
+#   "exclude" kept out of mixes, but not queued unless the sample draws it;
+#   "ignore"  shown on the review screen and in `winnow gates`, nothing more.
+# A gate's rejection always keeps a row out until a reviewer decides otherwise.
+[gates.on_flag]
+# length = "review"
+
 [review]
 # Share of critical rows that a second reviewer also sees, to measure agreement.
 overlap_share = 0.10

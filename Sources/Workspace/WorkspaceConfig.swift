@@ -37,6 +37,26 @@ public struct WorkspaceConfig: Sendable {
         public var evalFiles: [String] = []
         public var blocklist: [String] = ["as an ai language model"]
         public var blocklistRegex: [String] = []
+        /// What each gate's flag does to an undecided row (`[gates.on_flag]`); gates not named
+        /// there are `.review`.
+        public var onFlag: [String: FlagPolicy] = [:]
+
+        public func policy(forGate gate: String) -> FlagPolicy { onFlag[gate] ?? .review }
+
+        /// Gates whose flags keep an undecided row out of a mix (review and exclude).
+        public func holdsBack(gate: String) -> Bool { policy(forGate: gate) != .ignore }
+    }
+
+    /// What a gate's flag does to a row no reviewer has decided. The default, `review`, is the
+    /// fail-closed one: outside critical slices only a sample is reviewed, and a flagged row that
+    /// missed the sample was once neither reviewed nor kept out of mixes.
+    public enum FlagPolicy: String, Sendable, CaseIterable {
+        /// Queued for a reviewer in any slice (flags first), and out of mixes until decided.
+        case review
+        /// Out of mixes until decided, but queued only when the review sample draws it.
+        case exclude
+        /// Shown, nothing more.
+        case ignore
     }
 
     public struct Review: Sendable, Equatable {
