@@ -19,7 +19,10 @@ struct MixUnit {
 struct MixComposition {
     var spec: MixSpec
     var pool: MixPool
+    /// The training side (data.jsonl): every bound of the spec holds in it.
     var selection: MixSelection
+    /// The held-out side (eval.jsonl), selected under the same bounds; nil without a split.
+    var evalSelection: MixSelection?
     var units: [MixUnit]
 
     static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool,
@@ -28,14 +31,51 @@ struct MixComposition {
         let pool = try MixPool.load(index: index, config: config, spec: spec, logPath: logPath, displayLog: displayLog)
         timing.mark("read the index")
         try checkSliceNames(spec: spec, config: config, pool: pool)
+        // The split comes first and each side is selected on its own, so every bound holds in
+        // data.jsonl and in eval.jsonl as written. Selecting first and splitting after let the
+        // hash draw tip a file below a floor the whole mix kept (29.98 % against 30 %).
+        var sides: [[MixUnit]] = [keyedUnits(pool, seed: spec.seed), []]
+        if let fraction = spec.evalFraction {
+            // A near-duplicate cluster goes wholly to one side: the draw is the cluster's.
+            var train: [MixUnit] = [], eval: [MixUnit] = []
+            for var unit in sides[0] {
+                let r = Int(unit.row)
+                unit.eval = MixHash.unit(seed: spec.seed, id: pool.rows[r].cluster ?? pool.rows[r].id, salt: "eval") < fraction
+                if unit.eval { eval.append(unit) } else { train.append(unit) }
+            }
+            sides = [train, eval]
+        }
+        timing.mark("hash and split")
+        var trainSpec = spec, evalSpec = spec
+        if let total = spec.total, let fraction = spec.evalFraction {
+            evalSpec.total = Int((Double(total) * fraction).rounded())
+            trainSpec.total = total - evalSpec.total!
+        }
+        var (selection, units) = try select(sides[0], pool: pool, spec: trainSpec, bestEffort: bestEffort)
+        var evalSelection: MixSelection?
+        if spec.evalFraction != nil {
+            let (chosen, evalUnits) = try select(sides[1], pool: pool, spec: evalSpec, bestEffort: bestEffort, side: "eval.jsonl")
+            evalSelection = chosen
+            units += evalUnits
+        }
+        units.sort { ($0.order, $0.row, $0.copy) < ($1.order, $1.row, $1.copy) }
+        timing.mark("select and order")
+        if spec.evalFraction != nil { selection.binding = selection.binding.map { "data.jsonl: " + $0 } }
+        return MixComposition(spec: spec, pool: pool, selection: selection, evalSelection: evalSelection, units: units)
+    }
+
+    /// Chooses one output file's rows: per slice, the human and synthetic copies the spec's
+    /// bounds allow (`MixSelection`), reviewed synthetic rows before trusted unreviewed ones,
+    /// each in hash order. An eval side with no eligible row at all is empty, not an error.
+    static func select(_ keyed: [MixUnit], pool: MixPool, spec: MixSpec, bestEffort: Bool,
+                       side: String? = nil) throws -> (MixSelection, [MixUnit]) {
         var humans = Array(repeating: [MixUnit](), count: pool.sliceNames.count)
         var synthetic = humans
         // Fields read in place: copying a candidate would retain its five strings.
-        for unit in keyedUnits(pool, seed: spec.seed) {
+        for unit in keyed {
             let slice = Int(pool.rows[Int(unit.row)].slice)
             if pool.rows[Int(unit.row)].kind.isHuman { humans[slice].append(unit) } else { synthetic[slice].append(unit) }
         }
-        // Reviewed synthetic rows before trusted unreviewed ones; within each, the hash order.
         let pools = ConcurrentSlots<[MixUnit]>(count: humans.count * 2)
         let shared = MixBox((pool, humans, synthetic))
         DispatchQueue.concurrentPerform(iterations: humans.count * 2) { k in
@@ -54,29 +94,26 @@ struct MixComposition {
             humans[i] = pools.get(2 * i) ?? []
             synthetic[i] = pools.get(2 * i + 1) ?? []
         }
-        timing.mark("hash and sort the pools")
         let order = pool.sliceNames.indices.sorted { pool.sliceNames[$0] < pool.sliceNames[$1] }
         let slices = order.map { i in
             MixSelection.Slice(name: pool.sliceNames[i], critical: pool.critical[i],
                                floor: spec.humanFloor(slice: pool.sliceNames[i], critical: pool.critical[i]),
                                humansEligible: humans[i].count, syntheticEligible: synthetic[i].count)
         }
-        let selection = try MixSelection.plan(slices, spec: spec, bestEffort: bestEffort)
+        if let side, keyed.isEmpty, (spec.total ?? 0) == 0 || bestEffort {
+            return (MixSelection(slices: slices, binding: ["\(side): no eligible row drew this side"]), [])
+        }
+        var selection: MixSelection
+        do { selection = try MixSelection.plan(slices, spec: spec, bestEffort: bestEffort) } catch let MixError.infeasible(binding, short, detail) where side != nil {
+            throw MixError.infeasible(binding: "\(side!): \(binding)", shortBy: short, detail: detail)
+        }
+        if let side { selection.binding = selection.binding.map { "\(side): " + $0 } }
         var units: [MixUnit] = []
         for (k, i) in order.enumerated() {
             units += humans[i].prefix(selection.slices[k].humans)
             units += synthetic[i].prefix(selection.slices[k].synthetic)
         }
-        units.sort { ($0.order, $0.row, $0.copy) < ($1.order, $1.row, $1.copy) }
-        if let fraction = spec.evalFraction {
-            // A near-duplicate cluster goes wholly to one side: the draw is the cluster's.
-            for i in units.indices {
-                let r = Int(units[i].row)
-                units[i].eval = MixHash.unit(seed: spec.seed, id: pool.rows[r].cluster ?? pool.rows[r].id, salt: "eval") < fraction
-            }
-        }
-        timing.mark("select and order")
-        return MixComposition(spec: spec, pool: pool, selection: selection, units: units)
+        return (selection, units)
     }
 
     /// Every copy of every candidate with its keys, hashed on all cores.
@@ -110,10 +147,11 @@ struct MixComposition {
     }
 
     /// Selected copies per slice and kind, for the report and the manifest.
-    func counts() -> [String: [MixKind: Int]] {
+    /// `eval`: only the copies on that side of the split (nil: the whole mix).
+    func counts(eval: Bool? = nil) -> [String: [MixKind: Int]] {
         let kinds = MixKind.allCases
         var tally = Array(repeating: Array(repeating: 0, count: kinds.count), count: pool.sliceNames.count)
-        for unit in units {
+        for unit in units where eval == nil || unit.eval == eval {
             tally[Int(pool.rows[Int(unit.row)].slice)][kinds.firstIndex(of: pool.rows[Int(unit.row)].kind)!] += 1
         }
         var result: [String: [MixKind: Int]] = [:]

@@ -23,6 +23,8 @@ public struct MixReport: Sendable {
     public var warnings: [String]
     public var excluded: [(reason: String, count: Int)]
     public var evalRows: Int?
+    /// With an eval split, each file's own composition (every bound holds in each).
+    public var files: [(name: String, slices: [SliceLine])] = []
 
     static let barWidth = 30
     static let symbols: [(MixKind, Character)] = [(.human, "#"), (.accepted, "="), (.edited, "~"), (.trusted, ".")]
@@ -48,10 +50,17 @@ public struct MixReport: Sendable {
         name = c.spec.name
         rows = c.units.count
         uniqueRows = Set(c.units.map(\.row)).count
-        slices = c.pool.sliceNames.indices.sorted { c.pool.sliceNames[$0] < c.pool.sliceNames[$1] }.map { i in
-            SliceLine(slice: c.pool.sliceNames[i], critical: c.pool.critical[i], counts: counts[c.pool.sliceNames[i]] ?? [:])
+        let sliceOrder = c.pool.sliceNames.indices.sorted { c.pool.sliceNames[$0] < c.pool.sliceNames[$1] }
+        func lines(_ counts: [String: [MixKind: Int]]) -> [SliceLine] {
+            sliceOrder.map { i in
+                SliceLine(slice: c.pool.sliceNames[i], critical: c.pool.critical[i], counts: counts[c.pool.sliceNames[i]] ?? [:])
+            }
         }
-        binding = c.selection.binding
+        slices = lines(counts)
+        if c.spec.evalFraction != nil {
+            files = [("data.jsonl", lines(c.counts(eval: false))), ("eval.jsonl", lines(c.counts(eval: true)))]
+        }
+        binding = c.selection.binding + (c.evalSelection?.binding ?? [])
         excluded = c.pool.excluded.map { ($0.key, $0.value) }.sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
         evalRows = c.spec.evalFraction.map { _ in c.units.filter(\.eval).count }
         warnings = Self.warnings(c, slices: slices, generatorVerdicts: generatorVerdicts)
@@ -97,15 +106,14 @@ public struct MixReport: Sendable {
     public var lines: [String] {
         var out = ["Mix \(Sanitiser.clean(name)): \(rows) rows (\(uniqueRows) distinct)" + (evalRows.map { ", \($0) held out for eval" } ?? "")]
         out.append("")
-        out.append(Self.row(["slice", "rows", "human", "accept", "edit", "trusted", "human%"]) + "  # human = accepted ~ edited . trusted")
-        let widest = slices.map(\.total).max() ?? 0
-        for line in slices {
-            let share = line.total == 0 ? "-" : String(format: "%.1f", Double(line.human) * 100 / Double(line.total))
-            out.append(Self.row([Sanitiser.clean(line.slice) + (line.critical ? "*" : ""), "\(line.total)", "\(line.human)",
-                                 "\(line.counts[.accepted] ?? 0)", "\(line.counts[.edited] ?? 0)", "\(line.counts[.trusted] ?? 0)", share])
-                       + "  " + bar(line, widest: widest))
-        }
+        out += table(slices)
         out.append("* critical slice")
+        for (file, lines) in files {
+            let total = lines.reduce(0) { $0 + $1.total }, human = lines.reduce(0) { $0 + $1.human }
+            out.append("")
+            out.append("\(file): \(total) rows, " + (total == 0 ? "empty" : String(format: "%.2f%% human", Double(human) * 100 / Double(total))))
+            out += table(lines)
+        }
         out.append("")
         out.append("Binding constraints:")
         out += binding.isEmpty ? ["  none: every eligible row is in the mix"] : binding.map { "  - " + Sanitiser.clean($0) }
@@ -115,6 +123,19 @@ public struct MixReport: Sendable {
         out.append("")
         out.append("Rows left out, by reason:")
         out += excluded.isEmpty ? ["  none"] : excluded.map { "  \($0.count)  \(Sanitiser.clean($0.reason))" }
+        return out
+    }
+
+    /// Per slice: rows, each kind, the human share and a bar.
+    func table(_ slices: [SliceLine]) -> [String] {
+        var out = [Self.row(["slice", "rows", "human", "accept", "edit", "trusted", "human%"]) + "  # human = accepted ~ edited . trusted"]
+        let widest = slices.map(\.total).max() ?? 0
+        for line in slices {
+            let share = line.total == 0 ? "-" : String(format: "%.1f", Double(line.human) * 100 / Double(line.total))
+            out.append(Self.row([Sanitiser.clean(line.slice) + (line.critical ? "*" : ""), "\(line.total)", "\(line.human)",
+                                 "\(line.counts[.accepted] ?? 0)", "\(line.counts[.edited] ?? 0)", "\(line.counts[.trusted] ?? 0)", share])
+                       + "  " + bar(line, widest: widest))
+        }
         return out
     }
 
@@ -128,14 +149,19 @@ public struct MixReport: Sendable {
         "# Mix report: \(Sanitiser.clean(name))\n\n```\n" + lines.joined(separator: "\n") + "\n```\n"
     }
 
+    static func json(_ slices: [SliceLine]) -> JSONValue {
+        .array(slices.map { line in
+            .object([("slice", .string(line.slice)), ("critical", .bool(line.critical)), ("rows", .int(line.total))]
+                + MixKind.allCases.map { ($0.rawValue, .int(line.counts[$0] ?? 0)) })
+        })
+    }
+
     public var json: JSONValue {
         .object([
             ("name", .string(name)), ("rows", .int(rows)), ("distinct_rows", .int(uniqueRows)),
             ("eval_rows", evalRows.map(JSONValue.int) ?? .null),
-            ("slices", .array(slices.map { line in
-                .object([("slice", .string(line.slice)), ("critical", .bool(line.critical)), ("rows", .int(line.total))]
-                    + MixKind.allCases.map { ($0.rawValue, .int(line.counts[$0] ?? 0)) })
-            })),
+            ("slices", Self.json(slices)),
+            ("files", .object(files.map { ($0.name, Self.json($0.slices)) })),
             ("binding", .array(binding.map(JSONValue.string))),
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("excluded", .object(excluded.map { ($0.reason, .int($0.count)) })),
