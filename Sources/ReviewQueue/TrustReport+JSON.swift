@@ -5,6 +5,7 @@ extension TrustReport {
     public var json: JSONValue {
         .object([
             ("slices", .array(slices.map(\.json))),
+            ("human_slices", .array(humanSlices.map(\.json))),
             ("generators", .array(generators.map(\.json))),
             ("templates", .array(templates.map(\.json))),
             ("agreement", .object([

@@ -16,7 +16,13 @@ public struct TrustReport: Sendable {
         public var unreviewedEstimate: SampledSliceEstimate?
     }
 
+    /// Per slice, the rows that are not human-written (synthetic, or of unknown origin): what a
+    /// reject rate and an unreviewed-error estimate are about. Pooling human rows in would
+    /// dilute a generator's error rate and count human rows as "unreviewed".
     public var slices: [Group] = []
+    /// Per slice, the human-written rows, reported apart (no unreviewed estimate: they are not
+    /// trusted by sampling, they are the anchor).
+    public var humanSlices: [Group] = []
     public var generators: [Group] = []
     public var templates: [Group] = []
     public var agreement: AgreementReport
@@ -35,7 +41,7 @@ extension QueueService {
         let standing = try session.index.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.n, d.uid, d.reviewer, d.action, d.ts, d.spent_ms, d.seq, r.id, r.slice, r.generator, r.template,
-                       r.judge_score, q.overlap, q.sampled
+                       r.judge_score, r.origin = 'human' AS human, q.overlap, q.sampled
                 FROM decisions d JOIN rows r ON r.n = d.n LEFT JOIN queue q ON q.n = d.n
                 WHERE d.standing = 1 ORDER BY d.seq
                 """)
@@ -46,13 +52,15 @@ extension QueueService {
         let counts = try session.index.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT COALESCE(slice, '(none)') AS slice, COALESCE(generator, '(human or none)') AS generator,
-                       COALESCE(template, '(none)') AS template, COUNT(*) AS c FROM rows GROUP BY 1, 2, 3
+                       COALESCE(template, '(none)') AS template, origin = 'human' AS human, COUNT(*) AS c
+                FROM rows GROUP BY 1, 2, 3, 4
                 """)
         }
-        func groups(_ key: String, sampled: (String) -> Bool) -> [TrustReport.Group] {
+        /// `human`: only human rows (true), only the others (false), or all (nil).
+        func groups(_ key: String, human: Bool? = nil, sampled: (String) -> Bool) -> [TrustReport.Group] {
             var rows: [String: Int] = [:], tallies: [String: VerdictTally] = [:], sampleTallies: [String: VerdictTally] = [:]
-            for c in counts { rows[c[key] as String, default: 0] += c["c"] as Int }
-            for d in latest.values {
+            for c in counts where human == nil || (c["human"] as Bool) == human { rows[c[key] as String, default: 0] += c["c"] as Int }
+            for d in latest.values where human == nil || (d["human"] as Bool) == human {
                 let name = (d[key] as String?) ?? (key == "generator" ? "(human or none)" : "(none)")
                 guard let verdict = Verdict(rawValue: d["action"]) else { continue }
                 tallies[name, default: VerdictTally()].add(verdict)
@@ -69,7 +77,8 @@ extension QueueService {
             }
         }
         var report = TrustReport(
-            slices: groups("slice") { !(config.slice(named: $0)?.critical ?? false) },
+            slices: groups("slice", human: false) { !(config.slice(named: $0)?.critical ?? false) },
+            humanSlices: groups("slice", human: true) { _ in false },
             generators: groups("generator") { _ in false }, templates: groups("template") { _ in false },
             agreement: AgreementReport(overlapDecisions(standing)), throughput: [], variety: [], judge: nil)
         report.throughput = ReviewerThroughput.perReviewer(standing.map { d in

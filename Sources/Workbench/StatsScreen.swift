@@ -30,7 +30,8 @@ final class StatsScreen: Screen {
     static func lines(_ report: TrustReport, width: Int) -> [StyledLine] {
         var out: [StyledLine] = []
         let bar = width >= 120 ? max(6, (width - 39) / 2 - 26) : max(6, width - 39 - 26)
-        for (heading, groups) in [("Per slice", report.slices), ("Per generator", report.generators)] {
+        for (heading, groups) in [("Per slice, synthetic rows", report.slices), ("Per slice, human rows", report.humanSlices),
+                                  ("Per generator", report.generators)] {
             out.append(StyledLine(heading, Style(bold: true, underline: true)))
             if groups.isEmpty { out.append(StyledLine("  nothing reviewed yet", .dim)) }
             for group in groups {

@@ -24,7 +24,8 @@ struct StatsCommand: ParsableCommand {
         let queue = try QueueService(session: session)
         let report = try queue.trustReport(precisionTarget: precision ?? session.config.review.judgePrecision)
         if json { return Output.json(report.json) }
-        for (title, groups) in [("Slices", report.slices), ("Generators", report.generators), ("Templates", report.templates)] {
+        for (title, groups) in [("Slices (synthetic rows)", report.slices), ("Slices (human rows)", report.humanSlices),
+                                ("Generators", report.generators), ("Templates", report.templates)] where !groups.isEmpty {
             Output.line("\(title)")
             for g in groups { Output.line(Self.describe(g)) }
             Output.line()
