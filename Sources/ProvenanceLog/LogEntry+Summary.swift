@@ -8,9 +8,10 @@ extension LogEntry {
     /// The kind and its main fields, without the envelope; `shortPaths` names an imported
     /// file by its last component (screens are narrow; the log has the whole path).
     public func what(shortPaths: Bool = false) -> String {
-        if knownKind == .import, let p = try? payload(ImportPayload.self) {
+        if let p = knownKind == .import ? try? payload(ImportPayload.self)
+            : knownKind == .reread ? (try? payload(RereadPayload.self))?.read : nil {
             let file = shortPaths ? String(p.file.split(separator: "/").last ?? Substring(p.file)) : p.file
-            return "import \(file) (\(p.rows) rows, \(p.quarantined) quarantined, source \(p.source.prefix(12)))"
+            return "\(kind) \(file) (\(p.rows) rows, \(p.quarantined) quarantined, source \(p.source.prefix(12)))"
         }
         // What a person scans for first (who/what/which row/why); hashes and details last.
         let fields = (raw.objectValue ?? []).filter { !LogEntry.envelopeNames.contains($0.0) }

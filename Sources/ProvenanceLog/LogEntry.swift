@@ -4,6 +4,8 @@ import WinnowCore
 /// a newer winnow still reads and verifies; `LogEntry.knownKind` says whether this one knows it.
 public enum LogKind: String, Sendable, CaseIterable {
     case `import`, gate, decision, revert, retract, mix
+    /// A source already imported, read again with other import options (`winnow import --reread`).
+    case reread
 }
 
 /// One line of the provenance log: the envelope every entry shares, plus the whole object.

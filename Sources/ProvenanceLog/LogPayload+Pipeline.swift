@@ -37,7 +37,12 @@ public struct ImportPayload: LogPayload, Equatable {
     }
 
     public init(entry: LogEntry) throws(LogError) {
-        var reader = try PayloadReader(entry, kind: Self.kind)
+        try self.init(entry: entry, as: Self.kind)
+    }
+
+    /// Reads the import fields from an entry of `kind` (a `reread` carries the same ones).
+    init(entry: LogEntry, as kind: LogKind) throws(LogError) {
+        var reader = try PayloadReader(entry, kind: kind)
         source = try reader.hash("source")
         file = try reader.string("file")
         bytes = try reader.int("bytes")
@@ -68,6 +73,26 @@ public struct ImportPayload: LogPayload, Equatable {
             throw .invalidPayload(kind: Self.kind.rawValue, reason: "options and summary must be objects")
         }
     }
+}
+
+/// `reread`: a source already in the workspace read again with other import options (a field
+/// mapping that was missing, a forced format, provenance flags). It carries what an import
+/// carries, the new options and the new counts. Its rows keep their ids, and so their
+/// decisions; what they are (shape, provenance, text) follows these options from this entry on.
+public struct RereadPayload: LogPayload, Equatable {
+    public static let kind = LogKind.reread
+
+    public var read: ImportPayload
+
+    public init(_ read: ImportPayload) { self.read = read }
+
+    public init(entry: LogEntry) throws(LogError) {
+        read = try ImportPayload(entry: entry, as: Self.kind)
+    }
+
+    public func toFields() -> [(String, JSONValue)] { read.toFields() }
+
+    public func validate() throws(LogError) { try read.validate() }
 }
 
 /// `gate`: an automatic check flagged or rejected a row. The entry's actor carries the gate's

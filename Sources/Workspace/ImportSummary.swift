@@ -10,6 +10,8 @@ public struct ImportSummary: Sendable {
     public var quarantined = 0
     public var blankLines = 0
     public var alreadyImported = false
+    /// A source read again with other options (`import --reread`), not a new one.
+    public var reread = false
     public var byShape: [String: Int] = [:]
     public var byOrigin: [String: Int] = [:]
     public var bySlice: [String: Int] = [:]
@@ -52,6 +54,7 @@ public struct ImportSummary: Sendable {
             ("conflicts", counts(conflicts)), ("renamed_ids", .int(renamedIDs)),
             ("unknown_slices", counts(unknownSlices)),
         ]
+        if reread { fields.append(("reread", .bool(true))) }
         if let readError { fields.append(("read_error", .string(readError))) }
         if let logSeq { fields.append(("log_seq", .int(logSeq))) }
         return .object(fields)

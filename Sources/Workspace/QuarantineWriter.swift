@@ -33,6 +33,17 @@ enum QuarantineWriter {
         }
     }
 
+    /// The list for a source read again: the new records, or no list when none are left.
+    static func replace(_ records: [QuarantinedRecord], file: String, source: String, paths: WorkspacePaths) throws {
+        if records.isEmpty {
+            if unlink(paths.quarantineFile(source)) != 0 && errno != ENOENT {
+                throw WorkspaceError.io(path: paths.quarantineFile(source), action: "remove the old quarantine list", errno: errno)
+            }
+            return
+        }
+        try write(records, file: file, source: source, paths: paths)
+    }
+
     /// Reads a quarantine list back (for `winnow quarantine` listings and tests).
     public static func read(_ path: String) throws -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }

@@ -64,6 +64,44 @@ public final class WorkspaceSession {
         }
     }
 
+    /// Reads an imported file again with other options (`import --reread`): the file's content
+    /// must be a stored source; its rows are replaced in place (see `Importer.reread`) and one
+    /// `reread` entry is logged, inside the index transaction, so the two never disagree.
+    public func rereadFile(_ file: String, options: ImportOptions) throws -> ImportSummary {
+        let sha = try Self.contentHash(of: file)
+        let importer = Importer(paths: paths, config: config, index: index)
+        let record = options.record(config: config)
+        let before = try index.logPosition()
+        var summary = ImportSummary(file: file)
+        var quarantined: [QuarantinedRecord] = []
+        try index.write { db in
+            let outcome = try importer.reread(source: sha, file: file, options: record, in: db)
+            summary = outcome.summary
+            quarantined = outcome.quarantined
+            let entry = try log.append(RereadPayload(ImportPayload(
+                source: sha, file: file, bytes: Int(summary.bytes), rows: summary.rows, quarantined: summary.quarantined,
+                options: record, summary: summary.json)))
+            summary.logSeq = entry.seq
+            if entry.seq == before.seq + 1 { try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash) }
+        }
+        try QuarantineWriter.replace(quarantined, file: file, source: sha, paths: paths)
+        return summary
+    }
+
+    /// SHA-256 of a file's content as import stores it (gzip decompressed).
+    static func contentHash(of file: String) throws -> String {
+        let input = try InputFile(path: file)
+        var hash = StreamingHash()
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: InputFile.chunkSize)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try input.read(into: buffer, count: InputFile.chunkSize)
+            if n <= 0 { break }
+            hash.update(UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+        return hash.finalizeHex()
+    }
+
     /// Deletes everything derived and replays the whole log. Returns the row count.
     @discardableResult
     public func reindex() throws -> Int {
@@ -119,6 +157,9 @@ public final class WorkspaceSession {
         case .import:
             let payload = try entry.payload(ImportPayload.self)
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
+        case .reread:
+            let payload = try entry.payload(RereadPayload.self).read
+            _ = try importer.reread(source: payload.source, file: payload.file, options: payload.options, in: db)
         case .gate:
             try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
         case .decision:

@@ -38,6 +38,10 @@ struct ImportCommand: ParsableCommand {
     var json = false
     @Flag(help: "Do not run the gates after importing (run 'winnow gates --rerun' later).")
     var noGates = false
+    @Flag(help: ArgumentHelp(
+        "Read files imported before again with these options (they replace the old ones); rows keep their ids and decisions.",
+        discussion: "Refused, with nothing changed, if the new options would leave an imported row unreadable or change its id."))
+    var reread = false
 
     func validate() throws {
         if let origin, origin != "human" && origin != "synthetic" {
@@ -86,7 +90,8 @@ struct ImportCommand: ParsableCommand {
         for file in files {
             do {
                 let progress = ProgressBar.ifTerminal(label: Output.safe((file as NSString).lastPathComponent))
-                let summary = try session.importFile(file, options: options, progress: progress)
+                let summary = reread ? try session.rereadFile(file, options: options)
+                    : try session.importFile(file, options: options, progress: progress)
                 summaries.append(summary)
                 if summary.quarantined > 0 || summary.readError != nil { quarantined = true }
                 if !json { ImportReport.print(summary, session: session) }

@@ -12,7 +12,7 @@ enum ImportReport {
             Output.line("\(name): already imported (source \(s.source.prefix(12))); nothing to do")
             return
         }
-        Output.line("\(name): \(s.rows) rows imported, \(s.quarantined) quarantined"
+        Output.line("\(name): \(s.rows) rows \(s.reread ? "re-read with the new options" : "imported"), \(s.quarantined) quarantined"
             + (s.blankLines > 0 ? ", \(s.blankLines) blank lines skipped" : "")
             + "  [\(s.format), \(ByteCount.text(s.bytes)), source \(s.source.prefix(12)), log #\(s.logSeq.map(String.init) ?? "?")]")
         Output.counts("shapes", s.byShape)

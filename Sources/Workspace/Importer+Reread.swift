@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+/// Why a reread was refused; nothing was changed or logged.
+public struct RereadRefusal: UserFacingError {
+    public let file: String
+    public let reason: String
+    public var message: String { "\(file): not re-read: \(reason)" }
+}
+
+/// What a reread did to the rows of its source.
+struct RereadOutcome {
+    var summary: ImportSummary
+    var quarantined: [QuarantinedRecord] = []
+    /// Rows that were there and were read again in place.
+    var updated = 0
+    /// Records quarantined before that the new options import.
+    var added = 0
+}
+
+/// Reading a stored source again with other options (`winnow import --reread`): a file imported
+/// without the mapping it needed must not be stuck with the rows it got.
+///
+/// Rows are replaced in place: each record keeps its row number and id, so decisions, claims
+/// and the log's references to it stand, and only what the options decide changes (shape,
+/// provenance, and so the text every reviewer, gate and mix sees). Records quarantined before
+/// that now read become new rows. The reread is refused, with nothing changed, when the new
+/// options would lose an imported row (it no longer reads) or change an id (decisions are
+/// recorded by id): a person must see that, not find it later.
+extension Importer {
+    func reread(source sha: String, file: String, options record: JSONValue, in db: Database) throws -> RereadOutcome {
+        guard let (recognizer, maxLine) = ImportOptions.replaying(record) else {
+            throw RereadRefusal(file: file, reason: "the options cannot be read back")
+        }
+        guard let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE sha = ?", arguments: [sha]) else {
+            throw RereadRefusal(file: file, reason: "it was never imported into this workspace (import it without --reread)")
+        }
+        let stored = paths.source(sha)
+        guard FileManager.default.fileExists(atPath: stored) else {
+            throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(stored))
+        }
+        var existing: [Int64: (n: Int64, id: String, line: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT n, id, offset, line FROM rows WHERE source = ?", arguments: [sourceID]) {
+            existing[row["offset"]] = (row["n"], row["id"], row["line"])
+        }
+        let input = try InputFile(path: stored)
+        let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { _ in }
+        let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers, countingFor: config)
+        defer { pipeline.drain() }
+        var outcome = RereadOutcome(summary: ImportSummary(file: file))
+        outcome.summary.source = sha
+        outcome.summary.reread = true
+        var inserter = try RowInserter(db: db)
+        var seen = Set<Int64>()
+        let update = try db.makeStatement(sql: Self.updateSQL)
+        while let batch = try pipeline.next() {
+            if let tally = batch.tally { outcome.summary.merge(tally) }
+            outcome.quarantined += batch.quarantined
+            var added: [StagedRow] = []
+            for staged in batch.rows {
+                guard let old = existing[staged.offset] else { added.append(staged); continue }
+                seen.insert(staged.offset)
+                let texts = batch.arena.texts(at: staged.at)
+                let id = texts[0] ?? ""
+                guard old.id == id || old.id.hasPrefix(id + "~") else {
+                    throw RereadRefusal(file: file, reason: "line \(old.line): the row's id would change from '\(old.id)' to '\(id)' "
+                        + "(decisions are recorded by id); keep the id path as it was")
+                }
+                try update.execute(arguments: [texts[1], texts[2], texts[3], texts[4], texts[5], staged.temperature, texts[6],
+                                               staged.judgeScore, texts[7], texts[7], texts[8], texts[7], old.n])
+                try RowIndex.unplan(old.n, in: db)
+                outcome.updated += 1
+            }
+            try inserter.insert(added, arena: batch.arena, source: sourceID)
+            outcome.added += added.count
+        }
+        let lost = existing.filter { !seen.contains($0.key) }
+        if !lost.isEmpty {
+            let reasons = Dictionary(outcome.quarantined.map { ($0.offset, $0.reason) }, uniquingKeysWith: { a, _ in a })
+            let first = lost.sorted { $0.key < $1.key }.prefix(3).map { "line \($0.value.line): \(reasons[$0.key] ?? "not read")" }
+            throw RereadRefusal(file: file, reason: "the new options leave \(lost.count) imported rows unreadable (\(first.joined(separator: "; ")))")
+        }
+        outcome.summary.rows = outcome.updated + outcome.added
+        outcome.summary.quarantined = outcome.quarantined.count
+        outcome.summary.bytes = input.bytesConsumed
+        try db.execute(sql: "UPDATE sources SET rows = ?, quarantined = ?, options = ? WHERE id = ?",
+                       arguments: [outcome.summary.rows, outcome.summary.quarantined, record.canonicalString, sourceID])
+        return outcome
+    }
+
+    /// A row read again: its own slice from the new options wins; without one, a slice the
+    /// classifier gave stays until the gates run again (they re-tag or clear it, and log it).
+    static let updateSQL = """
+        UPDATE rows SET shape = ?, origin = ?, generator = ?, template = ?, seed = ?, temperature = ?, created = ?,
+            judge_score = ?,
+            slice = COALESCE(?, CASE WHEN tagged = 1 THEN slice END),
+            slices = CASE WHEN ? IS NOT NULL THEN ? WHEN tagged = 1 THEN slices END,
+            tagged = CASE WHEN ? IS NULL AND tagged = 1 THEN 1 ELSE 0 END
+        WHERE n = ?
+        """
+}
+
+extension RowArena {
+    /// One record's texts as strings (nil for NULL), in `RowInserter`'s column order. For the
+    /// rare paths (a reread); the import itself binds the bytes in place.
+    func texts(at at: Int) -> [String?] {
+        bytes.withUnsafeBytes { raw in
+            var out: [String?] = []
+            RowArena.read(raw, at: at) { texts, _ in
+                out = texts.map { $0.map { String(decoding: $0, as: UTF8.self) } }
+            }
+            return out
+        }
+    }
+}

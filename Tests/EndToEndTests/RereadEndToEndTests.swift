@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `winnow import --reread`: a file imported with the wrong options is read again with better
+/// ones, its rows replaced in place, logged, with no duplicate rows and no lost decision.
+@Suite(.serialized) struct RereadEndToEndTests {
+    /// Rows whose `hint` only a mapping brings in; line 3 has no answer the first options find.
+    static let rows = """
+        {"id":"q1","question":"Compute the area.","hint":"width 3, height 4","answer":"12"}
+        {"id":"q2","question":"Compute the perimeter.","hint":"width 3, height 4","answer":"14"}
+        {"id":"q3","question":"Name the shape.","hint":"four equal sides","solution":"A square."}
+
+        """
+
+    func json(_ args: [String], in ws: String, status: Int32 = 0) throws -> Any {
+        let run = try WinnowProcess.run(args + ["--json"], in: ws)
+        #expect(run.status == status, "\(args): \(run.output)")
+        return try JSONSerialization.jsonObject(with: run.stdoutBytes, options: [.fragmentsAllowed])
+    }
+
+    @Test func aRereadReplacesRowsInPlaceKeepsDecisionsAndIsLogged() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let file = try tmp.file("qa.jsonl", Self.rows)
+        let first = try json(["import", "--origin", "human", "--slice", "medical", file], in: ws, status: 3) as? [[String: Any]]
+        #expect(first?.first?["rows"] as? Int == 2 && first?.first?["quarantined"] as? Int == 1)
+        #expect(try WinnowProcess.run(["decide", "q1", "--accept", "--note", "checked"], in: ws).status == 0)
+
+        // Same file, same options: nothing to do, as before.
+        let again = try WinnowProcess.run(["import", file], in: ws)
+        #expect(again.stdout.contains("already imported"), "\(again.output)")
+
+        // Read again as alpaca with the hint as the input.
+        let reread = try json(["import", "--reread", "--origin", "human", "--slice", "medical", "--format", "alpaca",
+                               "--map", "instruction=question", "--map", "input=hint", "--map", "output=answer", file],
+                              in: ws, status: 3) as? [[String: Any]]
+        #expect(reread?.first?["reread"] as? Bool == true)
+        #expect(reread?.first?["rows"] as? Int == 2, "\(String(describing: reread))")
+        #expect((reread?.first?["shapes"] as? [String: Int])?["alpaca"] == 2)
+
+        // No duplicate rows, and q1's decision stood through the reread.
+        let queue = try json(["queue"], in: ws) as? [String: Any]
+        let medical = (queue?["slices"] as? [[String: Any]] ?? []).first { $0["slice"] as? String == "medical" }
+        #expect(medical?["total"] as? Int == 2 && medical?["accepted"] as? Int == 1, "\(String(describing: queue))")
+
+        // The log verifies and names the reread; the index rebuilt from it reads the rows the reread way.
+        let log = try WinnowProcess.run(["log", "show"], in: ws)
+        #expect(log.stdout.contains("reread ") && log.stdout.contains("qa.jsonl"), "\(log.output)")
+        #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
+        let before = try WinnowProcess.run(["queue", "--json"], in: ws).stdout
+        #expect(try WinnowProcess.run(["reindex"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["queue", "--json"], in: ws).stdout == before)
+        // The other row now shows its hint to the reviewer.
+        let next = try WinnowProcess.run(["next"], in: ws)
+        #expect(next.stdout.contains("q2") && next.stdout.contains("--- input") && next.stdout.contains("width 3, height 4"),
+                "\(next.output)")
+    }
+
+    @Test func aRereadThatWouldLoseRowsOrChangeIdsIsRefusedWithNothingChanged() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let file = try tmp.file("qa.jsonl", Self.rows)
+        #expect(try WinnowProcess.run(["import", "--origin", "human", file], in: ws).status == 3)
+        let log = try WinnowProcess.run(["log", "show", "--json"], in: ws).stdout
+
+        // output=solution reads q3 but loses q1 and q2.
+        let losing = try WinnowProcess.run(["import", "--reread", "--format", "alpaca", "--map", "instruction=question",
+                                            "--map", "output=solution", file], in: ws)
+        #expect(losing.status == 1, "\(losing.output)")
+        #expect(losing.stderr.contains("not re-read") && losing.stderr.contains("2 imported rows unreadable")
+                && losing.stderr.contains("line 1"), "\(losing.output)")
+
+        let renaming = try WinnowProcess.run(["import", "--reread", "--map", "id=hint", file], in: ws)
+        #expect(renaming.status == 1 && renaming.stderr.contains("id would change"), "\(renaming.output)")
+
+        let never = try WinnowProcess.run(["import", "--reread", try tmp.file("other.jsonl", #"{"prompt":"a","response":"b"}"# + "\n")], in: ws)
+        #expect(never.status == 1 && never.stderr.contains("never imported"), "\(never.output)")
+
+        #expect(try WinnowProcess.run(["log", "show", "--json"], in: ws).stdout == log, "nothing was logged")
+    }
+}
