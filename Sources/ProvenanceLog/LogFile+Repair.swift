@@ -6,8 +6,9 @@ import WinnowCore
 /// A crash or SIGKILL during an append can leave the end of the last write on disk without its
 /// newline, or (after a power loss) as zeros. Such bytes were never acknowledged, so they are
 /// not entries: they go to `provenance.jsonl.broken` (never deleted: someone may want to look)
-/// and the log is cut back to its last complete entry. Only the tail gets this treatment; a bad
-/// line anywhere earlier is not a torn write, and the log then fails closed.
+/// and the log is cut back to its last complete entry. Only bytes after the last newline get
+/// this treatment; a bad line that ends in its newline, the last one included, is not a torn
+/// write, and the log then fails closed.
 ///
 /// Open checks just the last one or two lines (hash, parse, link to the line before), so
 /// opening a million-entry log costs the same as opening an empty one; `LogVerifier` proves the
@@ -20,7 +21,7 @@ extension LogFile {
         guard size > 0 else { return (.empty, 0) }
         let lastNewline = try reader.lastNewline(before: size)
         // Bytes after the last newline are torn whatever they contain.
-        var cut = lastNewline + 1
+        let cut = lastNewline + 1
         var head = LogHead.empty
         if cut > 0 {
             let lastStart = try reader.lastNewline(before: cut - 1) + 1
@@ -29,22 +30,12 @@ extension LogFile {
             switch LogFile.check(last, &checker) {
             case .success(let fields):
                 head = try link(fields, of: last, at: lastStart, reader: reader, checker: &checker)
-            case .failure:
-                // An invalid last line is torn only if the line before it is sound.
-                if lastStart == 0 {
-                    cut = 0
-                } else {
-                    let previousStart = try reader.lastNewline(before: lastStart - 1) + 1
-                    let previous = try reader.read(previousStart..<(lastStart - 1))
-                    switch LogFile.check(previous, &checker) {
-                    case .success(let fields):
-                        head = LogHead(seq: fields.seq, hash: String(decoding: previous[fields.hash], as: UTF8.self))
-                        cut = lastStart
-                    case .failure(let earlier):
-                        throw .corrupt(LogFailure(
-                            file: displayPath, line: try reader.lineNumber(at: previousStart), problem: earlier))
-                    }
-                }
+            case .failure(let problem):
+                // A line that ends in its newline was written whole (one write per append, and
+                // neither a torn write nor a power loss's zeros end in a newline): if it does
+                // not check out, it was changed after it was acknowledged. Moving it aside would
+                // silently drop a decision someone saw saved.
+                throw .corrupt(LogFailure(file: displayPath, line: try reader.lineNumber(at: lastStart), problem: problem))
             }
         }
         if cut < size { try moveAside(cut..<size, reader: reader) }

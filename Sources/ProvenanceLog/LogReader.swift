@@ -87,7 +87,11 @@ public final class LogReader {
 
     /// The last `count` entries, oldest first, reading backwards from the end (for
     /// `winnow log show` and the review screen's recent log).
-    public static func tail(_ count: Int, path: String, displayPath: String? = nil) throws(LogError) -> [LogEntry] {
+    /// With `verifyHashes`, every entry's canonical form and hash are checked too (what a
+    /// command does with the entries it is about to apply).
+    public static func tail(
+        _ count: Int, path: String, displayPath: String? = nil, verifyHashes: Bool = false
+    ) throws(LogError) -> [LogEntry] {
         let reader = try LogReader(path: path, displayPath: displayPath)
         let file = reader.displayPath
         let source = DescriptorReader(fd: reader.fd, file: file)
@@ -108,7 +112,7 @@ public final class LogReader {
                 let newline = all[lineStart...].firstIndex(of: 0x0A) ?? all.count
                 do throws(LogProblem) {
                     var entry = try LogEntry.decode(
-                        UnsafeBufferPointer(rebasing: all[lineStart..<newline]), checker: &checker, full: false,
+                        UnsafeBufferPointer(rebasing: all[lineStart..<newline]), checker: &checker, full: verifyHashes,
                         location: nil)
                     if let last = entries.last, entry.seq != last.seq + 1 || entry.prev != last.hash {
                         throw entry.seq != last.seq + 1

@@ -13,6 +13,10 @@ public enum WorkspaceError: UserFacingError {
     /// The entries are in the log (fsynced: they stand), but applying them to the index failed.
     /// Callers must not treat this as "nothing happened": repeating the action would log it twice.
     case loggedButNotApplied(entries: [LogEntry], reason: String)
+    /// The log does not hold what the index was built from: entries edited, removed, reordered
+    /// or replaced. Nothing is applied and nothing rebuilt: the log is the truth, and a log that
+    /// changed under the index is a log someone must look at.
+    case logDisagrees(log: String, line: Int?, reason: String)
 
     public var message: String {
         switch self {
@@ -31,6 +35,10 @@ public enum WorkspaceError: UserFacingError {
             return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
         case .sourceMissing(let sha, let path):
             return "\(path): source \(sha) named in the log is missing; the workspace is damaged (restore sources/ from a backup)"
+        case let .logDisagrees(log, line, reason):
+            return "\(log)\(line.map { ":\($0)" } ?? ""): \(reason); stopped before using it (nothing was changed). "
+                + "'winnow log verify' names the first bad line; restore the log from a backup, or move index.sqlite "
+                + "aside and run 'winnow reindex' only if the log as it is now is the one to trust"
         case let .loggedButNotApplied(entries, reason):
             let seqs = entries.map(\.seq)
             let which = seqs.count == 1 ? "#\(seqs[0])" : "#\(seqs.first ?? 0)-#\(seqs.last ?? 0)"

@@ -102,45 +102,80 @@ public final class WorkspaceSession {
         return hash.finalizeHex()
     }
 
-    /// Deletes everything derived and replays the whole log. Returns the row count.
+    /// Proves the whole chain (every hash, seq and link), then deletes everything derived and
+    /// replays the log. A log that fails verification stops it before the index is touched:
+    /// rebuilding from a tampered log would make the tampering the truth.
     @discardableResult
     public func reindex() throws -> Int {
+        try verifyWholeLog()
         try index.clear()
-        try catchUp()
+        try replayAll()
         return try index.rowCount()
     }
 
-    /// Applies log entries the index has not seen. When the index's position does not match the
-    /// log (the log was replaced, or the index came from elsewhere) it starts again from scratch.
+    /// `winnow log verify` as a precondition: throws `logDisagrees` naming the first bad line.
+    public func verifyWholeLog() throws {
+        let display = paths.display(paths.log)
+        switch try LogVerifier.verify(path: paths.log, displayPath: display) {
+        case .ok: return
+        case .failed(let failure):
+            throw WorkspaceError.logDisagrees(log: display, line: failure.line, reason: failure.problem.description)
+        }
+    }
+
+    /// Applies log entries the index has not seen, after checking that the log still holds
+    /// what the index was built from: the entry the index applied last (its seq and hash) must
+    /// be in the log, and every entry after it must be sound (hash, seq, chain). Only the new
+    /// entries are read (backwards from the end), so an up-to-date index costs one look at the
+    /// log's last line. A shorter log, a different entry at the index's position or a bad new
+    /// entry stops the command: the index is neither updated nor rebuilt from what is left.
     @discardableResult
     func catchUp() throws -> Int {
         let head = try log.head()
-        var position = try index.logPosition()
-        if position.seq == head.seq && (position.seq == 0 || position.hash == head.hash) { return 0 }
-        if try position.seq > head.seq || (position.seq > 0 && logHash(at: position.seq) != position.hash) {
-            try index.clear()
-            position = (0, "")
+        let position = try index.logPosition()
+        let display = paths.display(paths.log)
+        if position.seq > head.seq {
+            throw WorkspaceError.logDisagrees(log: display, line: head.seq == 0 ? nil : head.seq, reason: head.seq == 0
+                ? "the log is empty or missing, but the index holds \(position.seq) entries applied from it"
+                : "the log ends at entry \(head.seq), but the index applied \(position.seq): entries were removed")
         }
+        if position.seq == head.seq {
+            guard position.seq == 0 || position.hash == head.hash else {
+                throw WorkspaceError.logDisagrees(log: display, line: head.seq,
+                                                  reason: "entry \(head.seq) is not the one the index applied (its hash differs)")
+            }
+            return 0
+        }
+        if position.seq == 0 { return try replayAll() }
+        // The entry at the index's position and everything after it, hashes checked.
+        let entries = try LogReader.tail(head.seq - position.seq + 1, path: paths.log, displayPath: display, verifyHashes: true)
+        guard let first = entries.first, first.seq == position.seq, first.hash == position.hash else {
+            throw WorkspaceError.logDisagrees(log: display, line: position.seq,
+                                              reason: "entry \(position.seq) is not the one the index applied (the log was rewritten)")
+        }
+        let importer = Importer(paths: paths, config: config, index: index)
+        try index.write { db in
+            for entry in entries.dropFirst() {
+                try apply(entry, importer: importer, db: db)
+                try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
+            }
+        }
+        return entries.count - 1
+    }
+
+    /// Applies the whole log to an empty index (a new workspace, a deleted index, reindex).
+    private func replayAll() throws -> Int {
         let importer = Importer(paths: paths, config: config, index: index)
         var applied = 0
         try index.write { db in
             let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
             while let entry = try reader.next() {
-                if entry.seq <= position.seq { continue }
                 try apply(entry, importer: importer, db: db)
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 applied += 1
             }
         }
         return applied
-    }
-
-    private func logHash(at seq: Int) throws -> String? {
-        let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
-        while let entry = try reader.next(), entry.seq <= seq {
-            if entry.seq == seq { return entry.hash }
-        }
-        return nil
     }
 
     /// Appends entries (one lock, one sync) and applies them to the index: the path every

@@ -20,7 +20,7 @@ import WinnowCore
     }
 
     @Test func everyKindRoundTrips() throws {
-        let payloads: [any LogPayload] = (0..<7).map(LogFixture.payload)
+        let payloads: [any LogPayload] = (0..<8).map(LogFixture.payload)
         #expect(Set(payloads.map { type(of: $0).kind }) == Set(LogKind.allCases))
         func check<P: LogPayload & Equatable>(_ payload: P) throws {
             let (back, entry) = try roundTrip(payload, seq: 9)
@@ -37,6 +37,7 @@ import WinnowCore
             case let p as RevertPayload: try check(p)
             case let p as RetractPayload: try check(p)
             case let p as MixPayload: try check(p)
+            case let p as RereadPayload: try check(p)
             default: Issue.record("unexpected payload \(payload)")
             }
         }

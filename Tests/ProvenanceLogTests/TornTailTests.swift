@@ -64,25 +64,35 @@ import WinnowCore
         #expect(try LogVerifier.verify(path: path).isOK)
     }
 
-    @Test func invalidCompleteLastLineIsMovedAsideToo() throws {
+    /// Only bytes after the last newline are a torn write. A last line that ends in its
+    /// newline but does not check out (an edited entry, a half line that a power loss closed
+    /// with a newline) was not torn by winnow: moving it aside could silently drop an
+    /// acknowledged decision, so the log fails closed naming the line, and nothing is moved.
+    @Test func invalidCompleteLastLineFailsClosed() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("provenance.jsonl")
         let lines = try LogFixture.write(count: 5, to: path)
-        // What a power loss can leave: the tail of a write as zeros, ending in a newline, after
-        // a line without its newline.
-        let garbage = Array(lines[2].prefix(30)) + [0x0A] + [UInt8](repeating: 0, count: 50)
-        try writeBytes(LogFixture.join(lines) + garbage, to: path)
-        let log = try LogFile.open(at: path)
-        #expect(FileManager.default.bytes(at: path) == LogFixture.join(lines))
-        #expect(log.repairs.map(\.lines) == [2])
-        #expect(FileManager.default.bytes(at: path + ".broken") == garbage + [0x0A])
-        // An edited last entry (bad hash) counts as incomplete as well: it is kept aside.
         var edited = lines
         edited[4] = try JSONValue.parse(lines[4]).setting("note", to: .string("changed")).canonicalBytes
-        try writeBytes(LogFixture.join(edited), to: path)
-        let reopened = try LogFile.open(at: path)
-        #expect(reopened.repairs.count == 1)
-        #expect(try reopened.head().seq == 4)
+        let halfLine = Array(lines[2].prefix(30)) + [0x0A]
+        for (bytes, line) in [(LogFixture.join(edited), 5), (LogFixture.join(lines) + halfLine, 6)] {
+            try writeBytes(bytes, to: path)
+            let failed = Self.failedLine { _ = try LogFile.open(at: path) }
+            #expect(failed == line, "a bad complete last line fails closed naming it")
+            #expect(FileManager.default.bytes(at: path) == bytes, "nothing was cut")
+            #expect(!FileManager.default.fileExists(atPath: path + ".broken"))
+        }
+        // Zeros without a newline after the last complete line are still a torn tail.
+        try writeBytes(LogFixture.join(lines) + [UInt8](repeating: 0, count: 50), to: path)
+        let log = try LogFile.open(at: path)
+        #expect(log.repairs.map(\.lines) == [1])
+        #expect(FileManager.default.bytes(at: path) == LogFixture.join(lines))
+    }
+
+    /// The line a `.corrupt` error names, or nil when `body` did not fail that way.
+    static func failedLine(_ body: () throws -> Void) -> Int? {
+        do { try body() } catch { if case .corrupt(let failure) = error as? LogError { return failure.line } }
+        return nil
     }
 
     @Test func badLineBeforeTheTailFailsClosed() throws {
