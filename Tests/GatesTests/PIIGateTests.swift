@@ -62,11 +62,11 @@ struct PIIGateTests {
     }
 
     @Test func tollFreeNumbersAreAFlagEvenWhereThePIIActionIsReject() {
-        let helpline = TestRows.chat("Call the emergency medical line on 1-800-362-0101.", slices: ["medical"])
+        let helpline = TestRows.chat("Call the emergency medical line on 1-877-432-1090.", slices: ["medical"])
         let findings = gate.check(helpline)
         #expect(findings.map(\.reason) == ["pii-toll-free"])
         #expect(findings.map(\.action) == [.flag])
-        #expect(findings.map(\.matched) == ["1-800-362-0101"])
+        #expect(findings.map(\.matched) == ["1-877-432-1090"])
         #expect(findings.map { $0.detailValue("kind") } == [.string("phone")])
         // With personal data in the row as well, that comes first and rejects; the toll-free
         // number is still only a flag.
@@ -77,7 +77,7 @@ struct PIIGateTests {
     }
 
     @Test func numbersAndAddressesThatAreNoOnesAreNotReportedInRejectSlices() {
-        for text in ["Resume: jdoe@example.com, phone 555-555-1234", "Katie: (512) 555-0202", "Poison Control: 1-800-222-1222",
+        for text in ["Resume: ana.k@example.com, phone 555-555-8800", "Katie: (512) 555-0202", "Poison Control: 1-800-222-1222",
                      "Suicide Prevention Hotline: 1-800-273-8255", "write to someone@clinic.test", "Sandra.Peters@example.com"] {
             #expect(gate.check(TestRows.chat(text, slices: ["medical"])).isEmpty, "\(text)")
         }

@@ -119,7 +119,7 @@ struct PIIScannerTests {
     // MARK: What is no one's
 
     @Test func reservedDocumentationDomainsAreNotPersonalData() {
-        for text in ["jdoe@example.com", "Sandra.Peters@EXAMPLE.COM", "a@example.net", "b@example.org", "c@mail.example.com",
+        for text in ["ana.k@example.com", "Sandra.Peters@EXAMPLE.COM", "a@example.net", "b@example.org", "c@mail.example.com",
                      "d@northwind-hh.example", "e@clinic.test", "f@nowhere.invalid", "g@box.localhost", "h@a.b.EXAMPLE"] {
             #expect(found(text) == [], "\(text)")
         }
@@ -134,7 +134,7 @@ struct PIIScannerTests {
 
     @Test func the555ExchangeIsFiction() {
         for text in ["(212) 555-0123", "212-555-0199", "+1 212 555 0100", "1-212-555-0150", "212.555.0142", "+12125550100",
-                     "555-555-1234", "555-555-5555", "+1 (555) 555-5555", "(512) 555-2994", "(256) 555-9515"] {
+                     "555-555-8800", "555-555-5555", "+1 (555) 555-5555", "(512) 555-2994", "(256) 555-9515"] {
             #expect(found(text) == [], "\(text)")
         }
         // Other exchanges are anyone's; a 555 line in a toll-free area code is a real toll-free number.
@@ -157,7 +157,7 @@ struct PIIScannerTests {
     }
 
     @Test func tollFreeNumbersAreMarked() {
-        let tollFree = ["1-800-362-0101", "(888) 123-4567", "833 123 4567", "+1 866 123 4567", "0800 123 4567", "0808 157 0192",
+        let tollFree = ["1-877-432-1090", "(888) 123-4567", "833 123 4567", "+1 866 123 4567", "0800 123 4567", "0808 157 0192",
                         "+44 800 123 4567", "+44 0808 123 4567", "+49 800 1234567", "+33 805 12 34 56", "+800 1234 5678",
                         "1800 123 456"]
         for text in tollFree {
