@@ -51,13 +51,16 @@ struct PIIBenchCommand: ParsableCommand {
         }
         guard let labels else { return }
         let table = try Self.readLabels(labels)
-        var personal = 0, notPersonal = 0
+        var personal = 0, notPersonal = 0, rejectPersonal = 0, rejectNot = 0
         var falsePositives: [String: Int] = [:], unlabelled: [PIIBenchSample.Match] = []
         var matchedKeys = Set<String>()
+        var distinct: [String: Bool] = [:]
         for m in sample.matches {
             matchedKeys.insert(m.key)
             guard let label = table[m.key] else { unlabelled.append(m); continue }
+            distinct[m.kind + "\t" + m.matched] = label.personal
             if label.personal { personal += 1 } else { notPersonal += 1; falsePositives["\(m.kind) \(m.reason): \(label.category)", default: 0] += 1 }
+            if m.action == .reject { if label.personal { rejectPersonal += 1 } else { rejectNot += 1 } }
         }
         var removed: [String: Int] = [:]
         for (key, label) in table where !matchedKeys.contains(key) {
@@ -67,6 +70,11 @@ struct PIIBenchCommand: ParsableCommand {
         print("labels \(labels): \(table.count); of the \(sample.matches.count) matches \(labelled) labelled, \(unlabelled.count) not")
         print(String(format: "  personal %d, not personal %d: precision %.1f %%", personal, notPersonal,
                      100 * Double(personal) / Double(max(1, labelled))))
+        print(String(format: "  of them rejects (in a pii = \"reject\" slice): personal %d, not personal %d: precision %.1f %%",
+                     rejectPersonal, rejectNot, 100 * Double(rejectPersonal) / Double(max(1, rejectPersonal + rejectNot))))
+        let distinctPersonal = distinct.values.filter { $0 }.count
+        print(String(format: "  distinct texts (a text in several rows once): %d, personal %d: precision %.1f %%", distinct.count,
+                     distinctPersonal, 100 * Double(distinctPersonal) / Double(max(1, distinct.count))))
         print("  false positives still reported:")
         for (key, n) in falsePositives.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) { print("    \(n)  \(key)") }
         print("  labelled matches no longer reported:")
