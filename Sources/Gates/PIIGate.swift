@@ -9,6 +9,13 @@ import WinnowCore
 /// flag elsewhere, and any slice can set its own. Every finding has reason `pii`, the segment,
 /// the byte range and the matched text (so the review screen can highlight it) and
 /// `detail.kind`; the same text twice in one turn is reported once.
+///
+/// A toll-free number is a lesser finding: reason `pii-toll-free`, always a flag, even in a
+/// slice that rejects personal data, because it is nearly always an organisation's published
+/// line (a helpline in a medical answer, a company's support number) and rejecting the row for
+/// it throws away good human rows unseen. Such findings come after the others, so the row's
+/// flag, which takes its reason and the match it shows from the first finding, names the
+/// personal data when there is any.
 public struct PIIGate: Sendable {
     let scanner: PIIScanner
     let settings: GateSettings
@@ -31,21 +38,26 @@ public struct PIIGate: Sendable {
 
     public func check(_ row: GateRow) -> [GateFinding] {
         guard !scanner.kinds.isEmpty else { return [] }
-        var findings: [GateFinding] = []
+        var findings: [GateFinding] = [], tollFree: [GateFinding] = []
         var action: GateAction?
         for (i, segment) in row.text.segments.enumerated() {
             var seen = Set<String>()
             for match in scanner.scan(segment.text) {
                 // The same address twice in one turn is one thing for a reviewer to look at.
                 guard seen.insert(TextNormaliser.slice(segment.text, match.range)).inserted else { continue }
+                let detail: [(String, JSONValue)] = [("kind", .string(match.kind.rawValue))]
+                let matched = TextNormaliser.slice(segment.text, match.range)
+                if match.tollFree {
+                    tollFree.append(GateFinding(gate: "pii", reason: "pii-toll-free", action: .flag, segment: i,
+                                                range: match.range, matched: matched, detail: detail))
+                    continue
+                }
                 let resolved = action ?? self.action(forSlices: row.provenance.slices)
                 action = resolved
                 findings.append(GateFinding(
-                    gate: "pii", reason: "pii", action: resolved, segment: i, range: match.range,
-                    matched: TextNormaliser.slice(segment.text, match.range),
-                    detail: [("kind", .string(match.kind.rawValue))]))
+                    gate: "pii", reason: "pii", action: resolved, segment: i, range: match.range, matched: matched, detail: detail))
             }
         }
-        return findings
+        return findings + tollFree
     }
 }

@@ -4,7 +4,8 @@ extension PIIScanner {
     /// `local@domain.tld` in ASCII: the local part of letters, digits and `._%+-'`, a domain of
     /// labels joined by dots with a top-level label of at least two letters. Found from each `@`
     /// outwards; a trailing full stop belongs to the sentence, not the address. Addresses whose
-    /// local part is in `roles` (lowercased) are not reported.
+    /// local part is in `roles` (lowercased) or whose domain is reserved for documentation
+    /// (`isReservedDomain`: `example.com`, `.test`, ...) are not reported.
     static func emails(_ b: UnsafeBufferPointer<UInt8>, roles: Set<String> = []) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = 0
@@ -21,7 +22,8 @@ extension PIIScanner {
                end == b.count || !TextNormaliser.isWord(at: end, in: b),
                isValidLocal(b, start..<i), isValidDomain(b, i + 1..<end) {
                 let local = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self).lowercased()
-                if !roles.contains(local) { found.append(start..<end) }
+                let domain = String(decoding: UnsafeBufferPointer(rebasing: b[i + 1..<end]), as: UTF8.self)
+                if !roles.contains(local) && !isReservedDomain(domain) { found.append(start..<end) }
                 i = end
             } else {
                 i += 1

@@ -16,10 +16,14 @@ public enum PIIKind: String, Sendable, CaseIterable, Codable, Hashable {
 public struct PIIMatch: Sendable, Equatable {
     public var kind: PIIKind
     public var range: Range<Int>
+    /// A toll-free phone number (see `PIIScanner.phoneClass`): most likely an organisation's
+    /// published line, so the gate flags it with reason `pii-toll-free` and never rejects it.
+    public var tollFree: Bool
 
-    public init(kind: PIIKind, range: Range<Int>) {
+    public init(kind: PIIKind, range: Range<Int>, tollFree: Bool = false) {
         self.kind = kind
         self.range = range
+        self.tollFree = tollFree
     }
 }
 
@@ -35,6 +39,12 @@ public struct PIIMatch: Sendable, Equatable {
 /// Kinds are tried from the most specific to the least (card, SSN, UK NI, e-mail, national id,
 /// phone); a later kind never reports a span that overlaps an earlier one's, so a card number is
 /// not also a phone number.
+///
+/// What looks like personal data but belongs to no one is not reported (`PIIScanner+NotPersonal`):
+/// addresses in reserved documentation domains (`example.com`, `.test`, ...), phone numbers set
+/// aside for fiction (`555-0100` to `555-0199`) and well-known public service lines. Toll-free
+/// numbers are reported with `tollFree` set. On real data these were most of what the gate
+/// matched (BENCHMARKS.md, "PII precision").
 public struct PIIScanner: Sendable {
     public var kinds: Set<PIIKind>
     /// E-mail local parts that are roles, not people (lowercase); such addresses are not reported.
@@ -73,7 +83,15 @@ public struct PIIScanner: Sendable {
         if kinds.contains(.ukNI) { add(.ukNI, Self.niNumbers(b)) }
         if kinds.contains(.email) { add(.email, Self.emails(b, roles: roleEmails)) }
         if kinds.contains(.nationalID) { add(.nationalID, Self.nationalIDs(b)) }
-        if kinds.contains(.phone) { add(.phone, Self.phones(b)) }
+        if kinds.contains(.phone) {
+            for range in Self.phones(b) where !found.contains(where: { $0.range.overlaps(range) }) {
+                switch Self.phoneClass(b, range) {
+                case .personal: found.append(PIIMatch(kind: .phone, range: range))
+                case .tollFree: found.append(PIIMatch(kind: .phone, range: range, tollFree: true))
+                case .notPersonal: break
+                }
+            }
+        }
         found.sort { $0.range.lowerBound < $1.range.lowerBound }
         return found
     }

@@ -34,7 +34,8 @@ judge_score = ["meta.judge_score", "judge_score"]
 # `keywords` (and `keyword_regex`): the slice classifier tags rows that arrive without a slice.
 # Per-slice gate settings, on top of [gates]: `blocklist`, `blocklist_regex` (added to the
 # global lists), `max_turn_chars`, `max_row_chars`, and `pii` = "reject" or "flag" (by default
-# personal data is rejected in medical and billing and flagged elsewhere).
+# personal data is rejected in medical and billing and flagged elsewhere; a toll-free number,
+# almost always an organisation's line, is only ever flagged).
 [slices.safety]
 priority = 1
 critical = true

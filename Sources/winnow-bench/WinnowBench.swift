@@ -16,5 +16,6 @@ struct WinnowBench: ParsableCommand {
             NextBenchCommand.self,
             ReviewBenchCommand.self,
             MixBenchCommand.self,
+            PIIBenchCommand.self,
         ])
 }

@@ -12,15 +12,18 @@ struct WinnowRun {
 
 enum WinnowProcess {
     /// The `winnow` executable built next to this test bundle (`swift test` builds it too).
-    static var executable: URL {
+    static var executable: URL { built("winnow") }
+
+    /// An executable of this package built next to this test bundle (`winnow`, `winnow-bench`).
+    static func built(_ name: String) -> URL {
         let bundle = Bundle(for: Marker.self).bundleURL
         var dir = bundle
         for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("winnow")
+            let candidate = dir.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
-        return bundle.deletingLastPathComponent().appendingPathComponent("winnow")
+        return bundle.deletingLastPathComponent().appendingPathComponent(name)
     }
 
     final class Marker {}
@@ -32,9 +35,11 @@ enum WinnowProcess {
     static var hasRealData: Bool { FileManager.default.fileExists(atPath: realData) }
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:]) throws -> WinnowRun {
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], program: String = "winnow"
+    ) throws -> WinnowRun {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = built(program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["TZ"] = "UTC"

@@ -15,7 +15,7 @@ struct GateSettingsPropertyTests {
     /// scalars that change length when folded, combining marks, emoji, CJK, right-to-left text.
     static let fragments = [
         "as an AI language model", "STRASSE", "straße", "GROẞE STRAẞE", "İstanbul", "ISTANBUL", "ticket #4242", "ﬁle", "東京",
-        "ana@example.com", "+44 20 7946 0958", "(555) 014-2387", "4111 1111 1111 1111", "4111111111111111", "123-45-6789",
+        "ana@example.co.uk", "+44 20 7946 0958", "(555) 014-2387", "4111 1111 1111 1111", "4111111111111111", "123-45-6789",
         "AB 12 34 56 C", "passport 123456789", "{{customer_name}}", "<YOUR_NAME>", "[Insert date]", evalText,
         "refund", "dosage", "e\u{301}cole", "👋🏽", "שלום", "ὀδυσσεύς", "ΟΔΥΣΣΕΎΣ", "Ⅻ", "ǅ", "ﬀ", "x", "12", ".", ",", "—",
         "2024-05-17 10:30", "v10.0.19041.1234", "$1,234,567.89", "\u{00A0}", "\u{200B}", "\t",
@@ -84,12 +84,12 @@ struct GateSettingsPropertyTests {
 
     @Test func theCompiledGatesFindThePlantedFragments() {
         let row = TestRows.row(.chat, slices: ["billing"], [
-            ("user", "As an AI language model — GROẞE STRAẞE, refund ana@example.com " + Self.evalText),
+            ("user", "As an AI language model — GROẞE STRAẞE, refund ana@example.co.uk " + Self.evalText),
             ("assistant", "Ticket #12 for ὀδυσσεύς, {{customer_name}}"),
         ])
         let gates = Set(Self.gates.run(row).findings.map { "\($0.gate):\($0.matched ?? "")" })
         #expect(gates.isSuperset(of: [
-            "blocklist:As an AI language model", "blocklist:STRAẞE", "blocklist:refund", "pii:ana@example.com",
+            "blocklist:As an AI language model", "blocklist:STRAẞE", "blocklist:refund", "pii:ana@example.co.uk",
             "blocklist:Ticket #12", "blocklist:ὀδυσσεύς", "schema:{{customer_name}}", "length:",
         ]))
         #expect(gates.contains { $0.hasPrefix("contamination:Janet’s ducks") })
