@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ProvenanceLog
 import WinnowCore
@@ -57,7 +56,7 @@ extension MixBuilder {
         result.logProblem = logProblem(manifest)
         result.configChanged = manifest.configHash != session.config.configHash
         for source in manifest.sources {
-            if let problem = sourceProblem(source.sha) { result.sourceProblems.append(problem) }
+            if let problem = SourceCheck.problem(source.sha, paths: session.paths) { result.sourceProblems.append(problem) }
         }
         guard result.logProblem == nil || !(result.logProblem ?? "").hasPrefix("the log ends") else { return result }
         let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -85,6 +84,11 @@ extension MixBuilder {
     func logProblem(_ manifest: MixManifest) -> String? {
         guard manifest.headSeq > 0 else { return nil }
         do {
+            // The whole chain first: an entry edited anywhere (before or after the mix's head)
+            // makes every rebuild from this log suspect.
+            if case .failed(let failure) = try LogVerifier.verify(path: session.paths.log, displayPath: session.paths.display(session.paths.log)) {
+                return "the log fails verification: \(failure.description) ('winnow log verify')"
+            }
             let reader = try LogReader(path: session.paths.log, displayPath: session.paths.display(session.paths.log))
             while let entry = try reader.next() {
                 guard entry.seq == manifest.headSeq else { continue }
@@ -97,16 +101,5 @@ extension MixBuilder {
         } catch {
             return "the log cannot be read: \(error)"
         }
-    }
-
-    /// nil when `sources/SHA.jsonl` exists and its bytes hash to SHA.
-    func sourceProblem(_ sha: String) -> String? {
-        let path = session.paths.source(sha)
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "\(session.paths.display(path)) is missing" }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
-        let actual = Digest(hasher.finalize()).hex
-        return actual == sha ? nil : "\(session.paths.display(path)) changed: its bytes now hash to \(actual.prefix(16))"
     }
 }

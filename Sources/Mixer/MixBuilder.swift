@@ -42,6 +42,9 @@ public final class MixBuilder {
     public func build(_ spec: MixSpec, options: MixOptions) throws -> MixOutcome {
         let target = options.output ?? session.paths.mixes + "/" + spec.name
         if FileManager.default.fileExists(atPath: target) { throw MixError.outputExists(path: target) }
+        // A mix is a record others train on: the whole log and every source are proven first.
+        try session.verifyWholeLog()
+        try session.verifySources()
         let head = try session.index.logPosition()
         let (manifest, report) = try render(spec, options: options, index: session.index, head: head, into: target)
         let payload = MixPayload(

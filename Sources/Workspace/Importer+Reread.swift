@@ -45,7 +45,8 @@ extension Importer {
             existing[row["offset"]] = (row["n"], row["id"], row["line"])
         }
         let input = try InputFile(path: stored)
-        let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { _ in }
+        let hash = LockedHash()
+        let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { hash.update($0) }
         let pipeline = ParsePipeline(splitter: splitter, recognizer: recognizer, workers: workers, countingFor: config)
         defer { pipeline.drain() }
         var outcome = RereadOutcome(summary: ImportSummary(file: file))
@@ -75,6 +76,7 @@ extension Importer {
             try inserter.insert(added, arena: batch.arena, source: sourceID)
             outcome.added += added.count
         }
+        try hash.check(sha, path: paths.display(stored))
         let lost = existing.filter { !seen.contains($0.key) }
         if !lost.isEmpty {
             let reasons = Dictionary(outcome.quarantined.map { ($0.offset, $0.reason) }, uniquingKeysWith: { a, _ in a })

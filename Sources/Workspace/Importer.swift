@@ -112,7 +112,10 @@ final class Importer {
             throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(stored))
         }
         let input = try InputFile(path: stored)
-        let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { _ in }
+        // Hashed as it streams: a source changed since its import fails the replay (the
+        // transaction rolls back) instead of bringing in rows nobody imported.
+        let hash = LockedHash()
+        let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { hash.update($0) }
         var inserter = try RowInserter(db: db)
         let sourceID = try Self.insertSource(db, sha: sha, file: file, seq: seq, options: record)
         var rows = 0, quarantined = 0
@@ -123,6 +126,7 @@ final class Importer {
             quarantined += batch.quarantined.count
             try inserter.insert(batch.rows, arena: batch.arena, source: sourceID)
         }
+        try hash.check(sha, path: paths.display(stored))
         try db.execute(
             sql: "UPDATE sources SET bytes = ?, rows = ?, quarantined = ? WHERE id = ?",
             arguments: [Int64(input.bytesConsumed), rows, quarantined, sourceID])
@@ -130,6 +134,26 @@ final class Importer {
 }
 
 struct AlreadyImported: Error {}
+
+/// A SHA-256 fed from the pipeline's reader thread and read once it has finished.
+final class LockedHash: @unchecked Sendable {
+    private var hash = StreamingHash()
+    private let lock = NSLock()
+
+    func update(_ chunk: UnsafeRawBufferPointer) {
+        lock.lock()
+        hash.update(chunk)
+        lock.unlock()
+    }
+
+    /// Throws `sourceChanged` unless the bytes seen hash to `sha`.
+    func check(_ sha: String, path: String) throws {
+        lock.lock()
+        let actual = hash.finalizeHex()
+        lock.unlock()
+        guard actual == sha else { throw WorkspaceError.sourceChanged(sha: sha, path: path, actual: actual) }
+    }
+}
 
 extension Importer {
     /// Files above this size that bring more rows than the workspace has (rows ~ 1 kB each) are

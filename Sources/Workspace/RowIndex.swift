@@ -117,9 +117,13 @@ public final class RowIndex {
 
     /// Drops everything derived, keeping the schema (reindex starts from here).
     public func clear() throws {
-        try write { db in
-            try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty')")
-        }
+        try write { db in try Self.clear(db) }
+    }
+
+    /// `clear` inside the caller's transaction (reindex clears and replays in one, so a replay
+    /// that fails leaves the index as it was).
+    static func clear(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty')")
     }
 }
 

@@ -10,6 +10,9 @@ public enum WorkspaceError: UserFacingError {
     case input(path: String, reason: String)
     case index(path: String, reason: String)
     case sourceMissing(sha: String, path: String)
+    /// A stored source whose bytes no longer hash to its name: reading it would import rows
+    /// nobody imported.
+    case sourceChanged(sha: String, path: String, actual: String)
     /// The entries are in the log (fsynced: they stand), but applying them to the index failed.
     /// Callers must not treat this as "nothing happened": repeating the action would log it twice.
     case loggedButNotApplied(entries: [LogEntry], reason: String)
@@ -35,6 +38,9 @@ public enum WorkspaceError: UserFacingError {
             return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
         case .sourceMissing(let sha, let path):
             return "\(path): source \(sha) named in the log is missing; the workspace is damaged (restore sources/ from a backup)"
+        case let .sourceChanged(sha, path, actual):
+            return "\(path): the stored source no longer hashes to its name (\(sha.prefix(16))..., now \(actual.prefix(16))...): "
+                + "it was changed after import; stopped before reading it (restore sources/ from a backup)"
         case let .logDisagrees(log, line, reason):
             return "\(log)\(line.map { ":\($0)" } ?? ""): \(reason); stopped before using it (nothing was changed). "
                 + "'winnow log verify' names the first bad line; restore the log from a backup, or move index.sqlite "

@@ -25,9 +25,16 @@ public final class WorkspaceSession {
         for folder in [paths.sources, paths.quarantine, paths.mixes] {
             try WorkspaceCreator.makeDirectory(folder)
         }
-        let log = try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: "winnow \(WinnowVersion.current)")
         let indexWasMissing = !FileManager.default.fileExists(atPath: paths.index)
         let index = try RowIndex(path: paths.index)
+        // Opening the log creates it when missing (a new workspace): not when the index was
+        // built from one, or a deleted log would pass for an empty one from then on.
+        if !FileManager.default.fileExists(atPath: paths.log), try index.logPosition().seq > 0 {
+            throw WorkspaceError.logDisagrees(
+                log: paths.display(paths.log), line: nil,
+                reason: "the log is missing, but the index holds \(try index.logPosition().seq) entries applied from it")
+        }
+        let log = try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: "winnow \(WinnowVersion.current)")
         let session = WorkspaceSession(paths: paths, config: config, log: log, index: index)
         session.notices += log.repairs.map(\.message)
         session.removeAbandonedImports()
@@ -108,8 +115,7 @@ public final class WorkspaceSession {
     @discardableResult
     public func reindex() throws -> Int {
         try verifyWholeLog()
-        try index.clear()
-        try replayAll()
+        try replayAll(clearingFirst: true)
         return try index.rowCount()
     }
 
@@ -163,11 +169,14 @@ public final class WorkspaceSession {
         return entries.count - 1
     }
 
-    /// Applies the whole log to an empty index (a new workspace, a deleted index, reindex).
-    private func replayAll() throws -> Int {
+    /// Applies the whole log to an empty index (a new workspace, a deleted index), or, for
+    /// reindex, to one it empties first in the same transaction.
+    @discardableResult
+    private func replayAll(clearingFirst: Bool = false) throws -> Int {
         let importer = Importer(paths: paths, config: config, index: index)
         var applied = 0
         try index.write { db in
+            if clearingFirst { try RowIndex.clear(db) }
             let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
             while let entry = try reader.next() {
                 try apply(entry, importer: importer, db: db)

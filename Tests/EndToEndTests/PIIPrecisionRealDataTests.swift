@@ -3,7 +3,7 @@ import Testing
 
 /// The PII gate's precision on the real data sets (../shared/realdata, skipped only where it
 /// is absent), through the command BENCHMARKS.md publishes: `winnow-bench pii` with the hand
-/// labels in `Benchmarks/pii-labels.tsv`.
+/// labels in `Tests/EndToEndTests/Fixtures/pii-labels.tsv`.
 ///
 /// The labels were made on the scanner before reserved domains, the 555 exchange, public
 /// helplines and toll-free numbers were told apart, so they hold every match the old scanner
@@ -12,7 +12,7 @@ import Testing
 /// and nothing matched today is unlabelled (a new match, true or false, has to be looked at).
 @Suite(.enabled(if: WinnowProcess.hasRealData, "../shared/realdata is not present"))
 struct PIIPrecisionRealDataTests {
-    static let labelFile = WinnowProcess.packageRoot.appendingPathComponent("Benchmarks/pii-labels.tsv").path
+    static let labelFile = WinnowProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/pii-labels.tsv").path
 
     /// The files of the published sample, in its order.
     static var files: [String] {
