@@ -58,6 +58,38 @@ public struct LogEntry: Sendable, Equatable {
         self.location = location
     }
 
+    /// The entry a checker has just accepted (its tape holds `line`), for the verifier's payload
+    /// check; nil if the tape does not decode (the checker would have said so first).
+    static func checked(_ line: UnsafeBufferPointer<UInt8>, checker: LineChecker, seq: Int) -> LogEntry? {
+        guard let raw = try? checker.tape.value(0, source: line) else { return nil }
+        return LogEntry(raw: raw, seq: seq, actor: LogActor(json: raw["actor"] ?? .null) ?? LogActor(uid: 0, user: "", host: ""),
+                        location: nil)
+    }
+
+    /// What a reader of this entry's kind would refuse it for, if anything: the payload read as
+    /// its type and validated. Kinds this version does not know pass (a newer winnow wrote them).
+    public var payloadProblem: LogProblem? {
+        do throws(LogError) {
+            switch knownKind {
+            case .import: try payload(ImportPayload.self).validate()
+            case .reread: try payload(RereadPayload.self).validate()
+            case .gate: try payload(GatePayload.self).validate()
+            case .decision: try payload(DecisionPayload.self).validate()
+            case .revert: try payload(RevertPayload.self).validate()
+            case .retract: try payload(RetractPayload.self).validate()
+            case .mix: try payload(MixPayload.self).validate()
+            case nil: break
+            }
+            return nil
+        } catch {
+            switch error {
+            case let .badPayload(_, _, kind, field, problem): return .badPayload(kind: kind, field: field, problem: problem)
+            case let .invalidPayload(kind, reason): return .badPayload(kind: kind, field: "", problem: reason)
+            default: return .badPayload(kind: kind, field: "", problem: error.message)
+            }
+        }
+    }
+
     /// Reads one line (without its newline) and checks it completely: JSON, canonical form,
     /// envelope and hash. Chain and sequence need the line before; `LogVerifier` checks those.
     public init(parsing line: [UInt8], location: SourceLocation? = nil) throws(LogError) {

@@ -22,6 +22,9 @@ public enum LogProblem: Error, Sendable, Equatable {
     case brokenChain(expected: String, found: String)
     /// The stored hash is not the hash of the entry: the entry was edited after it was written.
     case badHash(computed: String, stored: String)
+    /// The envelope and hash are sound but the entry's own fields are not what every reader of
+    /// its kind requires (a missing or mistyped field, a hash that is not 64 hex digits).
+    case badPayload(kind: String, field: String, problem: String)
     /// The file ends without a newline: an interrupted write (the bytes after the last newline).
     case tornTail(bytes: Int)
 
@@ -34,7 +37,8 @@ public enum LogProblem: Error, Sendable, Equatable {
         case .wrongSeq: return 3
         case .brokenChain: return 4
         case .badHash: return 5
-        case .tornTail: return 6
+        case .badPayload: return 6
+        case .tornTail: return 7
         }
     }
 
@@ -56,6 +60,8 @@ public enum LogProblem: Error, Sendable, Equatable {
             return "broken chain: prev is \(found) but the line before hashes to \(expected)"
         case let .badHash(computed, stored):
             return "bad hash: the entry hashes to \(computed) but says \(stored) (it was edited)"
+        case let .badPayload(kind, field, problem):
+            return "a \(kind) entry every reader refuses: \(field.isEmpty ? "" : "\"\(field)\" ")\(problem)"
         case let .tornTail(bytes):
             return "torn tail: the last \(bytes) bytes have no newline (an interrupted write)"
         }

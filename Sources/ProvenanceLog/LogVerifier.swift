@@ -4,8 +4,8 @@ import WinnowCore
 /// `winnow log verify`: proves the whole chain, line by line, and names the first bad line.
 ///
 /// Each line must be valid JSON in canonical form, carry a well-formed envelope with
-/// `seq` equal to its line number, link to the line before (`prev` = that line's hash), and
-/// hash to its own `hash`. The file is streamed in large chunks (a million entries are a few
+/// `seq` equal to its line number, link to the line before (`prev` = that line's hash), hash to
+/// its own `hash`, and carry the fields every reader of its kind requires. The file is streamed in large chunks (a million entries are a few
 /// hundred megabytes) and each chunk is split at line boundaries across the cores: the hash
 /// checks are independent per line, and the chain only needs each line's stored hash, which a
 /// part can read from the line just before it. Results are merged in order, so the failure
@@ -199,6 +199,8 @@ extension LineChecker {
                     }
                 }
                 if let problem = fields.hashProblem { throw problem }
+                // What every reader of the kind requires: a log that verifies must replay.
+                if let problem = LogEntry.checked(text, checker: self, seq: fields.seq)?.payloadProblem { throw problem }
                 previousHash = (start + fields.hash.lowerBound)..<(start + fields.hash.upperBound)
             } catch {
                 return PartResult(failure: (line, error), lastHash: nil)

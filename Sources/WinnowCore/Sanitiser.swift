@@ -41,6 +41,25 @@ public enum Sanitiser {
         return String(out)
     }
 
+    /// JSON text made safe to print: DEL, C1 controls and the invisible or reordering characters
+    /// written as `\uXXXX` escapes (surrogate pairs above U+FFFF). JSON leaves them raw, and
+    /// `--json` output ends up on terminals too; these only ever stand inside strings, so the
+    /// document means the same. C0 controls are already escaped by every JSON writer.
+    public static func jsonSafe(_ json: String) -> String {
+        if json.utf8.allSatisfy({ $0 < 0x7F }) { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            let v = scalar.value
+            guard v == 0x7F || (0x80..<0xA0).contains(v) || isInvisibleOrReordering(v) else {
+                out.append(scalar)
+                continue
+            }
+            let units = v > 0xFFFF ? [0xD800 + ((v - 0x10000) >> 10), 0xDC00 + ((v - 0x10000) & 0x3FF)] : [v]
+            for unit in units { out.append(contentsOf: ("\\u" + String(unit, radix: 16).leftPadded(to: 4)).unicodeScalars) }
+        }
+        return String(out)
+    }
+
     /// True when `clean` would leave the text unchanged.
     public static func isClean(_ text: String, mode: Mode = .singleLine) -> Bool {
         text.unicodeScalars.allSatisfy { replacement(for: $0, mode: mode) == nil }

@@ -38,13 +38,13 @@ public struct ConfigReader {
             }
         }
         config.seed = try string(["workspace"], "seed") ?? config.seed
-        config.maxLineBytes = try int(["import"], "max_line_bytes", min: 1024) ?? config.maxLineBytes
+        config.maxLineBytes = try int(["import"], "max_line_bytes", min: 1024, max: 1 << 30) ?? config.maxLineBytes
         config.importPaths = try readPaths()
         config.slices = try readSlices()
         config.reasons = try readReasons()
         config.gates = try readGates()
         config.review.overlapShare = try number(["review"], "overlap_share", 0...1) ?? config.review.overlapShare
-        config.review.leaseMinutes = try int(["review"], "lease_minutes", min: 1) ?? config.review.leaseMinutes
+        config.review.leaseMinutes = try int(["review"], "lease_minutes", min: 1, max: 7 * 24 * 60) ?? config.review.leaseMinutes
         config.review.judgePrecision = try number(["review"], "judge_precision", 0.01...1) ?? config.review.judgePrecision
         config.mix.humanFloor = try number(["mix"], "human_floor", 0...1) ?? config.mix.humanFloor
         config.mix.syntheticCapRatio = try number(["mix"], "synthetic_cap_ratio", 0...1_000_000) ?? config.mix.syntheticCapRatio
@@ -86,12 +86,15 @@ public struct ConfigReader {
         return items.compactMap(\.stringValue)
     }
 
-    public func int(_ table: [String], _ key: String, min: Int) throws -> Int? {
+    /// A whole number in `min...max`; the default upper bound keeps arithmetic on any setting
+    /// (minutes to seconds, counts to bytes) far from overflow.
+    public func int(_ table: [String], _ key: String, min: Int, max: Int = Int(Int32.max)) throws -> Int? {
         guard let v = value(table, key) else { return nil }
         guard let i = v.intValue, v.doubleValue == Double(i) else {
             throw fail(table, key, "expected a whole number, found \(v.typeName)")
         }
         guard i >= min else { throw fail(table, key, "must be at least \(min), found \(i)") }
+        guard i <= max else { throw fail(table, key, "must be at most \(max), found \(i)") }
         return i
     }
 

@@ -48,7 +48,7 @@ struct LogShowCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOption
     @Option(help: "Only the last N entries.")
     var tail: Int?
-    @Flag(help: "Print the entries as JSON lines, exactly as stored.")
+    @Flag(help: "Print the entries as JSON lines as stored (characters unsafe on a terminal escaped as \\uXXXX: the same JSON).")
     var json = false
 
     func validate() throws {

@@ -15,9 +15,10 @@ enum Output {
     /// Untrusted text made safe for one line of a terminal.
     static func safe(_ text: String) -> String { Sanitiser.clean(text) }
 
-    /// JSON for `--json`: canonical, one document, no terminal concerns (escapes are JSON's).
+    /// JSON for `--json`: canonical, one document, safe to print (bidi, zero-width and C1
+    /// characters in names and notes escaped as `\u202e`, which JSON readers decode as before).
     static func json(_ value: JSONValue) {
-        line(value.canonicalString)
+        line(Sanitiser.jsonSafe(value.canonicalString))
     }
 
     /// A two-column table of counts, largest first, names sanitised.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReviewQueue
+import TerminalCore
 import WinnowCore
 import Workspace
 
@@ -16,15 +17,21 @@ struct QueueCommand: ParsableCommand {
         let queue = try QueueService(session: try workspace.open())
         let summary = try queue.summary()
         if json { return Output.json(summary.json) }
-        Output.line(String(format: "%-12@ %7@ %7@ %7@ %7@ %7@ %7@ %7@ %6@  %@", "slice", "total", "pending", "review",
-                           "accept", "edit", "reject", "flag", "gate", "budget"))
+        // Padded by display width: Foundation's `%-12@` does not pad on Linux, and a slice name
+        // may hold wide or (sanitised) invisible characters.
+        let width = max(12, summary.slices.map { DisplayWidth.of(Output.safe($0.slice)) + 1 }.max() ?? 0)
+        func row(_ first: String, _ cells: [String], _ last: String) -> String {
+            DisplayWidth.pad(first, to: width) + cells.enumerated().map { i, cell in
+                String(repeating: " ", count: max(1, (i == cells.count - 1 ? 7 : 8) - cell.count)) + cell
+            }.joined() + "  " + last
+        }
+        Output.line(row("slice", ["total", "pending", "review", "accept", "edit", "reject", "flag", "gate"], "budget"))
         for l in summary.slices {
-            let progress = l.budget > 0 ? Double(l.reviewed) / Double(l.budget) : 1
+            let progress = l.budget > 0 ? min(1, Double(l.reviewed) / Double(l.budget)) : 1
             let bar = String(repeating: "#", count: Int(progress * 10)) + String(repeating: "-", count: 10 - Int(progress * 10))
-            Output.line(String(format: "%-12@ %7d %7d %7d %7d %7d %7d %7d %6d  [%@] %d/%d%@",
-                               Output.safe(l.slice) + (l.critical ? "*" : ""), l.total, l.pending, l.inReview, l.accepted,
-                               l.edited, l.rejected, l.flagged, l.gateRejected, bar, l.reviewed, l.budget,
-                               l.critical ? "" : " sampled"))
+            Output.line(row(Output.safe(l.slice) + (l.critical ? "*" : ""),
+                            [l.total, l.pending, l.inReview, l.accepted, l.edited, l.rejected, l.flagged, l.gateRejected].map(String.init),
+                            "[\(bar)] \(l.reviewed)/\(l.budget)\(l.critical ? "" : " sampled")"))
         }
         Output.line("* critical: reviewed in full.  Adjudication backlog: \(summary.adjudicationBacklog)")
     }

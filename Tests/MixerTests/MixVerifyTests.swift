@@ -60,6 +60,11 @@ import Workspace
         }
         try FileManager.default.removeItem(atPath: f.session.paths.log)
         try FileManager.default.copyItem(atPath: forged, toPath: f.session.paths.log)
+        // Every command refuses the rewritten log against the index built from the real one.
+        #expect(throws: WorkspaceError.self) { _ = try WorkspaceSession.open(f.session.paths) }
+        // With the index moved aside (someone chose to trust this log), mix verify still
+        // finds that the log no longer holds the mix's head.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: f.session.paths.index + suffix) }
         let session = try WorkspaceSession.open(f.session.paths)
         let result = try MixBuilder(session: session).verify(directory: out.directory)
         #expect(!result.ok)
