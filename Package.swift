@@ -83,7 +83,7 @@ let package = Package(
                 "ProvenanceLog", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Gates", "TestSupport"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport", "ProvenanceLog"]),
         .testTarget(name: "TerminalCoreTests",
                     dependencies: ["TerminalCore", "VirtualTerminal",
