@@ -94,7 +94,7 @@ let package = Package(
                                    "ReviewQueue", "WinnowCore", "ProvenanceLog", "TestSupport",
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore", "TestSupport"]),
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Workspace", "ReviewQueue", "ProvenanceLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -140,7 +140,7 @@ enum EvalFields {
         switch value {
         case .string(let text):
             guard !SchemaGate.isBlank(text) else { return }
-            if text.contains("\n\nHuman:") || text.hasPrefix("Human:") {
+            if isTranscript(text) {
                 for segment in RowRecognizer.transcript(text.hasPrefix("Human:") ? "\n\n" + text : text, side: "") {
                     if segment.label == "assistant" {
                         appendTurn(segment.text, .answer, into: &collected)
@@ -161,6 +161,21 @@ enum EvalFields {
             walk(members, side: side, into: &collected)
         default:
             break  // Numbers and booleans: answer indexes and labels, trivial to match.
+        }
+    }
+
+    /// Whether a string is an hh transcript (holds "\n\nHuman:" or starts with "Human:"): a byte
+    /// scan, since Foundation's `contains` on every eval string was a fifth of loading GSM8K.
+    static func isTranscript(_ text: String) -> Bool {
+        let marker = Array("Human:".utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= marker.count else { return false }
+            for i in 0...(bytes.count - marker.count) where bytes[i] == 0x48 {
+                guard i == 0 || (i >= 2 && bytes[i - 1] == 0x0A && bytes[i - 2] == 0x0A) else { continue }
+                if (0..<marker.count).allSatisfy({ bytes[i + $0] == marker[$0] }) { return true }
+            }
+            return false
         }
     }
 
