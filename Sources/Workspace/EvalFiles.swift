@@ -86,7 +86,7 @@ enum EvalFiles {
         do {
             let input = try InputFile(path: path)
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(Int(min(input.fileSize, 1 << 30)) * (input.isGzip ? 4 : 1))
+            bytes.reserveCapacity(Int(min(input.fileSize, 1 << 28)))
             let chunk = 1 << 20
             var buffer = [UInt8](repeating: 0, count: chunk)
             while true {

@@ -119,11 +119,14 @@ struct EvalFilesRealDataTests {
         }
     }
 
-    @Test func gsm8kTrainAndMMLUIndexInWellUnderTwoSeconds() throws {
+    @Test func gsm8kAndMMLUIndexWithoutAPathologicalCost() throws {
         let start = Date()
         let index = try load(["gsm8k/train.jsonl", "gsm8k/test.jsonl", "mmlu"])
         let seconds = Date().timeIntervalSince(start)
         print("gsm8k train+test and mmlu: \(index.items.count) items, \(index.count) keys in \(seconds) s (debug build)")
-        #expect(seconds < 10, "debug build; the release build is several times faster")
+        // Only a guard against a pathological (quadratic) build: this is a debug build sharing
+        // the machine with the rest of the suite. The release build reads and indexes gsm8k
+        // train and test, MMLU and hh-rlhf in about 1.6 s (`winnow gates --rerun`).
+        #expect(seconds < 60)
     }
 }
