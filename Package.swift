@@ -83,7 +83,7 @@ let package = Package(
                 "ProvenanceLog", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Gates", "TestSupport"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport", "ProvenanceLog"]),
         .testTarget(name: "TerminalCoreTests",
                     dependencies: ["TerminalCore", "VirtualTerminal",
@@ -94,7 +94,7 @@ let package = Package(
                                    "ReviewQueue", "WinnowCore", "ProvenanceLog", "TestSupport",
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Workspace", "ReviewQueue", "ProvenanceLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,3 @@
-import Foundation
 import WinnowCore
 
 /// Why eval files could not be loaded: a file that cannot be read, a bad line in strict mode,
@@ -25,57 +24,70 @@ extension ContaminationIndex {
         public var location: SourceLocation
         public var reason: String
         public var description: String { "\(location): \(reason)" }
+
+        public init(location: SourceLocation, reason: String) {
+            self.location = location
+            self.reason = reason
+        }
     }
 
     /// The eval items read from files, and the lines left out.
     public struct Loaded: Sendable {
         public var items: [EvalItem]
         public var warnings: [LoadWarning]
+
+        public init(items: [EvalItem] = [], warnings: [LoadWarning] = []) {
+            self.items = items
+            self.warnings = warnings
+        }
     }
 
-    /// Fields read when a line is not one of the row shapes winnow imports, in this order
-    /// (question/answer sets such as GSM8K are a known shape; bare `prompt` or
-    /// `instruction`/`input` sets are not).
-    static let textFields: [StaticString] = [
-        "question", "prompt", "instruction", "input", "context", "query", "problem", "text",
-        "answer", "output", "response", "completion", "solution",
-    ]
+    /// How an eval file's bytes are laid out, from its name: `.csv` and `.tsv` are tables,
+    /// anything else JSON (JSON Lines, or one JSON array); a `.gz` ending is looked through
+    /// (the caller decompresses).
+    public enum EvalFormat: Sendable, Equatable {
+        case json
+        case table(separator: UInt8)
 
-    /// Reads eval files (JSON Lines, or one JSON array) and builds the index. `files` are named
-    /// as in the settings; relative names are read from `directory` (the workspace). With
-    /// `strict`, the first bad line throws; otherwise bad lines come back as warnings.
-    public static func load(
-        files: [String], relativeTo directory: String? = nil, n: Int = 13, minimumWords: Int = 8, strict: Bool = false
-    ) throws(ContaminationError) -> (index: ContaminationIndex, warnings: [LoadWarning]) {
-        var items: [EvalItem] = []
-        var warnings: [LoadWarning] = []
-        for file in files {
-            let path = file.hasPrefix("/") || directory == nil ? file : directory! + "/" + file
-            let loaded = try readEvalFile(path: path, name: file, strict: strict)
-            items += loaded.items
-            warnings += loaded.warnings
+        public init(name: String) {
+            var lower = name.lowercased()
+            if lower.hasSuffix(".gz") { lower.removeLast(3) }
+            if lower.hasSuffix(".csv") {
+                self = .table(separator: UInt8(ascii: ","))
+            } else if lower.hasSuffix(".tsv") {
+                self = .table(separator: 0x09)
+            } else {
+                self = .json
+            }
         }
-        return (ContaminationIndex(items: items, n: n, minimumWords: minimumWords), warnings)
     }
 
-    /// The items of one eval file. `name` is what findings and messages call it.
-    public static func readEvalFile(path: String, name: String? = nil, strict: Bool = false) throws(ContaminationError) -> Loaded {
-        let name = name ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw .unreadable(file: name, reason: exists ? "permission denied or not a file" : "no such file")
+    /// The items in one eval file's (decompressed) bytes. `name` is what findings and messages
+    /// call the file. With `strict` the first bad line throws; otherwise bad lines come back as
+    /// warnings. A file with no item at all throws `noItems`, naming the first problem.
+    public static func evalItems(in bytes: [UInt8], name: String, format: EvalFormat? = nil, strict: Bool = false)
+        throws(ContaminationError) -> Loaded
+    {
+        if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
+            throw .unreadable(file: name, reason: "gzip data that was not decompressed")
         }
-        let loaded = try parseEvalItems(Array(data), name: name, strict: strict)
+        var loaded: Loaded
+        switch format ?? EvalFormat(name: name) {
+        case .json: loaded = try parseEvalItems(bytes, name: name, strict: strict)
+        case .table(let separator): loaded = try parseTable(bytes, name: name, separator: separator, strict: strict)
+        }
         if loaded.items.isEmpty {
             let reason = loaded.warnings.first.map { "first problem: \($0)" } ?? "the file is empty"
             throw .noItems(file: name, reason: reason)
         }
+        loaded.warnings.sort { ($0.location.line ?? 0) < ($1.location.line ?? 0) }
         return loaded
     }
 
-    /// The items in an eval file's bytes: one JSON object per line, or a JSON array of objects.
+    /// The items of JSON bytes: one JSON value per line (an object, or a bare string that is a
+    /// prompt), or a JSON array of them.
     public static func parseEvalItems(_ bytes: [UInt8], name: String, strict: Bool = false) throws(ContaminationError) -> Loaded {
-        var result = Loaded(items: [], warnings: [])
+        var result = Loaded()
         var failure: ContaminationError?
         bytes.withUnsafeBufferPointer { all in
             var start = 0
@@ -87,7 +99,7 @@ extension ContaminationIndex {
             var tape = JSONTape()
             func take(_ record: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
                 do throws(ContaminationError) {
-                    result.items.append(try item(record, tape: &tape, name: name, line: line))
+                    result.items += try items(record, tape: &tape, name: name, line: line)
                 } catch {
                     guard case .badLine(let location, let reason) = error, !strict else {
                         failure = error
@@ -142,10 +154,9 @@ extension ContaminationIndex {
         return line
     }
 
-    /// One record's eval item: the text of a row shape winnow imports, else the text fields
-    /// above; a record with neither is a bad line. The id is the record's own, else `file:line`.
-    static func item(_ record: UnsafeBufferPointer<UInt8>, tape: inout JSONTape, name: String, line: Int)
-        throws(ContaminationError) -> EvalItem
+    /// One record's eval items (several when it nests a list of instances): see `EvalFields`.
+    static func items(_ record: UnsafeBufferPointer<UInt8>, tape: inout JSONTape, name: String, line: Int)
+        throws(ContaminationError) -> [EvalItem]
     {
         let location = SourceLocation(file: name, line: line)
         do throws(JSONSyntaxError) {
@@ -153,33 +164,18 @@ extension ContaminationIndex {
         } catch {
             throw .badLine(location, "not valid JSON: \(error.reason) (byte \(error.offset + 1) of the line)")
         }
-        guard tape.kind(0) == .object else { throw .badLine(location, "expected a JSON object") }
-        var text = ""
-        if case .success(let row) = RowRecognizer().recognize(tape, source: record) {
-            text = RowRecognizer().text(of: row.shape, tape, source: record).fullText
+        let value: JSONValue
+        do throws(CanonicalizationError) { value = try tape.value(0, source: record) } catch {
+            throw .badLine(location, "not usable JSON: \(error.reason)")
         }
-        if text.isEmpty {
-            var parts: [String] = []
-            for field in textFields {
-                if let node = tape.member(0, named: field, source: record), tape.kind(node) == .string {
-                    let value = tape.decodeString(node, source: record)
-                    if !SchemaGate.isBlank(value) { parts.append(value) }
-                }
-            }
-            text = parts.joined(separator: "\n\n")
+        let parts: [EvalFields.Parts]
+        do throws(RowProblem) { parts = try EvalFields.items(of: value) } catch {
+            throw .badLine(location, error.reason)
         }
-        guard !text.isEmpty else {
-            throw .badLine(location, "no text to compare: none of the row shapes winnow imports, and no "
-                + "question, prompt, instruction, input or answer field")
+        let id = EvalFields.id(of: value) ?? "\(name):\(line)"
+        return parts.enumerated().map { k, part in
+            EvalItem(id: parts.count == 1 ? id : "\(id)#\(k + 1)", file: name, line: line,
+                     prompt: part.prompt, answer: part.answer, firstTurn: part.firstTurn)
         }
-        var id = "\(name):\(line)"
-        if let node = tape.member(0, named: "id", source: record) {
-            switch tape.kind(node) {
-            case .string: id = tape.decodeString(node, source: record)
-            case .number: if case .number(let number)? = try? tape.value(node, source: record) { id = number.text }
-            default: break
-            }
-        }
-        return EvalItem(id: id, file: name, line: line, text: text)
     }
 }

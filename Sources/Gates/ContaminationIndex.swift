@@ -1,102 +1,116 @@
-/// The n-grams of an eval set, for finding training rows that copy eval items.
+/// The eval items of a workspace, indexed for finding training rows that copy them.
 ///
 /// A row that contains an eval question teaches the model the test, and every score measured on
-/// that test afterwards is worth less; the usual check (GPT-3, Llama 2) is word n-gram overlap
-/// after normalisation, with n = 13. Each eval item's normalised words (`TextNormaliser.words`)
-/// are cut into n-grams whose 64-bit hashes go into an open-addressing table mapping hash →
-/// item; checking a row is then one pass over its words with a rolling hash and one table probe
-/// per word, no strings built. With 64-bit hashes a false match needs a collision among about
-/// 10^15 pairs for a million rows against a large eval set, roughly one chance in twenty
-/// thousand, which is well below the rate of real near-copies.
+/// that test afterwards is worth less. Two checks find the copies, both on normalised words
+/// (`TextNormaliser.words`: case, punctuation and spacing do not matter):
 ///
-/// Items shorter than n words (but at least `minimumWords` long) are indexed whole, at their own
-/// length: a 10-word eval question copied verbatim is contamination too.
+/// - **n-gram overlap** (GPT-3, Llama 2): each eval item's prompt side is cut into word n-grams
+///   (13 by default) whose 64-bit hashes go into an open-addressing table; checking a row is one
+///   pass over its words with a rolling hash and one probe per word, no strings built. A prompt
+///   shorter than n words (but at least `minimumWords`) is indexed whole, at its own length, so
+///   a 10-word question copied inside a longer prompt is found too.
+/// - **exact prompt match**: the normalised whole prompt of each eval item (and, for
+///   conversations, its first user turn) goes into a hash set, and a row turn or prompt that is
+///   the same text whatever its length is a copy. This is what catches the short prompts n-grams
+///   cannot ("How do I pick a lock?", 6 words, or a one-turn copy of a three-turn transcript),
+///   down to `exactMinimumWords`: below that a match says nothing ("Hey", "Thanks!").
+///
+/// Answer sides (reference answers, assistant turns) are indexed as n-grams too, but only for the
+/// weaker `answer-overlap` flag: answers share stock wording ("there are 7 days in a week, so")
+/// far more often than prompts do, and treating that as contamination rejected honest rows. A
+/// prompt n-gram takes precedence over an equal answer n-gram (prompts are indexed first).
+///
+/// With 64-bit hashes a false match needs a collision among about 10^15 pairs for a million rows
+/// against a large eval set, roughly one chance in twenty thousand: well below the rate of real
+/// near-copies.
 public struct ContaminationIndex: Sendable {
-    /// One eval item: where it came from and its text (question and answer together, so a row
-    /// that copies either is found).
+    /// One eval item: where it came from, its prompt side and its answer side.
     public struct EvalItem: Sendable, Equatable {
         public var id: String
         /// The eval file as named in the settings.
         public var file: String
         public var line: Int?
-        public var text: String
+        /// What the model is asked, in order: a question; an instruction and its input; a
+        /// question and its choices; the user turns of a conversation.
+        public var prompt: [String]
+        /// What a good answer says: reference answers, outputs, assistant turns. Never rejected
+        /// on, only flagged (`answer-overlap`).
+        public var answer: [String]
+        /// For a conversation, its first user turn: matched exactly on its own as well, since a
+        /// row that copies the opening question of a transcript copied the eval item.
+        public var firstTurn: String?
 
-        public init(id: String, file: String, line: Int? = nil, text: String) {
+        public init(id: String, file: String, line: Int? = nil, prompt: [String], answer: [String] = [],
+                    firstTurn: String? = nil) {
             self.id = id
             self.file = file
             self.line = line
-            self.text = text
+            self.prompt = prompt
+            self.answer = answer
+            self.firstTurn = firstTurn
         }
+
+        /// An item that is all prompt (a bare question).
+        public init(id: String, file: String, line: Int? = nil, text: String) {
+            self.init(id: id, file: file, line: line, prompt: [text])
+        }
+
+        /// Prompt and answer together, for messages.
+        public var text: String { (prompt + answer).joined(separator: "\n\n") }
     }
 
-    /// Where a row matched: the eval item, the byte range in the checked text, and its length
-    /// in words.
+    /// Which side of an eval item a match came from.
+    public enum Side: String, Sendable, Equatable {
+        case prompt, answer
+    }
+
+    /// Where a text matched: the eval item and side, the byte range in the checked text, its
+    /// length in words, and whether it was the whole text (exact) or an n-gram in it.
     public struct Hit: Sendable, Equatable {
         public var item: Int
+        public var side: Side
         public var range: Range<Int>
         public var words: Int
+        public var exact: Bool = false
     }
 
     public let n: Int
     public let minimumWords: Int
+    public let exactMinimumWords: Int
     public let items: [EvalItem]
     /// Open addressing, linear probing; key 0 marks an empty slot (a real key of 0 is stored as 1).
     let keys: [UInt64]
-    let values: [Int32]
+    /// Item index, with `answerBit` set for answer-side n-grams.
+    let values: [UInt32]
     let mask: Int
-    /// Word counts of the items shorter than n that were indexed whole, ascending.
-    let shortLengths: [Int]
-    /// `shortLengths` and then n: the n-gram lengths a text is checked at.
+    /// The word counts a text is checked at: prompts shorter than n indexed whole, then n.
     let lengths: [Int]
-    /// Distinct n-grams (and short items) indexed.
+    /// Exact keys (`exactKey`) of whole prompts and first turns → item.
+    let exact: [UInt64: Int32]
+    /// Distinct n-grams (and short prompts) indexed.
     public let count: Int
+
+    static let answerBit: UInt32 = 1 << 31
 
     /// The base of the polynomial rolling hash over word hashes (odd, so multiplication by it is
     /// a bijection modulo 2^64).
     static let base: UInt64 = 0x100_0000_01b3_9e37
 
-    public init(items: [EvalItem], n: Int = 13, minimumWords: Int = 8) {
+    /// `n` and the word minimums are clamped to sensible values (n ≥ 1, 1 ≤ minimum ≤ n); the
+    /// workspace's config reader refuses out-of-range settings before they get here.
+    public init(items: [EvalItem], n: Int = 13, minimumWords: Int = 8, exactMinimumWords: Int = 3) {
         self.n = max(1, n)
         self.minimumWords = max(1, min(minimumWords, self.n))
+        self.exactMinimumWords = max(1, exactMinimumWords)
         self.items = items
-        var entries: [(UInt64, Int32)] = []
-        var short = Set<Int>()
-        var words: [UInt64] = []
-        for (itemIndex, item) in items.enumerated() {
-            words.removeAll(keepingCapacity: true)
-            TextNormaliser.forEachWordHash(in: item.text) { hash, _ in words.append(hash) }
-            let length = words.count >= self.n ? self.n : words.count
-            guard length >= self.minimumWords else { continue }
-            if length < self.n { short.insert(length) }
-            var hash: UInt64 = 0
-            let top = Self.power(length - 1)
-            for (k, w) in words.enumerated() {
-                if k >= length { hash = hash &- words[k - length] &* top }
-                hash = hash &* Self.base &+ w
-                if k >= length - 1 { entries.append((Self.key(hash, length: length), Int32(itemIndex))) }
-            }
-        }
-        var capacity = 16
-        while capacity < entries.count * 2 { capacity <<= 1 }
-        var keys = [UInt64](repeating: 0, count: capacity)
-        var values = [Int32](repeating: 0, count: capacity)
-        var count = 0
-        for (key, value) in entries {
-            var slot = Int(truncatingIfNeeded: key) & (capacity - 1)
-            while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & (capacity - 1) }
-            if keys[slot] == 0 {
-                // The first item with an n-gram keeps it: reports name the earliest eval item.
-                keys[slot] = key
-                values[slot] = value
-                count += 1
-            }
-        }
-        self.keys = keys
-        self.values = values
-        mask = capacity - 1
-        self.count = count
-        shortLengths = short.sorted()
-        lengths = shortLengths + [self.n]
+        var builder = Builder(n: self.n, minimumWords: self.minimumWords, exactMinimumWords: self.exactMinimumWords)
+        for (index, item) in items.enumerated() { builder.addPrompt(item, index: UInt32(index)) }
+        // Answers after every prompt: an n-gram in both stays a prompt n-gram.
+        for (index, item) in items.enumerated() { builder.addAnswer(item, index: UInt32(index)) }
+        (keys, values, count) = builder.table()
+        mask = keys.count - 1
+        lengths = builder.short.sorted() + [self.n]
+        exact = builder.exact
     }
 
     /// base^k modulo 2^64.
@@ -114,54 +128,41 @@ public struct ContaminationIndex: Sendable {
         return key == 0 ? 1 : key
     }
 
+    /// The exact-match key of a whole text's polynomial hash (a different space from `key`).
     @inline(__always)
-    func lookup(_ key: UInt64) -> Int? {
+    static func exactKey(_ hash: UInt64, length: Int) -> UInt64 {
+        key(hash ^ 0x5851_f42d_4c95_7f2d, length: length)
+    }
+
+    @inline(__always)
+    func lookup(_ key: UInt64) -> UInt32? {
         var slot = Int(truncatingIfNeeded: key) & mask
         while true {
             let k = keys[slot]
-            if k == key { return Int(values[slot]) }
+            if k == key { return values[slot] }
             if k == 0 { return nil }
             slot = (slot + 1) & mask
         }
     }
 
-    /// The first n-gram of `text` (in text order) that is also in an eval item.
+    /// The eval item whose whole prompt (or first turn) is the text a `Whole` describes.
+    public func exactMatch(_ whole: Whole) -> Int? {
+        guard whole.words >= exactMinimumWords, !exact.isEmpty else { return nil }
+        return exact[Self.exactKey(whole.hash, length: whole.words)].map(Int.init)
+    }
+
+    /// The first prompt-side match in `text` (in text order): an eval prompt's n-gram, a short
+    /// eval prompt inside it, or the whole text being an eval prompt.
     public func firstMatch(in text: String) -> Hit? {
-        guard count > 0 else { return nil }
-        let lengths = self.lengths
-        let span = n
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: span) { ring in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: span) { starts in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: lengths.count * 2) { rolling in
-                    for (i, length) in lengths.enumerated() {
-                        rolling[2 * i] = 0
-                        rolling[2 * i + 1] = Self.power(length - 1)
-                    }
-                    var k = 0
-                    var hit: Hit?
-                    TextNormaliser.forEachWordHash(in: text) { word, range in
-                        guard hit == nil else { return }
-                        let slot = k % span
-                        for (i, length) in lengths.enumerated() {
-                            var hash = rolling[2 * i]
-                            if k >= length { hash = hash &- ring[(k - length) % span] &* rolling[2 * i + 1] }
-                            hash = hash &* Self.base &+ word
-                            rolling[2 * i] = hash
-                            if k >= length - 1, hit == nil, let item = lookup(Self.key(hash, length: length)) {
-                                // The n-gram's first word is k - length + 1: the current one, or in the ring.
-                                let start = length == 1 ? range.lowerBound : starts[(k - length + 1) % span]
-                                hit = Hit(item: item, range: start..<range.upperBound, words: length)
-                            }
-                        }
-                        // Written after the lookups: a full-length n-gram's first word sits in
-                        // the slot this word is about to take.
-                        ring[slot] = word
-                        starts[slot] = range.lowerBound
-                        k += 1
-                    }
-                    return hit
-                }
-            }
+        var hit: Hit?
+        let whole = walk(text) { found in
+            guard found.side == .prompt else { return false }
+            hit = found
+            return true
         }
+        if hit == nil, let item = exactMatch(whole) {
+            hit = Hit(item: item, side: .prompt, range: whole.range, words: whole.words, exact: true)
+        }
+        return hit
     }
 }

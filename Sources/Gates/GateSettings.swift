@@ -54,9 +54,14 @@ public struct GateSettings: Sendable, Equatable {
     /// Words per n-gram for contamination (13, as in the GPT-3 paper's overlap analysis: long
     /// enough that common phrases do not match, short enough that a copied question does).
     public var contaminationNgram = 13
-    /// An eval item with fewer words than `contaminationNgram` is matched as a whole when it has
-    /// at least this many words; shorter items ("988.") would match ordinary text.
+    /// An eval prompt with fewer words than `contaminationNgram` is looked for whole inside a
+    /// row's prompt when it has at least this many words; shorter ones ("988.") would match
+    /// ordinary text.
     public var contaminationMinimumWords = 8
+    /// A row turn that is, as a whole, an eval prompt (or an eval conversation's first turn) is
+    /// contamination down to this many words: "How do I pick a lock?" copied verbatim is a copy,
+    /// "Hey" or "Thanks!" says nothing.
+    public var contaminationExactMinimumWords = 3
 
     public init() {}
 

@@ -94,7 +94,7 @@ extension RowRecognizer {
     }
 
     /// Splits an HH-RLHF transcript ("\n\nHuman: ...\n\nAssistant: ...") into turns.
-    static func transcript(_ text: String, side: String) -> [RowText.Segment] {
+    public static func transcript(_ text: String, side: String) -> [RowText.Segment] {
         var segments: [RowText.Segment] = []
         var rest = Substring(text)
         let markers = [("\n\nHuman:", "user"), ("\n\nAssistant:", "assistant")]

@@ -14,7 +14,8 @@ public struct ConfigReader {
         "workspace": ["seed"],
         "import": ["max_line_bytes", "paths"],
         "gates": ["max_turn_chars", "max_row_chars", "near_duplicate_threshold", "shingle_words",
-                  "template_share_max", "contamination_ngram", "eval_files", "blocklist", "blocklist_regex", "on_flag"],
+                  "template_share_max", "contamination_ngram", "contamination_min_words",
+                  "contamination_exact_min_words", "eval_files", "blocklist", "blocklist_regex", "on_flag"],
         "review": ["overlap_share", "lease_minutes", "judge_precision"],
         "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
         "slices": [], "reasons": [],
@@ -95,6 +96,12 @@ public struct ConfigReader {
         }
         guard i >= min else { throw fail(table, key, "must be at least \(min), found \(i)") }
         guard i <= max else { throw fail(table, key, "must be at most \(max), found \(i)") }
+        return i
+    }
+
+    public func int(_ table: [String], _ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let i = try int(table, key, min: range.lowerBound) else { return nil }
+        guard i <= range.upperBound else { throw fail(table, key, "must be at most \(range.upperBound), found \(i)") }
         return i
     }
 
@@ -190,7 +197,15 @@ public struct ConfigReader {
         g.nearDuplicateThreshold = try number(t, "near_duplicate_threshold", 0...1) ?? g.nearDuplicateThreshold
         g.shingleWords = try int(t, "shingle_words", min: 1) ?? g.shingleWords
         g.templateShareMax = try number(t, "template_share_max", 0...1) ?? g.templateShareMax
-        g.contaminationNgram = try int(t, "contamination_ngram", min: 1) ?? g.contaminationNgram
+        g.contaminationNgram = try int(t, "contamination_ngram", 3...64) ?? g.contaminationNgram
+        // Unset, the minimum is 8 or n when n is smaller; set above n it would silently never
+        // apply (prompts of n words or more are cut into n-grams), so that is refused.
+        g.contaminationMinimumWords = try int(t, "contamination_min_words", 1...64) ?? min(g.contaminationMinimumWords, g.contaminationNgram)
+        if g.contaminationMinimumWords > g.contaminationNgram {
+            throw fail(t, "contamination_min_words",
+                       "must not be above contamination_ngram (\(g.contaminationNgram)), found \(g.contaminationMinimumWords)")
+        }
+        g.contaminationExactMinimumWords = try int(t, "contamination_exact_min_words", 1...64) ?? g.contaminationExactMinimumWords
         g.evalFiles = try strings(t, "eval_files") ?? g.evalFiles
         g.blocklist = try strings(t, "blocklist") ?? g.blocklist
         g.blocklistRegex = try regexes(t, "blocklist_regex")

@@ -9,6 +9,8 @@ extension GateSuite {
     /// The gates `winnow.toml` asks for: per-row (schema, length, blocklist, PII, classifier,
     /// contamination against the eval files) and corpus (exact and near duplicates, template
     /// lock-in). Eval files that cannot be read are an error; bad lines in them are warnings.
+    /// Everything that can fail is done here, before a row is checked: a run that starts
+    /// finishes.
     static func make(config: WorkspaceConfig, paths: WorkspacePaths) throws -> (GateSuite, warnings: [String]) {
         var settings = GateSettings()
         let g = config.gates
@@ -24,17 +26,17 @@ extension GateSuite {
                 blocklistRegex: $0.blocklistRegex, piiAction: $0.pii.flatMap(GateAction.init))
         }
         settings.defaultSlice = config.slice(named: "general") != nil ? "general" : nil
+        settings.contaminationMinimumWords = g.contaminationMinimumWords
+        settings.contaminationExactMinimumWords = g.contaminationExactMinimumWords
         var warnings: [String] = []
         var contamination: ContaminationIndex?
         if !g.evalFiles.isEmpty {
-            do {
-                let loaded = try ContaminationIndex.load(
-                    files: g.evalFiles, relativeTo: paths.root, n: settings.contaminationNgram,
-                    minimumWords: settings.contaminationMinimumWords)
+            do throws(ContaminationError) {
+                let loaded = try EvalFiles.load(g.evalFiles, root: paths.root, settings: settings)
                 contamination = loaded.index
-                warnings += loaded.warnings.map(\.description)
+                warnings += loaded.warnings
             } catch {
-                throw WorkspaceError.config(location(of: "eval_files", in: paths.config), error.message)
+                throw WorkspaceError.config(location(of: "eval_files", in: paths.config), "eval_files: \(error.message)")
             }
         }
         let compiled: GateSettings.Compiled
@@ -93,12 +95,28 @@ extension GateSuite {
     }
 }
 
+/// A gate suite built from the config with its eval files read, and what loading them warned
+/// about: made before an import, so a bad eval file stops the import before anything is
+/// imported or logged, then used for the gate run after it.
+public struct PreparedGates {
+    let suite: GateSuite
+    public let warnings: [String]
+}
+
 extension WorkspaceSession {
-    /// Runs every gate over the workspace and logs what changed (see `GateRunner`).
-    public func runGates() throws -> GateRunSummary {
+    /// Builds the gates the config asks for (reading the eval files); throws, naming the file
+    /// and the reason, when one is unusable.
+    public func prepareGates() throws -> PreparedGates {
         let (suite, warnings) = try GateSuite.make(config: config, paths: paths)
-        var summary = try GateRunner(paths: paths, index: index, log: log, suite: suite).run()
-        summary.warnings += warnings
+        return PreparedGates(suite: suite, warnings: warnings)
+    }
+
+    /// Runs every gate over the workspace and logs what changed (see `GateRunner`), with gates
+    /// prepared earlier or built now.
+    public func runGates(_ prepared: PreparedGates? = nil) throws -> GateRunSummary {
+        let prepared = try prepared ?? prepareGates()
+        var summary = try GateRunner(paths: paths, index: index, log: log, suite: prepared.suite).run()
+        summary.warnings += prepared.warnings
         return summary
     }
 }

@@ -93,15 +93,24 @@ near_duplicate_threshold = 0.8
 shingle_words = 5
 # A generator/template batch where more than this share of rows open the same way is flagged.
 template_share_max = 0.3
-# Eval contamination: n-gram overlap (words) with these files, relative to the workspace.
+# Eval contamination. eval_files: files or folders, relative to the workspace: JSON Lines, a
+# JSON array, CSV or TSV (with or without a header; MMLU's question,A,B,C,D,answer), gzip of
+# any (e.g. hh-rlhf test.jsonl.gz). A row whose prompt side copies an eval prompt is rejected:
+# it shares a contamination_ngram-word n-gram with it, holds a whole eval prompt of at least
+# contamination_min_words words, or a turn of it IS an eval prompt (or an eval conversation's
+# first turn) of at least contamination_exact_min_words words. Overlap with eval answers is
+# only flagged (answer-overlap): answers share stock wording.
 contamination_ngram = 13
+contamination_min_words = 8
+contamination_exact_min_words = 3
 eval_files = []
 # Phrases (case-insensitive) and regular expressions that flag a row.
 blocklist = ["as an ai language model"]
 blocklist_regex = []
 
 # What a gate's flag does to a row no reviewer has decided yet, per gate (schema, length,
-# blocklist, pii, classifier, exact-duplicate, near-duplicate, template, contamination):
+# blocklist, pii, classifier, exact-duplicate, near-duplicate, template, contamination,
+# answer-overlap):
 #   "review"  (the default) queued for a reviewer in any slice, flagged rows first, before the
 #             sample; kept out of mixes until a reviewer decides it;
 #   "exclude" kept out of mixes, but not queued unless the sample draws it;

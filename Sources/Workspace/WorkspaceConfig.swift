@@ -34,6 +34,8 @@ public struct WorkspaceConfig: Sendable {
         public var shingleWords = 5
         public var templateShareMax = 0.3
         public var contaminationNgram = 13
+        public var contaminationMinimumWords = 8
+        public var contaminationExactMinimumWords = 3
         public var evalFiles: [String] = []
         public var blocklist: [String] = ["as an ai language model"]
         public var blocklistRegex: [String] = []

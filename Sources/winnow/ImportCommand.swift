@@ -85,6 +85,9 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let session = try workspace.open()
         let options = try options()
+        // The gates (eval files read) are built before the first file is touched: a bad eval
+        // file stops here, naming the file, with nothing imported or logged.
+        let gates = noGates ? nil : try session.prepareGates()
         var failed = false, quarantined = false
         var summaries: [ImportSummary] = []
         for file in files {
@@ -101,9 +104,9 @@ struct ImportCommand: ParsableCommand {
                 failed = true
             }
         }
-        if !noGates && summaries.contains(where: { !$0.alreadyImported }) {
-            let gates = try session.runGates()
-            if !json { GatesReport.print(gates) }
+        if let gates, summaries.contains(where: { !$0.alreadyImported }) {
+            let summary = try session.runGates(gates)
+            if !json { GatesReport.print(summary) }
         }
         if json { Output.json(.array(summaries.map(\.json))) }
         if failed { throw CommandExit(status: ExitStatus.failure) }

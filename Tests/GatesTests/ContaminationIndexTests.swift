@@ -34,19 +34,31 @@ struct ContaminationIndexTests {
         #expect(index.firstMatch(in: "Call 988. Now.") == nil)
     }
 
-    @Test func theGateReportsItemFileNgramAndSpanOnEitherSide() throws {
+    @Test func theGateReportsItemFileNgramAndSpanOfAPromptCopy() throws {
         let gate = ContaminationGate(index: index)
-        let row = TestRows.row(.chat, [("user", "Hello"), ("assistant", "Sure! " + Self.question)])
+        let row = TestRows.row(.chat, [("system", "Be brief."), ("user", "Sure! " + Self.question), ("assistant", "48")])
         let finding = try #require(gate.check(row).first)
         #expect(finding.gate == "contamination" && finding.reason == "contamination" && finding.action == .reject)
         #expect(finding.segment == 1)
         #expect(finding.detailValue("eval_item") == .string("gsm-1"))
         #expect(finding.detailValue("eval_file") == .string("eval.jsonl"))
         #expect(finding.detailValue("eval_line") == .int(1))
+        #expect(finding.detailValue("eval_side") == .string("prompt"))
+        #expect(finding.detailValue("match") == .string("ngram"))
         #expect(finding.detailValue("ngram") == .string("janets ducks lay 16 eggs per day she eats three for breakfast every"))
         #expect(TestRows.spanText(finding, in: row) == finding.matched)
         #expect(gate.check(TestRows.chat("Nothing to see here.")).isEmpty)
         #expect(ContaminationGate(index: ContaminationIndex(items: [])).check(row).isEmpty)
+    }
+
+    @Test func anEvalQuestionInARowsAnswerIsOnlyAnAnswerOverlapFlag() throws {
+        let gate = ContaminationGate(index: index)
+        let row = TestRows.row(.chat, [("user", "Write a maths word problem."), ("assistant", "Here: " + Self.question)])
+        let finding = try #require(gate.check(row).first)
+        #expect(finding.gate == "answer-overlap" && finding.reason == "answer-overlap" && finding.action == .flag)
+        #expect(finding.segment == 1)
+        #expect(finding.detailValue("eval_side") == .string("prompt"))
+        #expect(TestRows.spanText(finding, in: row) == finding.matched)
     }
 
     @Test func ngramSizeIsConfigurable() {
@@ -103,7 +115,7 @@ struct ContaminationIndexTests {
         #expect(loaded.warnings.map(\.location.line) == [2, 3, 4])
         #expect(loaded.warnings.allSatisfy { $0.location.file == "evals/set.jsonl" })
         #expect(loaded.warnings[0].description.hasPrefix("evals/set.jsonl:2: not valid JSON"))
-        #expect(loaded.warnings[1].reason == "expected a JSON object")
+        #expect(loaded.warnings[1].reason == "expected a JSON object or a JSON string, found an array")
         #expect(loaded.warnings[2].reason.hasPrefix("no text to compare"))
         #expect(throws: ContaminationError.self) { try load(text, strict: true) }
         do {
@@ -121,36 +133,29 @@ struct ContaminationIndexTests {
         #expect(loaded.warnings.map(\.location.line) == [5])
     }
 
-    @Test func missingOrUselessFilesAreErrors() throws {
-        #expect(throws: ContaminationError.unreadable(file: "nope.jsonl", reason: "no such file")) {
-            try ContaminationIndex.readEvalFile(path: "/nonexistent/nope.jsonl", name: "nope.jsonl")
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-gates-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("{\"x\": 1}\n".utf8).write(to: directory.appendingPathComponent("bad.jsonl"))
-        try Data("{\"question\": \"One two three four five six seven eight nine ten eleven twelve thirteen\"}\n".utf8)
-            .write(to: directory.appendingPathComponent("good.jsonl"))
+    @Test func aFileWithNoUsableItemIsAnErrorNamingTheFirstProblem() throws {
         do {
-            _ = try ContaminationIndex.load(files: ["bad.jsonl"], relativeTo: directory.path)
+            _ = try ContaminationIndex.evalItems(in: Array("{\"x\": 1}\n".utf8), name: "bad.jsonl")
             Issue.record("loaded a file with no items")
         } catch {
             #expect(error.message.hasPrefix("bad.jsonl: no eval items (first problem: bad.jsonl:1: no text"))
         }
-        let (index, warnings) = try ContaminationIndex.load(files: ["good.jsonl"], relativeTo: directory.path)
-        #expect(warnings.isEmpty)
-        #expect(index.items.map(\.file) == ["good.jsonl"])
-        #expect(index.firstMatch(in: "so: one two three four five six seven eight nine ten eleven twelve thirteen!") != nil)
+        #expect(throws: ContaminationError.noItems(file: "empty.jsonl", reason: "the file is empty")) {
+            try ContaminationIndex.evalItems(in: Array(" \n\n".utf8), name: "empty.jsonl")
+        }
+        #expect(throws: ContaminationError.unreadable(file: "x.jsonl.gz", reason: "gzip data that was not decompressed")) {
+            try ContaminationIndex.evalItems(in: [0x1F, 0x8B, 8, 0], name: "x.jsonl.gz")
+        }
     }
 
     @Test func sampleDataEvalSetFlagsExactlyThePlantedRows() throws {
-        let loaded = try ContaminationIndex.readEvalFile(
-            path: TestRows.packageRoot.appendingPathComponent("SampleData/eval/heldout-eval.jsonl").path, name: "heldout")
-        #expect(loaded.items.count == 25)
-        let gate = ContaminationGate(index: ContaminationIndex(items: loaded.items))
+        let items = try TestRows.evalItems(
+            TestRows.packageRoot.appendingPathComponent("SampleData/eval/heldout-eval.jsonl"), name: "heldout")
+        #expect(items.count == 25)
+        let gate = ContaminationGate(index: ContaminationIndex(items: items))
         var flagged: [String: String] = [:]
         for row in try TestRows.allSampleData() {
-            if let finding = gate.check(row).first { flagged[row.id] = finding.detailValue("eval_item")?.stringValue }
+            if let finding = gate.check(row).first(where: { $0.gate == "contamination" }) { flagged[row.id] = finding.detailValue("eval_item")?.stringValue }
         }
         #expect(flagged == ["alp-0042": "eval-012", "chat-0093": "eval-007", "pref-0024": "eval-019"])
     }

@@ -45,6 +45,13 @@ enum TestRows {
         return rows
     }
 
+    /// The eval items of a (plain, not gzip) file, read as the workspace reads eval files.
+    static func evalItems(_ url: URL, name: String? = nil) throws -> [ContaminationIndex.EvalItem] {
+        let loaded = try ContaminationIndex.evalItems(in: Array(try Data(contentsOf: url)), name: name ?? url.lastPathComponent)
+        #expect(loaded.warnings == [], "\(loaded.warnings)")
+        return loaded.items
+    }
+
     static func sampleData(_ name: String) throws -> [GateRow] {
         try jsonl(packageRoot.appendingPathComponent("SampleData/\(name)"))
     }
@@ -145,9 +152,8 @@ struct GateSettingsTests {
     }
 
     @Test func compiledGatesOnSampleDataFindThePlantedProblems() throws {
-        let index = ContaminationIndex(items: try ContaminationIndex.readEvalFile(
-            path: TestRows.packageRoot.appendingPathComponent("SampleData/eval/heldout-eval.jsonl").path,
-            name: "eval/heldout-eval.jsonl").items)
+        let index = ContaminationIndex(items: try TestRows.evalItems(
+            TestRows.packageRoot.appendingPathComponent("SampleData/eval/heldout-eval.jsonl"), name: "eval/heldout-eval.jsonl"))
         let gates = try GateSettings.standard.compile(contamination: index)
         var byGate: [String: Set<String>] = [:]
         for row in try TestRows.allSampleData() {

@@ -38,6 +38,31 @@ struct WorkspaceConfigTests {
         try expectConfigError(text, expected)
     }
 
+    @Test(arguments: [
+        ("[gates]\ncontamination_ngram = 2\n", "w.toml:2: [gates] contamination_ngram: must be at least 3, found 2"),
+        ("[gates]\ncontamination_ngram = 100\n", "w.toml:2: [gates] contamination_ngram: must be at most 64, found 100"),
+        ("[gates]\ncontamination_min_words = 0\n", "w.toml:2: [gates] contamination_min_words: must be at least 1, found 0"),
+        ("[gates]\ncontamination_ngram = 10\ncontamination_min_words = 12\n",
+         "w.toml:3: [gates] contamination_min_words: must not be above contamination_ngram (10), found 12"),
+        ("[gates]\ncontamination_exact_min_words = \"3\"\n",
+         "w.toml:2: [gates] contamination_exact_min_words: expected a whole number, found a string"),
+        ("[gates]\ncontamination_min_word = 5\n",
+         "w.toml:2: unknown setting 'contamination_min_word' (did you mean 'contamination_min_words'?)"),
+    ])
+    func contaminationSettingsAreChecked(_ text: String, _ expected: String) throws {
+        try expectConfigError(text, expected)
+    }
+
+    @Test func contaminationSettingsAreRead() throws {
+        let template = try WorkspaceConfig.parse(text: WorkspaceConfig.template, path: "winnow.toml").gates
+        #expect(template.contaminationNgram == 13 && template.contaminationMinimumWords == 8)
+        #expect(template.contaminationExactMinimumWords == 3)
+        let set = try WorkspaceConfig.parse(text: "[gates]\ncontamination_ngram = 9\ncontamination_min_words = 6\ncontamination_exact_min_words = 4\n", path: "w.toml").gates
+        #expect(set.contaminationNgram == 9 && set.contaminationMinimumWords == 6 && set.contaminationExactMinimumWords == 4)
+        // Unset, the minimum follows a smaller n rather than refusing it.
+        #expect(try WorkspaceConfig.parse(text: "[gates]\ncontamination_ngram = 5\n", path: "w.toml").gates.contaminationMinimumWords == 5)
+    }
+
     @Test func suggestionsFindLikelyTypos() {
         #expect(Suggestion.nearest(to: "reveiw_rate", in: ["review_rate", "priority"]) == "review_rate")
         #expect(Suggestion.nearest(to: "zzz", in: ["review_rate", "priority"]) == nil)
