@@ -24,13 +24,17 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // Configured regular expressions under a match budget (see CompiledPattern).
+        .systemLibrary(
+            name: "CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]),
         // Process-wide settings made through C calls Swift cannot make (variadic, or not in Glibc).
         .target(name: "CProcessSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "WinnowCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ProvenanceLog", dependencies: ["WinnowCore"]),
-        .target(name: "Gates", dependencies: ["WinnowCore"]),
+        .target(name: "Gates", dependencies: ["WinnowCore", "CPCRE2"]),
         .target(
             name: "Workspace",
             dependencies: [

@@ -76,8 +76,16 @@ public struct BlocklistGate: Sendable {
                     hits.append((range, finding(segment, i, range, kind: "phrase", pattern: rules.phraseTexts[id], rules.slice)))
                 }
                 for regex in rules.regexes where seen.insert("r\u{0}" + regex.source).inserted {
-                    regex.forEachMatch(in: segment.text, firstOnly: true) { range in
+                    let searched = regex.forEachMatch(in: segment.text, firstOnly: true) { range in
                         hits.append((range, finding(segment, i, range, kind: "regex", pattern: regex.source, rules.slice)))
+                    }
+                    if !searched {
+                        // The pattern's budget ran out on this text: unknown is not clean, so a
+                        // person looks at the row (the finding names the pattern).
+                        hits.append((0..<0, GateFinding(
+                            gate: "blocklist", reason: reason, action: .flag, segment: i,
+                            detail: [("kind", .string("regex-over-budget")), ("pattern", .string(regex.source))]
+                                + (rules.slice.map { [("slice", JSONValue.string($0))] } ?? []))))
                     }
                 }
             }

@@ -99,7 +99,13 @@ public struct SliceClassifier: Sendable {
                 if isPrompt { promptHit[rule] = true }
             }
             for (pattern, rule) in regexes where !hit[rule] || (isPrompt && !promptHit[rule]) {
-                pattern.forEachMatch(in: segment.text, firstOnly: true) { _ in
+                let searched = pattern.forEachMatch(in: segment.text, firstOnly: true) { _ in
+                    hit[rule] = true
+                    if isPrompt { promptHit[rule] = true }
+                }
+                // A text the pattern could not be searched through within its budget counts as
+                // a hit: routing a row to a slice that reviews more is the safe mistake.
+                if !searched {
                     hit[rule] = true
                     if isPrompt { promptHit[rule] = true }
                 }

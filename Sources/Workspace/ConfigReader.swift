@@ -11,7 +11,7 @@ public struct ConfigReader {
     public init(document: TOMLDocument) { self.document = document }
 
     static let sections: [String: Set<String>] = [
-        "workspace": ["seed"],
+        "workspace": ["seed", "follow_symlinks"],
         "import": ["max_line_bytes", "paths"],
         "gates": ["max_turn_chars", "max_row_chars", "near_duplicate_threshold", "shingle_words",
                   "template_share_max", "contamination_ngram", "contamination_min_words",
@@ -39,6 +39,7 @@ public struct ConfigReader {
             }
         }
         config.seed = try string(["workspace"], "seed") ?? config.seed
+        config.followSymlinks = try bool(["workspace"], "follow_symlinks") ?? config.followSymlinks
         config.maxLineBytes = try int(["import"], "max_line_bytes", min: 1024, max: 1 << 30) ?? config.maxLineBytes
         config.importPaths = try readPaths()
         config.slices = try readSlices()
@@ -245,8 +246,8 @@ public struct ConfigReader {
     func regexes(_ table: [String], _ key: String) throws -> [String] {
         let patterns = try strings(table, key) ?? []
         for pattern in patterns {
-            do { _ = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) } catch {
-                throw fail(table, key, "'\(pattern)' is not a valid regular expression")
+            if let problem = GateSettings.regexProblem(pattern) {
+                throw fail(table, key, "'\(pattern)' is not a valid regular expression: \(problem)")
             }
         }
         return patterns

@@ -10,6 +10,10 @@ extension WorkspaceConfig {
 # Seed for every deterministic choice (review sampling, queue order, mix sampling). Keep it
 # fixed so samples stay stable across restarts, reviewers and re-imports.
 seed = "winnow"
+# log/, sources/, quarantine/ and mixes/ as symbolic links to elsewhere are refused: a link
+# silently moves the truth (the log) or what it vouches for (sources) out of the workspace's
+# permissions. Set true only when the link is deliberate (a bigger disk, say).
+follow_symlinks = false
 
 [import]
 # Lines longer than this many bytes are quarantined instead of imported.

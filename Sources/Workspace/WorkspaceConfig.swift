@@ -75,6 +75,8 @@ public struct WorkspaceConfig: Sendable {
     }
 
     public var seed = "winnow"
+    /// Whether log/, sources/, quarantine/ and mixes/ may be symbolic links.
+    public var followSymlinks = false
     public var maxLineBytes = 8 * 1024 * 1024
     /// Provenance and id paths for import, as configured (fields not named use their defaults).
     public var importPaths: [RowField: [FieldPath]] = [:]

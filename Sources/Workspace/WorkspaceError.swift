@@ -10,6 +10,8 @@ public enum WorkspaceError: UserFacingError {
     case input(path: String, reason: String)
     case index(path: String, reason: String)
     case sourceMissing(sha: String, path: String)
+    /// A workspace folder that is a symbolic link, refused unless the config allows it.
+    case symlinked(path: String, target: String)
     /// A stored source whose bytes no longer hash to its name: reading it would import rows
     /// nobody imported.
     case sourceChanged(sha: String, path: String, actual: String)
@@ -38,6 +40,9 @@ public enum WorkspaceError: UserFacingError {
             return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
         case .sourceMissing(let sha, let path):
             return "\(path): source \(sha) named in the log is missing; the workspace is damaged (restore sources/ from a backup)"
+        case let .symlinked(path, target):
+            return "\(path) is a symbolic link to \(target): refused, since it moves the log or the sources out of the "
+                + "workspace (replace it with a folder, or set [workspace] follow_symlinks = true if the link is deliberate)"
         case let .sourceChanged(sha, path, actual):
             return "\(path): the stored source no longer hashes to its name (\(sha.prefix(16))..., now \(actual.prefix(16))...): "
                 + "it was changed after import; stopped before reading it (restore sources/ from a backup)"

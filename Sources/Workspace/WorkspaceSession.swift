@@ -22,6 +22,13 @@ public final class WorkspaceSession {
 
     public static func open(_ paths: WorkspacePaths) throws -> WorkspaceSession {
         let config = try WorkspaceConfig.load(path: paths.config)
+        if !config.followSymlinks {
+            for folder in [paths.logDirectory, paths.sources, paths.quarantine, paths.mixes] {
+                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder) {
+                    throw WorkspaceError.symlinked(path: paths.display(folder), target: target)
+                }
+            }
+        }
         for folder in [paths.sources, paths.quarantine, paths.mixes] {
             try WorkspaceCreator.makeDirectory(folder)
         }

@@ -100,4 +100,32 @@ import WinnowCore
         }
         #expect(totals.count >= 3 && Set(totals).count == 1, "\(totals) \(run.stdout)")
     }
+
+    /// log/ or sources/ as a link to elsewhere is refused unless the config says so.
+    @Test func symlinkedWorkspaceFoldersAreRefusedUnlessAllowed() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        #expect(try WinnowProcess.run(["queue"], in: ws).status == 0)
+        let elsewhere = tmp.path + "/elsewhere-log"
+        try FileManager.default.moveItem(atPath: ws + "/log", toPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: ws + "/log", withDestinationPath: elsewhere)
+        let refused = try WinnowProcess.run(["queue"], in: ws)
+        #expect(refused.status == 1 && refused.stderr.contains("log is a symbolic link"), "\(refused.output)")
+        try withSetting(ws, replacing: "follow_symlinks = false", by: "follow_symlinks = true")
+        #expect(try WinnowProcess.run(["queue"], in: ws).status == 0)
+    }
+
+    /// A pathological blocklist pattern costs a bounded amount per row: the import finishes and
+    /// the row is flagged for a person, with the pattern named.
+    @Test func aCatastrophicRegexFlagsTheRowInsteadOfHangingTheImport() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        try withSetting(ws, replacing: "blocklist_regex = []", by: #"blocklist_regex = ["(a+)+$"]"#)
+        let long = String(repeating: "a", count: 30_000) + "!"
+        let rows = try tmp.file("rows.jsonl", #"{"id":"long","prompt":"Repeat a letter.","response":"\#(long)"}"# + "\n")
+        let run = try WinnowProcess.run(["import", "--origin", "synthetic", rows], in: ws)
+        #expect(run.status == 0, "\(run.output)")
+        let gates = try WinnowProcess.run(["gates", "--rows"], in: ws)
+        #expect(gates.stdout.contains("long") && gates.stdout.contains("blocklist flag"), "\(gates.output)")
+    }
 }

@@ -44,7 +44,8 @@ import WinnowCore
             var appended: [LogEntry] = []
             while appended.count < count {
                 let batch = min(count - appended.count, Int.random(in: 1...4, using: &rng))
-                appended += try log.append((0..<batch).map { _ in RandomJSON.payload(&rng) })
+                let first = appended.count + 1
+                appended += try log.append((0..<batch).map { RandomJSON.payload(&rng, seq: first + $0) })
             }
             let verdict = try LogVerifier.verify(path: path)
             #expect(verdict == .ok(count: count, headSeq: count, headHash: appended.last!.hash))
@@ -62,7 +63,7 @@ import WinnowCore
             var rng = SplitMix64(seed)
             let dir = try TemporaryDirectory()
             let path = dir.file("provenance.jsonl")
-            var lines = try LogFixture.write(count: count, to: path) { _ in RandomJSON.payload(&rng) }
+            var lines = try LogFixture.write(count: count, to: path) { RandomJSON.payload(&rng, seq: $0 + 1) }
             let target = Int.random(in: 1...count, using: &rng)
             let original = try JSONValue.parse(lines[target - 1])
             var edited = original

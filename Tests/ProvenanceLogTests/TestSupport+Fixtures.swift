@@ -45,6 +45,9 @@ enum LogFixture {
         }
     }
 
+    /// A payload every reader accepts at any position (a revert must name an earlier entry).
+    static let filler = RetractPayload(generator: "gen-filler", reason: "test filler")
+
     /// Writes a log of `count` entries to `path` and returns its lines (without newlines).
     @discardableResult
     static func write(count: Int, to path: String, payload: (Int) -> any LogPayload = payload) throws -> [[UInt8]] {

@@ -107,7 +107,8 @@ enum RandomJSON {
     }
 
     /// A payload of a random kind with random text in its fields.
-    static func payload<R: RandomNumberGenerator>(_ rng: inout R) -> any LogPayload {
+    /// A random payload that every reader accepts as entry `seq` (a revert names an earlier one).
+    static func payload<R: RandomNumberGenerator>(_ rng: inout R, seq: Int) -> any LogPayload {
         let text = string(&rng)
         let extra = Bool.random(using: &rng) ? JSONValue.object([("x_" + string(&rng, maxLength: 3), value(&rng))]) : .object([])
         switch Int.random(in: 0..<6, using: &rng) {
@@ -126,9 +127,9 @@ enum RandomJSON {
                 row: text, action: action, reason: Bool.random(using: &rng) ? text : nil, note: string(&rng, maxLength: 40),
                 slice: "safety", spentMs: .random(in: 0...100_000, using: &rng),
                 newRow: action == .edit ? object(&rng) : nil, extra: extra)
-        case 3:
-            return RevertPayload(reverts: .random(in: 1...1000, using: &rng), note: text, extra: extra)
-        case 4:
+        case 3 where seq > 1:
+            return RevertPayload(reverts: .random(in: 1..<seq, using: &rng), note: text, extra: extra)
+        case 3, 4:
             return RetractPayload(generator: text, seed: Bool.random(using: &rng) ? number(&rng) : nil, extra: extra)
         default:
             return MixPayload(

@@ -24,7 +24,7 @@ import WinnowCore
             fault.errno != 0 ? -fault.errno : LogIO.system.sync(fd)
         })
         let log = try LogFile.open(at: path, displayPath: "log/provenance.jsonl", tool: "t", io: io)
-        try log.append(RevertPayload(reverts: 1))
+        try log.append(LogFixture.filler)
         fault.errno = EIO
         let expected = LogError.writesStopped(
             file: "log/provenance.jsonl", detail: "fdatasync: Input/output error", sinceSeq: 2)
@@ -34,7 +34,7 @@ import WinnowCore
         fault.errno = 0
         #expect(throws: expected) { try log.append(DecisionPayload(row: "r", action: .accept)) }
         let again = try LogFile.open(at: dir.path + "/./provenance.jsonl", displayPath: "log/provenance.jsonl")
-        #expect(throws: expected) { try again.append([RevertPayload(reverts: 1), RevertPayload(reverts: 1)]) }
+        #expect(throws: expected) { try again.append([LogFixture.filler, LogFixture.filler]) }
     }
 
     @Test func failedWriteIsTruncatedBackAndLaterAppendsWork() throws {
@@ -55,7 +55,7 @@ import WinnowCore
             },
             sync: LogIO.system.sync)
         let log = try LogFile.open(at: path, displayPath: nil, tool: "t", io: io)
-        try log.append((0..<3).map { _ in RevertPayload(reverts: 1) })
+        try log.append((0..<3).map { _ in LogFixture.filler })
         let before = FileManager.default.bytes(at: path)
         fault.errno = ENOSPC
         #expect(throws: LogError.io(file: path, operation: "append", errno: ENOSPC)) {
@@ -64,7 +64,7 @@ import WinnowCore
         #expect(FileManager.default.bytes(at: path) == before)
         #expect(fault.errno == 0 && failNext.errno == 0)
         // Not an I/O error: the next append goes through and continues the chain.
-        #expect(try log.append(RevertPayload(reverts: 2)).seq == 4)
+        #expect(try log.append(LogFixture.filler).seq == 4)
         #expect(try LogVerifier.verify(path: path).isOK)
     }
 
@@ -74,7 +74,7 @@ import WinnowCore
         let io = LogIO(write: { _, _ in -Int(EIO) }, sync: LogIO.system.sync)
         let log = try LogFile.open(at: path, displayPath: nil, tool: "t", io: io)
         #expect(throws: LogError.writesStopped(file: path, detail: "write: Input/output error", sinceSeq: 1)) {
-            try log.append(RevertPayload(reverts: 1))
+            try log.append(LogFixture.filler)
         }
         #expect(FileManager.default.bytes(at: path).isEmpty)
     }
@@ -83,10 +83,10 @@ import WinnowCore
         let dir = try TemporaryDirectory()
         let path = dir.file("provenance.jsonl")
         let log = try LogFile.open(at: path)
-        try log.append(RevertPayload(reverts: 1))
+        try log.append(LogFixture.filler)
         try FileManager.default.moveItem(atPath: path, toPath: path + ".old")
         try LogFixture.write(count: 2, to: path)
-        #expect(throws: LogError.replaced(file: path)) { try log.append(RevertPayload(reverts: 1)) }
+        #expect(throws: LogError.replaced(file: path)) { try log.append(LogFixture.filler) }
     }
 
     @Test func twoInstancesInOneProcessShareTheChain() throws {
@@ -94,13 +94,13 @@ import WinnowCore
         let path = dir.file("provenance.jsonl")
         let first = try LogFile.open(at: path)
         let second = try LogFile.open(at: path)
-        let entries = [try first.append(RevertPayload(reverts: 1)), try second.append(RevertPayload(reverts: 1)),
-                       try first.append(RevertPayload(reverts: 2))]
+        let entries = [try first.append(LogFixture.filler), try second.append(LogFixture.filler),
+                       try first.append(LogFixture.filler)]
         #expect(entries.map(\.seq) == [1, 2, 3])
         #expect(entries[1].prev == entries[0].hash && entries[2].prev == entries[1].hash)
         // Threads of one process appending through one instance.
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            for _ in 0..<25 { _ = try? first.append(RevertPayload(reverts: 1)) }
+            for _ in 0..<25 { _ = try? first.append(LogFixture.filler) }
         }
         #expect(try LogVerifier.verify(path: path) == .ok(count: 103, headSeq: 103, headHash: try second.head().hash))
     }
