@@ -3,6 +3,17 @@ import ProvenanceLog
 import WinnowCore
 import Workspace
 
+/// Whether a decision needs the row's claim: the live lease `next` gives a reviewer.
+public enum ClaimRule: Sendable, Equatable {
+    /// The review desk, which decides only rows it claimed and keeps renewing.
+    case unchecked
+    /// `winnow decide`: the reviewer must hold the row, so a row nobody was served, or one on
+    /// another reviewer's screen, does not get a first opinion by accident.
+    case mustHold
+    /// `winnow decide --force`: recorded without a claim, and the entry says so (`forced`).
+    case forced
+}
+
 /// One decision as a script, the review screen or a batch file asks for it.
 public struct DecisionRequest: Sendable {
     public var id: String
@@ -32,15 +43,17 @@ extension QueueService {
     /// the row exists, the reviewer may review its slice, reasons are configured codes, an edit
     /// is a row winnow can read. Nothing is written unless all pass.
     @discardableResult
-    public func decide(_ requests: [DecisionRequest], extra: JSONValue = .object([])) throws -> [LogEntry] {
+    public func decide(_ requests: [DecisionRequest], extra: JSONValue = .object([]), claims: ClaimRule = .unchecked) throws -> [LogEntry] {
         var payloads: [DecisionPayload] = []
         for request in requests {
             let row = try row(request.id)
             try checkAllowed(row)
             try checkNotHeldByAnother(row)
+            if claims == .mustHold && !request.adjudication { try checkHeldByThisReviewer(row) }
             try checkReason(request)
             var fields = extra.objectValue ?? []
             if request.adjudication { fields.append(("adjudication", .bool(true))) }
+            if claims == .forced { fields.append(("forced", .bool(true))) }
             var newRow: JSONValue?
             if request.verdict == .edit {
                 guard let edited = request.newRow else { throw QueueError.editUnreadable(path: request.id, reason: "no new row given") }
@@ -63,8 +76,8 @@ extension QueueService {
         return entries
     }
 
-    public func decide(_ request: DecisionRequest) throws -> LogEntry {
-        try decide([request])[0]
+    public func decide(_ request: DecisionRequest, claims: ClaimRule = .unchecked) throws -> LogEntry {
+        try decide([request], claims: claims)[0]
     }
 
     /// An edited row must still be a row of its shape, with content where content belongs:

@@ -14,6 +14,7 @@ public enum QueueError: UserFacingError {
     case verdictFile(location: SourceLocation, reason: String)
     case nothingToUndo(seq: Int)
     case heldByAnother(row: String, reviewer: String)
+    case notClaimed(row: String)
 
     public var message: String {
         switch self {
@@ -27,6 +28,9 @@ public enum QueueError: UserFacingError {
         case let .editUnreadable(path, reason): return "\(path): the edited row was not saved: \(reason)"
         case let .verdictFile(location, reason): return "\(location): \(reason)"
         case .nothingToUndo(let seq): return "entry #\(seq) is not a standing decision of yours: nothing to undo"
+        case .notClaimed(let row):
+            return "row '\(row)' is not yours to decide: take it with 'winnow next' first (your lease may have run out), "
+                + "or record the decision anyway with --force (the log says it was forced); nothing was recorded"
         case let .heldByAnother(row, holder):
             return "row '\(row)' is on \(holder)'s screen now (your lease on it ran out): nothing was recorded"
         }
@@ -70,6 +74,17 @@ public final class QueueService {
         guard let slice = row.provenance.slices.first, let configured = session.config.slice(named: slice),
               let group = configured.group, !reviewer.mayReview(group: group) else { return }
         throw QueueError.notAllowed(row: row.id, slice: slice, group: group)
+    }
+
+    /// `winnow decide` decides rows the reviewer holds (from `next`, lease still live).
+    func checkHeldByThisReviewer(_ row: IndexedRow) throws {
+        let now = self.now().timeIntervalSince1970
+        let held = try session.index.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM claims JOIN rows ON rows.n = claims.n WHERE rows.id = ? AND claims.uid = ? AND claims.expires > ?
+                """, arguments: [row.id, reviewer.uid, now])
+        }
+        if held != true { throw QueueError.notClaimed(row: row.id) }
     }
 
     /// A row another reviewer holds (their lease is live) is theirs to decide: this reviewer's

@@ -50,6 +50,32 @@ extension RowIndex {
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS queue_order ON queue(open, slice_rank, flagged DESC, overlap DESC, key)")
     }
 
+    /// A claim as reindex carries it over: by row id, since row numbers are the index's own.
+    struct HeldClaim {
+        var id: String
+        var uid: Int64
+        var reviewer: String
+        var holder: String
+        var expires: Double
+    }
+
+    /// The live claims. Claims are not derived from the log (they are who has which row on
+    /// screen right now): a reindex that dropped them let a second reviewer be served a row
+    /// someone was reading.
+    static func liveClaims(_ db: Database) throws -> [HeldClaim] {
+        try Row.fetchAll(db, sql: "SELECT rows.id, claims.uid, claims.reviewer, claims.holder, claims.expires FROM claims JOIN rows ON rows.n = claims.n")
+            .map { HeldClaim(id: $0["id"], uid: $0["uid"], reviewer: $0["reviewer"], holder: $0["holder"], expires: $0["expires"]) }
+    }
+
+    /// Puts claims back after a replay, on the rows that still exist.
+    static func restoreClaims(_ claims: [HeldClaim], in db: Database) throws {
+        for c in claims {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
+                """, arguments: [c.uid, c.reviewer, c.holder, c.expires, c.id])
+        }
+    }
+
     /// Takes a row out of the queue plan (its slice changed); the next plan puts it back.
     static func unplan(_ n: Int64, in db: Database) throws {
         try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])

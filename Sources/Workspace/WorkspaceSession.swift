@@ -183,6 +183,8 @@ public final class WorkspaceSession {
         let importer = Importer(paths: paths, config: config, index: index)
         var applied = 0
         try index.write { db in
+            // Claims are who holds which row right now, not something the log says: kept.
+            let claims = clearingFirst ? try RowIndex.liveClaims(db) : []
             if clearingFirst { try RowIndex.clear(db) }
             let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
             while let entry = try reader.next() {
@@ -190,6 +192,7 @@ public final class WorkspaceSession {
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 applied += 1
             }
+            try RowIndex.restoreClaims(claims, in: db)
         }
         return applied
     }

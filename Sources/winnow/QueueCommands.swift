@@ -94,8 +94,10 @@ struct DecideCommand: ParsableCommand {
     var note: String?
     @Flag(help: "This verdict settles a disagreement between two reviewers.")
     var adjudicate = false
-    @Option(help: ArgumentHelp("JSONL of {\"id\", \"verdict\", \"reason\", \"note\"}, recorded in one locked batch.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("JSONL of {\"id\", \"verdict\", \"reason\", \"note\"}, recorded in one locked batch (needs --force).", valueName: "FILE"))
     var from: String?
+    @Flag(help: "Decide rows you do not hold (not taken with 'winnow next', or the lease ran out); the log records the decision as forced.")
+    var force = false
 
     func validate() throws {
         let chosen = [accept, reject != nil, edit != nil, flag].filter { $0 }.count
@@ -111,7 +113,8 @@ struct DecideCommand: ParsableCommand {
         let queue = try QueueService(session: try workspace.open())
         if let from {
             let (requests, sha) = try QueueService.readVerdicts(from)
-            let entries = try queue.decide(requests, extra: .object([("batch_file", .string(from)), ("batch_sha256", .string(sha))]))
+            let entries = try queue.decide(requests, extra: .object([("batch_file", .string(from)), ("batch_sha256", .string(sha))]),
+                                           claims: force ? .forced : .mustHold)
             Output.line("Recorded \(entries.count) verdicts from \(Output.safe(from)) (log #\(entries.first?.seq ?? 0)-#\(entries.last?.seq ?? 0))")
             return
         }
@@ -129,7 +132,7 @@ struct DecideCommand: ParsableCommand {
             }
             guard request.newRow?.objectValue != nil else { throw QueueError.editUnreadable(path: edit, reason: "not a JSON object") }
         }
-        let entry = try queue.decide(request)
+        let entry = try queue.decide(request, claims: force ? .forced : .mustHold)
         Output.line("\(request.verdict.rawValue) \(Output.safe(row)) recorded as log #\(entry.seq)")
     }
 }

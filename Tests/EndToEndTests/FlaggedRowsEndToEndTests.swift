@@ -93,7 +93,7 @@ import Testing
         let file = try tmp.file("mix.jsonl", lines.joined(separator: "\n") + "\n")
         #expect(try WinnowProcess.run(["import", "--no-gates", file], in: ws).status == 0)
         let verdicts = (90..<300).map { #"{"id": "m\#($0)", "verdict": "accept"}"# }.joined(separator: "\n") + "\n"
-        #expect(try WinnowProcess.run(["decide", "--from", try tmp.file("v.jsonl", verdicts)], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["decide", "--force", "--from", try tmp.file("v.jsonl", verdicts)], in: ws).status == 0)
         for seed in 1...6 {
             let spec = try tmp.file("s\(seed).toml", """
                 name = "s\(seed)"

@@ -61,7 +61,7 @@ import Testing
             guard let object = try JSONSerialization.jsonObject(with: next.stdoutBytes) as? [String: Any],
                   let id = object["id"] as? String else { break }
             served.append(id)
-            #expect(try WinnowProcess.run(["decide", id, "--accept"], in: ws).status == 0)
+            #expect(try WinnowProcess.run(["decide", id, "--accept", "--force"], in: ws).status == 0)
         }
         #expect(!served.isEmpty)
         #expect(rejected.isDisjoint(with: served), "gate-rejected rows wait for nobody: \(served)")

@@ -43,7 +43,7 @@ import WinnowCore
         let ws = try tmp.workspace()
         let rows = try tmp.file("rows.jsonl", #"{"id":"a","prompt":"p","response":"r"}"# + "\n")
         #expect(try WinnowProcess.run(["import", "--no-gates", rows], in: ws).status == 0)
-        #expect(try WinnowProcess.run(["decide", "a", "--accept"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["decide", "a", "--accept", "--force"], in: ws).status == 0)
         let path = ws + "/log/provenance.jsonl"
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
         var entry = try JSONValue.parse(Array(lines[1].utf8)).removing("hash").setting("row_hash", to: .string("x"))
@@ -60,7 +60,7 @@ import WinnowCore
         let ws = try tmp.workspace()
         let rows = try tmp.file("rows.jsonl", #"{"id":"a","prompt":"p","response":"r","meta":{"slice":"evil\u202Eslice\u200B"}}"# + "\n")
         let imported = try WinnowProcess.run(["import", "--no-gates", "--origin", "synthetic", "--json", rows], in: ws)
-        #expect(try WinnowProcess.run(["decide", "a", "--accept", "--note", "note\u{202E}\u{200B}\u{85}"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["decide", "a", "--accept", "--force", "--note", "note\u{202E}\u{200B}\u{85}"], in: ws).status == 0)
         for args in [["import"], ["log", "show", "--json"], ["queue", "--json"], ["stats", "--json"]] {
             let run = args == ["import"] ? imported : try WinnowProcess.run(args, in: ws)
             #expect(!run.stdout.unicodeScalars.contains { [0x202E, 0x200B, 0x85].contains($0.value) }, "\(args): raw")

@@ -19,7 +19,7 @@ import Testing
             return row["id"] as? String
         }
         let verdicts = ids.map { #"{"id": "\#($0)", "verdict": "accept"}"# }.joined(separator: "\n") + "\n"
-        let run = try WinnowProcess.run(["decide", "--from", try tmp.file("verdicts.jsonl", verdicts)], in: ws)
+        let run = try WinnowProcess.run(["decide", "--force", "--from", try tmp.file("verdicts.jsonl", verdicts)], in: ws)
         #expect(run.status == 0, "\(run.output)")
         return ws
     }

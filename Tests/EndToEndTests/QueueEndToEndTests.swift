@@ -35,9 +35,26 @@ import Testing
         let tmp = try TemporaryFolder()
         let ws = try tmp.workspace()
         #expect(try WinnowProcess.run(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws).status == 0)
-        let reject = try WinnowProcess.run(["decide", "chat-0001", "--reject", "low-quality", "--note", "too long"], in: ws)
+        // A row nobody was served is not decided by accident: take it with `next`, or --force.
+        let unclaimed = try WinnowProcess.run(["decide", "chat-0001", "--reject", "low-quality"], in: ws)
+        #expect(unclaimed.status == 1 && unclaimed.stderr.contains("not yours to decide"), "\(unclaimed.output)")
+        let reject = try WinnowProcess.run(["decide", "chat-0001", "--reject", "low-quality", "--note", "too long", "--force"], in: ws)
         #expect(reject.status == 0, "\(reject.output)")
-        let typo = try WinnowProcess.run(["decide", "chat-0002", "--reject", "lowquality"], in: ws)
+        let forced = try WinnowProcess.run(["log", "show", "--json", "--tail", "1"], in: ws)
+        #expect(forced.stdout.contains("\"forced\":true"), "\(forced.output)")
+        // What `next` served is yours: decided without --force, and the entry is not marked.
+        let next = try JSONSerialization.jsonObject(with: try WinnowProcess.run(["next", "--json"], in: ws).stdoutBytes) as? [String: Any]
+        let served = try #require(next?["id"] as? String)
+        #expect(try WinnowProcess.run(["decide", served, "--accept"], in: ws).status == 0)
+        #expect(try !WinnowProcess.run(["log", "show", "--json", "--tail", "1"], in: ws).stdout.contains("forced"))
+        // A claim survives reindex: the row stays yours, and is not served to anyone else.
+        let held = try JSONSerialization.jsonObject(with: try WinnowProcess.run(["next", "--json"], in: ws).stdoutBytes) as? [String: Any]
+        let heldID = try #require(held?["id"] as? String)
+        #expect(try WinnowProcess.run(["reindex"], in: ws).status == 0)
+        let inReview = try JSONSerialization.jsonObject(with: try WinnowProcess.run(["queue", "--json"], in: ws).stdoutBytes) as? [String: Any]
+        #expect((inReview?["slices"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["in_review"] as? Int ?? 0) } == 1)
+        #expect(try WinnowProcess.run(["decide", heldID, "--accept"], in: ws).status == 0)
+        let typo = try WinnowProcess.run(["decide", "chat-0002", "--reject", "lowquality", "--force"], in: ws)
         #expect(typo.status == 1)
         #expect(typo.stderr.contains("did you mean 'low-quality'"), "\(typo.output)")
         let none = try WinnowProcess.run(["decide", "chat-0002"], in: ws)
@@ -47,15 +64,16 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: queue.stdoutBytes) as! [String: Any]
         let slices = summary["slices"] as! [[String: Any]]
         #expect(slices.reduce(0) { $0 + ($1["rejected"] as! Int) } == 1)
+        #expect(slices.reduce(0) { $0 + ($1["accepted"] as! Int) } == 2)
         let text = try WinnowProcess.run(["queue"], in: ws)
         #expect(text.stdout.contains("billing*"), "\(text.output)")
 
         let bad = try tmp.file("edit-bad.json", #"{"messages": [{"role": "user", "content": "hi"}"#)
-        let badEdit = try WinnowProcess.run(["decide", "chat-0005", "--edit", bad], in: ws)
+        let badEdit = try WinnowProcess.run(["decide", "chat-0005", "--edit", bad, "--force"], in: ws)
         #expect(badEdit.status == 1)
         #expect(badEdit.stderr.contains("edit-bad.json: the edited row was not saved: not valid JSON"), "\(badEdit.output)")
         let good = try tmp.file("edit.json", #"{"id": "chat-0005", "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello! How can I help?"}]}"#)
-        let edit = try WinnowProcess.run(["decide", "chat-0005", "--edit", good, "--note", "shorter"], in: ws)
+        let edit = try WinnowProcess.run(["decide", "chat-0005", "--edit", good, "--note", "shorter", "--force"], in: ws)
         #expect(edit.status == 0, "\(edit.output)")
         let log = try WinnowProcess.run(["log", "show", "--json", "--tail", "1"], in: ws)
         #expect(log.stdout.contains("\"new_row\"") && log.stdout.contains("\"new_hash\""), "\(log.output)")
@@ -101,7 +119,7 @@ import Testing
 
             """
         let file = try tmp.file("verdicts.jsonl", verdicts)
-        let decide = try WinnowProcess.run(["decide", "--from", file], in: ws)
+        let decide = try WinnowProcess.run(["decide", "--force", "--from", file], in: ws)
         #expect(decide.status == 0, "\(decide.output)")
         let stats = try WinnowProcess.run(["stats", "--json"], in: ws)
         #expect(stats.status == 0, "\(stats.output)")

@@ -24,7 +24,7 @@ import Testing
         let file = try tmp.file("qa.jsonl", Self.rows)
         let first = try json(["import", "--origin", "human", "--slice", "medical", file], in: ws, status: 3) as? [[String: Any]]
         #expect(first?.first?["rows"] as? Int == 2 && first?.first?["quarantined"] as? Int == 1)
-        #expect(try WinnowProcess.run(["decide", "q1", "--accept", "--note", "checked"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["decide", "q1", "--accept", "--force", "--note", "checked"], in: ws).status == 0)
 
         // Same file, same options: nothing to do, as before.
         let again = try WinnowProcess.run(["import", file], in: ws)

@@ -15,8 +15,8 @@ import WinnowCore
         let ws = try tmp.workspace()
         #expect(try WinnowProcess.run(["import", "--no-gates", "--origin", "synthetic", "--slice", "medical",
                                        try tmp.file("rows.jsonl", Self.rows)], in: ws).status == 0)
-        #expect(try WinnowProcess.run(["decide", "s1", "--accept"], in: ws).status == 0)
-        #expect(try WinnowProcess.run(["decide", "s2", "--accept"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["decide", "s1", "--accept", "--force"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["decide", "s2", "--accept", "--force"], in: ws).status == 0)
         return ws
     }
 
