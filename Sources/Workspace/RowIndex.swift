@@ -29,8 +29,14 @@ public final class RowIndex {
             chmod(path, 0o660)
             try migrate()
         } catch let error as DatabaseError {
-            throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
+            throw Self.unusable(path, error)
         }
+    }
+
+    /// A SQLite failure as the error a person can act on (damaged, disk full, read-only, ...).
+    static func unusable(_ path: String, _ error: DatabaseError) -> WorkspaceError {
+        .indexUnusable(path: path, failure: IndexFailure(sqliteCode: error.resultCode.primaryResultCode.rawValue),
+                       detail: error.message ?? "\(error)")
     }
 
     private func migrate() throws {
@@ -97,13 +103,13 @@ public final class RowIndex {
 
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.read(body) } catch let error as DatabaseError {
-            throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
+            throw Self.unusable(path, error)
         }
     }
 
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.write(body) } catch let error as DatabaseError {
-            throw WorkspaceError.index(path: path, reason: error.message ?? "\(error)")
+            throw Self.unusable(path, error)
         }
     }
 

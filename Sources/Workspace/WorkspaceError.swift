@@ -9,6 +9,9 @@ public enum WorkspaceError: UserFacingError {
     case io(path: String, action: String, errno: Int32)
     case input(path: String, reason: String)
     case index(path: String, reason: String)
+    /// SQLite refused the index, with what kind of failure it was: the remedy differs (a full
+    /// disk is not fixed by a rebuild, a damaged file is).
+    case indexUnusable(path: String, failure: IndexFailure, detail: String)
     case sourceMissing(sha: String, path: String)
     /// A workspace folder that is a symbolic link, refused unless the config allows it.
     case symlinked(path: String, target: String)
@@ -36,6 +39,8 @@ public enum WorkspaceError: UserFacingError {
             return "\(path): could not \(action): \(String(cString: strerror(code)))"
         case .input(let path, let reason):
             return "\(path): \(reason)"
+        case let .indexUnusable(path, failure, detail):
+            return "\(path): \(failure.advice) (\(detail))"
         case .index(let path, let reason):
             return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
         case .sourceMissing(let sha, let path):
@@ -55,6 +60,41 @@ public enum WorkspaceError: UserFacingError {
             let which = seqs.count == 1 ? "#\(seqs[0])" : "#\(seqs.first ?? 0)-#\(seqs.last ?? 0)"
             return "recorded in the log as \(which), but the index was not updated (\(reason)); it catches up "
                 + "the next time the workspace is opened ('winnow reindex' rebuilds it): do not repeat the action"
+        }
+    }
+}
+
+/// Why SQLite could not use the index, as far as a person needs to know to fix it.
+public enum IndexFailure: Sendable, Equatable {
+    case damaged, diskFull, readOnly, cannotOpen, busy, other
+
+    /// SQLite's primary result code, sorted into what a person can do about it.
+    public init(sqliteCode code: Int32) {
+        switch code {
+        case 11, 26: self = .damaged          // SQLITE_CORRUPT, SQLITE_NOTADB
+        case 13: self = .diskFull              // SQLITE_FULL
+        case 8: self = .readOnly               // SQLITE_READONLY
+        case 3, 14, 23: self = .cannotOpen     // SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH
+        case 5, 6: self = .busy                // SQLITE_BUSY, SQLITE_LOCKED
+        default: self = .other
+        }
+    }
+
+    var advice: String {
+        switch self {
+        case .damaged:
+            return "the index is damaged; 'winnow reindex' moves it aside and rebuilds it from sources/ and the log"
+        case .diskFull:
+            return "the disk is full; free space and run the command again (nothing logged was lost: the log is the record)"
+        case .readOnly:
+            return "the index is read-only here (file permissions, or a read-only mount); run the command as a user who can write it"
+        case .cannotOpen:
+            return "the index cannot be opened (permission denied, or something that is not a file in its place; "
+                + "'winnow reindex' moves a folder in its place aside)"
+        case .busy:
+            return "another winnow process held the index for too long; run the command again"
+        case .other:
+            return "the index failed (it is derived: 'winnow reindex' rebuilds it from sources/ and the log)"
         }
     }
 }

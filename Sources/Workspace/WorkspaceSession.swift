@@ -126,6 +126,25 @@ public final class WorkspaceSession {
         return try index.rowCount()
     }
 
+    /// Moves a damaged index (or whatever stands at its path that is not a usable file, a
+    /// folder say) aside as `index.sqlite.damaged-TIME`, with its -wal and -shm; returns the new
+    /// name, or nil when the path holds a regular file SQLite could open but not use for another
+    /// reason (a permission problem is not fixed by moving the file).
+    public static func moveIndexAside(_ paths: WorkspacePaths) throws -> String? {
+        var info = stat()
+        guard lstat(paths.index, &info) == 0 else { return nil }
+        let isFile = (info.st_mode & S_IFMT) == S_IFREG
+        if isFile, access(paths.index, R_OK | W_OK) != 0 { return nil }
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let aside = paths.index + ".damaged-" + stamp
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: paths.index + suffix) {
+            guard rename(paths.index + suffix, aside + suffix) == 0 else {
+                throw WorkspaceError.io(path: paths.display(paths.index + suffix), action: "move it aside", errno: errno)
+            }
+        }
+        return aside
+    }
+
     /// `winnow log verify` as a precondition: throws `logDisagrees` naming the first bad line.
     public func verifyWholeLog() throws {
         let display = paths.display(paths.log)

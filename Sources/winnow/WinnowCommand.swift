@@ -77,7 +77,19 @@ struct ReindexCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOption
 
     func run() throws {
-        let session = try workspace.open()
+        let session: WorkspaceSession
+        do {
+            session = try workspace.open()
+        } catch WorkspaceError.indexUnusable(_, let failure, let detail) where failure == .damaged || failure == .cannotOpen {
+            // The index is derived: a damaged one (or a folder in its place) is moved aside,
+            // never deleted, and rebuilt below from the log, which reindex proves first.
+            let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
+            guard let aside = try WorkspaceSession.moveIndexAside(paths) else { throw WorkspaceError.indexUnusable(
+                path: paths.display(paths.index), failure: failure, detail: detail) }
+            Output.error("winnow: \(Output.safe(paths.display(paths.index))) could not be used (\(Output.safe(detail))); "
+                + "moved it to \(Output.safe(paths.display(aside))) and rebuilding it (claims it held are gone)")
+            session = try workspace.open()
+        }
         let start = Date()
         let rows = try session.reindex()
         Output.line(String(format: "Reindexed %d rows from %d log entries in %.2f s",

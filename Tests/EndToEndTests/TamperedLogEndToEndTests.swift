@@ -111,4 +111,28 @@ import WinnowCore
         try expectFailsClosed(["mix", spec], in: ws, naming: source.prefix(16).description, "changed source")
         try expectFailsClosed(["reindex"], in: ws, naming: "no longer hashes to its name", "changed source")
     }
+
+    /// A damaged index (garbage, or a folder in its place) gets a hint that works: `reindex`
+    /// moves it aside and rebuilds it, and the workspace is whole again.
+    @Test func reindexReplacesADamagedIndex() throws {
+        for damage in ["garbage", "folder"] {
+            let tmp = try TemporaryFolder()
+            let ws = try workspace(tmp)
+            let before = try WinnowProcess.run(["queue", "--json"], in: ws).stdout
+            let index = ws + "/index.sqlite"
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index + suffix) }
+            if damage == "garbage" {
+                try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: index))
+            } else {
+                try FileManager.default.createDirectory(atPath: index, withIntermediateDirectories: false)
+            }
+            let queue = try WinnowProcess.run(["queue"], in: ws)
+            #expect(queue.status == 1 && queue.stderr.contains("winnow reindex"), "\(damage): \(queue.output)")
+            let reindex = try WinnowProcess.run(["reindex"], in: ws)
+            #expect(reindex.status == 0 && reindex.stderr.contains("moved it to index.sqlite.damaged-"), "\(damage): \(reindex.output)")
+            #expect(try WinnowProcess.run(["queue", "--json"], in: ws).stdout == before, "\(damage)")
+            let aside = try FileManager.default.contentsOfDirectory(atPath: ws).filter { $0.hasPrefix("index.sqlite.damaged-") }
+            #expect(aside.count == 1, "\(damage): kept, never deleted")
+        }
+    }
 }
