@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "winnow", targets: ["winnow"]),
         .executable(name: "winnow-bench", targets: ["winnow-bench"]),
+        .executable(name: "winnow-fuzz", targets: ["winnow-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,6 +72,11 @@ let package = Package(
                 "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Workbench", "VirtualTerminal", "TerminalCore", "ReviewQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // libFuzzer targets for every parser of untrusted bytes (.ci/fuzz builds it with
+        // -sanitize=fuzzer -DFUZZING); built plainly it replays inputs, for regression tests.
+        .executableTarget(
+            name: "winnow-fuzz",
+            dependencies: ["WinnowCore", "ProvenanceLog", "Keymap", "Workbench", "Workspace", "Mixer"]),
         .testTarget(
             name: "WinnowCoreTests",
             dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based"),

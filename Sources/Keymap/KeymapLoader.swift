@@ -51,6 +51,14 @@ public struct KeymapLoader: Sendable {
         return run.diagnostics
     }
 
+    /// Applies keymap bytes as a file holding them would be read (invalid UTF-8 included):
+    /// the fuzz target's way in.
+    public func apply(bytes: [UInt8], file: String, into keymap: inout Keymap) -> [KeymapDiagnostic] {
+        var run = Run()
+        apply(bytes: bytes, file: file, into: &keymap, run: &run)
+        return run.diagnostics
+    }
+
     /// What one top-level `load` or `apply` carries down through `source`: the files being read
     /// (to refuse cycles) and everything reported so far, in file order.
     struct Run {
