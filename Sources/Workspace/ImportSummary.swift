@@ -21,6 +21,10 @@ public struct ImportSummary: Sendable {
     public var renamedIDs = 0
     /// Slice names rows carry that the config does not define.
     public var unknownSlices: [String: Int] = [:]
+    /// Members of rows that import did not read (not rendered, not provenance, not the id), by
+    /// dotted path ("input", "meta.notes", "instances.0.input"), with how many rows have one:
+    /// kept in the stored source, but no reviewer, gate or mix sees them.
+    public var unusedMembers: [String: Int] = [:]
     /// Set when reading stopped early (a corrupt gzip stream): what was read before it stands.
     public var readError: String?
     public var logSeq: Int?
@@ -50,7 +54,7 @@ public struct ImportSummary: Sendable {
             ("shapes", counts(byShape)), ("origins", counts(byOrigin)), ("slices", counts(bySlice)),
             ("generators", counts(byGenerator)), ("quarantine_reasons", counts(quarantineReasons)),
             ("conflicts", counts(conflicts)), ("renamed_ids", .int(renamedIDs)),
-            ("unknown_slices", counts(unknownSlices)),
+            ("unknown_slices", counts(unknownSlices)), ("unused_members", counts(unusedMembers)),
         ]
         if let readError { fields.append(("read_error", .string(readError))) }
         if let logSeq { fields.append(("log_seq", .int(logSeq))) }

@@ -28,6 +28,7 @@ enum ImportReport {
         for (slice, n) in s.unknownSlices.sorted(by: { $0.key < $1.key }) {
             Output.line("  note: \(n) rows are tagged with slice '\(Output.safe(slice))', which winnow.toml does not define")
         }
+        if let line = unusedLine(s.unusedMembers) { Output.line(line) }
         if s.renamedIDs > 0 {
             Output.line("  note: \(s.renamedIDs) rows had an id already taken in this workspace; they were given id~2, id~3, ...")
         }
@@ -43,6 +44,31 @@ enum ImportReport {
         if records.count > listedProblems {
             Output.error("... and \(records.count - listedProblems) more: winnow quarantine lists them all")
         }
+    }
+}
+
+extension ImportReport {
+    /// "not used: input in 5,482 rows, target in 252 rows — ...": members of rows that no
+    /// reviewer, gate or mix will see, most frequent first (names sanitised: they come from the
+    /// file). nil when every member was read.
+    static func unusedLine(_ unused: [String: Int], shown: Int = 12) -> String? {
+        guard !unused.isEmpty else { return nil }
+        let sorted = unused.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        var parts = sorted.prefix(shown).map { "\(Output.safe($0.key)) in \(grouped($0.value)) row\($0.value == 1 ? "" : "s")" }
+        if sorted.count > shown { parts.append("and \(sorted.count - shown) more (--json lists them all)") }
+        return "  not used: " + parts.joined(separator: ", ")
+            + " — map a member with --map FIELD=PATH, or it is kept in the stored source but not reviewed"
+    }
+
+    /// 5482 as "5,482".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
     }
 }
 
