@@ -71,7 +71,10 @@ public struct RowRecognizer: Sendable {
 
     public func recognize(_ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> Result<RecognizedRow, RowProblem> {
         guard tape.kind(0) == .object else {
-            return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object"))
+            // A file of bare strings (OpenAssistant's `*_text.jsonl` prompt lists) is quarantined
+            // line by line: a prompt alone has no answer to review. Say so, once per line.
+            let bare = tape.kind(0) == .string ? " (a bare text, such as a list of prompts, has no answer to review)" : ""
+            return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object\(bare)"))
         }
         return withView(tape, source: source) { recognize($0) }
     }

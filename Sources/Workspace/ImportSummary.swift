@@ -25,6 +25,10 @@ public struct ImportSummary: Sendable {
     /// dotted path ("input", "meta.notes", "instances.0.input"), with how many rows have one:
     /// kept in the stored source, but no reviewer, gate or mix sees them.
     public var unusedMembers: [String: Int] = [:]
+    /// For a file that was expanded into rows (OpenAssistant message trees): the original's
+    /// SHA-256 (`source`, stored in sources/ beside the derived rows this summary's `source`
+    /// names), the format, and how many trees, conversations and pairs it gave.
+    public var expandedFrom: JSONValue?
     /// Set when reading stopped early (a corrupt gzip stream): what was read before it stands.
     public var readError: String?
     public var logSeq: Int?
@@ -56,6 +60,7 @@ public struct ImportSummary: Sendable {
             ("conflicts", counts(conflicts)), ("renamed_ids", .int(renamedIDs)),
             ("unknown_slices", counts(unknownSlices)), ("unused_members", counts(unusedMembers)),
         ]
+        if let expandedFrom { fields.append(("expanded_from", expandedFrom)) }
         if let readError { fields.append(("read_error", .string(readError))) }
         if let logSeq { fields.append(("log_seq", .int(logSeq))) }
         return .object(fields)

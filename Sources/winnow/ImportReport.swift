@@ -15,6 +15,12 @@ enum ImportReport {
         Output.line("\(name): \(s.rows) rows imported, \(s.quarantined) quarantined"
             + (s.blankLines > 0 ? ", \(s.blankLines) blank lines skipped" : "")
             + "  [\(s.format), \(ByteCount.text(s.bytes)), source \(s.source.prefix(12)), log #\(s.logSeq.map(String.init) ?? "?")]")
+        if let expanded = s.expandedFrom {
+            let n = { (key: String) in expanded[key]?.intValue ?? 0 }
+            Output.line("  expanded \(n("trees")) OpenAssistant message trees into \(n("conversations")) conversations (one per root-to-leaf path)"
+                + " and \(n("preference_pairs")) preference pairs (best-ranked reply against each lower-ranked sibling);"
+                + " the original is stored as source \(expanded["source"]?.stringValue?.prefix(12) ?? "?")")
+        }
         Output.counts("shapes", s.byShape)
         Output.counts("origins", s.byOrigin)
         Output.counts("slices", s.bySlice)
@@ -37,7 +43,8 @@ enum ImportReport {
         }
         guard s.quarantined > 0 else { return }
         Output.counts("quarantined", s.quarantineReasons)
-        let records = (try? QuarantineList.load(session.paths, source: s.source)) ?? []
+        let original = s.expandedFrom?["source"]?.stringValue.map { (try? QuarantineList.load(session.paths, source: $0)) ?? [] } ?? []
+        let records = original + ((try? QuarantineList.load(session.paths, source: s.source)) ?? [])
         for record in records.prefix(listedProblems) {
             Output.error("\(Output.safe(record.location)): \(Output.safe(record.reason))")
         }
