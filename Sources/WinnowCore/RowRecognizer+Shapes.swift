@@ -34,12 +34,16 @@ extension RowRecognizer {
     func validate(_ shape: RowShape, _ view: RowView) -> RowProblem? {
         if let problem = validateShape(shape, view) { return problem }
         guard rendering >= 2 else { return nil }
-        // The fields every conversation-like shape may carry beside its own (LLaMA-Factory).
-        let order = Self.contentOrder(shape, rendering: rendering)
-        if order.contains(.system), let problem = optionalText(.system, view) { return problem }
-        if order.contains(.history), let problem = validateHistory(view) { return problem }
-        if order.contains(.input), let problem = optionalText(.input, view) { return problem }
-        return nil
+        // The fields conversation-like shapes may carry beside their own (LLaMA-Factory); the
+        // same as `contentOrder` lists for them.
+        switch shape {
+        case .chat:
+            return optionalText(.system, view)
+        case .alpaca, .promptResponse:
+            return optionalText(.system, view) ?? validateHistory(view) ?? optionalText(.input, view)
+        case .preference, .hh, .dolly:
+            return nil
+        }
     }
 
     private func validateShape(_ shape: RowShape, _ view: RowView) -> RowProblem? {

@@ -16,29 +16,28 @@
 /// each compared by node number with the field tree's few first-level names, reusing the walk
 /// `FieldTree.resolve` already made; Strings are built only for members that are named.
 extension RowRecognizer {
-    /// The id and the provenance fields, read from every row whatever its shape.
-    static let provenanceFields: [RowField] = [.id, .origin, .generator, .template, .seed, .temperature, .created, .slice, .judgeScore]
-
     /// Dotted paths of the members of the row in `view` that a row of `shape` does not read.
     func unusedMembers(_ shape: RowShape, _ view: RowView) -> [String] {
         let tree = compiled.tree
-        let tape = view.tape, source = view.source
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, tree.nodes.count)) { marks in
+        let nodes = tree.nodes, parents = tree.parents, pathEnds = tree.pathEnds
+        guard !nodes.isEmpty else { return [] }
+        let tape = view.tape, source = view.source, found = view.found
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: nodes.count) { marks in
             // 2: read whole; 1: a path below it was read; 0: not read.
             marks.initialize(repeating: 0)
             func read(_ field: RowField) {
-                guard let (_, p) = compiled.find(field, in: view.found) else { return }
-                var t = Int(tree.pathEnds[p])
+                guard let (_, p) = compiled.find(field, in: found) else { return }
+                var t = Int(pathEnds[p])
                 marks[t] = 2
-                t = Int(tree.parents[t])
+                t = Int(parents[t])
                 while t >= 0 && marks[t] == 0 {
                     marks[t] = 1
-                    t = Int(tree.parents[t])
+                    t = Int(parents[t])
                 }
             }
-            for field in Self.provenanceFields { read(field) }
+            read(.id); read(.origin); read(.generator); read(.template); read(.seed)
+            read(.temperature); read(.created); read(.slice); read(.judgeScore)
             for field in Self.contentOrder(shape, rendering: rendering) where renders(field, view) { read(field) }
-            guard !tree.nodes.isEmpty else { return [] }
 
             var unused: [String] = []
             func isEmpty(_ node: Int) -> Bool {
@@ -49,38 +48,43 @@ extension RowRecognizer {
                 default: return false
                 }
             }
-            func visit(_ t: Int?, _ value: Int, _ name: () -> String) {
-                if let t, marks[t] == 2 { return }
-                if let t, marks[t] == 1 {
-                    walk(t, value, name() + ".")
+            /// The tree child of `t` that led to tape node `value`, or -1.
+            func child(of t: Int, leadingTo value: Int, index: Bool) -> Int {
+                let first = Int(nodes[t].firstChild)
+                for c in first..<(first + Int(nodes[t].childCount)) where nodes[c].isIndex == index && Int(found[c]) == value {
+                    return c
+                }
+                return -1
+            }
+            // Names are built only for a member that is named: most rows have none.
+            func visit(_ c: Int, _ value: Int, _ name: () -> String) {
+                if c >= 0 && marks[c] == 2 { return }
+                if c >= 0 && marks[c] == 1 {
+                    walk(c, value) { name() + "." }
                 } else if !isEmpty(value) {
                     unused.append(name())
                 }
             }
-            func walk(_ t: Int, _ value: Int, _ prefix: String) {
-                let node = tree.nodes[t]
-                let children = Int(node.firstChild)..<Int(node.firstChild + node.childCount)
+            func walk(_ t: Int, _ value: Int, _ prefix: () -> String) {
                 switch tape.kind(value) {
                 case .object:
                     var key = value + 1
                     for _ in 0..<Int(tape.nodes[value].count) {
                         let member = key + 1
-                        let match = children.first { !tree.nodes[$0].isIndex && Int(view.found[$0]) == member }
-                        visit(match, member) { prefix + tape.decodeString(key, source: source) }
+                        visit(child(of: t, leadingTo: member, index: false), member) { prefix() + tape.decodeString(key, source: source) }
                         key = Int(tape.nodes[member].next)
                     }
                 case .array:
                     var element = value + 1
                     for i in 0..<Int(tape.nodes[value].count) {
-                        let match = children.first { tree.nodes[$0].isIndex && Int(view.found[$0]) == element }
-                        visit(match, element) { prefix + String(i) }
+                        visit(child(of: t, leadingTo: element, index: true), element) { prefix() + String(i) }
                         element = Int(tape.nodes[element].next)
                     }
                 default:
                     break
                 }
             }
-            walk(0, 0, "")
+            walk(0, 0) { "" }
             return unused
         }
     }
