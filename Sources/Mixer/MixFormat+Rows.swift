@@ -36,10 +36,22 @@ extension MixFormat {
             return [("chosen", .text(answer(chosen))), ("prompt", .text(fullPrompt)), ("rejected", .text(answer(rejected)))]
         case .alpaca:
             let segments = text.segments.filter { $0.side != "rejected" }
-            if let instruction = segments.first(where: { $0.label == "instruction" }) {
-                let input = segments.first { $0.label == "input" || $0.label == "context" }?.text ?? ""
-                guard let output = segments.first(where: { $0.label == "output" || $0.label == "response" }) else { return nil }
-                return Self.alpaca(instruction.text, input, output.text)
+            // Several outputs are Self-Instruct instances: written as a conversation, below.
+            if let at = segments.firstIndex(where: { $0.label == "instruction" }),
+               segments.lazy.filter({ $0.label == "output" }).count <= 1 {
+                let rest = segments[at...]
+                let input = rest.first { $0.label == "input" || $0.label == "context" }?.text ?? ""
+                guard let output = rest.first(where: { $0.label == "output" || $0.label == "response" }) else { return nil }
+                var fields = Self.alpaca(segments[at].text, input, output.text)
+                // LLaMA-Factory's Alpaca fields for what came before the instruction: a system
+                // prompt, and earlier turns as [prompt, answer] pairs.
+                if let (system, history) = Self.history(Self.turns(Array(segments[..<at]))) {
+                    if !history.isEmpty {
+                        fields = MixField.inserting("history", .list(history.map { .list([.text($0.prompt), .text($0.answer)]) }), into: fields)
+                    }
+                    if let system { fields = MixField.inserting("system", .text(system), into: fields) }
+                }
+                return fields
             }
             // Conversations: the last answer is the output, the turn before it the instruction,
             // everything earlier the input (as "role: text" lines).
@@ -48,6 +60,26 @@ extension MixFormat {
             let context = turns[..<(last - 1)].map { "\($0.role): \($0.text)" }.joined(separator: "\n\n")
             return Self.alpaca(turns[last - 1].text, context, turns[last].text)
         }
+    }
+
+    /// Turns before an instruction as LLaMA-Factory's `system` and `history`: system turns
+    /// first, then strict user/assistant pairs. nil when they are not that (a bare `prompt`
+    /// beside an `instruction`), and then they are left out as before.
+    static func history(_ turns: [(role: String, text: String)]) -> (system: String?, pairs: [(prompt: String, answer: String)])? {
+        var rest = turns[...]
+        var system: String?
+        if let first = rest.first, first.role == "system" {
+            system = first.text
+            rest = rest.dropFirst()
+        }
+        var pairs: [(prompt: String, answer: String)] = []
+        while let user = rest.first {
+            let answer = rest.dropFirst().first
+            guard user.role == "user", let answer, answer.role == "assistant" else { return nil }
+            pairs.append((user.text, answer.text))
+            rest = rest.dropFirst(2)
+        }
+        return (system, pairs)
     }
 
     static func alpaca(_ instruction: String, _ input: String, _ output: String) -> [(String, MixField)] {
@@ -87,6 +119,7 @@ enum MixField {
     case text(String)
     case number(Int)
     case turns([(role: String, text: String)])
+    case list([MixField])
     case object([(String, MixField)])
 
     /// Inserts a member where code-point order puts it (keys are ASCII: String order is byte order).
@@ -112,6 +145,13 @@ enum MixField {
         case .text(let text): CanonicalJSON.writeString(text.utf8, into: &out)
         case .number(let n): out += String(n).utf8
         case .object(let fields): Self.write(fields, into: &out)
+        case .list(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         case .turns(let turns):
             out.append(UInt8(ascii: "["))
             for (i, turn) in turns.enumerated() {

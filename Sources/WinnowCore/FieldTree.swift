@@ -23,6 +23,8 @@ struct FieldTree: Sendable {
     private var bytes: [UInt8] = []
     /// The node each path ends at, in the order the paths were given.
     private(set) var pathEnds: [Int32] = []
+    /// Each node's parent (the root's is -1), to mark the members above a path that was read.
+    private(set) var parents: [Int32] = []
 
     init(_ paths: [FieldPath]) {
         // A tree of segments first, then laid out breadth-first with contiguous children.
@@ -69,6 +71,10 @@ struct FieldTree: Sendable {
             nodes.append(node)
         }
         pathEnds = ends.map { Int32(position[$0]) }
+        parents = [Int32](repeating: -1, count: nodes.count)
+        for (p, node) in nodes.enumerated() where node.childCount > 0 {
+            for c in Int(node.firstChild)..<Int(node.firstChild + node.childCount) { parents[c] = Int32(p) }
+        }
     }
 
     /// Fills `found` (one slot per node) with the tape node each tree node leads to in the row,

@@ -5,7 +5,10 @@ extension RowRecognizer {
     /// bytes are already what canonical JSON writes, and a writer can copy them instead of
     /// decoding and re-escaping. nil when any message needs the decoding path.
     public func rawChatTurns(_ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> [(role: String, content: Range<Int>)]? {
-        guard let (node, _) = withView(tape, source: source, { find(.messages, $0) ?? find(.conversations, $0) }),
+        // A system prompt beside the turns (`system`) is a segment of its own: decode the row.
+        guard let (node, _) = withView(tape, source: source, { view in
+                  rendering >= 2 && renders(.system, view) ? nil : find(.messages, view) ?? find(.conversations, view)
+              }),
               tape.kind(node) == .array else { return nil }
         var turns: [(role: String, content: Range<Int>)] = []
         for message in tape.elements(node) where tape.kind(message) == .object {

@@ -19,6 +19,8 @@ extension RowRecognizer {
         if h(.instruction) {
             if h(.output) { return .success(.alpaca) }
             if h(.response) { return .success(h(.context) || h(.category) ? .dolly : .promptResponse) }
+            // Self-Instruct: the instruction's examples as `instances: [{input, output}]`.
+            if rendering >= 2 && h(.instances) { return .success(.alpaca) }
         }
         if h(.prompt) && (h(.response) || h(.completion)) { return .success(.promptResponse) }
         if h(.question) && h(.answer) { return .success(.promptResponse) }
@@ -30,13 +32,28 @@ extension RowRecognizer {
     }
 
     func validate(_ shape: RowShape, _ view: RowView) -> RowProblem? {
+        if let problem = validateShape(shape, view) { return problem }
+        guard rendering >= 2 else { return nil }
+        // The fields conversation-like shapes may carry beside their own (LLaMA-Factory); the
+        // same as `contentOrder` lists for them.
+        switch shape {
+        case .chat:
+            return optionalText(.system, view)
+        case .alpaca, .promptResponse:
+            return optionalText(.system, view) ?? validateHistory(view) ?? optionalText(.input, view)
+        case .preference, .hh, .dolly:
+            return nil
+        }
+    }
+
+    private func validateShape(_ shape: RowShape, _ view: RowView) -> RowProblem? {
         switch shape {
         case .chat:
             return validateChat(view)
         case .alpaca:
             return requireText(.instruction, view, shape)
                 ?? optionalText(.input, view)
-                ?? requireText(.output, view, shape)
+                ?? (renders(.instances, view) && rendering >= 2 ? validateInstances(view) : requireText(.output, view, shape))
         case .promptResponse:
             if has(.prompt, view) {
                 return requireText(.prompt, view, shape)
@@ -60,6 +77,49 @@ extension RowRecognizer {
                 ?? requireText(.response, view, shape)
                 ?? optionalText(.category, view)
         }
+    }
+
+    /// `history: [[prompt, answer], ...]`, each turn a string (LLaMA-Factory's Alpaca format).
+    func validateHistory(_ view: RowView) -> RowProblem? {
+        let tape = view.tape
+        guard let (node, path) = find(.history, view), tape.kind(node) != .null else { return nil }
+        guard tape.kind(node) == .array else {
+            return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a list of [prompt, answer] pairs")
+        }
+        for (i, pair) in tape.elements(node).enumerated() {
+            let turns = tape.kind(pair) == .array ? tape.elements(pair) : []
+            guard turns.count == 2, turns.allSatisfy({ tape.kind($0) == .string }) else {
+                let what = tape.kind(pair) == .array ? "a list of \(turns.count) items" : Self.kindName(tape.kind(pair))
+                return RowProblem("'\(name(path))[\(i)]' is \(what), expected [prompt, answer] (two strings)")
+            }
+        }
+        return nil
+    }
+
+    /// Self-Instruct's `instances: [{input, output}, ...]`: at least one, each with an output.
+    func validateInstances(_ view: RowView) -> RowProblem? {
+        let tape = view.tape, source = view.source
+        guard let (node, path) = find(.instances, view) else { return RowProblem("missing 'output' for an alpaca row") }
+        guard tape.kind(node) == .array else {
+            return RowProblem("'\(name(path))' is \(Self.kindName(tape.kind(node))), expected a list of {input, output} objects")
+        }
+        let instances = tape.elements(node)
+        guard !instances.isEmpty else { return RowProblem("'\(name(path))' is empty") }
+        for (i, instance) in instances.enumerated() {
+            let at = "\(name(path))[\(i)]"
+            guard tape.kind(instance) == .object else {
+                return RowProblem("'\(at)' is \(Self.kindName(tape.kind(instance))), expected an {input, output} object")
+            }
+            if let input = tape.member(instance, named: "input", source: source), tape.kind(input) != .string && tape.kind(input) != .null {
+                return RowProblem("'\(at).input' is \(Self.kindName(tape.kind(input))), expected a string")
+            }
+            guard let output = tape.member(instance, named: "output", source: source) else { return RowProblem("'\(at)' has no 'output'") }
+            guard tape.kind(output) == .string else {
+                return RowProblem("'\(at).output' is \(Self.kindName(tape.kind(output))), expected a string")
+            }
+            guard tape.isNonBlankString(output, source: source) else { return RowProblem("'\(at).output' is empty") }
+        }
+        return nil
     }
 
     func requireText(_ field: RowField, _ view: RowView, _ shape: RowShape) -> RowProblem? {

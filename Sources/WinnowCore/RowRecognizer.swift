@@ -5,6 +5,10 @@ public struct RecognizedRow: Sendable, Equatable {
     public var provenance: Provenance
     /// Provenance fields where the row's own value won over a different value given as a flag.
     public var conflicts: [RowField] = []
+    /// The row's members that nothing read (not rendered, not provenance, not the id), as
+    /// dotted paths ("input", "meta.notes", "instances.0.input"), for the import summary; see
+    /// `RowRecognizer.unusedMembers`.
+    public var unused: [String] = []
 }
 
 /// Why a row cannot be imported, in words a person can act on.
@@ -28,6 +32,11 @@ public struct RowRecognizer: Sendable {
     }
     /// Values from import flags, used where the row has none.
     public var defaults: Provenance
+    /// Which fields a shape renders: 1 is how imports logged before `system`, `history`,
+    /// `instances` and a prompt-response row's `input` were read, kept so those rows (and mixes
+    /// built from them) read back exactly as they did; 2 renders them.
+    public var rendering: Int = RowRecognizer.currentRendering
+    public static let currentRendering = 2
     /// `paths` flattened for the hot loop, which looks fields up a dozen times per row.
     var compiled: CompiledFieldPaths
 
@@ -62,7 +71,10 @@ public struct RowRecognizer: Sendable {
 
     public func recognize(_ tape: JSONTape, source: UnsafeBufferPointer<UInt8>) -> Result<RecognizedRow, RowProblem> {
         guard tape.kind(0) == .object else {
-            return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object"))
+            // A file of bare strings (OpenAssistant's `*_text.jsonl` prompt lists) is quarantined
+            // line by line: a prompt alone has no answer to review. Say so, once per line.
+            let bare = tape.kind(0) == .string ? " (a bare text, such as a list of prompts, has no answer to review)" : ""
+            return .failure(RowProblem("the line holds \(Self.kindName(tape.kind(0))), not a JSON object\(bare)"))
         }
         return withView(tape, source: source) { recognize($0) }
     }
@@ -77,6 +89,7 @@ public struct RowRecognizer: Sendable {
         var row = RecognizedRow(shape: shape, ownID: nil, provenance: defaults)
         if let problem = readID(into: &row, view) { return .failure(problem) }
         if let problem = readProvenance(into: &row, view) { return .failure(problem) }
+        row.unused = unusedMembers(shape, view)
         return .success(row)
     }
 

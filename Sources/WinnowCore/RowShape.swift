@@ -56,6 +56,12 @@ public enum RowField: String, Sendable, CaseIterable {
     case judgeScore = "judge_score"
     case messages, conversations, instruction, input, output, prompt, response, completion
     case question, answer, chosen, rejected, context, category
+    /// A system prompt beside the turns (LLaMA-Factory's Alpaca and ShareGPT formats).
+    case system
+    /// Earlier turns as `[[prompt, answer], ...]` (LLaMA-Factory's Alpaca format).
+    case history
+    /// Self-Instruct's `[{input, output}, ...]` examples of one instruction.
+    case instances
 
     /// Position in `allCases`, without hashing (used in the import hot loop).
     public var ordinal: Int {
@@ -83,6 +89,9 @@ public enum RowField: String, Sendable, CaseIterable {
         case .rejected: return 20
         case .context: return 21
         case .category: return 22
+        case .system: return 23
+        case .history: return 24
+        case .instances: return 25
         }
     }
 

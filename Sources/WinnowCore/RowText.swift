@@ -3,8 +3,9 @@
 /// the stored bytes on demand; never stored.
 public struct RowText: Sendable, Equatable {
     public struct Segment: Sendable, Equatable {
-        /// "system", "user", "assistant" (chat roles as written, lowercased), or the field name:
-        /// "instruction", "input", "output", "context", "prompt", "response", "chosen", "rejected".
+        /// "system", "user", "assistant" (chat roles as written, lowercased; a `history` pair's
+        /// two turns are "user" and "assistant"), or the field name: "system", "instruction",
+        /// "input", "output", "context", "prompt", "response", "chosen", "rejected".
         public var label: String
         public var text: String
         /// For preference pairs: which side a turn belongs to ("chosen" / "rejected"), else nil.
@@ -70,25 +71,39 @@ extension RowRecognizer {
                 if !text.isEmpty { segments.append(.init(label: role, text: text, side: side)) }
             }
         }
-        switch shape {
-        case .chat:
-            if let (node, _) = find(.messages, view) ?? find(.conversations, view) { messages(node, side: nil) }
-        case .alpaca:
-            add(.instruction); add(.input); add(.output)
-        case .promptResponse:
-            add(.prompt); add(.instruction); add(.question)
-            add(.response); add(.completion); add(.answer)
-        case .preference:
-            add(.prompt)
-            add(.chosen, side: "chosen")
-            add(.rejected, side: "rejected")
-        case .hh:
-            for (field, side) in [(RowField.chosen, "chosen"), (.rejected, "rejected")] {
-                guard let (node, _) = find(field, view), tape.kind(node) == .string else { continue }
-                segments += Self.transcript(tape.decodeString(node, source: source), side: side)
+        for field in Self.contentOrder(shape, rendering: rendering) where renders(field, view) {
+            switch field {
+            case .chosen, .rejected:
+                if shape == .hh {
+                    guard let (node, _) = find(field, view), tape.kind(node) == .string else { continue }
+                    segments += Self.transcript(tape.decodeString(node, source: source), side: field.rawValue)
+                } else {
+                    add(field, side: field.rawValue)
+                }
+            case .history:
+                // [[prompt, answer], ...]: earlier turns, before the instruction (validated).
+                guard let (node, _) = find(field, view) else { continue }
+                for pair in tape.elements(node) {
+                    for (turn, label) in zip(tape.elements(pair), ["user", "assistant"]) where tape.kind(turn) == .string {
+                        let text = tape.decodeString(turn, source: source)
+                        if !text.isEmpty { segments.append(.init(label: label, text: text)) }
+                    }
+                }
+            case .instances:
+                // Self-Instruct: every instance's input and output, in order, after the instruction.
+                guard let (node, _) = find(field, view) else { continue }
+                for instance in tape.elements(node) where tape.kind(instance) == .object {
+                    let input = tape.member(instance, named: "input", source: source)
+                    let output = tape.member(instance, named: "output", source: source)
+                    for (label, value) in [("input", input), ("output", output)] {
+                        guard let value, tape.kind(value) == .string else { continue }
+                        let text = tape.decodeString(value, source: source)
+                        if !text.isEmpty { segments.append(.init(label: label, text: text)) }
+                    }
+                }
+            default:
+                add(field)
             }
-        case .dolly:
-            add(.instruction); add(.context); add(.response)
         }
         return RowText(segments: segments)
     }

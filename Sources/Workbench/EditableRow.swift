@@ -119,7 +119,14 @@ struct EditableRow {
                 }
             }
         case .array(let elements):
-            for (i, element) in elements.enumerated() { collect(element, path: path + [.element(i)], role: role, into: &found) }
+            for (i, element) in elements.enumerated() {
+                // LLaMA-Factory `history: [[prompt, answer], ...]`: bare strings, but turns.
+                if case .string(let text) = element, path.count == 2, path.first == .member("history") {
+                    found.append(Piece(path: path + [.element(i)], text: text, role: i == 0 ? "user" : "assistant"))
+                } else {
+                    collect(element, path: path + [.element(i)], role: role, into: &found)
+                }
+            }
         default:
             break
         }

@@ -37,6 +37,7 @@ public struct ImportOptions: Sendable, Equatable {
             ("defaults", .object(defaultsJSON)),
             ("paths", .object(paths)),
             ("max_line_bytes", .int(config.maxLineBytes)),
+            ("rendering", .int(recognizer.rendering)),
         ])
     }
 
@@ -51,11 +52,16 @@ public struct ImportOptions: Sendable, Equatable {
         defaults.template = d?["template"]?.stringValue
         defaults.seed = d?["seed"]?.stringValue
         defaults.slices = d?["slices"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        var paths: [RowField: [FieldPath]] = [:]
+        // A field the entry does not list was not looked for by that import (it predates the
+        // field): it stays unread, so the rows read back as they imported.
+        var paths: [RowField: [FieldPath]] = Dictionary(uniqueKeysWithValues: RowField.allCases.map { ($0, []) })
         for (name, list) in record["paths"]?.objectValue ?? [] {
             guard let field = RowField(rawValue: name) else { continue }
             paths[field] = (list.arrayValue ?? []).compactMap { $0.stringValue.flatMap(FieldPath.init) }
         }
-        return (RowRecognizer(format: format, paths: paths, defaults: defaults), maxLine)
+        var recognizer = RowRecognizer(format: format, paths: paths, defaults: defaults)
+        // Entries from before issue 10 have no "rendering": they read rows the old way.
+        recognizer.rendering = record["rendering"]?.intValue ?? 1
+        return (recognizer, maxLine)
     }
 }

@@ -23,6 +23,14 @@ public struct ImportSummary: Sendable {
     public var renamedIDs = 0
     /// Slice names rows carry that the config does not define.
     public var unknownSlices: [String: Int] = [:]
+    /// Members of rows that import did not read (not rendered, not provenance, not the id), by
+    /// dotted path ("input", "meta.notes", "instances.0.input"), with how many rows have one:
+    /// kept in the stored source, but no reviewer, gate or mix sees them.
+    public var unusedMembers: [String: Int] = [:]
+    /// For a file that was expanded into rows (OpenAssistant message trees): the original's
+    /// SHA-256 (`source`, stored in sources/ beside the derived rows this summary's `source`
+    /// names), the format, and how many trees, conversations and pairs it gave.
+    public var expandedFrom: JSONValue?
     /// Set when reading stopped early (a corrupt gzip stream): what was read before it stands.
     public var readError: String?
     public var logSeq: Int?
@@ -52,9 +60,10 @@ public struct ImportSummary: Sendable {
             ("shapes", counts(byShape)), ("origins", counts(byOrigin)), ("slices", counts(bySlice)),
             ("generators", counts(byGenerator)), ("quarantine_reasons", counts(quarantineReasons)),
             ("conflicts", counts(conflicts)), ("renamed_ids", .int(renamedIDs)),
-            ("unknown_slices", counts(unknownSlices)),
+            ("unknown_slices", counts(unknownSlices)), ("unused_members", counts(unusedMembers)),
         ]
         if reread { fields.append(("reread", .bool(true))) }
+        if let expandedFrom { fields.append(("expanded_from", expandedFrom)) }
         if let readError { fields.append(("read_error", .string(readError))) }
         if let logSeq { fields.append(("log_seq", .int(logSeq))) }
         return .object(fields)

@@ -32,8 +32,23 @@ final class Importer {
         _ file: String, options: ImportOptions, progress: ImportProgress?,
         appendEntry: (_ summary: ImportSummary, _ options: JSONValue) throws -> (seq: Int, hash: String)
     ) throws -> ImportSummary {
+        // A file of OpenAssistant message trees imports as the rows it expands to.
+        if let expansion = try TreeExpansion.expandIfTrees(file, paths: paths, maxLine: config.maxLineBytes) {
+            defer { expansion.discard() }
+            return try importRecords(
+                from: expansion.derivedPath, file: file, expansion: expansion, options: options, progress: progress, appendEntry: appendEntry)
+        }
+        return try importRecords(from: file, file: file, expansion: nil, options: options, progress: progress, appendEntry: appendEntry)
+    }
+
+    /// Imports the records of `path` (the file itself, or the rows its trees expanded to) as
+    /// the import of `file`.
+    private func importRecords(
+        from path: String, file: String, expansion: TreeExpansion?, options: ImportOptions, progress: ImportProgress?,
+        appendEntry: (_ summary: ImportSummary, _ options: JSONValue) throws -> (seq: Int, hash: String)
+    ) throws -> ImportSummary {
         var summary = ImportSummary(file: file)
-        let input = try InputFile(path: file)
+        let input = try InputFile(path: path)
         let temp = paths.sources + "/.importing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let copy = try SourceCopy(path: temp)
         defer { copy.discard() }
@@ -87,11 +102,20 @@ final class Importer {
             if !quarantined.isEmpty {
                 try QuarantineWriter.write(quarantined, file: file, source: summary.source, paths: paths)
             }
+            let ownQuarantined = summary.quarantined
+            if let expansion {
+                try expansion.commitOriginal(file: file, paths: paths)
+                summary.format = "oasst-trees"
+                summary.expandedFrom = expansion.json
+                summary.quarantined += expansion.quarantined.count
+                for record in expansion.quarantined { summary.quarantineReasons[ImportSummary.reasonKind(record.reason), default: 0] += 1 }
+            }
             let (seq, hash) = try appendEntry(summary, optionsRecord)
             summary.logSeq = seq
+            // The derived source's own counts, as a replay of it finds them.
             try db.execute(
                 sql: "UPDATE sources SET sha = ?, bytes = ?, rows = ?, quarantined = ?, seq = ? WHERE id = ?",
-                arguments: [summary.source, summary.bytes, summary.rows, summary.quarantined, seq, sourceID])
+                arguments: [summary.source, summary.bytes, summary.rows, ownQuarantined, seq, sourceID])
             // Another process may have appended in between; then leave the position where it
             // was, and the next open replays the gap (this import is skipped as present).
             if seq == before.seq + 1 { try RowIndex.setLogPosition(db, seq: seq, hash: hash) }

@@ -19,6 +19,8 @@ struct SummaryTally {
     private var generators = NameCounts()
     /// Every slice a row carries (not only the first), to find the ones the config lacks.
     private var slices = NameCounts()
+    /// Members rows have that import did not read (`RecognizedRow.unused`), by dotted path.
+    private var unused = NameCounts()
     private var quarantineReasons: [String: Int] = [:]
     private let config: WorkspaceConfig
 
@@ -45,6 +47,7 @@ struct SummaryTally {
         for slice in p.slices where slices.add(slice) {
             slices.flagLast(config.slice(named: slice) == nil)
         }
+        for name in row.unused { unused.add(name) }
     }
 
     /// Adds these counts to `summary`'s tables.
@@ -58,6 +61,7 @@ struct SummaryTally {
         firstSlices.forEach { name, n, _ in summary.bySlice[name, default: 0] += n }
         generators.forEach { name, n, _ in summary.byGenerator[name, default: 0] += n }
         slices.forEach { name, n, unknown in if unknown { summary.unknownSlices[name, default: 0] += n } }
+        unused.forEach { name, n, _ in summary.unusedMembers[name, default: 0] += n }
         for (reason, n) in quarantineReasons { summary.quarantineReasons[reason, default: 0] += n }
     }
 }

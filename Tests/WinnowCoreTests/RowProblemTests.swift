@@ -15,7 +15,7 @@ import Testing
 
     static let cases: [ProblemCase] = [
         ProblemCase(name: "array", row: "[1, 2]", reason: "the line holds an array, not a JSON object"),
-        ProblemCase(name: "string", row: #""just text""#, reason: "the line holds a string, not a JSON object"),
+        ProblemCase(name: "string", row: #""just text""#, reason: "the line holds a string, not a JSON object (a bare text, such as a list of prompts, has no answer to review)"),
         ProblemCase(name: "number", row: "42", reason: "the line holds a number, not a JSON object"),
         ProblemCase(name: "null", row: "null", reason: "the line holds null, not a JSON object"),
         ProblemCase(name: "boolean", row: "true", reason: "the line holds a boolean, not a JSON object"),

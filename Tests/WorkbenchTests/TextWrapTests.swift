@@ -58,6 +58,15 @@ import Testing
         #expect(back["output"] == .string("Hello there.") && back["meta"] == row["meta"] && back["instruction"] == row["instruction"])
     }
 
+    /// Issue 10: a history row's earlier turns are shown in review, so they can be edited too.
+    @Test func historyTurnsAreEditablePieces() throws {
+        let row = try JSONValue.parse(#"{"history": [["Weather in Rome?", "24 degrees."]], "instruction": "And Paris?", "output": "18."}"#)
+        let editable = EditableRow(row)
+        #expect(editable.pieces.map(\.pathText) == ["history[0][0]", "history[0][1]", "instruction", "output"])
+        let edited = editable.document(id: "h").replacingOccurrences(of: "\n24 degrees.\n", with: "\n25 degrees.\n")
+        #expect(try editable.read(edited)["history"] == (try JSONValue.parse(#"[["Weather in Rome?", "25 degrees."]]"#)))
+    }
+
     @Test func aDeletedHeaderIsNamed() {
         let editable = EditableRow(.object([("prompt", .string("p")), ("response", .string("r"))]))
         let broken = editable.document(id: "a").replacingOccurrences(of: "=== response ===", with: "")
