@@ -4,9 +4,23 @@ import Foundation
 /// libFuzzer's entry point; the target comes from WINNOW_FUZZ_TARGET (one binary, several
 /// targets: each a run of its own, see .ci/fuzz).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FuzzSelection.target.run(Array(UnsafeBufferPointer(start: data, count: size)))
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzSelection.target.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
+}
+
+/// libFuzzer's driver, run from this executable's main: SwiftPM links an executable's `main`
+/// to `<module>_main` (so tests can link the module), which libFuzzer's own `main` cannot be.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("winnow_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return LLVMFuzzerRunDriver(&count, &vector, fuzzOneInput)
 }
 
 enum FuzzSelection {
