@@ -39,10 +39,15 @@ public struct ExactDuplicateDetector: Sendable {
     /// `contentHash` is the row's SHA-256 in hex (any other non-empty string works too, compared
     /// as given); `text` is the row's full text.
     public mutating func add(id: String, contentHash: String, text: String) -> GateFinding? {
+        add(id: id, keys: RowKeys(contentHash: contentHash, text: text))
+    }
+
+    /// `add` with the row's keys computed beforehand (on another thread, or kept from an
+    /// earlier run): the same finding.
+    public mutating func add(id: String, keys: RowKeys) -> GateFinding? {
         let index = Int32(ids.count)
         ids.append(id)
-        let hashKey = Self.key(contentHash: contentHash)
-        let textKey = Self.key(text: text)
+        let hashKey = keys.hash, textKey = keys.text
         let byHashFirst = hashKey.flatMap { byHash[$0] }
         let byTextFirst = textKey.flatMap { byText[$0] }
         if let key = hashKey, byHashFirst == nil { byHash[key] = index }
