@@ -4,6 +4,8 @@ import WinnowCore
 /// a newer winnow still reads and verifies; `LogEntry.knownKind` says whether this one knows it.
 public enum LogKind: String, Sendable, CaseIterable {
     case `import`, gate, decision, revert, retract, mix
+    /// One gate run: its verdicts live in a content-addressed file the entry pins by hash.
+    case gateRun = "gate-run"
 }
 
 /// One line of the provenance log: the envelope every entry shares, plus the whole object.

@@ -4,35 +4,30 @@ import Gates
 import ProvenanceLog
 import WinnowCore
 
-/// The gates a run applies: per-row checks (run on all cores) and corpus checks that see every
-/// row in turn (duplicates, template lock-in). Built from the config by `GateSuite.make`.
+/// The gates a run applies: per-row checks (run on all cores) and the corpus checks (exact and
+/// near duplicates, template lock-in) that compare rows with each other. Built from the config
+/// by `GateSuite.make`.
 struct GateSuite {
     /// Findings for one row; must be safe to call from several threads.
     var perRow: @Sendable (GateRow) -> [GateFinding]
-    /// A fresh corpus pass for one run.
-    var corpus: () -> CorpusPass
-    /// Hash of the settings, recorded in every verdict.
+    /// The corpus gates' settings; nil runs none (tests of the bookkeeping).
+    var corpus: CorpusGates?
+    /// Hash of the settings, recorded with every run.
     var configHash: String
 }
 
-/// A corpus check fed the rows in import order, a chunk at a time, so a run never holds every
-/// row's text at once; `finish` returns the findings by row id.
-struct CorpusPass {
-    var add: (CorpusRow) -> Void
-    var finish: () -> [String: [GateFinding]]
-
-    static var none: CorpusPass { CorpusPass(add: { _ in }, finish: { [:] }) }
-}
-
-/// What corpus gates see of a row.
-struct CorpusRow: Sendable {
-    var row: GateRow
-    var contentHash: String
+/// Settings of the corpus gates.
+struct CorpusGates: Sendable {
+    var near: NearDuplicateOptions
+    var template: TemplateLockInOptions
 }
 
 /// What a gate run changed.
 public struct GateRunSummary: Sendable {
     public var rows = 0
+    /// Rows the new ones were checked against (0 for a run over everything).
+    public var existing = 0
+    public var incremental = false
     public var flagged = 0
     public var rejected = 0
     /// Rows the classifier gave a slice: routing, not a finding, so never counted as flagged.
@@ -43,15 +38,20 @@ public struct GateRunSummary: Sendable {
     public var warnings: [String] = []
 }
 
-/// Runs the gates over the workspace and logs what changed: a verdict for every (row, gate)
-/// whose flag is new or different, a `clear` for every flag a rerun no longer finds. A rerun
-/// with nothing changed writes nothing, so gates can run after every import and config edit.
+/// Runs the gates and logs what changed: a verdict for every (row, gate) whose flag is new or
+/// different, a `clear` for every flag a rerun no longer finds, all in one verdict file pinned
+/// by one `gate-run` entry. A rerun with nothing changed writes nothing, so gates can run after
+/// every import and config edit.
+///
+/// After an import only the new rows are read: per-row gates run on them alone, and the corpus
+/// gates check them against what `gate_keys` keeps of the existing rows (see
+/// `GateRunner+Corpus`). A run over everything (`gates --rerun`, changed settings, an index
+/// without complete keys) reads every row and refills the keys.
 final class GateRunner {
     let paths: WorkspacePaths
     let index: RowIndex
     let log: LogFile
     let suite: GateSuite
-    static let batchSize = 1000
 
     init(paths: WorkspacePaths, index: RowIndex, log: LogFile, suite: GateSuite) {
         self.paths = paths
@@ -63,74 +63,80 @@ final class GateRunner {
     /// Rows read, gated and fed to the corpus pass per chunk.
     static let chunkSize = 8192
 
-    func run() throws -> GateRunSummary {
-        var summary = GateRunSummary()
+    /// Gates the rows imported since the last run, or every row when `everything` is asked for
+    /// or the last run's state cannot be used.
+    func run(everything: Bool = false) throws -> GateRunSummary {
+        let gated = try index.gatedThrough()
+        let keys = try index.gateKeysThrough()
+        if !everything, let gated, gated.config == suite.configHash, keys?.n == gated.n, keys?.config == suite.configHash {
+            return try runNew(after: gated.n)
+        }
+        return try runAll()
+    }
+
+    /// A row read and gated: its per-row findings and what the corpus gates need of it.
+    struct GatedRow {
+        var n: Int64
+        var row: GateRow
+        var contentHash: String
+        var findings: [GateFinding] = []
+        var exact: ExactDuplicateDetector.RowKeys?
+        var template: TemplateLockInDetector.BatchKeys?
+    }
+
+    /// The rows after `after`, a chunk at a time, each gated on all cores.
+    func forEachChunk(after: Int64, _ body: ([GatedRow]) throws -> Void) throws {
         let store = RowStore(paths: paths, index: index)
-        let corpus = suite.corpus()
-        var findings: [String: [GateFinding]] = [:]
-        var order: [String] = []
-        var after: Int64 = 0
+        var after = after
         while true {
             let chunk = try index.rows(after: after, limit: Self.chunkSize)
             guard let last = chunk.last else { break }
             after = last.n
-            var corpusRows: [CorpusRow] = []
-            corpusRows.reserveCapacity(chunk.count)
-            for (_, row) in chunk {
+            var rows: [GatedRow] = []
+            rows.reserveCapacity(chunk.count)
+            for (n, row) in chunk {
                 // A slice the classifier gave is not the row's own: let it classify afresh.
                 var provenance = row.provenance
                 if row.sliceTagged { provenance.slices = [] }
                 let gateRow = GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
-                corpusRows.append(CorpusRow(row: gateRow, contentHash: row.contentHash))
-                order.append(row.id)
+                rows.append(GatedRow(n: n, row: gateRow, contentHash: row.contentHash))
             }
-            for (id, list) in Self.perRowFindings(corpusRows, suite.perRow) { findings[id, default: []] += list }
-            for row in corpusRows { corpus.add(row) }
+            Self.gate(&rows, suite)
+            try body(rows)
         }
-        summary.rows = order.count
-        for (id, extra) in corpus.finish() { findings[id, default: []] += extra }
-
-        var desired: [String: [String: GateFlag]] = [:]
-        for (id, list) in findings {
-            for (gate, group) in Dictionary(grouping: list, by: \.gate) {
-                desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
-            }
-        }
-        let payloads = diff(desired: desired, current: try index.flags(), order: order, summary: &summary)
-        try append(payloads)
-        return summary
     }
 
-    /// Per-row gates on all cores; results keyed by row id.
-    static func perRowFindings(_ rows: [CorpusRow], _ check: @Sendable (GateRow) -> [GateFinding]) -> [String: [GateFinding]] {
+    /// Per-row gates and the corpus gates' keys, on all cores.
+    static func gate(_ rows: inout [GatedRow], _ suite: GateSuite) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows.count / 256 + 1))
-        let slots = UnsafeSlots<[(String, [GateFinding])]>(count: parts)
-        rows.withUnsafeBufferPointer { buffer in
+        rows.withUnsafeMutableBufferPointer { buffer in
             let shared = UnsafeSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
-                var out: [(String, [GateFinding])] = []
                 for i in lower..<upper {
-                    let found = check(shared.value[i].row)
-                    if !found.isEmpty { out.append((shared.value[i].row.id, found)) }
+                    let row = shared.value[i].row
+                    shared.value[i].findings = suite.perRow(row)
+                    if let corpus = suite.corpus {
+                        shared.value[i].exact = ExactDuplicateDetector.RowKeys(contentHash: shared.value[i].contentHash, text: row.text.fullText)
+                        shared.value[i].template = TemplateLockInDetector.keys(of: row, options: corpus.template)
+                    }
                 }
-                slots.set(part, out)
             }
         }
-        var result: [String: [GateFinding]] = [:]
-        for part in slots.values { for (id, list) in part { result[id, default: []] += list } }
-        return result
     }
 
-    /// The log entries that bring the index's flags to `desired`, in row order then gate order.
+    /// The log entries that bring the index's flags to `desired` for the (row, gate) pairs the
+    /// run evaluated (`gates` nil: all of the row's), in the given row order then gate order.
     func diff(
-        desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]], order: [String],
-        summary: inout GateRunSummary
+        desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
+        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary
     ) -> [GatePayload] {
         var payloads: [GatePayload] = []
-        for id in order {
+        for (id, evaluated) in order {
             let want = desired[id] ?? [:], have = current[id] ?? [:]
-            for gate in Set(want.keys).union(have.keys).sorted() {
+            var gates = Set(want.keys).union(have.keys)
+            if let evaluated { gates.formIntersection(evaluated) }
+            for gate in gates.sorted() {
                 switch (want[gate], have[gate]) {
                 case let (flag?, old) where old != flag:
                     let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
@@ -149,15 +155,33 @@ final class GateRunner {
         return payloads
     }
 
-    /// Appends in locked batches and applies each batch to the index once it is on disk.
-    func append(_ payloads: [GatePayload]) throws {
-        var start = 0
-        while start < payloads.count {
-            let batch = Array(payloads[start..<min(start + Self.batchSize, payloads.count)])
-            _ = try index.appendAndApply(batch, to: log) { entry, db in
-                try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
+    /// Folds findings into one flag per (row, gate).
+    static func flags(_ findings: [String: [GateFinding]]) -> [String: [String: GateFlag]] {
+        var desired: [String: [String: GateFlag]] = [:]
+        for (id, list) in findings {
+            for (gate, group) in Dictionary(grouping: list, by: \.gate) {
+                desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
             }
-            start += batch.count
+        }
+        return desired
+    }
+
+    /// Writes the verdicts to their file and logs the run as one `gate-run` entry, applied to
+    /// the index once it is on disk, with the kept keys marked complete through the run's last
+    /// row. A run that changed nothing and saw no new rows logs nothing. `last` is the last row
+    /// the run saw (rows imported meanwhile are the next run's).
+    func append(_ payloads: [GatePayload], scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
+        let gated = try index.gatedThrough()
+        let config = suite.configHash, through = last?.n ?? 0
+        if payloads.isEmpty, let gated, gated.config == config, gated.n == through {
+            try index.write { db in try RowIndex.setGateKeysThrough(through, config: config, in: db) }
+            return
+        }
+        let sha = try GateVerdictFile.write(payloads, paths: paths)
+        let run = GateRunPayload(verdicts: sha, count: payloads.count, config: config, scope: scope, rows: rows, through: last?.id)
+        _ = try index.appendAndApply([run], to: log) { entry, db in
+            try RowIndex.apply(gateRun: run, verdicts: payloads, seq: entry.seq, in: db)
+            try RowIndex.setGateKeysThrough(through, config: config, in: db)
         }
     }
 }

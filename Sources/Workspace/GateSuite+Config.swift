@@ -54,33 +54,7 @@ extension GateSuite {
                 }
                 return findings
             },
-            corpus: {
-                // Detectors are values mutated as rows stream in; a box lets the closures share them.
-                final class Box {
-                    var exact = ExactDuplicateDetector()
-                    var nearDuplicates: NearDuplicateDetector
-                    var templates: TemplateLockInDetector
-                    var found: [String: [GateFinding]] = [:]
-                    init(near: NearDuplicateOptions, template: TemplateLockInOptions) {
-                        nearDuplicates = NearDuplicateDetector(options: near)
-                        templates = TemplateLockInDetector(options: template)
-                    }
-                }
-                let box = Box(near: near, template: template)
-                return CorpusPass(
-                    add: { row in
-                        if let finding = box.exact.add(id: row.row.id, contentHash: row.contentHash, text: row.row.text.fullText) {
-                            box.found[row.row.id, default: []].append(finding)
-                        }
-                        box.nearDuplicates.add(row.row)
-                        box.templates.add(row.row)
-                    },
-                    finish: {
-                        for (id, finding) in box.nearDuplicates.finish().findings { box.found[id, default: []].append(finding) }
-                        for (id, finding) in box.templates.report().findings { box.found[id, default: []].append(finding) }
-                        return box.found
-                    })
-            },
+            corpus: CorpusGates(near: near, template: template),
             configHash: config.configHash)
         return (suite, warnings)
     }
@@ -94,10 +68,11 @@ extension GateSuite {
 }
 
 extension WorkspaceSession {
-    /// Runs every gate over the workspace and logs what changed (see `GateRunner`).
-    public func runGates() throws -> GateRunSummary {
+    /// Runs the gates and logs what changed (see `GateRunner`): over the rows imported since
+    /// the last run, or over every row when `everything` is asked for (`gates --rerun`).
+    public func runGates(everything: Bool = false) throws -> GateRunSummary {
         let (suite, warnings) = try GateSuite.make(config: config, paths: paths)
-        var summary = try GateRunner(paths: paths, index: index, log: log, suite: suite).run()
+        var summary = try GateRunner(paths: paths, index: index, log: log, suite: suite).run(everything: everything)
         summary.warnings += warnings
         return summary
     }

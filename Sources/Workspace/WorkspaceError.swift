@@ -10,6 +10,8 @@ public enum WorkspaceError: UserFacingError {
     case input(path: String, reason: String)
     case index(path: String, reason: String)
     case sourceMissing(sha: String, path: String)
+    /// A gate run's verdict file the log pins is missing, altered or malformed.
+    case verdictFile(path: String, reason: String)
     /// The entries are in the log (fsynced: they stand), but applying them to the index failed.
     /// Callers must not treat this as "nothing happened": repeating the action would log it twice.
     case loggedButNotApplied(entries: [LogEntry], reason: String)
@@ -31,6 +33,9 @@ public enum WorkspaceError: UserFacingError {
             return "\(path): \(reason) (the index is derived: 'winnow reindex' rebuilds it from sources and the log)"
         case .sourceMissing(let sha, let path):
             return "\(path): source \(sha) named in the log is missing; the workspace is damaged (restore sources/ from a backup)"
+        case let .verdictFile(path, reason):
+            return "\(path): \(reason); the workspace is damaged (restore gates/ from a backup; "
+                + "'winnow log verify' checks every verdict file)"
         case let .loggedButNotApplied(entries, reason):
             let seqs = entries.map(\.seq)
             let which = seqs.count == 1 ? "#\(seqs[0])" : "#\(seqs.first ?? 0)-#\(seqs.last ?? 0)"

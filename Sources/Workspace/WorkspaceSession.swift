@@ -22,7 +22,7 @@ public final class WorkspaceSession {
 
     public static func open(_ paths: WorkspacePaths) throws -> WorkspaceSession {
         let config = try WorkspaceConfig.load(path: paths.config)
-        for folder in [paths.sources, paths.quarantine, paths.mixes] {
+        for folder in [paths.sources, paths.quarantine, paths.mixes, paths.gates] {
             try WorkspaceCreator.makeDirectory(folder)
         }
         let log = try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: "winnow \(WinnowVersion.current)")
@@ -120,7 +120,10 @@ public final class WorkspaceSession {
             let payload = try entry.payload(ImportPayload.self)
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
         case .gate:
+            // Logs written before gate runs had verdict files: one entry per verdict.
             try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
+        case .gateRun:
+            try applyGateRun(entry, db: db)
         case .decision:
             try RowIndex.apply(decision: try entry.payload(DecisionPayload.self), entry: entry, in: db)
         case .revert:
