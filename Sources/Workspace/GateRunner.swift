@@ -84,45 +84,56 @@ final class GateRunner {
         var template: TemplateLockInDetector.BatchKeys?
     }
 
-    /// The rows after `after`, a chunk at a time, each gated on all cores.
+    /// The rows after `after`, a chunk at a time, each read and gated on all cores.
     func forEachChunk(after: Int64, _ body: ([GatedRow]) throws -> Void) throws {
-        let store = RowStore(paths: paths, index: index)
         var after = after
         while true {
-            let chunk = try index.rows(after: after, limit: Self.chunkSize)
+            let chunk = try index.scanRows(after: after, limit: Self.chunkSize)
             guard let last = chunk.last else { break }
             after = last.n
-            var rows: [GatedRow] = []
-            rows.reserveCapacity(chunk.count)
-            for (n, row) in chunk {
-                // A slice the classifier gave is not the row's own: let it classify afresh.
-                var provenance = row.provenance
-                if row.sliceTagged { provenance.slices = [] }
-                let gateRow = GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
-                rows.append(GatedRow(n: n, row: gateRow, contentHash: row.contentHash))
-            }
-            Self.gate(&rows, suite)
+            let rows = try Self.gate(chunk, suite, paths: paths, index: index)
             try body(rows)
         }
     }
 
-    /// Per-row gates and the corpus gates' keys, on all cores.
-    static func gate(_ rows: inout [GatedRow], _ suite: GateSuite) {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows.count / 256 + 1))
-        rows.withUnsafeMutableBufferPointer { buffer in
+    /// Reads the rows' texts and runs the per-row gates and the corpus gates' keys, on all
+    /// cores (each worker with its own store: a store's scratch buffers are not shared).
+    static func gate(_ chunk: [(n: Int64, row: IndexedRow)], _ suite: GateSuite, paths: WorkspacePaths, index: RowIndex) throws -> [GatedRow] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, chunk.count / 256 + 1))
+        let slots = UnsafeSlots<Result<[GatedRow], Error>>(count: parts)
+        // RowIndex serialises its reads (a GRDB queue); stores only read the sources table.
+        let sharedIndex = UnsafeSendable(index)
+        chunk.withUnsafeBufferPointer { buffer in
             let shared = UnsafeSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
-                for i in lower..<upper {
-                    let row = shared.value[i].row
-                    shared.value[i].findings = suite.perRow(row)
-                    if let corpus = suite.corpus {
-                        shared.value[i].exact = ExactDuplicateDetector.RowKeys(contentHash: shared.value[i].contentHash, text: row.text.fullText)
-                        shared.value[i].template = TemplateLockInDetector.keys(of: row, options: corpus.template)
+                let store = RowStore(paths: paths, index: sharedIndex.value)
+                var out: [GatedRow] = []
+                out.reserveCapacity(upper - lower)
+                do {
+                    for (n, indexed) in shared.value[lower..<upper] {
+                        // A slice the classifier gave is not the row's own: let it classify afresh.
+                        var provenance = indexed.provenance
+                        if indexed.sliceTagged { provenance.slices = [] }
+                        let row = GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: try store.text(of: indexed))
+                        var gated = GatedRow(n: n, row: row, contentHash: indexed.contentHash)
+                        gated.findings = suite.perRow(row)
+                        if let corpus = suite.corpus {
+                            gated.exact = ExactDuplicateDetector.RowKeys(contentHash: indexed.contentHash, text: row.text.fullText)
+                            gated.template = TemplateLockInDetector.keys(of: row, options: corpus.template)
+                        }
+                        out.append(gated)
                     }
+                    slots.set(part, .success(out))
+                } catch {
+                    slots.set(part, .failure(error))
                 }
             }
         }
+        var rows: [GatedRow] = []
+        rows.reserveCapacity(chunk.count)
+        for result in slots.values { rows += try result.get() }
+        return rows
     }
 
     /// The log entries that bring the index's flags to `desired` for the (row, gate) pairs the

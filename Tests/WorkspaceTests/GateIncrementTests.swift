@@ -140,4 +140,21 @@ import WinnowCore
         let payload = try entry.payload(GateRunPayload.self)
         #expect(payload.scope == .new && payload.rows == 100)
     }
+
+    /// The gates' fast row scan reads what the ordinary listing reads, field for field.
+    @Test func theGatesRowScanReadsWhatTheListingReads() throws {
+        let tmp = try TemporaryDirectory()
+        let session = try workspace(tmp, "ws")
+        try write(Self.plantedRows(count: 120, seed: 3)[...], to: tmp.file("a.jsonl"))
+        var options = ImportOptions()
+        options.defaults.seed = "s-1"
+        _ = try session.importFile(tmp.file("a.jsonl"), options: options, progress: nil)
+        _ = try session.runGates()
+        for after in [0, 17] as [Int64] {
+            let slow = try session.index.rows(after: after, limit: 50), fast = try session.index.scanRows(after: after, limit: 50)
+            #expect(fast.map(\.n) == slow.map(\.n))
+            #expect(fast.map(\.row) == slow.map(\.row))
+        }
+        #expect(try session.index.allRows().contains { $0.sliceTagged }, "a classifier-tagged row is among them")
+    }
 }
