@@ -9,8 +9,10 @@ import WinnowCore
 extension RowIndex {
     /// Applies a `gate-run` entry's verdicts (already checked against its hash) and records the
     /// run's reach.
-    static func apply(gateRun run: GateRunPayload, verdicts: [GatePayload], seq: Int, in db: Database) throws {
-        for verdict in verdicts { try apply(verdict, seq: seq, in: db) }
+    /// `bulk` nil decides by the number of verdicts (tests force either path).
+    static func apply(gateRun run: GateRunPayload, verdicts: [GatePayload], seq: Int, in db: Database, bulk: Bool? = nil) throws {
+        let applied = (bulk ?? (verdicts.count >= bulkApplyThreshold)) ? try applyInBulk(verdicts, seq: seq, in: db) : false
+        if !applied { for verdict in verdicts { try apply(verdict, seq: seq, in: db) } }
         let through = try run.through.flatMap {
             try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [$0])
         } ?? 0
