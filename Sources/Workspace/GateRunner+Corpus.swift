@@ -9,20 +9,27 @@ extension GateRunner {
     func runAll() throws -> GateRunSummary {
         try index.invalidateGateKeys(everything: true)
         var summary = GateRunSummary()
-        var findings: [String: [GateFinding]] = [:]
+        // Flags as they are found (each row's per-row flags within its chunk, the corpus gates'
+        // at the end): a million rows' findings and flags are not held side by side.
+        var desired: [String: [String: GateFlag]] = [:]
+        func found(_ id: String, _ findings: [GateFinding]) {
+            for (gate, group) in Dictionary(grouping: findings, by: \.gate) {
+                desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
+            }
+        }
         var order: [(id: String, gates: Set<String>?)] = []
         var last: (n: Int64, id: String)?
-        var exact = ExactDuplicateDetector()
+        var exact: ExactDuplicateDetector? = ExactDuplicateDetector()
         var near = suite.corpus.map { NearDuplicateDetector(options: $0.near) }
         near?.reserveCapacity(try index.rowCount())
         var templates = suite.corpus.map { TemplateLockInDetector(options: $0.template) }
         try forEachChunk(after: 0) { rows in
             let first = near?.count ?? 0
             for row in rows {
-                if !row.findings.isEmpty { findings[row.row.id, default: []] += row.findings }
+                if !row.findings.isEmpty { found(row.row.id, row.findings) }
                 order.append((row.row.id, nil))
                 guard let keys = row.exact else { continue }
-                if let finding = exact.add(id: row.row.id, keys: keys) { findings[row.row.id, default: []].append(finding) }
+                if let finding = exact!.add(id: row.row.id, keys: keys) { found(row.row.id, [finding]) }
                 near?.add(row.row)
                 templates?.add(row.row)
             }
@@ -34,15 +41,22 @@ extension GateRunner {
                                   opening: row.template?.opening, skeleton: row.template?.skeleton)
             })
         }
-        if var near {
-            for (id, finding) in near.finish().findings { findings[id, default: []].append(finding) }
+        // Each detector is let go as soon as it has reported (the signatures alone are 512 MB
+        // at a million rows).
+        exact = nil
+        if let report = near?.finish() {
+            near = nil
+            for (id, finding) in report.findings { found(id, [finding]) }
         }
-        if let templates {
-            for (id, finding) in templates.report().findings { findings[id, default: []].append(finding) }
+        if let report = templates?.report() {
+            templates = nil
+            for (id, finding) in report.findings { found(id, [finding]) }
         }
         summary.rows = order.count
-        let payloads = diff(desired: Self.flags(findings), current: try index.flags(), order: order, summary: &summary)
-        try append(payloads, scope: .all, rows: order.count, last: last)
+        let payloads = diff(desired: desired, current: try index.flags(), order: order, summary: &summary)
+        desired = [:]
+        order = []
+        try append(payloads, scope: .all, rows: summary.rows, last: last)
         return summary
     }
 
