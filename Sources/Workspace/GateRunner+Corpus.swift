@@ -12,26 +12,28 @@ extension GateRunner {
         // Flags as they are found (each row's per-row flags within its chunk, the corpus gates'
         // at the end): a million rows' findings and flags are not held side by side.
         var desired: [String: [String: GateFlag]] = [:]
-        func found(_ id: String, _ findings: [GateFinding]) {
-            for (gate, group) in Dictionary(grouping: findings, by: \.gate) {
-                desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
-            }
+        func found(_ id: String, _ finding: GateFinding) {
+            desired[id, default: [:]][finding.gate] = GateFlag.combine(row: id, gate: finding.gate, [finding])
         }
         var order: [(id: String, gates: Set<String>?)] = []
         var last: (n: Int64, id: String)?
         var exact: ExactDuplicateDetector? = ExactDuplicateDetector()
         var near = suite.corpus.map { NearDuplicateDetector(options: $0.near) }
         near?.reserveCapacity(try index.rowCount())
-        var templates = suite.corpus.map { TemplateLockInDetector(options: $0.template) }
+        // Template batches by their rows' keys (computed on the workers); the report reads only
+        // the answers it samples or quotes.
+        var groups: [TemplateGroupKey: [(n: Int64, row: TemplateLockInDetector.KeyedRow)]] = [:]
         try forEachChunk(after: 0) { rows in
             let first = near?.count ?? 0
             for row in rows {
-                if !row.findings.isEmpty { found(row.row.id, row.findings) }
+                if !row.flags.isEmpty { desired[row.row.id] = row.flags }
                 order.append((row.row.id, nil))
                 guard let keys = row.exact else { continue }
-                if let finding = exact!.add(id: row.row.id, keys: keys) { found(row.row.id, [finding]) }
-                near?.add(row.row)
-                templates?.add(row.row)
+                if let finding = exact!.add(id: row.row.id, keys: keys) { found(row.row.id, finding) }
+                near?.add(id: row.row.id, text: row.nearText)
+                if let template = row.template {
+                    groups[TemplateGroupKey(row.row.provenance), default: []].append((row.n, .init(id: row.row.id, keys: template)))
+                }
             }
             last = rows.last.map { ($0.n, $0.row.id) }
             guard suite.corpus != nil, near != nil else { return }
@@ -46,11 +48,11 @@ extension GateRunner {
         exact = nil
         if let report = near?.finish() {
             near = nil
-            for (id, finding) in report.findings { found(id, [finding]) }
+            for (id, finding) in report.findings { found(id, finding) }
         }
-        if let report = templates?.report() {
-            templates = nil
-            for (id, finding) in report.findings { found(id, [finding]) }
+        if let corpus = suite.corpus {
+            for (id, finding) in try templateReport(groups, options: corpus.template).findings { found(id, finding) }
+            groups = [:]
         }
         summary.rows = order.count
         let payloads = diff(desired: desired, current: try index.flags(), order: order, summary: &summary)
@@ -71,7 +73,7 @@ extension GateRunner {
         var near = NearDuplicateDetector(options: corpus.near)
         try forEachChunk(after: start) { rows in
             let first = near.count
-            for row in rows { near.add(row.row) }
+            for row in rows { near.add(id: row.row.id, text: row.nearText) }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near, rows: first..<(first + rows.count))
             try index.storeGateKeys(zip(rows, bands).map { row, bands in
                 RowIndex.GateKeys(n: row.n, textKey: row.exact?.textKeyBytes, bands: bands,
@@ -81,6 +83,7 @@ extension GateRunner {
             fresh += rows.map { row in
                 var kept = row
                 kept.row.text = RowText(segments: [])
+                kept.nearText = ""
                 return kept
             }
         }
@@ -144,15 +147,7 @@ extension GateRunner {
         }
 
         // Template lock-in: the groups new rows joined, recomputed from their keys.
-        let groupList = groups.map { (generator: $0.key.generator, template: $0.key.template, rows: $0.value.map(\.row)) }
-        var numberOf: [String: Int64] = [:]
-        for (_, members) in groups { for member in members { numberOf[member.row.id] = member.n } }
-        let report = try TemplateLockInDetector.report(groups: groupList, options: corpus.template) { wanted in
-            var answers: [String: String] = [:]
-            let rows = try index.rows(numbers: wanted.compactMap { numberOf[$0] })
-            for (_, row) in rows { answers[row.id] = TemplateLockInDetector.answer(of: try gateRow(row, store)) }
-            return answers
-        }
+        let report = try templateReport(groups, options: corpus.template)
         for (id, finding) in report.findings { findings[id, default: []].append(finding) }
         for (_, members) in groups {
             for member in members where member.n <= start { order[member.n, default: (member.row.id, [])].gates.insert("template") }
@@ -189,13 +184,6 @@ extension GateRunner {
         let payloads = diff(desired: Self.flags(findings), current: currentByID, order: order, summary: &summary)
         try append(payloads, scope: .new, rows: order.count, last: last)
         return summary
-    }
-
-    /// A stored row as the gates see it.
-    func gateRow(_ row: IndexedRow, _ store: RowStore) throws -> GateRow {
-        var provenance = row.provenance
-        if row.sliceTagged { provenance.slices = [] }
-        return GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
     }
 }
 

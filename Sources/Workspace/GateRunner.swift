@@ -80,8 +80,12 @@ final class GateRunner {
         var row: GateRow
         var contentHash: String
         var findings: [GateFinding] = []
+        /// The per-row findings folded into one flag per gate (on the worker, not the run's thread).
+        var flags: [String: GateFlag] = [:]
         var exact: ExactDuplicateDetector.RowKeys?
         var template: TemplateLockInDetector.BatchKeys?
+        /// The text the near-duplicate gate compares.
+        var nearText = ""
     }
 
     /// The rows after `after`, a chunk at a time, each read and gated on all cores.
@@ -118,9 +122,14 @@ final class GateRunner {
                         let row = GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: try store.text(of: indexed))
                         var gated = GatedRow(n: n, row: row, contentHash: indexed.contentHash)
                         gated.findings = suite.perRow(row)
+                        for (gate, group) in Dictionary(grouping: gated.findings, by: \.gate) {
+                            gated.flags[gate] = GateFlag.combine(row: row.id, gate: gate, group)
+                        }
                         if let corpus = suite.corpus {
-                            gated.exact = ExactDuplicateDetector.RowKeys(contentHash: indexed.contentHash, text: row.text.fullText)
+                            let full = row.text.fullText
+                            gated.exact = ExactDuplicateDetector.RowKeys(contentHash: indexed.contentHash, text: full)
                             gated.template = TemplateLockInDetector.keys(of: row, options: corpus.template)
+                            gated.nearText = corpus.near.text == .full ? full : NearDuplicateDetector.comparedText(of: row.text, corpus.near.text)
                         }
                         out.append(gated)
                     }
@@ -134,6 +143,47 @@ final class GateRunner {
         rows.reserveCapacity(chunk.count)
         for result in slots.values { rows += try result.get() }
         return rows
+    }
+
+    /// Texts of stored rows, read on all cores (each worker with its own store).
+    func gateRows(_ numbers: [Int64]) throws -> [Int64: GateRow] {
+        let rows = try index.rows(numbers: numbers).sorted { $0.key < $1.key }
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows.count / 64 + 1))
+        let slots = UnsafeSlots<Result<[(Int64, GateRow)], Error>>(count: parts)
+        let sharedIndex = UnsafeSendable(index), paths = paths
+        rows.withUnsafeBufferPointer { buffer in
+            let shared = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
+                let store = RowStore(paths: paths, index: sharedIndex.value)
+                do {
+                    slots.set(part, .success(try shared.value[lower..<upper].map { n, row in
+                        var provenance = row.provenance
+                        if row.sliceTagged { provenance.slices = [] }
+                        return (n, GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row)))
+                    }))
+                } catch {
+                    slots.set(part, .failure(error))
+                }
+            }
+        }
+        var result: [Int64: GateRow] = [:]
+        for slot in slots.values { for (n, row) in try slot.get() { result[n] = row } }
+        return result
+    }
+
+    /// The template report of whole groups from their rows' keys (see
+    /// `TemplateLockInDetector.report(groups:)`), reading the answers it needs on all cores.
+    func templateReport(_ groups: [TemplateGroupKey: [(n: Int64, row: TemplateLockInDetector.KeyedRow)]],
+                        options: TemplateLockInOptions) throws -> TemplateLockInReport {
+        var numberOf: [String: Int64] = [:]
+        for (_, members) in groups { for member in members { numberOf[member.row.id] = member.n } }
+        let list = groups.map { (generator: $0.key.generator, template: $0.key.template, rows: $0.value.map(\.row)) }
+        return try TemplateLockInDetector.report(groups: list, options: options) { wanted in
+            var answers: [String: String] = [:]
+            for (_, row) in try gateRows(wanted.compactMap { numberOf[$0] }) { answers[row.id] = TemplateLockInDetector.answer(of: row) }
+            return answers
+        }
     }
 
     /// The log entries that bring the index's flags to `desired` for the (row, gate) pairs the
