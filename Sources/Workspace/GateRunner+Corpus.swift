@@ -9,13 +9,14 @@ extension GateRunner {
     func runAll() throws -> GateRunSummary {
         try index.invalidateGateKeys(everything: true)
         var summary = GateRunSummary()
-        // Flags as they are found (each row's per-row flags within its chunk, the corpus gates'
-        // at the end): a million rows' findings and flags are not held side by side.
+        var lines = VerdictLines()
+        // Per-row verdicts are decided chunk by chunk and kept only as verdict lines; the corpus
+        // gates' flags wait for the end. A million rows' flags are never held at once.
         var desired: [String: [String: GateFlag]] = [:]
         func found(_ id: String, _ finding: GateFinding) {
             desired[id, default: [:]][finding.gate] = GateFlag.combine(row: id, gate: finding.gate, [finding])
         }
-        var order: [(id: String, gates: Set<String>?)] = []
+        var order: [String] = []
         var last: (n: Int64, id: String)?
         var exact: ExactDuplicateDetector? = ExactDuplicateDetector()
         var near = suite.corpus.map { NearDuplicateDetector(options: $0.near) }
@@ -24,10 +25,17 @@ extension GateRunner {
         // the answers it samples or quotes.
         var groups: [TemplateGroupKey: [(n: Int64, row: TemplateLockInDetector.KeyedRow)]] = [:]
         try forEachChunk(after: 0) { rows in
+            guard let firstRow = rows.first, let lastRow = rows.last else { return }
+            var chunkDesired: [String: [String: GateFlag]] = [:]
+            var chunkCurrent: [String: [String: GateFlag]] = [:]
+            for (_, row) in try index.flags(from: firstRow.n, through: lastRow.n) {
+                let own = row.flags.filter { !Self.corpusGates.contains($0.key) }
+                if !own.isEmpty { chunkCurrent[row.id] = own }
+            }
             let first = near?.count ?? 0
             for row in rows {
-                if !row.flags.isEmpty { desired[row.row.id] = row.flags }
-                order.append((row.row.id, nil))
+                if !row.flags.isEmpty { chunkDesired[row.row.id] = row.flags }
+                order.append(row.row.id)
                 guard let keys = row.exact else { continue }
                 if let finding = exact!.add(id: row.row.id, keys: keys) { found(row.row.id, finding) }
                 near?.add(id: row.row.id, text: row.nearText)
@@ -35,7 +43,8 @@ extension GateRunner {
                     groups[TemplateGroupKey(row.row.provenance), default: []].append((row.n, .init(id: row.row.id, keys: template)))
                 }
             }
-            last = rows.last.map { ($0.n, $0.row.id) }
+            diff(desired: chunkDesired, current: chunkCurrent, order: rows.map { ($0.row.id, nil) }, summary: &summary, into: &lines)
+            last = (lastRow.n, lastRow.row.id)
             guard suite.corpus != nil, near != nil else { return }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near!, rows: first..<(first + rows.count))
             try index.storeGateKeys(zip(rows, bands).map { row, bands in
@@ -54,11 +63,15 @@ extension GateRunner {
             for (id, finding) in try templateReport(groups, options: corpus.template).findings { found(id, finding) }
             groups = [:]
         }
+        // The corpus gates' verdicts, in row order.
+        var current: [String: [String: GateFlag]] = [:]
+        for (_, row) in try index.flags(after: Int64.max, orOf: Array(Self.corpusGates)) { current[row.id] = row.flags }
+        let corpusOrder = order.lazy.filter { desired[$0] != nil || current[$0] != nil }.map { ($0, Optional(Self.corpusGates)) }
+        diff(desired: desired, current: current, order: Array(corpusOrder), summary: &summary, into: &lines)
         summary.rows = order.count
-        let payloads = diff(desired: desired, current: try index.flags(), order: order, summary: &summary)
         desired = [:]
         order = []
-        try append(payloads, scope: .all, rows: summary.rows, last: last)
+        try append(lines, scope: .all, rows: summary.rows, last: last)
         return summary
     }
 
@@ -149,16 +162,23 @@ extension GateRunner {
         // Template lock-in: the groups new rows joined, recomputed from their keys.
         let report = try templateReport(groups, options: corpus.template)
         for (id, finding) in report.findings { findings[id, default: []].append(finding) }
+        // An existing row of a recomputed batch can change only if it has a template verdict
+        // now or gets one: those are the rows to compare (not the batches' every row).
+        let echoing = Set(report.findings.map(\.id))
         for (_, members) in groups {
-            for member in members where member.n <= start { order[member.n, default: (member.row.id, [])].gates.insert("template") }
+            for member in members where member.n <= start
+                && (echoing.contains(member.row.id) || current[member.n]?.flags["template"] != nil) {
+                order[member.n, default: (member.row.id, [])].gates.insert("template")
+            }
         }
 
         var currentByID: [String: [String: GateFlag]] = [:]
         for (_, row) in current { currentByID[row.id] = row.flags }
         let rowOrder = order.sorted { $0.key < $1.key }.map { (id: $0.value.id, gates: Optional($0.value.gates)) }
             + fresh.map { (id: $0.row.id, gates: nil) }
-        let payloads = diff(desired: Self.flags(findings), current: currentByID, order: rowOrder, summary: &summary)
-        try append(payloads, scope: .new, rows: fresh.count, last: fresh.last.map { ($0.n, $0.row.id) })
+        var lines = VerdictLines()
+        diff(desired: Self.flags(findings), current: currentByID, order: rowOrder, summary: &summary, into: &lines)
+        try append(lines, scope: .new, rows: fresh.count, last: fresh.last.map { ($0.n, $0.row.id) })
         return summary
     }
 
@@ -181,8 +201,9 @@ extension GateRunner {
         let current = try index.flags(after: start, orOf: [])
         var currentByID: [String: [String: GateFlag]] = [:]
         for (_, row) in current { currentByID[row.id] = row.flags }
-        let payloads = diff(desired: Self.flags(findings), current: currentByID, order: order, summary: &summary)
-        try append(payloads, scope: .new, rows: order.count, last: last)
+        var lines = VerdictLines()
+        diff(desired: Self.flags(findings), current: currentByID, order: order, summary: &summary, into: &lines)
+        try append(lines, scope: .new, rows: order.count, last: last)
         return summary
     }
 }

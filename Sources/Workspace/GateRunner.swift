@@ -186,34 +186,49 @@ final class GateRunner {
         }
     }
 
-    /// The log entries that bring the index's flags to `desired` for the (row, gate) pairs the
+    /// The gates that compare rows with each other (the rest judge each row alone).
+    static let corpusGates: Set<String> = ["exact-duplicate", "near-duplicate", "template"]
+
+    /// A run's verdicts as the lines of its verdict file, written as they are decided: a whole
+    /// run over a million rows has hundreds of thousands, and as values they cost several times
+    /// their 150 bytes of text.
+    struct VerdictLines {
+        var bytes: [UInt8] = []
+        var count = 0
+
+        mutating func add(_ verdict: GatePayload) {
+            bytes += verdict.verdictLine
+            bytes.append(0x0A)
+            count += 1
+        }
+    }
+
+    /// Adds the verdicts that bring the index's flags to `desired` for the (row, gate) pairs the
     /// run evaluated (`gates` nil: all of the row's), in the given row order then gate order.
     func diff(
         desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
-        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary
-    ) -> [GatePayload] {
-        var payloads: [GatePayload] = []
+        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: inout VerdictLines
+    ) {
         for (id, evaluated) in order {
             let want = desired[id] ?? [:], have = current[id] ?? [:]
+            if want.isEmpty && have.isEmpty { continue }
             var gates = Set(want.keys).union(have.keys)
             if let evaluated { gates.formIntersection(evaluated) }
             for gate in gates.sorted() {
                 switch (want[gate], have[gate]) {
                 case let (flag?, old) where old != flag:
                     let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
-                    payloads.append(GatePayload(
-                        gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail, config: suite.configHash))
+                    out.add(GatePayload(gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail))
                     if action == .tag { summary.tagged += 1 } else if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1
                 case (nil, let old?):
-                    payloads.append(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason, config: suite.configHash))
+                    out.add(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason))
                     summary.cleared += 1
                 default:
                     summary.unchanged += 1
                 }
             }
         }
-        return payloads
     }
 
     /// Folds findings into one flag per (row, gate).
@@ -231,17 +246,19 @@ final class GateRunner {
     /// the index once it is on disk, with the kept keys marked complete through the run's last
     /// row. A run that changed nothing and saw no new rows logs nothing. `last` is the last row
     /// the run saw (rows imported meanwhile are the next run's).
-    func append(_ payloads: [GatePayload], scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
+    func append(_ lines: VerdictLines, scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
         let gated = try index.gatedThrough()
         let config = suite.configHash, through = last?.n ?? 0
-        if payloads.isEmpty, let gated, gated.config == config, gated.n == through {
+        if lines.count == 0, let gated, gated.config == config, gated.n == through {
             try index.write { db in try RowIndex.setGateKeysThrough(through, config: config, in: db) }
             return
         }
-        let sha = try GateVerdictFile.write(payloads, paths: paths)
-        let run = GateRunPayload(verdicts: sha, count: payloads.count, config: config, scope: scope, rows: rows, through: last?.id)
+        let sha = try GateVerdictFile.write(lines.bytes, paths: paths)
+        let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
+        let display = paths.display(paths.verdictFile(sha))
         _ = try index.appendAndApply([run], to: log) { entry, db in
-            try RowIndex.apply(gateRun: run, verdicts: payloads, seq: entry.seq, in: db)
+            let verdicts = try GateVerdictFile.parse(lines.bytes, of: run, seq: entry.seq, display: display)
+            try RowIndex.apply(gateRun: run, verdicts: verdicts, seq: entry.seq, in: db)
             try RowIndex.setGateKeysThrough(through, config: config, in: db)
         }
     }

@@ -12,15 +12,9 @@ import WinnowCore
 /// closed, naming the file, when the file is missing or altered: a verdict the log cannot vouch
 /// for is never applied, and never skipped in silence either.
 enum GateVerdictFile {
-    /// Writes the verdicts (in the given order) and returns the file's hash. A file of that
-    /// hash already there (the same verdicts written before) is kept as it is.
-    static func write(_ verdicts: [GatePayload], paths: WorkspacePaths) throws -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(verdicts.count * 160)
-        for verdict in verdicts {
-            bytes += verdict.verdictLine
-            bytes.append(0x0A)
-        }
+    /// Writes the verdict lines (canonical, each ending in a newline) and returns the file's
+    /// hash. A file of that hash already there (the same verdicts written before) is kept.
+    static func write(_ bytes: [UInt8], paths: WorkspacePaths) throws -> String {
         let sha = bytes.withUnsafeBufferPointer { ContentHash.hex($0) }
         let final = paths.verdictFile(sha)
         if FileManager.default.fileExists(atPath: final) {
@@ -43,7 +37,12 @@ enum GateVerdictFile {
     /// The verdicts a `gate-run` entry pins, checked against its hash and count.
     static func verdicts(of run: GateRunPayload, seq: Int, paths: WorkspacePaths) throws -> [GatePayload] {
         let path = paths.verdictFile(run.verdicts), display = paths.display(path)
-        let bytes = try read(path, expected: run.verdicts, display: display, seq: seq)
+        return try parse(try read(path, expected: run.verdicts, display: display, seq: seq), of: run, seq: seq, display: display)
+    }
+
+    /// The verdicts in a file's bytes (already checked against the run's hash), every line
+    /// checked, their number against the run's count.
+    static func parse(_ bytes: [UInt8], of run: GateRunPayload, seq: Int, display: String) throws -> [GatePayload] {
         var result: [GatePayload] = []
         result.reserveCapacity(run.count)
         var start = 0, line = 0

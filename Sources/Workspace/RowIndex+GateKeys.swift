@@ -148,6 +148,24 @@ extension RowIndex {
         return result
     }
 
+    /// Current flags of the rows `first...last`, by row number.
+    func flags(from first: Int64, through last: Int64) throws -> [Int64: (id: String, flags: [String: GateFlag])] {
+        try read { db in
+            var result: [Int64: (id: String, flags: [String: GateFlag])] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT rows.n, rows.id, flags.gate, flags.reason, flags.action, flags.detail
+                FROM flags JOIN rows ON rows.n = flags.n WHERE flags.n BETWEEN ? AND ?
+                """, arguments: [first, last])
+            while let row = try rows.next() {
+                let number: Int64 = row["n"], id: String = row["id"], gate: String = row["gate"]
+                let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
+                result[number, default: (id, [:])].flags[gate] = GateFlag(
+                    row: id, gate: gate, reason: row["reason"], action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
+            }
+            return result
+        }
+    }
+
     /// Current flags of the rows after `n` and every flag of `gates`, by row number.
     func flags(after n: Int64, orOf gates: [String]) throws -> [Int64: (id: String, flags: [String: GateFlag])] {
         try read { db in
