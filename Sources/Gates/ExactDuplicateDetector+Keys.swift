@@ -1,4 +1,13 @@
 extension ExactDuplicateDetector {
+    /// Room for `rows` rows (a run that feeds a million kept keys would otherwise regrow its
+    /// tables twenty times).
+    public mutating func reserveCapacity(_ rows: Int) {
+        ids.reserveCapacity(rows)
+        clusterOf.reserveCapacity(rows)
+        byHash.reserveCapacity(rows)
+        byText.reserveCapacity(rows)
+    }
+
     /// What the detector compares of a row: its folded content hash and its normalised-text
     /// key. Computing them is the costly part (the text's words); keeping them lets a later
     /// run check new rows against the existing ones without reading those rows again.

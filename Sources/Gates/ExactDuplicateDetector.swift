@@ -16,10 +16,10 @@ public struct ExactDuplicateDetector: Sendable {
     /// What a duplicate gets: reject by default, since a repeated row only re-weights the mix;
     /// a reviewer can still accept it.
     public var action: GateAction
-    private var ids: [String] = []
-    private var clusterOf: [Int32] = []
-    private var byHash: [Key: Int32] = [:]
-    private var byText: [Key: Int32] = [:]
+    var ids: [String] = []
+    var clusterOf: [Int32] = []
+    var byHash: [Key: Int32] = [:]
+    var byText: [Key: Int32] = [:]
 
     struct Key: Hashable {
         var high: UInt64

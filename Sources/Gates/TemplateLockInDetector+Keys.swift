@@ -65,6 +65,8 @@ extension TemplateLockInDetector {
         }
         for group in groups {
             var plan = Plan()
+            plan.openings.reserveCapacity(group.rows.count)
+            plan.skeletons.reserveCapacity(group.rows.count)
             for (i, row) in group.rows.enumerated() {
                 plan.openings[row.keys.opening, default: Tally(first: i)].count += 1
                 plan.skeletons[row.keys.skeleton, default: Tally(first: i)].count += 1

@@ -18,9 +18,11 @@ extension GateRunner {
         }
         var order: [String] = []
         var last: (n: Int64, id: String)?
+        let rowCount = try index.rowCount()
         var exact: ExactDuplicateDetector? = ExactDuplicateDetector()
+        exact?.reserveCapacity(rowCount)
         var near = suite.corpus.map { NearDuplicateDetector(options: $0.near) }
-        near?.reserveCapacity(try index.rowCount())
+        near?.reserveCapacity(rowCount)
         // Template batches by their rows' keys (computed on the workers); the report reads only
         // the answers it samples or quotes.
         var groups: [TemplateGroupKey: [(n: Int64, row: TemplateLockInDetector.KeyedRow)]] = [:]
@@ -106,6 +108,7 @@ extension GateRunner {
         // One pass over the existing rows' keys feeds all three corpus gates.
         var increment = NearDuplicateIncrement(new: near, positions: fresh.map(\.n))
         var exact = ExactDuplicateDetector()
+        exact.reserveCapacity(Int(start) + fresh.count)
         typealias Group = TemplateGroupKey
         let touched = Set(fresh.compactMap { $0.template == nil ? nil : Group($0.row.provenance) })
         var groups: [Group: [(n: Int64, row: TemplateLockInDetector.KeyedRow)]] = [:]

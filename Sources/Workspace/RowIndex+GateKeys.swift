@@ -133,21 +133,6 @@ extension RowIndex {
         }
     }
 
-    /// The rows with these numbers, for reading their text.
-    func rows(numbers: [Int64]) throws -> [Int64: IndexedRow] {
-        var result: [Int64: IndexedRow] = [:]
-        try read { db in
-            for part in stride(from: 0, to: numbers.count, by: 500) {
-                let slice = Array(numbers[part..<min(part + 500, numbers.count)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: Self.rowSelect + " WHERE rows.n IN (\(marks))", arguments: StatementArguments(slice)) {
-                    result[row["n"]] = IndexedRow(row: row)
-                }
-            }
-        }
-        return result
-    }
-
     /// Current flags of the rows `first...last`, by row number.
     func flags(from first: Int64, through last: Int64) throws -> [Int64: (id: String, flags: [String: GateFlag])] {
         try read { db in

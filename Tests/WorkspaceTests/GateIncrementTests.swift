@@ -154,6 +154,8 @@ import WinnowCore
             let slow = try session.index.rows(after: after, limit: 50), fast = try session.index.scanRows(after: after, limit: 50)
             #expect(fast.map(\.n) == slow.map(\.n))
             #expect(fast.map(\.row) == slow.map(\.row))
+            let byNumber = try session.index.rows(numbers: slow.map(\.n).reversed())
+            #expect(slow.allSatisfy { byNumber[$0.n] == $0.row })
         }
         #expect(try session.index.allRows().contains { $0.sliceTagged }, "a classifier-tagged row is among them")
     }
