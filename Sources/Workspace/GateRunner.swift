@@ -244,12 +244,18 @@ final class GateRunner {
 
     /// Writes the verdicts to their file and logs the run as one `gate-run` entry, applied to
     /// the index once it is on disk, with the kept keys marked complete through the run's last
-    /// row. A run that changed nothing and saw no new rows logs nothing. `last` is the last row
+    /// row. A run that changed nothing logs nothing. `last` is the last row
     /// the run saw (rows imported meanwhile are the next run's).
     func append(_ lines: VerdictLines, scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
         let gated = try index.gatedThrough()
         let config = suite.configHash, through = last?.n ?? 0
-        if lines.count == 0, let gated, gated.config == config, gated.n == through {
+        if lines.count == 0 {
+            // Nothing to log (as before verdict files: a run that changes nothing writes
+            // nothing); the index still learns how far the gates have seen. That is derived
+            // state like the keys: after a reindex both are gone and the next run is whole.
+            if gated?.config != config || gated?.n != through {
+                try index.write { db in try RowIndex.setGatedThrough(through, config: config, in: db) }
+            }
             try index.write { db in try RowIndex.setGateKeysThrough(through, config: config, in: db) }
             return
         }

@@ -16,13 +16,18 @@ extension RowIndex {
         let through = try run.through.flatMap {
             try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [$0])
         } ?? 0
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gated_n', ?), ('gated_config', ?)",
-            arguments: ["\(through)", run.config])
+        try setGatedThrough(through, config: run.config, in: db)
     }
 
-    /// The last row number the gates have seen and the config they ran under; nil before the
-    /// first `gate-run` (a workspace gated with per-verdict `gate` entries, or never gated).
+    static func setGatedThrough(_ n: Int64, config: String, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gated_n', ?), ('gated_config', ?)",
+            arguments: ["\(n)", config])
+    }
+
+    /// The last row number the gates have seen and the config they ran under: from the last
+    /// `gate-run` entry, or from a later run that found nothing to log; nil before the first
+    /// run of this index (a workspace gated with per-verdict `gate` entries, or never gated).
     public func gatedThrough() throws -> (n: Int64, config: String)? {
         try read { db in
             guard let n = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),

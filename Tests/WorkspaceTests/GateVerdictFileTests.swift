@@ -105,4 +105,24 @@ import WinnowCore
         try session.reindex()
         #expect(try session.index.flags() == before)
     }
+
+    /// A run that finds nothing logs nothing (as before verdict files), yet the next run after
+    /// an import still gates only the new rows.
+    @Test func aRunThatFindsNothingLogsNothing() throws {
+        let dir = NSTemporaryDirectory() + "/winnow-verdicts-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let paths = try WorkspaceCreator.create(at: dir)
+        let session = try WorkspaceSession.open(paths)
+        let quiet = GateSuite(perRow: { _ in [] }, corpus: nil, configHash: "test-quiet")
+        try #"{"id": "a", "prompt": "Hi", "response": "Hello."}"#.appending("\n").write(toFile: dir + "/a.jsonl", atomically: true, encoding: .utf8)
+        try #"{"id": "b", "prompt": "Bye", "response": "Goodbye."}"#.appending("\n").write(toFile: dir + "/b.jsonl", atomically: true, encoding: .utf8)
+        _ = try session.importFile(dir + "/a.jsonl", options: ImportOptions(), progress: nil)
+        let head = try session.log.head().seq
+        let first = try GateRunner(paths: paths, index: session.index, log: session.log, suite: quiet).run()
+        #expect(first.rows == 1 && !first.incremental)
+        #expect(try session.log.head().seq == head, "nothing found, nothing logged")
+        _ = try session.importFile(dir + "/b.jsonl", options: ImportOptions(), progress: nil)
+        let second = try GateRunner(paths: paths, index: session.index, log: session.log, suite: quiet).run()
+        #expect(second.incremental && second.rows == 1, "only b is new")
+    }
 }
