@@ -16,10 +16,10 @@ public struct ExactDuplicateDetector: Sendable {
     /// What a duplicate gets: reject by default, since a repeated row only re-weights the mix;
     /// a reviewer can still accept it.
     public var action: GateAction
-    private var ids: [String] = []
-    private var clusterOf: [Int32] = []
-    private var byHash: [Key: Int32] = [:]
-    private var byText: [Key: Int32] = [:]
+    var ids: [String] = []
+    var clusterOf: [Int32] = []
+    var byHash: [Key: Int32] = [:]
+    var byText: [Key: Int32] = [:]
 
     struct Key: Hashable {
         var high: UInt64
@@ -39,10 +39,15 @@ public struct ExactDuplicateDetector: Sendable {
     /// `contentHash` is the row's SHA-256 in hex (any other non-empty string works too, compared
     /// as given); `text` is the row's full text.
     public mutating func add(id: String, contentHash: String, text: String) -> GateFinding? {
+        add(id: id, keys: RowKeys(contentHash: contentHash, text: text))
+    }
+
+    /// `add` with the row's keys computed beforehand (on another thread, or kept from an
+    /// earlier run): the same finding.
+    public mutating func add(id: String, keys: RowKeys) -> GateFinding? {
         let index = Int32(ids.count)
         ids.append(id)
-        let hashKey = Self.key(contentHash: contentHash)
-        let textKey = Self.key(text: text)
+        let hashKey = keys.hash, textKey = keys.text
         let byHashFirst = hashKey.flatMap { byHash[$0] }
         let byTextFirst = textKey.flatMap { byText[$0] }
         if let key = hashKey, byHashFirst == nil { byHash[key] = index }

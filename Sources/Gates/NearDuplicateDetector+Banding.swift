@@ -78,15 +78,9 @@ extension NearDuplicateDetector {
         let base = input.values.baseAddress!
         var keys: [UInt64] = []
         keys.reserveCapacity(n)
-        let bandSeed = NearDuplicateShingler.fmix(seed ^ (UInt64(band) &* 0x9E37_79B9_7F4A_7C15))
+        let bandSeed = Self.bandSeed(seed, band)
         for row in 0..<n where !input.empty[row] {
-            let values = base + row * permutations + band * rows
-            var h = bandSeed
-            for k in 0..<rows {
-                h = ((h << 29) | (h >> 35)) ^ UInt64(values[k])
-                h = h &* 0xC4CE_B9FE_1A85_EC53
-            }
-            h = NearDuplicateShingler.fmix(h)
+            let h = bandHash(base + row * permutations + band * rows, rows: rows, bandSeed: bandSeed)
             keys.append((h << UInt64(indexBits)) | UInt64(row))
         }
         keys.sort()
@@ -115,6 +109,24 @@ extension NearDuplicateDetector {
             start = end
         }
         return pairs
+    }
+}
+
+extension NearDuplicateDetector {
+    static func bandSeed(_ seed: UInt64, _ band: Int) -> UInt64 {
+        NearDuplicateShingler.fmix(seed ^ (UInt64(band) &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// The hash of one band of a signature (`rows` values from `values`); rows whose hashes
+    /// agree in a band are candidates.
+    @inline(__always)
+    static func bandHash(_ values: UnsafePointer<UInt32>, rows: Int, bandSeed: UInt64) -> UInt64 {
+        var h = bandSeed
+        for k in 0..<rows {
+            h = ((h << 29) | (h >> 35)) ^ UInt64(values[k])
+            h = h &* 0xC4CE_B9FE_1A85_EC53
+        }
+        return NearDuplicateShingler.fmix(h)
     }
 }
 

@@ -18,7 +18,7 @@ public struct NearDuplicateDetector: Sendable {
     public let banding: NearDuplicateBanding
     private(set) var ids: [String] = []
     private var pendingTexts: [String] = []
-    private var signatures: NearDuplicateSignatures
+    var signatures: NearDuplicateSignatures
     /// Signature workers per batch; nil means four per core. Tests vary it to prove that results
     /// do not depend on how work is split.
     var workers: Int?
@@ -62,7 +62,7 @@ public struct NearDuplicateDetector: Sendable {
     }
 
     /// Hashes the pending batch on all cores.
-    private mutating func flush() {
+    mutating func flush() {
         guard !pendingTexts.isEmpty else { return }
         signatures.append(pendingTexts, parts: workers)
         pendingTexts.removeAll(keepingCapacity: true)

@@ -21,7 +21,7 @@ extension LogEntry {
 
     static let readingOrder: [String: Int] = Dictionary(uniqueKeysWithValues: [
         "gate", "action", "row", "reason", "note", "reverts", "slice", "generator", "template", "seed", "reviewer", "from",
-        "until", "name", "rows", "spent_ms",
+        "until", "name", "rows", "spent_ms", "scope", "count", "verdicts",
     ].enumerated().map { ($1, $0) })
 
     static func short(_ value: JSONValue) -> String {

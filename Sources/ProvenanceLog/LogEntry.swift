@@ -6,6 +6,8 @@ public enum LogKind: String, Sendable, CaseIterable {
     case `import`, gate, decision, revert, retract, mix
     /// A source already imported, read again with other import options (`winnow import --reread`).
     case reread
+    /// One gate run: its verdicts live in a content-addressed file the entry pins by hash.
+    case gateRun = "gate-run"
 }
 
 /// One line of the provenance log: the envelope every entry shares, plus the whole object.
@@ -78,6 +80,7 @@ public struct LogEntry: Sendable, Equatable {
             case .revert: try payload(RevertPayload.self).validate()
             case .retract: try payload(RetractPayload.self).validate()
             case .mix: try payload(MixPayload.self).validate()
+            case .gateRun: try payload(GateRunPayload.self).validate()
             case nil: break
             }
             return nil

@@ -23,11 +23,14 @@ enum EvalFiles {
     }
 
     /// The index over every configured file, and the warnings to show.
+    /// `contentHash` covers every file's name and bytes: the gates' config hash includes it, so
+    /// an eval file edited without a config change still makes the next run a whole one.
     static func load(_ files: [String], root: String, settings: GateSettings) throws(ContaminationError)
-        -> (index: ContaminationIndex, warnings: [String])
+        -> (index: ContaminationIndex, warnings: [String], contentHash: String)
     {
         var items: [ContaminationIndex.EvalItem] = []
         var warnings: [String] = []
+        var hash = StreamingHash()
         for file in files {
             let path = file.hasPrefix("/") ? file : root + "/" + file
             var isDirectory: ObjCBool = false
@@ -43,7 +46,9 @@ enum EvalFiles {
                 }
             }
             for member in members {
-                let loaded = try ContaminationIndex.evalItems(in: try read(member.path, name: member.name), name: member.name)
+                let bytes = try read(member.path, name: member.name)
+                hash.update(Array(member.name.utf8) + [0] + Array(ContentHash.hex(bytes).utf8))
+                let loaded = try ContaminationIndex.evalItems(in: bytes, name: member.name)
                 items += loaded.items
                 warnings += loaded.warnings.map(\.description)
             }
@@ -51,7 +56,7 @@ enum EvalFiles {
         let index = ContaminationIndex(
             items: items, n: settings.contaminationNgram, minimumWords: settings.contaminationMinimumWords,
             exactMinimumWords: settings.contaminationExactMinimumWords)
-        return (index, warnings)
+        return (index, warnings, hash.finalizeHex())
     }
 
     /// The eval files under a folder (recursively, sorted), and the names of the other files.

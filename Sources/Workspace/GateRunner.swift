@@ -4,35 +4,30 @@ import Gates
 import ProvenanceLog
 import WinnowCore
 
-/// The gates a run applies: per-row checks (run on all cores) and corpus checks that see every
-/// row in turn (duplicates, template lock-in). Built from the config by `GateSuite.make`.
+/// The gates a run applies: per-row checks (run on all cores) and the corpus checks (exact and
+/// near duplicates, template lock-in) that compare rows with each other. Built from the config
+/// by `GateSuite.make`.
 struct GateSuite {
     /// Findings for one row; must be safe to call from several threads.
     var perRow: @Sendable (GateRow) -> [GateFinding]
-    /// A fresh corpus pass for one run.
-    var corpus: () -> CorpusPass
-    /// Hash of the settings, recorded in every verdict.
+    /// The corpus gates' settings; nil runs none (tests of the bookkeeping).
+    var corpus: CorpusGates?
+    /// Hash of the settings, recorded with every run.
     var configHash: String
 }
 
-/// A corpus check fed the rows in import order, a chunk at a time, so a run never holds every
-/// row's text at once; `finish` returns the findings by row id.
-struct CorpusPass {
-    var add: (CorpusRow) -> Void
-    var finish: () -> [String: [GateFinding]]
-
-    static var none: CorpusPass { CorpusPass(add: { _ in }, finish: { [:] }) }
-}
-
-/// What corpus gates see of a row.
-struct CorpusRow: Sendable {
-    var row: GateRow
-    var contentHash: String
+/// Settings of the corpus gates.
+struct CorpusGates: Sendable {
+    var near: NearDuplicateOptions
+    var template: TemplateLockInOptions
 }
 
 /// What a gate run changed.
 public struct GateRunSummary: Sendable {
     public var rows = 0
+    /// Rows the new ones were checked against (0 for a run over everything).
+    public var existing = 0
+    public var incremental = false
     public var flagged = 0
     public var rejected = 0
     /// Rows the classifier gave a slice: routing, not a finding, so never counted as flagged.
@@ -43,15 +38,20 @@ public struct GateRunSummary: Sendable {
     public var warnings: [String] = []
 }
 
-/// Runs the gates over the workspace and logs what changed: a verdict for every (row, gate)
-/// whose flag is new or different, a `clear` for every flag a rerun no longer finds. A rerun
-/// with nothing changed writes nothing, so gates can run after every import and config edit.
+/// Runs the gates and logs what changed: a verdict for every (row, gate) whose flag is new or
+/// different, a `clear` for every flag a rerun no longer finds, all in one verdict file pinned
+/// by one `gate-run` entry. A rerun with nothing changed writes nothing, so gates can run after
+/// every import and config edit.
+///
+/// After an import only the new rows are read: per-row gates run on them alone, and the corpus
+/// gates check them against what `gate_keys` keeps of the existing rows (see
+/// `GateRunner+Corpus`). A run over everything (`gates --rerun`, changed settings, an index
+/// without complete keys) reads every row and refills the keys.
 final class GateRunner {
     let paths: WorkspacePaths
     let index: RowIndex
     let log: LogFile
     let suite: GateSuite
-    static let batchSize = 1000
 
     init(paths: WorkspacePaths, index: RowIndex, log: LogFile, suite: GateSuite) {
         self.paths = paths
@@ -63,101 +63,209 @@ final class GateRunner {
     /// Rows read, gated and fed to the corpus pass per chunk.
     static let chunkSize = 8192
 
-    func run() throws -> GateRunSummary {
-        var summary = GateRunSummary()
-        let store = RowStore(paths: paths, index: index)
-        let corpus = suite.corpus()
-        var findings: [String: [GateFinding]] = [:]
-        var order: [String] = []
-        var after: Int64 = 0
-        while true {
-            let chunk = try index.rows(after: after, limit: Self.chunkSize)
-            guard let last = chunk.last else { break }
-            after = last.n
-            var corpusRows: [CorpusRow] = []
-            corpusRows.reserveCapacity(chunk.count)
-            for (_, row) in chunk {
-                // A slice the classifier gave is not the row's own: let it classify afresh.
-                var provenance = row.provenance
-                if row.sliceTagged { provenance.slices = [] }
-                let gateRow = GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row))
-                corpusRows.append(CorpusRow(row: gateRow, contentHash: row.contentHash))
-                order.append(row.id)
-            }
-            for (id, list) in Self.perRowFindings(corpusRows, suite.perRow) { findings[id, default: []] += list }
-            for row in corpusRows { corpus.add(row) }
+    /// Gates the rows imported since the last run, or every row when `everything` is asked for
+    /// or the last run's state cannot be used.
+    func run(everything: Bool = false) throws -> GateRunSummary {
+        let gated = try index.gatedThrough()
+        let keys = try index.gateKeysThrough()
+        if !everything, let gated, gated.config == suite.configHash, keys?.n == gated.n, keys?.config == suite.configHash {
+            return try runNew(after: gated.n)
         }
-        summary.rows = order.count
-        for (id, extra) in corpus.finish() { findings[id, default: []] += extra }
-
-        var desired: [String: [String: GateFlag]] = [:]
-        for (id, list) in findings {
-            for (gate, group) in Dictionary(grouping: list, by: \.gate) {
-                desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
-            }
-        }
-        let payloads = diff(desired: desired, current: try index.flags(), order: order, summary: &summary)
-        try append(payloads)
-        return summary
+        return try runAll()
     }
 
-    /// Per-row gates on all cores; results keyed by row id.
-    static func perRowFindings(_ rows: [CorpusRow], _ check: @Sendable (GateRow) -> [GateFinding]) -> [String: [GateFinding]] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows.count / 256 + 1))
-        let slots = UnsafeSlots<[(String, [GateFinding])]>(count: parts)
+    /// A row read and gated: its per-row findings and what the corpus gates need of it.
+    struct GatedRow {
+        var n: Int64
+        var row: GateRow
+        var contentHash: String
+        var findings: [GateFinding] = []
+        /// The per-row findings folded into one flag per gate (on the worker, not the run's thread).
+        var flags: [String: GateFlag] = [:]
+        var exact: ExactDuplicateDetector.RowKeys?
+        var template: TemplateLockInDetector.BatchKeys?
+        /// The text the near-duplicate gate compares.
+        var nearText = ""
+    }
+
+    /// The rows after `after`, a chunk at a time, each read and gated on all cores.
+    func forEachChunk(after: Int64, _ body: ([GatedRow]) throws -> Void) throws {
+        var after = after
+        while true {
+            let chunk = try index.scanRows(after: after, limit: Self.chunkSize)
+            guard let last = chunk.last else { break }
+            after = last.n
+            let rows = try Self.gate(chunk, suite, paths: paths, index: index)
+            try body(rows)
+        }
+    }
+
+    /// Reads the rows' texts and runs the per-row gates and the corpus gates' keys, on all
+    /// cores (each worker with its own store: a store's scratch buffers are not shared).
+    static func gate(_ chunk: [(n: Int64, row: IndexedRow)], _ suite: GateSuite, paths: WorkspacePaths, index: RowIndex) throws -> [GatedRow] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, chunk.count / 256 + 1))
+        let slots = UnsafeSlots<Result<[GatedRow], Error>>(count: parts)
+        // RowIndex serialises its reads (a GRDB queue); stores only read the sources table.
+        let sharedIndex = UnsafeSendable(index)
+        chunk.withUnsafeBufferPointer { buffer in
+            let shared = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
+                let store = RowStore(paths: paths, index: sharedIndex.value)
+                var out: [GatedRow] = []
+                out.reserveCapacity(upper - lower)
+                do {
+                    for (n, indexed) in shared.value[lower..<upper] {
+                        // A slice the classifier gave is not the row's own: let it classify afresh.
+                        var provenance = indexed.provenance
+                        if indexed.sliceTagged { provenance.slices = [] }
+                        let row = GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: try store.text(of: indexed))
+                        var gated = GatedRow(n: n, row: row, contentHash: indexed.contentHash)
+                        gated.findings = suite.perRow(row)
+                        for (gate, group) in Dictionary(grouping: gated.findings, by: \.gate) {
+                            gated.flags[gate] = GateFlag.combine(row: row.id, gate: gate, group)
+                        }
+                        if let corpus = suite.corpus {
+                            let full = row.text.fullText
+                            gated.exact = ExactDuplicateDetector.RowKeys(contentHash: indexed.contentHash, text: full)
+                            gated.template = TemplateLockInDetector.keys(of: row, options: corpus.template)
+                            gated.nearText = corpus.near.text == .full ? full : NearDuplicateDetector.comparedText(of: row.text, corpus.near.text)
+                        }
+                        out.append(gated)
+                    }
+                    slots.set(part, .success(out))
+                } catch {
+                    slots.set(part, .failure(error))
+                }
+            }
+        }
+        var rows: [GatedRow] = []
+        rows.reserveCapacity(chunk.count)
+        for result in slots.values { rows += try result.get() }
+        return rows
+    }
+
+    /// Texts of stored rows, read on all cores (each worker with its own store).
+    func gateRows(_ numbers: [Int64]) throws -> [Int64: GateRow] {
+        let rows = try index.rows(numbers: numbers).sorted { $0.key < $1.key }
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows.count / 64 + 1))
+        let slots = UnsafeSlots<Result<[(Int64, GateRow)], Error>>(count: parts)
+        let sharedIndex = UnsafeSendable(index), paths = paths
         rows.withUnsafeBufferPointer { buffer in
             let shared = UnsafeSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
-                var out: [(String, [GateFinding])] = []
-                for i in lower..<upper {
-                    let found = check(shared.value[i].row)
-                    if !found.isEmpty { out.append((shared.value[i].row.id, found)) }
+                let store = RowStore(paths: paths, index: sharedIndex.value)
+                do {
+                    slots.set(part, .success(try shared.value[lower..<upper].map { n, row in
+                        var provenance = row.provenance
+                        if row.sliceTagged { provenance.slices = [] }
+                        return (n, GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row)))
+                    }))
+                } catch {
+                    slots.set(part, .failure(error))
                 }
-                slots.set(part, out)
             }
         }
-        var result: [String: [GateFinding]] = [:]
-        for part in slots.values { for (id, list) in part { result[id, default: []] += list } }
+        var result: [Int64: GateRow] = [:]
+        for slot in slots.values { for (n, row) in try slot.get() { result[n] = row } }
         return result
     }
 
-    /// The log entries that bring the index's flags to `desired`, in row order then gate order.
+    /// The template report of whole groups from their rows' keys (see
+    /// `TemplateLockInDetector.report(groups:)`), reading the answers it needs on all cores.
+    func templateReport(_ groups: [TemplateGroupKey: [(n: Int64, row: TemplateLockInDetector.KeyedRow)]],
+                        options: TemplateLockInOptions) throws -> TemplateLockInReport {
+        var numberOf: [String: Int64] = [:]
+        for (_, members) in groups { for member in members { numberOf[member.row.id] = member.n } }
+        let list = groups.map { (generator: $0.key.generator, template: $0.key.template, rows: $0.value.map(\.row)) }
+        return try TemplateLockInDetector.report(groups: list, options: options) { wanted in
+            var answers: [String: String] = [:]
+            for (_, row) in try gateRows(wanted.compactMap { numberOf[$0] }) { answers[row.id] = TemplateLockInDetector.answer(of: row) }
+            return answers
+        }
+    }
+
+    /// The gates that compare rows with each other (the rest judge each row alone).
+    static let corpusGates: Set<String> = ["exact-duplicate", "near-duplicate", "template"]
+
+    /// A run's verdicts as the lines of its verdict file, written as they are decided: a whole
+    /// run over a million rows has hundreds of thousands, and as values they cost several times
+    /// their 150 bytes of text.
+    struct VerdictLines {
+        var bytes: [UInt8] = []
+        var count = 0
+
+        mutating func add(_ verdict: GatePayload) {
+            bytes += verdict.verdictLine
+            bytes.append(0x0A)
+            count += 1
+        }
+    }
+
+    /// Adds the verdicts that bring the index's flags to `desired` for the (row, gate) pairs the
+    /// run evaluated (`gates` nil: all of the row's), in the given row order then gate order.
     func diff(
-        desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]], order: [String],
-        summary: inout GateRunSummary
-    ) -> [GatePayload] {
-        var payloads: [GatePayload] = []
-        for id in order {
+        desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
+        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: inout VerdictLines
+    ) {
+        for (id, evaluated) in order {
             let want = desired[id] ?? [:], have = current[id] ?? [:]
-            for gate in Set(want.keys).union(have.keys).sorted() {
+            if want.isEmpty && have.isEmpty { continue }
+            var gates = Set(want.keys).union(have.keys)
+            if let evaluated { gates.formIntersection(evaluated) }
+            for gate in gates.sorted() {
                 switch (want[gate], have[gate]) {
                 case let (flag?, old) where old != flag:
                     let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
-                    payloads.append(GatePayload(
-                        gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail, config: suite.configHash))
+                    out.add(GatePayload(gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail))
                     if action == .tag { summary.tagged += 1 } else if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1
                 case (nil, let old?):
-                    payloads.append(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason, config: suite.configHash))
+                    out.add(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason))
                     summary.cleared += 1
                 default:
                     summary.unchanged += 1
                 }
             }
         }
-        return payloads
     }
 
-    /// Appends in locked batches and applies each batch to the index once it is on disk.
-    func append(_ payloads: [GatePayload]) throws {
-        var start = 0
-        while start < payloads.count {
-            let batch = Array(payloads[start..<min(start + Self.batchSize, payloads.count)])
-            _ = try index.appendAndApply(batch, to: log) { entry, db in
-                try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
+    /// Folds findings into one flag per (row, gate).
+    static func flags(_ findings: [String: [GateFinding]]) -> [String: [String: GateFlag]] {
+        var desired: [String: [String: GateFlag]] = [:]
+        for (id, list) in findings {
+            for (gate, group) in Dictionary(grouping: list, by: \.gate) {
+                desired[id, default: [:]][gate] = GateFlag.combine(row: id, gate: gate, group)
             }
-            start += batch.count
+        }
+        return desired
+    }
+
+    /// Writes the verdicts to their file and logs the run as one `gate-run` entry, applied to
+    /// the index once it is on disk, with the kept keys marked complete through the run's last
+    /// row. A run that changed nothing logs nothing. `last` is the last row
+    /// the run saw (rows imported meanwhile are the next run's).
+    func append(_ lines: VerdictLines, scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
+        let gated = try index.gatedThrough()
+        let config = suite.configHash, through = last?.n ?? 0
+        if lines.count == 0 {
+            // Nothing to log (as before verdict files: a run that changes nothing writes
+            // nothing); the index still learns how far the gates have seen. That is derived
+            // state like the keys: after a reindex both are gone and the next run is whole.
+            if gated?.config != config || gated?.n != through {
+                try index.write { db in try RowIndex.setGatedThrough(through, config: config, in: db) }
+            }
+            try index.write { db in try RowIndex.setGateKeysThrough(through, config: config, in: db) }
+            return
+        }
+        let sha = try GateVerdictFile.write(lines.bytes, paths: paths)
+        let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
+        let display = paths.display(paths.verdictFile(sha))
+        _ = try index.appendAndApply([run], to: log) { entry, db in
+            let verdicts = try GateVerdictFile.parse(lines.bytes, of: run, seq: entry.seq, display: display)
+            try RowIndex.apply(gateRun: run, verdicts: verdicts, seq: entry.seq, in: db)
+            try RowIndex.setGateKeysThrough(through, config: config, in: db)
         }
     }
 }

@@ -30,11 +30,13 @@ extension GateSuite {
         settings.contaminationExactMinimumWords = g.contaminationExactMinimumWords
         var warnings: [String] = []
         var contamination: ContaminationIndex?
+        var configHash = config.configHash
         if !g.evalFiles.isEmpty {
             do throws(ContaminationError) {
                 let loaded = try EvalFiles.load(g.evalFiles, root: paths.root, settings: settings)
                 contamination = loaded.index
                 warnings += loaded.warnings
+                configHash = ContentHash.hex(Array((config.configHash + "|eval|" + loaded.contentHash).utf8))
             } catch {
                 throw WorkspaceError.config(location(of: "eval_files", in: paths.config), "eval_files: \(error.message)")
             }
@@ -56,34 +58,8 @@ extension GateSuite {
                 }
                 return findings
             },
-            corpus: {
-                // Detectors are values mutated as rows stream in; a box lets the closures share them.
-                final class Box {
-                    var exact = ExactDuplicateDetector()
-                    var nearDuplicates: NearDuplicateDetector
-                    var templates: TemplateLockInDetector
-                    var found: [String: [GateFinding]] = [:]
-                    init(near: NearDuplicateOptions, template: TemplateLockInOptions) {
-                        nearDuplicates = NearDuplicateDetector(options: near)
-                        templates = TemplateLockInDetector(options: template)
-                    }
-                }
-                let box = Box(near: near, template: template)
-                return CorpusPass(
-                    add: { row in
-                        if let finding = box.exact.add(id: row.row.id, contentHash: row.contentHash, text: row.row.text.fullText) {
-                            box.found[row.row.id, default: []].append(finding)
-                        }
-                        box.nearDuplicates.add(row.row)
-                        box.templates.add(row.row)
-                    },
-                    finish: {
-                        for (id, finding) in box.nearDuplicates.finish().findings { box.found[id, default: []].append(finding) }
-                        for (id, finding) in box.templates.report().findings { box.found[id, default: []].append(finding) }
-                        return box.found
-                    })
-            },
-            configHash: config.configHash)
+            corpus: CorpusGates(near: near, template: template),
+            configHash: configHash)
         return (suite, warnings)
     }
 
@@ -111,11 +87,12 @@ extension WorkspaceSession {
         return PreparedGates(suite: suite, warnings: warnings)
     }
 
-    /// Runs every gate over the workspace and logs what changed (see `GateRunner`), with gates
-    /// prepared earlier or built now.
-    public func runGates(_ prepared: PreparedGates? = nil) throws -> GateRunSummary {
+    /// Runs the gates with gates prepared earlier or built now, and logs what changed (see
+    /// `GateRunner`): over the rows imported since the last run, or over every row when
+    /// `everything` is asked for (`gates --rerun`).
+    public func runGates(_ prepared: PreparedGates? = nil, everything: Bool = false) throws -> GateRunSummary {
         let prepared = try prepared ?? prepareGates()
-        var summary = try GateRunner(paths: paths, index: index, log: log, suite: prepared.suite).run()
+        var summary = try GateRunner(paths: paths, index: index, log: log, suite: prepared.suite).run(everything: everything)
         summary.warnings += prepared.warnings
         return summary
     }

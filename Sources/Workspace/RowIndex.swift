@@ -46,7 +46,7 @@ public final class RowIndex {
             if try db.tableExists("meta") {
                 let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
                 if version != "\(Self.schemaVersion)" {
-                    for table in ["queue", "flag_policy", "decisions", "claims", "flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                    for table in ["gate_keys", "queue", "flag_policy", "decisions", "claims", "flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
                 }
             }
             try db.execute(sql: """
@@ -83,6 +83,7 @@ public final class RowIndex {
                 """)
             try Self.createDecisionTables(db)
             try Self.createQueueTables(db)
+            try Self.createGateKeyTable(db)
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
         }
     }
@@ -129,7 +130,7 @@ public final class RowIndex {
     /// `clear` inside the caller's transaction (reindex clears and replays in one, so a replay
     /// that fails leaves the index as it was).
     static func clear(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty')")
+        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gate_keys_n', 'gate_keys_config')")
     }
 }
 

@@ -9,7 +9,7 @@ public enum WorkspaceCreator {
         if fm.fileExists(atPath: paths.config) || fm.fileExists(atPath: paths.log) {
             throw WorkspaceError.alreadyExists(paths.root)
         }
-        for folder in [paths.root, paths.sources, paths.logDirectory, paths.quarantine, paths.mixes] {
+        for folder in [paths.root, paths.sources, paths.logDirectory, paths.quarantine, paths.mixes, paths.gates] {
             try makeDirectory(folder)
         }
         let created = fm.createFile(

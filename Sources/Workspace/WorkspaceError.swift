@@ -18,6 +18,8 @@ public enum WorkspaceError: UserFacingError {
     /// A stored source whose bytes no longer hash to its name: reading it would import rows
     /// nobody imported.
     case sourceChanged(sha: String, path: String, actual: String)
+    /// A gate run's verdict file the log pins is missing, altered or malformed.
+    case verdictFile(path: String, reason: String)
     /// The entries are in the log (fsynced: they stand), but applying them to the index failed.
     /// Callers must not treat this as "nothing happened": repeating the action would log it twice.
     case loggedButNotApplied(entries: [LogEntry], reason: String)
@@ -55,6 +57,9 @@ public enum WorkspaceError: UserFacingError {
             return "\(log)\(line.map { ":\($0)" } ?? ""): \(reason); stopped before using it (nothing was changed). "
                 + "'winnow log verify' names the first bad line; restore the log from a backup, or move index.sqlite "
                 + "aside and run 'winnow reindex' only if the log as it is now is the one to trust"
+        case let .verdictFile(path, reason):
+            return "\(path): \(reason); the workspace is damaged (restore gates/ from a backup; "
+                + "'winnow log verify' checks every verdict file)"
         case let .loggedButNotApplied(entries, reason):
             let seqs = entries.map(\.seq)
             let which = seqs.count == 1 ? "#\(seqs[0])" : "#\(seqs.first ?? 0)-#\(seqs.last ?? 0)"

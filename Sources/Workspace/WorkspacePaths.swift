@@ -15,9 +15,12 @@ public struct WorkspacePaths: Sendable, Equatable {
     public var index: String { root + "/index.sqlite" }
     public var quarantine: String { root + "/quarantine" }
     public var mixes: String { root + "/mixes" }
+    /// Gate runs' verdict files, named by their SHA-256 (the `gate-run` entries pin them).
+    public var gates: String { root + "/gates" }
 
     public func source(_ sha: String) -> String { sources + "/\(sha).jsonl" }
     public func quarantineFile(_ sha: String) -> String { quarantine + "/\(sha).jsonl" }
+    public func verdictFile(_ sha: String) -> String { gates + "/\(sha).jsonl" }
 
     /// A path as the user should read it: relative to the workspace when inside it.
     public func display(_ path: String) -> String {

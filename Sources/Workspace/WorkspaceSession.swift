@@ -23,13 +23,13 @@ public final class WorkspaceSession {
     public static func open(_ paths: WorkspacePaths) throws -> WorkspaceSession {
         let config = try WorkspaceConfig.load(path: paths.config)
         if !config.followSymlinks {
-            for folder in [paths.logDirectory, paths.sources, paths.quarantine, paths.mixes] {
+            for folder in [paths.logDirectory, paths.sources, paths.quarantine, paths.mixes, paths.gates] {
                 if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder) {
                     throw WorkspaceError.symlinked(path: paths.display(folder), target: target)
                 }
             }
         }
-        for folder in [paths.sources, paths.quarantine, paths.mixes] {
+        for folder in [paths.sources, paths.quarantine, paths.mixes, paths.gates] {
             try WorkspaceCreator.makeDirectory(folder)
         }
         let indexWasMissing = !FileManager.default.fileExists(atPath: paths.index)
@@ -234,7 +234,10 @@ public final class WorkspaceSession {
             let payload = try entry.payload(RereadPayload.self).read
             _ = try importer.reread(source: payload.source, file: payload.file, options: payload.options, in: db)
         case .gate:
+            // Logs written before gate runs had verdict files: one entry per verdict.
             try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
+        case .gateRun:
+            try applyGateRun(entry, db: db)
         case .decision:
             try RowIndex.apply(decision: try entry.payload(DecisionPayload.self), entry: entry, in: db)
         case .revert:

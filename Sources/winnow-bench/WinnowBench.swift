@@ -12,6 +12,7 @@ struct WinnowBench: ParsableCommand {
             LogAppendCommand.self,
             LogVerifyBenchCommand.self,
             ImportBenchCommand.self,
+            GatesBenchCommand.self,
             DedupBenchCommand.self,
             NextBenchCommand.self,
             ReviewBenchCommand.self,

@@ -19,7 +19,7 @@ struct GatesCommand: ParsableCommand {
     func run() throws {
         let session = try workspace.open()
         if rerun {
-            let summary = try session.runGates()
+            let summary = try session.runGates(everything: true)
             if !json { GatesReport.print(summary) }
         }
         let counts = try session.index.flagCounts()
@@ -48,7 +48,8 @@ struct GatesCommand: ParsableCommand {
 /// The lines a gate run prints (after `gates --rerun` and after an import).
 enum GatesReport {
     static func print(_ s: GateRunSummary) {
-        Output.line("Gates over \(s.rows) rows: \(s.flagged) flagged, \(s.rejected) rejected, \(s.cleared) cleared, \(s.unchanged) unchanged"
+        let rows = s.incremental ? "\(s.rows) new rows (against \(s.existing) existing)" : "\(s.rows) rows"
+        Output.line("Gates over \(rows): \(s.flagged) flagged, \(s.rejected) rejected, \(s.cleared) cleared, \(s.unchanged) unchanged"
                     + (s.tagged > 0 ? "; \(s.tagged) given a slice by the classifier" : ""))
         for (gate, n) in s.byGate.sorted(by: { $0.key < $1.key }) { Output.line("  \(gate): \(n) new verdicts") }
         for warning in s.warnings { Output.error("winnow: warning: \(Output.safe(warning))") }

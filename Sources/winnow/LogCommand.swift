@@ -25,10 +25,21 @@ struct LogVerifyCommand: ParsableCommand {
         let result = try LogVerifier.verify(path: paths.log, displayPath: paths.display(paths.log))
         switch result {
         case let .ok(count, headSeq, headHash):
+            // The chain holds; now the verdict files its gate-run entries pin.
+            let files: Int
+            do { files = try WorkspaceSession.verifyVerdictFiles(paths) } catch let error as UserFacingError {
+                if json {
+                    Output.json(.object([("ok", .bool(false)), ("reason", .string(error.message))]))
+                } else {
+                    Output.error("winnow: " + Output.safe(error.message))
+                }
+                throw CommandExit(status: ExitStatus.failure)
+            }
             if json {
-                Output.json(.object([("ok", .bool(true)), ("entries", .int(count)), ("head_seq", .int(headSeq)), ("head", .string(headHash))]))
+                Output.json(.object([("ok", .bool(true)), ("entries", .int(count)), ("head_seq", .int(headSeq)),
+                                     ("head", .string(headHash)), ("verdict_files", .int(files))]))
             } else {
-                Output.line("ok: \(count) entries, head #\(headSeq) \(headHash)")
+                Output.line("ok: \(count) entries, head #\(headSeq) \(headHash)" + (files > 0 ? "; \(files) gate verdict files match" : ""))
             }
         case let .failed(failure):
             if json {

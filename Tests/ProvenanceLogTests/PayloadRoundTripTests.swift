@@ -20,7 +20,7 @@ import WinnowCore
     }
 
     @Test func everyKindRoundTrips() throws {
-        let payloads: [any LogPayload] = (0..<8).map(LogFixture.payload)
+        let payloads: [any LogPayload] = (0..<9).map(LogFixture.payload)
         #expect(Set(payloads.map { type(of: $0).kind }) == Set(LogKind.allCases))
         func check<P: LogPayload & Equatable>(_ payload: P) throws {
             let (back, entry) = try roundTrip(payload, seq: 9)
@@ -38,9 +38,36 @@ import WinnowCore
             case let p as RetractPayload: try check(p)
             case let p as MixPayload: try check(p)
             case let p as RereadPayload: try check(p)
+            case let p as GateRunPayload: try check(p)
             default: Issue.record("unexpected payload \(payload)")
             }
         }
+    }
+
+    @Test func gateRunPinsItsVerdictFileAndVerdictLinesRoundTrip() throws {
+        let sha = ContentHash.hex(Array("file".utf8))
+        let (back, entry) = try roundTrip(GateRunPayload(verdicts: sha, count: 3, config: "c1", scope: .new, rows: 10, through: "r9"))
+        #expect(back.verdicts == sha && back.count == 3 && back.scope == .new && back.through == "r9")
+        #expect(entry.actor.gate == nil, "a run is the person's command, not one gate")
+        #expect(throws: LogError.self) {
+            try GateRunPayload(verdicts: "not-a-hash", count: 1, config: "c", scope: .all, rows: 1, through: nil).validate()
+        }
+
+        let verdict = GatePayload(gate: "pii", action: .reject, row: "r1", reason: "card", detail: .object([("start", .int(3))]), config: "c1")
+        let line = verdict.verdictLine
+        #expect(line == (try JSONValue.parse(line)).canonicalBytes, "lines are canonical")
+        #expect(try GatePayload(verdictLine: line, config: "c1", seq: 4, file: "gates/x.jsonl", line: 1) == verdict)
+        // A line missing its row names the file, the line and the field.
+        let bad = Array(#"{"action":"flag","gate":"pii","reason":"card"}"#.utf8)
+        do {
+            _ = try GatePayload(verdictLine: bad, config: "c1", seq: 4, file: "gates/x.jsonl", line: 7)
+            Issue.record("a verdict without a row was read")
+        } catch {
+            #expect(error.message.contains("gates/x.jsonl:7") && error.message.contains("\"row\" is missing"), "\(error.message)")
+        }
+        // Not canonical (member order): refused, so a file's bytes have one reading.
+        let shuffled = Array(#"{"row":"r1","action":"flag","gate":"pii","reason":"card"}"#.utf8)
+        #expect(throws: LogError.self) { try GatePayload(verdictLine: shuffled, config: "c1", seq: 4, file: "f", line: 1) }
     }
 
     @Test func gateNameIsTheActor() throws {

@@ -11,7 +11,7 @@ enum LogFixture {
     /// The `number`th entry of the fixture's cycle through all kinds.
     static func payload(_ number: Int) -> any LogPayload {
         let row = "row-\(number)"
-        switch number % 8 {
+        switch number % 9 {
         case 0:
             return ImportPayload(
                 source: ContentHash.hex(Array("source \(number)".utf8)), file: "data/batch \(number).jsonl",
@@ -33,6 +33,10 @@ enum LogFixture {
             return RevertPayload(reverts: max(1, number - 1), note: "misclick")
         case 5:
             return RetractPayload(generator: "gen-x \(number)", from: "2025-01-01T00:00:00.000Z", reason: "bad batch")
+        case 6:
+            return GateRunPayload(
+                verdicts: ContentHash.hex(Array("verdicts \(number)".utf8)), count: number, config: "cfg-\(number)",
+                scope: number % 2 == 0 ? .all : .new, rows: 100 + number, through: row)
         case 7:
             return RereadPayload(ImportPayload(
                 source: ContentHash.hex(Array("source \(number - 7)".utf8)), file: "data/batch \(number - 7).jsonl",

@@ -16,7 +16,7 @@ struct EvalFilesTests {
         try writeBytes(Array(text.utf8), to: tmp.file("eval.jsonl"))
         try runShell("gzip -c \(tmp.file("eval.jsonl")) > \(tmp.file("eval.jsonl.gz")) && cp \(tmp.file("eval.jsonl.gz")) \(tmp.file("plain-name.jsonl"))")
         for name in ["eval.jsonl.gz", "plain-name.jsonl"] {
-            let (index, warnings) = try EvalFiles.load([name], root: tmp.path, settings: settings)
+            let (index, warnings, _) = try EvalFiles.load([name], root: tmp.path, settings: settings)
             #expect(warnings == [])
             #expect(index.items.map(\.prompt) == [["Which planet in our solar system has the most moons today?"]])
             #expect(index.items.map(\.file) == [name])
@@ -51,7 +51,7 @@ struct EvalFilesTests {
         try writeBytes(Array("What is the capital city of France and why?,Paris,Lyon,A\n".utf8), to: tmp.file("set/dev/geo.csv"))
         try writeBytes(Array("{\"prompt\": \"Name the largest ocean on planet Earth.\"}\n".utf8), to: tmp.file("set/a.jsonl"))
         try writeBytes(Array("read me".utf8), to: tmp.file("set/README.md"))
-        let (index, warnings) = try EvalFiles.load(["set"], root: tmp.path, settings: settings)
+        let (index, warnings, _) = try EvalFiles.load(["set"], root: tmp.path, settings: settings)
         #expect(index.items.map(\.file) == ["set/a.jsonl", "set/dev/geo.csv"])
         #expect(warnings == ["set: not read (not .jsonl, .json, .csv or .tsv): README.md"])
     }
@@ -64,7 +64,7 @@ struct EvalFilesRealDataTests {
     let settings = GateSettings()
 
     func load(_ files: [String]) throws -> ContaminationIndex {
-        let (index, warnings) = try EvalFiles.load(files, root: RealData.directory, settings: settings)
+        let (index, warnings, _) = try EvalFiles.load(files, root: RealData.directory, settings: settings)
         #expect(warnings.filter { !$0.contains("README.md") } == [], "\(warnings.prefix(3))")
         return index
     }

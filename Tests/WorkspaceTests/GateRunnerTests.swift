@@ -30,7 +30,7 @@ import WinnowCore
                 guard let word, let segment = row.text.segments.firstIndex(where: { $0.text.lowercased().contains(word) }) else { return [] }
                 return [GateFinding(gate: "blocklist", reason: "invented-policy", segment: segment, matched: word)]
             },
-            corpus: { .none }, configHash: "test-\(word ?? "none")")
+            corpus: nil, configHash: "test-\(word ?? "none")")
     }
 
     @Test func verdictsAreLoggedOnceClearedWhenGoneAndReplayed() throws {
@@ -53,7 +53,10 @@ import WinnowCore
         #expect(try session.index.flags().keys.sorted() == ["a"])
 
         let entries = try LogReader.tail(10, path: session.paths.log)
-        let gates = try entries.filter { $0.knownKind == .gate }.map { try $0.payload(GatePayload.self) }
+        #expect(!entries.contains { $0.knownKind == .gate }, "verdicts live in the run's file, not one entry each")
+        let runs = try entries.filter { $0.knownKind == .gateRun }
+        #expect(runs.count == 2, "one entry per run that changed something")
+        let gates = try runs.flatMap { try GateVerdictFile.verdicts(of: $0.payload(GateRunPayload.self), seq: $0.seq, paths: session.paths) }
         #expect(gates.allSatisfy { $0.config?.hasPrefix("test-") == true })
         #expect(gates.contains { $0.action == .clear && $0.row == "c" })
 

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import ProvenanceLog
+import WinnowCore
+
+/// A gate run's verdicts on disk: `gates/<sha256>.jsonl`, one canonical `gate` verdict per line,
+/// written like a source (temporary name, fsync, rename, read-only) and never changed. The
+/// run's single `gate-run` log entry pins the file by hash, so the log stays small and the
+/// chain still covers every verdict.
+///
+/// Every reader checks the file's SHA-256 against the entry before it parses a line and fails
+/// closed, naming the file, when the file is missing or altered: a verdict the log cannot vouch
+/// for is never applied, and never skipped in silence either.
+enum GateVerdictFile {
+    /// Writes the verdict lines (canonical, each ending in a newline) and returns the file's
+    /// hash. A file of that hash already there (the same verdicts written before) is kept.
+    static func write(_ bytes: [UInt8], paths: WorkspacePaths) throws -> String {
+        let sha = bytes.withUnsafeBufferPointer { ContentHash.hex($0) }
+        let final = paths.verdictFile(sha)
+        if FileManager.default.fileExists(atPath: final) {
+            _ = try read(final, expected: sha, display: paths.display(final), seq: nil)
+            return sha
+        }
+        try WorkspaceCreator.makeDirectory(paths.gates)
+        let temporary = paths.gates + "/.writing-\(getpid())-\(UInt64.random(in: 0 ... .max))"
+        let copy = try SourceCopy(path: temporary, what: "gate verdict file")
+        do {
+            try bytes.withUnsafeBytes { try copy.write($0) }
+            try copy.commit(to: final)
+        } catch {
+            copy.discard()
+            throw error
+        }
+        return sha
+    }
+
+    /// The verdicts a `gate-run` entry pins, checked against its hash and count.
+    static func verdicts(of run: GateRunPayload, seq: Int, paths: WorkspacePaths) throws -> [GatePayload] {
+        let path = paths.verdictFile(run.verdicts), display = paths.display(path)
+        return try parse(try read(path, expected: run.verdicts, display: display, seq: seq), of: run, seq: seq, display: display)
+    }
+
+    /// The verdicts in a file's bytes (already checked against the run's hash), every line
+    /// checked, their number against the run's count.
+    static func parse(_ bytes: [UInt8], of run: GateRunPayload, seq: Int, display: String) throws -> [GatePayload] {
+        var result: [GatePayload] = []
+        result.reserveCapacity(run.count)
+        var start = 0, line = 0
+        while start < bytes.count {
+            guard let end = bytes[start...].firstIndex(of: 0x0A) else {
+                throw WorkspaceError.verdictFile(path: display, reason: "line \(line + 1) has no newline at its end")
+            }
+            line += 1
+            do {
+                result.append(try GatePayload(
+                    verdictLine: Array(bytes[start..<end]), config: run.config, seq: seq, file: display, line: line))
+            } catch {
+                if case let .badPayload(_, _, _, field, problem) = error {
+                    throw WorkspaceError.verdictFile(
+                        path: "\(display):\(line)", reason: "field \"\(field)\" \(problem) (a verdict of gate-run entry #\(seq))")
+                }
+                throw WorkspaceError.verdictFile(path: "\(display):\(line)", reason: error.message)
+            }
+            start = end + 1
+        }
+        guard result.count == run.count else {
+            throw WorkspaceError.verdictFile(
+                path: display, reason: "holds \(result.count) verdicts where gate-run entry #\(seq) says \(run.count)")
+        }
+        return result
+    }
+
+    /// The file's bytes once their SHA-256 matches `expected`.
+    static func read(_ path: String, expected: String, display: String, seq: Int?) throws -> [UInt8] {
+        let entry = seq.map { "gate-run entry #\($0)" } ?? "the gate run"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path)
+                ? "cannot be read (\(entry) pins its verdicts by this hash)"
+                : "is missing (\(entry) pins its verdicts by this hash)"
+            throw WorkspaceError.verdictFile(path: display, reason: reason)
+        }
+        let bytes = [UInt8](data)
+        let found = bytes.withUnsafeBufferPointer { ContentHash.hex($0) }
+        guard found == expected else {
+            throw WorkspaceError.verdictFile(
+                path: display, reason: "was altered: its SHA-256 is \(found), \(entry) says \(expected)")
+        }
+        return bytes
+    }
+
+    /// Checks every verdict file the log pins (for `winnow log verify`): present, unaltered,
+    /// every line a valid verdict. Returns how many files were checked; throws at the first bad one.
+    static func verifyAll(paths: WorkspacePaths) throws -> Int {
+        let reader = try LogReader(path: paths.log, displayPath: paths.display(paths.log))
+        var checked = 0
+        while let entry = try reader.next() {
+            guard entry.knownKind == .gateRun else { continue }
+            _ = try verdicts(of: try entry.payload(GateRunPayload.self), seq: entry.seq, paths: paths)
+            checked += 1
+        }
+        return checked
+    }
+}
+
+extension WorkspaceSession {
+    /// `winnow log verify`'s second half: every verdict file a `gate-run` entry pins.
+    public static func verifyVerdictFiles(_ paths: WorkspacePaths) throws -> Int {
+        try GateVerdictFile.verifyAll(paths: paths)
+    }
+}

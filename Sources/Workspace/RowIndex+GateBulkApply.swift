@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import ProvenanceLog
+import WinnowCore
+
+/// A gate run's verdicts applied as a few set-wise statements instead of a dozen statements
+/// per verdict: a whole run over a million rows has hundreds of thousands of them, and one by
+/// one they took longer than the import. The outcome is the one `apply(_:seq:in:)` gives
+/// verdict by verdict (a test holds the two together): the verdicts of one run name each (row,
+/// gate) once, so their order does not matter, and a run that repeats a pair is applied one by
+/// one instead.
+extension RowIndex {
+    /// Verdicts below this count are applied one by one (the set-wise path has a fixed cost).
+    static let bulkApplyThreshold = 256
+
+    static func applyInBulk(_ verdicts: [GatePayload], seq: Int, in db: Database) throws -> Bool {
+        var pairs = Set<String>()
+        for verdict in verdicts where !pairs.insert(verdict.row + "\u{0}" + verdict.gate).inserted { return false }
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS gate_verdicts (
+                id TEXT NOT NULL, gate TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT,
+                slice TEXT, slices TEXT);
+            DELETE FROM gate_verdicts;
+            """)
+        let insert = try db.cachedStatement(sql: "INSERT INTO gate_verdicts VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for verdict in verdicts {
+            var slice: String?, slices: String?
+            if verdict.action == .tag {
+                let tagged = GateFlag.taggedSlices(verdict.detail)
+                slice = tagged.first
+                slices = tagged.count > 1 ? tagged.joined(separator: ",") : nil
+            }
+            try insert.execute(arguments: [
+                verdict.row, verdict.gate, verdict.action.rawValue, verdict.reason, verdict.detail?.canonicalString, slice, slices,
+            ])
+        }
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.gate_applied;
+            CREATE TEMP TABLE gate_applied AS
+                SELECT rows.n AS n, v.gate AS gate, v.action AS action, v.reason AS reason, v.detail AS detail,
+                       v.slice AS slice, v.slices AS slices
+                FROM gate_verdicts v JOIN rows ON rows.id = v.id;
+            CREATE INDEX temp.gate_applied_n ON gate_applied(n);
+            """)
+        // Slice tags: the row's slice (unless it brought its own), the flag, a new queue plan.
+        try db.execute(sql: """
+            UPDATE rows SET slice = a.slice, slices = a.slices, tagged = 1 FROM gate_applied a
+            WHERE rows.n = a.n AND a.action = 'tag' AND (rows.slice IS NULL OR rows.tagged = 1);
+            """)
+        // Clears of a tag take the slice back.
+        try db.execute(sql: """
+            UPDATE rows SET slice = NULL, slices = NULL, tagged = 0
+            WHERE tagged = 1 AND n IN (SELECT a.n FROM gate_applied a JOIN flags f ON f.n = a.n AND f.gate = a.gate
+                                       WHERE a.action = 'clear' AND f.action = 'tag')
+            """)
+        let replanned = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM gate_applied a WHERE a.action = 'tag'
+               OR (a.action = 'clear' AND EXISTS (SELECT 1 FROM flags f WHERE f.n = a.n AND f.gate = a.gate AND f.action = 'tag'))
+            """) ?? 0
+        if replanned > 0 {
+            try db.execute(sql: """
+                DELETE FROM queue WHERE n IN (
+                    SELECT a.n FROM gate_applied a WHERE a.action = 'tag'
+                    OR (a.action = 'clear' AND EXISTS (SELECT 1 FROM flags f WHERE f.n = a.n AND f.gate = a.gate AND f.action = 'tag')));
+                INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_dirty', '1');
+                """)
+        }
+        try db.execute(sql: """
+            DELETE FROM flags WHERE EXISTS (
+                SELECT 1 FROM gate_applied a WHERE a.action = 'clear' AND a.n = flags.n AND a.gate = flags.gate);
+            INSERT OR REPLACE INTO flags(n, gate, reason, action, detail, seq)
+                SELECT n, gate, reason, action, detail, ? FROM gate_applied WHERE action != 'clear';
+            """, arguments: [seq])
+        // Each flagged, rejected or cleared row's state, as `resolve` decides it: rows with a
+        // standing decision or a retraction go through `resolve` itself; the rest are pending or
+        // gate-rejected by their flags.
+        let special = try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT a.n FROM gate_applied a JOIN rows ON rows.n = a.n WHERE a.action != 'tag'
+              AND (rows.state = 'retracted' OR EXISTS (SELECT 1 FROM decisions d WHERE d.n = a.n AND d.standing = 1))
+            """)
+        for n in special { try resolve(n, in: db) }
+        try db.execute(sql: """
+            UPDATE rows SET state = CASE WHEN EXISTS (SELECT 1 FROM flags WHERE flags.n = rows.n AND flags.action = 'reject')
+                                         THEN 'gate-rejected' ELSE 'pending' END
+            WHERE n IN (SELECT n FROM gate_applied WHERE action != 'tag') AND state != 'retracted'
+              AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.n = rows.n AND d.standing = 1)
+            """)
+        let queued = try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT a.n FROM gate_applied a JOIN queue q ON q.n = a.n WHERE a.action != 'tag'
+            """)
+        let specialSet = Set(special)
+        for n in queued where !specialSet.contains(n) { try reopen(n, in: db) }
+        try db.execute(sql: "DELETE FROM gate_verdicts; DROP TABLE temp.gate_applied")
+        return true
+    }
+}

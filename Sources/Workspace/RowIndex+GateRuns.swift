@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import ProvenanceLog
+import WinnowCore
+
+/// Gate runs in the index: their verdicts applied like `gate` entries, and how far the gates
+/// have seen (the last row a run covered and its config), which tells the next run which rows
+/// are new. Both come from the log alone, so a reindex restores them exactly.
+extension RowIndex {
+    /// Applies a `gate-run` entry's verdicts (already checked against its hash) and records the
+    /// run's reach.
+    /// `bulk` nil decides by the number of verdicts (tests force either path).
+    static func apply(gateRun run: GateRunPayload, verdicts: [GatePayload], seq: Int, in db: Database, bulk: Bool? = nil) throws {
+        let applied = (bulk ?? (verdicts.count >= bulkApplyThreshold)) ? try applyInBulk(verdicts, seq: seq, in: db) : false
+        if !applied { for verdict in verdicts { try apply(verdict, seq: seq, in: db) } }
+        let through = try run.through.flatMap {
+            try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [$0])
+        } ?? 0
+        try setGatedThrough(through, config: run.config, in: db)
+    }
+
+    static func setGatedThrough(_ n: Int64, config: String, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gated_n', ?), ('gated_config', ?)",
+            arguments: ["\(n)", config])
+    }
+
+    /// The last row number the gates have seen and the config they ran under: from the last
+    /// `gate-run` entry, or from a later run that found nothing to log; nil before the first
+    /// run of this index (a workspace gated with per-verdict `gate` entries, or never gated).
+    public func gatedThrough() throws -> (n: Int64, config: String)? {
+        try read { db in
+            guard let n = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),
+                  let config = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_config'")
+            else { return nil }
+            return (n, config)
+        }
+    }
+}
+
+extension WorkspaceSession {
+    /// Applies a `gate-run` entry: its verdict file, checked first (see `GateVerdictFile`).
+    func applyGateRun(_ entry: LogEntry, db: Database) throws {
+        let run = try entry.payload(GateRunPayload.self)
+        let verdicts = try GateVerdictFile.verdicts(of: run, seq: entry.seq, paths: paths)
+        try RowIndex.apply(gateRun: run, verdicts: verdicts, seq: entry.seq, in: db)
+    }
+}
