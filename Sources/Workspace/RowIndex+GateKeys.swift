@@ -133,20 +133,28 @@ extension RowIndex {
         }
     }
 
+    /// The flags `condition` selects, added to `result` by row number.
+    static func collectFlags(
+        _ db: Database, where condition: String, _ arguments: StatementArguments,
+        into result: inout [Int64: (id: String, flags: [String: GateFlag])]
+    ) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT rows.n, rows.id, flags.gate, flags.reason, flags.action, flags.detail
+            FROM flags JOIN rows ON rows.n = flags.n WHERE \(condition)
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            let number: Int64 = row["n"], id: String = row["id"], gate: String = row["gate"]
+            let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
+            result[number, default: (id, [:])].flags[gate] = GateFlag(
+                row: id, gate: gate, reason: row["reason"], action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
+        }
+    }
+
     /// Current flags of the rows `first...last`, by row number.
     func flags(from first: Int64, through last: Int64) throws -> [Int64: (id: String, flags: [String: GateFlag])] {
         try read { db in
             var result: [Int64: (id: String, flags: [String: GateFlag])] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT rows.n, rows.id, flags.gate, flags.reason, flags.action, flags.detail
-                FROM flags JOIN rows ON rows.n = flags.n WHERE flags.n BETWEEN ? AND ?
-                """, arguments: [first, last])
-            while let row = try rows.next() {
-                let number: Int64 = row["n"], id: String = row["id"], gate: String = row["gate"]
-                let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
-                result[number, default: (id, [:])].flags[gate] = GateFlag(
-                    row: id, gate: gate, reason: row["reason"], action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
-            }
+            try Self.collectFlags(db, where: "flags.n BETWEEN ? AND ?", [first, last], into: &result)
             return result
         }
     }
@@ -158,16 +166,8 @@ extension RowIndex {
             let marks = Array(repeating: "?", count: gates.count).joined(separator: ",")
             var arguments: [any DatabaseValueConvertible] = [n]
             arguments += gates as [any DatabaseValueConvertible]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT rows.n, rows.id, flags.gate, flags.reason, flags.action, flags.detail
-                FROM flags JOIN rows ON rows.n = flags.n WHERE flags.n > ? OR flags.gate IN (\(marks.isEmpty ? "''" : marks))
-                """, arguments: StatementArguments(arguments))
-            while let row = try rows.next() {
-                let number: Int64 = row["n"], id: String = row["id"], gate: String = row["gate"]
-                let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
-                result[number, default: (id, [:])].flags[gate] = GateFlag(
-                    row: id, gate: gate, reason: row["reason"], action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
-            }
+            try Self.collectFlags(db, where: "flags.n > ? OR flags.gate IN (\(marks.isEmpty ? "''" : marks))",
+                                  StatementArguments(arguments), into: &result)
             return result
         }
     }

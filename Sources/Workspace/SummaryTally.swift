@@ -39,7 +39,7 @@ struct SummaryTally {
     private mutating func count(_ row: RecognizedRow) {
         rows += 1
         let p = row.provenance
-        shapes[row.shape.ordinal] += 1
+        shapes[row.shape.index] += 1
         origins[p.origin.ordinal] += 1
         firstSlices.add(p.slices.first ?? "(none)")
         generators.add(p.generator ?? "(none)")
@@ -116,19 +116,6 @@ extension ImportSummary {
     mutating func merge(_ tally: SummaryTally) { tally.add(to: &self) }
 }
 
-private extension RowShape {
-    /// Position in `allCases`, without searching it.
-    var ordinal: Int {
-        switch self {
-        case .chat: return 0
-        case .alpaca: return 1
-        case .promptResponse: return 2
-        case .preference: return 3
-        case .hh: return 4
-        case .dolly: return 5
-        }
-    }
-}
 
 private extension Origin {
     var ordinal: Int {
