@@ -106,10 +106,10 @@ extension Importer {
 extension RowArena {
     /// One record's texts as strings (nil for NULL), in `RowInserter`'s column order. For the
     /// rare paths (a reread); the import itself binds the bytes in place.
-    func texts(at at: Int) -> [String?] {
+    func texts(at record: Int) -> [String?] {
         bytes.withUnsafeBytes { raw in
             var out: [String?] = []
-            RowArena.read(raw, at: at) { texts, _ in
+            RowArena.read(raw, at: record) { texts, _ in
                 out = texts.map { $0.map { String(decoding: $0, as: UTF8.self) } }
             }
             return out

@@ -13,6 +13,10 @@ public struct TOMLDocument {
     public init(path: String, text: String) throws {
         self.path = path
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let line = Self.headerWithoutName(lines) {
+            throw WorkspaceError.config(SourceLocation(file: path, line: line),
+                                        "invalid TOML: a [table] header needs a name right after '['")
+        }
         do {
             let table = try TOMLTable(string: text)
             root = try Self.convert(table)
@@ -24,6 +28,24 @@ public struct TOMLDocument {
             let location = SourceLocation(file: path, line: Self.line(in: lines, table: Array(error.path.dropLast()), key: error.path.last))
             throw WorkspaceError.config(location, "\(error.path.joined(separator: ".")): must be a finite number, found nan or inf")
         }
+    }
+
+    /// The first line whose `[` or `[[` is not followed by a key: toml++ (inside TOMLKit) stops
+    /// such a header with a C assertion, which aborts the whole process, so it is refused here,
+    /// with its line, before the parser sees it (the fuzzer found `[` alone on a line).
+    static func headerWithoutName(_ lines: [Substring]) -> Int? {
+        for (i, raw) in lines.enumerated() {
+            var rest = raw.drop { $0 == " " || $0 == "\t" }
+            guard rest.first == "[" else { continue }
+            rest = rest.dropFirst()
+            if rest.first == "[" { rest = rest.dropFirst() }
+            rest = rest.drop { $0 == " " || $0 == "\t" }
+            guard let first = rest.first else { return i + 1 }
+            let isKeyStart = first.isASCII && (first.isLetter || first.isNumber || first == "_" || first == "-")
+                || first == "\"" || first == "'"
+            if !isKeyStart { return i + 1 }
+        }
+        return nil
     }
 
     /// A nan or infinite number and where it stands (key path).
