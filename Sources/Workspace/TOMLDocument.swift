@@ -1,3 +1,4 @@
+import CProcessSettings
 import Foundation
 import TOMLKit
 import WinnowCore
@@ -18,7 +19,14 @@ public struct TOMLDocument {
                                         "invalid TOML: a [table] header needs a name right after '['")
         }
         do {
-            let table = try TOMLTable(string: text)
+            // Named for the C assertion handler: toml++ has internal checks malformed input
+            // can reach (see CProcessSettings), and the message must name the file.
+            let shown = Sanitiser.clean(path)
+            let table = try shown.withCString { name in
+                winnow_parsing_toml(name)
+                defer { winnow_parsing_toml(nil) }
+                return try TOMLTable(string: text)
+            }
             root = try Self.convert(table)
         } catch let error as TOMLParseError {
             throw WorkspaceError.config(

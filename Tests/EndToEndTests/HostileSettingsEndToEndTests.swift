@@ -128,4 +128,19 @@ import WinnowCore
         let gates = try WinnowProcess.run(["gates", "--rows"], in: ws)
         #expect(gates.stdout.contains("long") && gates.stdout.contains("blocklist flag"), "\(gates.output)")
     }
+
+    /// TOML the C parser inside TOMLKit stops on with an assertion (found by fuzzing) is a
+    /// config error naming the file, for every command, never an abort with a stack trace.
+    @Test func tomlThatTripsTheParsersAssertionsIsAConfigError() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let fuzzFolder = WinnowProcess.packageRoot.appendingPathComponent("Tests/Fuzz/config").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: fuzzFolder).sorted() {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: fuzzFolder + "/" + name))
+            try String(decoding: bytes, as: UTF8.self).write(toFile: ws + "/winnow.toml", atomically: true, encoding: .utf8)
+            let run = try WinnowProcess.run(["queue"], in: ws)
+            #expect(run.status == 1, "\(name): \(run.status) \(run.output)")
+            #expect(run.stderr.contains("winnow.toml") && !run.output.contains("Program crashed"), "\(name): \(run.output)")
+        }
+    }
 }

@@ -20,4 +20,10 @@ int winnow_sqlite_disable_memory_statistics(void);
 /// holds (tens of megabytes). No effect where the C library is not glibc.
 void winnow_keep_freed_memory(void);
 
+/// Names the TOML file being parsed on this thread (a display name, already sanitised), or
+/// NULL when the parse is over. If the C++ TOML parser inside TOMLKit stops on one of its
+/// internal assertions (it has several for malformed input), the process ends with a config
+/// error naming this file, exit status 1, instead of an abort and a stack trace.
+void winnow_parsing_toml(const char *display_name);
+
 #endif
