@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every kind of bad input the foundation issue lists: import never aborts, never crashes, and
 /// quarantines each bad line with file, line number and reason; the good lines around it import.
@@ -84,7 +85,7 @@ import Testing
         let ws = try tmp.workspace()
         let plain = try tmp.file("rows.jsonl", (0..<2000).map { #"{"prompt": "question \#($0)", "response": "answer \#($0) with some more words to compress"}"# }.joined(separator: "\n") + "\n")
         let gz = tmp.path + "/rows.jsonl.gz"
-        try TemporaryFolder.shell("gzip -c '\(plain)' | head -c 6000 > '\(gz)'")
+        try runShell("gzip -c '\(plain)' | head -c 6000 > '\(gz)'")
         let run = try WinnowProcess.run(["import", gz], in: ws)
         #expect(run.status == 3, "\(run.output)")
         #expect(run.stdout.contains("reading stopped early"), "\(run.output)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `winnow import` driven through the built binary: every shape, re-import, gzip, JSON arrays.
 @Suite(.serialized) struct ImportEndToEndTests {
@@ -41,7 +42,7 @@ import Testing
         let tmp = try TemporaryFolder()
         let ws = try tmp.workspace()
         let gz = tmp.path + "/chat.jsonl.gz"
-        try TemporaryFolder.shell("gzip -c '\(sample)/support-chat.jsonl' > '\(gz)'")
+        try runShell("gzip -c '\(sample)/support-chat.jsonl' > '\(gz)'")
         let run = try WinnowProcess.run(["import", "--json", gz], in: ws)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.stdout.contains("\"rows\":112"))

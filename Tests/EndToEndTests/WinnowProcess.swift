@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `winnow` binary the way a person or a script would, with a pinned
 /// environment (TZ, LANG, no inherited workspace), and captures what it printed.
@@ -31,8 +32,8 @@ enum WinnowProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var sampleData: String { packageRoot.appendingPathComponent("SampleData").path }
-    static var realData: String { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/realdata").path }
-    static var hasRealData: Bool { FileManager.default.fileExists(atPath: realData) }
+    static var realData: String { RealData.directory }
+    static var hasRealData: Bool { RealData.isPresent }
 
     @discardableResult
     static func run(
@@ -93,15 +94,6 @@ final class TemporaryFolder {
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(content).write(to: URL(fileURLWithPath: target))
         return target
-    }
-
-    /// Runs a shell command line (to make fixtures with gzip, head, ...), waiting for it.
-    static func shell(_ command: String) throws {
-        let sh = Process()
-        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-        sh.arguments = ["-c", command]
-        try sh.run()
-        sh.waitUntilExit()
     }
 
     /// A fresh workspace in a subfolder.

@@ -10,9 +10,6 @@ public enum RealData {
 
     /// `relative` inside the real-data folder.
     public static func path(_ relative: String) -> String { directory + "/" + relative }
-    public static var root: String { directory }
-    public static var present: Bool { isPresent }
-    public static func file(_ relative: String) -> String { path(relative) }
 
     /// The lines of a JSON Lines file as objects (gzip read with the system's `gzip -dc`, so the
     /// test's view of the file does not depend on the code under test).

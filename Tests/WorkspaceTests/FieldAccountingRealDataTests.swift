@@ -9,7 +9,7 @@ import WinnowCore
 /// screen, gates and mixes read) or counted in the summary's `unused_members`, and the counts
 /// are exactly the rows that have such a member. Judged independently of the importer's own
 /// bookkeeping: from the stored row's JSON and the text the row store renders.
-@Suite(.serialized, .enabled(if: RealData.present, "../shared/realdata is not present"))
+@Suite(.serialized, .enabled(if: RealData.isPresent, "../shared/realdata is not present"))
 struct FieldAccountingRealDataTests {
     static let files = [
         "alpaca/alpaca_5000.json", "gsm8k/train.jsonl", "gsm8k/test.jsonl", "self-instruct/seed_tasks.jsonl",
@@ -26,7 +26,7 @@ struct FieldAccountingRealDataTests {
         var options = ImportOptions()
         options.defaults.origin = .human
         options.map = map
-        return (session, try session.importFile(RealData.file(file), options: options, progress: nil), tmp)
+        return (session, try session.importFile(RealData.path(file), options: options, progress: nil), tmp)
     }
 
     /// Whitespace and HH's speaker markers do not count (transcripts are split into turns).
@@ -125,7 +125,7 @@ struct FieldAccountingRealDataTests {
             if let best = ranked.min() { pairs += ranked.filter { $0 > best }.count }
             for reply in replies { walk(reply, path) }
         }
-        let lines = try String(contentsOfFile: RealData.file("oasst/en_100_tree.jsonl"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: RealData.path("oasst/en_100_tree.jsonl"), encoding: .utf8).split(separator: "\n")
         for line in lines {
             let tree = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             walk(tree["prompt"] as! [String: Any], [])
