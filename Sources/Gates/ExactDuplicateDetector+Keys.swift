@@ -20,6 +20,11 @@ extension ExactDuplicateDetector {
             self.text = ExactDuplicateDetector.key(text: text)
         }
 
+        init(contentHash: String, textKey: Key?) {
+            hash = ExactDuplicateDetector.key(contentHash: contentHash)
+            text = textKey
+        }
+
         /// Keys from a stored content hash and a stored text key (`textKeyBytes`).
         public init(contentHash: String, textKeyBytes: [UInt8]?) {
             hash = ExactDuplicateDetector.key(contentHash: contentHash)

@@ -101,15 +101,31 @@ public struct ExactDuplicateDetector: Sendable {
     /// punctuation and segment breaks do not matter. Texts without a word have no key: two
     /// empty rows are not duplicates of each other by text (their hashes may still be).
     static func key(text: String) -> Key? {
+        var key = TextKeyBuilder()
+        NearDuplicateShingler.forEachWord(in: text) { hash, _ in key.add(hash) }
+        return key.key
+    }
+
+    /// The same key from the text's word hashes, already read (see `NearDuplicateSigner`).
+    static func key(wordHashes: [UInt64]) -> Key? {
+        var key = TextKeyBuilder()
+        for hash in wordHashes { key.add(hash) }
+        return key.key
+    }
+
+    /// The text key folded a word hash at a time.
+    struct TextKeyBuilder {
         var high: UInt64 = 0x243F_6A88_85A3_08D3, low: UInt64 = 0x1319_8A2E_0370_7344
         var words = 0
-        NearDuplicateShingler.forEachWord(in: text) { hash, _ in
+
+        @inline(__always)
+        mutating func add(_ hash: UInt64) {
             high = NearDuplicateShingler.fmix(high ^ hash) &+ 0x9E37_79B9_7F4A_7C15
             low = NearDuplicateShingler.fmix((low &* 0xFF51_AFD7_ED55_8CCD) ^ ((hash << 17) | (hash >> 47)))
             words += 1
         }
-        guard words > 0 else { return nil }
-        return Key(high: high ^ UInt64(words), low: low)
+
+        var key: Key? { words > 0 ? Key(high: high ^ UInt64(words), low: low) : nil }
     }
 
     static func wideHash(_ bytes: String.UTF8View) -> Key {

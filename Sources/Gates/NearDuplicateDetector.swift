@@ -53,6 +53,14 @@ public struct NearDuplicateDetector: Sendable {
         if pendingTexts.count >= options.batchSize { flush() }
     }
 
+    /// Adds a row by id and a signature computed with a signer of the same options.
+    public mutating func add(id: String, signature: NearDuplicateSignature) {
+        precondition(signature.values.count == options.permutations, "a signature of other options")
+        flush()  // rows added as text first keep their place
+        ids.append(id)
+        signatures.append(signature)
+    }
+
     /// The text the gate compares for a row.
     public static func comparedText(of text: RowText, _ part: NearDuplicateOptions.TextPart) -> String {
         switch part {

@@ -87,6 +87,12 @@ struct NearDuplicateSignatures {
         }
     }
 
+    /// Appends one row's signature, computed elsewhere with the same family.
+    mutating func append(_ signature: NearDuplicateSignature) {
+        values.append(contentsOf: signature.values)
+        isEmpty.append(signature.isEmpty)
+    }
+
     /// Lowers `signature[p]` to the minimum over the text's shingles of permutation p.
     ///
     /// Written with SIMD types because the compiler's own vectorisation of the plain loop

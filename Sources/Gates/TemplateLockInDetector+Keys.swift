@@ -38,12 +38,7 @@ extension TemplateLockInDetector {
     /// no words in its answer).
     public static func keys(of row: GateRow, options: TemplateLockInOptions) -> BatchKeys? {
         guard row.provenance.generator != nil || row.provenance.template != nil else { return nil }
-        let text = Self.answer(of: row)
-        let opening = NearDuplicateShingler.words(of: text, limit: options.openingWords)
-        guard !opening.isEmpty else { return nil }
-        return BatchKeys(
-            opening: stableHash(opening.joined(separator: " ")),
-            skeleton: stableHash(Self.skeleton(of: text, limit: options.skeletonTokens).joined(separator: " ")))
+        return hashedKeys(of: Self.answer(of: row), options: options)
     }
 
     /// The report of whole groups from their rows' keys (every row of each group, in import

@@ -11,6 +11,8 @@ extension TextNormaliser {
         /// when folding kept every offset (ASCII, or non-ASCII text with nothing to fold).
         var originStart: [Int32] = []
         var originEnd: [Int32] = []
+        /// The words of `bytes`, found once for every phrase index that searches this text.
+        var words: [FoldedWord] = []
 
         init(_ text: String) {
             var text = text
@@ -64,6 +66,7 @@ extension TextNormaliser {
             self.bytes = bytes
             originStart = starts
             originEnd = ends
+            words = bytes.withUnsafeBufferPointer { TextNormaliser.foldedWords($0) }
         }
 
         /// The original byte range of the folded range `range` (which must not be empty): from

@@ -100,37 +100,16 @@ extension TextNormaliser {
         func forEachMatch(in folded: Folded, _ body: (Int, Range<Int>) -> Void) {
             guard !entries.isEmpty else { return }
             folded.bytes.withUnsafeBufferPointer { text in
-                // prefix[p & 7]: the hash of the current word's bytes up to p, for the last
-                // few p, so that a stem ("refund" in "refunded") is looked up without rehashing.
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { prefix in
-                    let n = text.count
-                    var i = 0
-                    while i < n {
-                        guard TextNormaliser.isWord(at: i, in: text) else {
-                            i += TextNormaliser.sequenceLength(text[i])
-                            continue
-                        }
-                        // A word starts at i (the previous scalar was not a word character).
-                        var hash = TextNormaliser.fnvOffset
-                        var j = i
-                        while j < n && TextNormaliser.isWord(at: j, in: text) {
-                            let length = TextNormaliser.sequenceLength(text[j])
-                            for k in j..<j + length {
-                                hash = TextNormaliser.fnv(hash, text[k])
-                                prefix[(k + 1) & 7] = hash
-                            }
-                            j += length
-                        }
-                        if folded.startsOriginal(i) {
-                            lookUp(hash, at: i, in: text, folded: folded, stem: false, body)
-                            if hasInflections {
-                                let (a, b, c) = Self.endings(text, i, j)
-                                if a > 0 { lookUp(prefix[(j - a) & 7], at: i, in: text, folded: folded, stem: true, body) }
-                                if b > 0 { lookUp(prefix[(j - b) & 7], at: i, in: text, folded: folded, stem: true, body) }
-                                if c > 0 { lookUp(prefix[(j - c) & 7], at: i, in: text, folded: folded, stem: true, body) }
-                            }
-                        }
-                        i = j
+                // The words were found once, with their stems' hashes, when the text was folded
+                // (`Folded.words`): the classifier and every blocklist look up the same walk.
+                for word in folded.words {
+                    let i = Int(word.start)
+                    guard folded.startsOriginal(i) else { continue }
+                    lookUp(word.hash, at: i, in: text, folded: folded, stem: false, body)
+                    if hasInflections {
+                        if word.endings.0 > 0 { lookUp(word.stems.0, at: i, in: text, folded: folded, stem: true, body) }
+                        if word.endings.1 > 0 { lookUp(word.stems.1, at: i, in: text, folded: folded, stem: true, body) }
+                        if word.endings.2 > 0 { lookUp(word.stems.2, at: i, in: text, folded: folded, stem: true, body) }
                     }
                 }
                 for index in anywhere {

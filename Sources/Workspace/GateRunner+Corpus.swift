@@ -40,7 +40,7 @@ extension GateRunner {
                 order.append(row.row.id)
                 guard let keys = row.exact else { continue }
                 if let finding = exact!.add(id: row.row.id, keys: keys) { found(row.row.id, finding) }
-                near?.add(id: row.row.id, text: row.nearText)
+                if let signature = row.signature { near?.add(id: row.row.id, signature: signature) }
                 if let template = row.template {
                     groups[TemplateGroupKey(row.row.provenance), default: []].append((row.n, .init(id: row.row.id, keys: template)))
                 }
@@ -88,7 +88,7 @@ extension GateRunner {
         var near = NearDuplicateDetector(options: corpus.near)
         try forEachChunk(after: start) { rows in
             let first = near.count
-            for row in rows { near.add(id: row.row.id, text: row.nearText) }
+            for row in rows { if let signature = row.signature { near.add(id: row.row.id, signature: signature) } }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near, rows: first..<(first + rows.count))
             try index.storeGateKeys(zip(rows, bands).map { row, bands in
                 RowIndex.GateKeys(n: row.n, textKey: row.exact?.textKeyBytes, bands: bands,
@@ -98,7 +98,7 @@ extension GateRunner {
             fresh += rows.map { row in
                 var kept = row
                 kept.row.text = RowText(segments: [])
-                kept.nearText = ""
+                kept.signature = nil
                 return kept
             }
         }

@@ -84,19 +84,37 @@ final class GateRunner {
         var flags: [String: GateFlag] = [:]
         var exact: ExactDuplicateDetector.RowKeys?
         var template: TemplateLockInDetector.BatchKeys?
-        /// The text the near-duplicate gate compares.
-        var nearText = ""
+        /// The near-duplicate gate's signature of the row.
+        var signature: NearDuplicateSignature?
     }
 
     /// The rows after `after`, a chunk at a time, each read and gated on all cores.
+    ///
+    /// The next chunk is read and gated in the background while `body` takes the current one:
+    /// `body` (the corpus gates' bookkeeping, the verdict diff, storing keys) runs on one
+    /// thread, and without the overlap the other cores would wait for it at every chunk. Chunks
+    /// still reach `body` one at a time and in row order.
     func forEachChunk(after: Int64, _ body: ([GatedRow]) throws -> Void) throws {
-        var after = after
+        let context = UnsafeSendable((suite: suite, paths: paths, index: index))
+        // RowIndex serialises its reads and writes (a GRDB queue), so the background scan and
+        // `body`'s writes to the gate keys take turns on the connection.
+        func start(after: Int64) -> Prefetch<(rows: [GatedRow], last: Int64?)> {
+            Prefetch {
+                let (suite, paths, index) = context.value
+                let chunk = try index.scanRows(after: after, limit: Self.chunkSize)
+                guard let last = chunk.last else { return ([], nil) }
+                return (try Self.gate(chunk, suite, paths: paths, index: index), last.n)
+            }
+        }
+        var next = start(after: after)
         while true {
-            let chunk = try index.scanRows(after: after, limit: Self.chunkSize)
-            guard let last = chunk.last else { break }
-            after = last.n
-            let rows = try Self.gate(chunk, suite, paths: paths, index: index)
-            try body(rows)
+            let (rows, last) = try next.wait()
+            guard let last else { break }
+            next = start(after: last)
+            do { try body(rows) } catch {
+                _ = try? next.wait()  // never leave a worker reading behind a failed run
+                throw error
+            }
         }
     }
 
@@ -112,6 +130,7 @@ final class GateRunner {
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
                 let store = RowStore(paths: paths, index: sharedIndex.value)
+                var signer = suite.corpus.map { NearDuplicateSigner(options: $0.near) }
                 var out: [GatedRow] = []
                 out.reserveCapacity(upper - lower)
                 do {
@@ -125,11 +144,16 @@ final class GateRunner {
                         for (gate, group) in Dictionary(grouping: gated.findings, by: \.gate) {
                             gated.flags[gate] = GateFlag.combine(row: row.id, gate: gate, group)
                         }
-                        if let corpus = suite.corpus {
-                            let full = row.text.fullText
-                            gated.exact = ExactDuplicateDetector.RowKeys(contentHash: indexed.contentHash, text: full)
+                        if let corpus = suite.corpus, signer != nil {
+                            // One word scan of the full text gives the exact key and, when the
+                            // near-duplicate gate compares the full text, its signature too.
+                            signer!.tokenize(row.text.fullText)
+                            gated.exact = signer!.exactKeys(contentHash: indexed.contentHash)
+                            if corpus.near.text != .full {
+                                signer!.tokenize(NearDuplicateDetector.comparedText(of: row.text, corpus.near.text))
+                            }
+                            gated.signature = signer!.signature()
                             gated.template = TemplateLockInDetector.keys(of: row, options: corpus.template)
-                            gated.nearText = corpus.near.text == .full ? full : NearDuplicateDetector.comparedText(of: row.text, corpus.near.text)
                         }
                         out.append(gated)
                     }
@@ -201,6 +225,29 @@ final class GateRunner {
             bytes.append(0x0A)
             count += 1
         }
+
+        /// Adds verdicts in order, encoding them on all cores (canonical JSON of a third of a
+        /// million verdicts is seconds of work on one).
+        mutating func add(contentsOf verdicts: [GatePayload]) {
+            guard verdicts.count > 256 else {
+                for verdict in verdicts { add(verdict) }
+                return
+            }
+            let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, verdicts.count / 256))
+            let slots = UnsafeSlots<[UInt8]>(count: parts)
+            let shared = UnsafeSendable(verdicts)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let all = shared.value
+                var out: [UInt8] = []
+                for verdict in all[(all.count * part / parts)..<(all.count * (part + 1) / parts)] {
+                    out += verdict.verdictLine
+                    out.append(0x0A)
+                }
+                slots.set(part, out)
+            }
+            for part in slots.values { bytes += part }
+            count += verdicts.count
+        }
     }
 
     /// Adds the verdicts that bring the index's flags to `desired` for the (row, gate) pairs the
@@ -209,6 +256,8 @@ final class GateRunner {
         desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
         order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: inout VerdictLines
     ) {
+        var verdicts: [GatePayload] = []
+        defer { out.add(contentsOf: verdicts) }
         for (id, evaluated) in order {
             let want = desired[id] ?? [:], have = current[id] ?? [:]
             if want.isEmpty && have.isEmpty { continue }
@@ -218,11 +267,11 @@ final class GateRunner {
                 switch (want[gate], have[gate]) {
                 case let (flag?, old) where old != flag:
                     let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
-                    out.add(GatePayload(gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail))
+                    verdicts.append(GatePayload(gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail))
                     if action == .tag { summary.tagged += 1 } else if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1
                 case (nil, let old?):
-                    out.add(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason))
+                    verdicts.append(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason))
                     summary.cleared += 1
                 default:
                     summary.unchanged += 1
@@ -285,6 +334,29 @@ final class UnsafeSlots<T>: @unchecked Sendable {
     }
     func set(_ index: Int, _ value: T) { slots[index] = value }
     var values: [T] { (0..<count).compactMap { slots[$0] } }
+}
+
+/// Work started on another thread now, its result (or error) taken later with `wait()`.
+final class Prefetch<T>: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = Result { try work() }
+            self.finished.signal()
+        }
+    }
+
+    /// The result, once the work is done. Called from one thread (the one that started it).
+    func wait() throws -> T {
+        if !waited {
+            finished.wait()
+            waited = true
+        }
+        return try result!.get()
+    }
+    private var waited = false
 }
 
 struct UnsafeSendable<T>: @unchecked Sendable {
