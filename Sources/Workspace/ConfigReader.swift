@@ -175,10 +175,11 @@ public struct ConfigReader {
     func readReasons() throws -> [WorkspaceConfig.Reason] {
         guard let table = value([], "reasons") else { return WorkspaceConfig.defaultReasons }
         var reasons: [WorkspaceConfig.Reason] = []
-        // TOML tables are unordered once parsed; keep the order the file lists them in.
-        for (code, label) in (table.objectValue ?? []).sorted(by: {
-            (document.line(table: ["reasons"], key: $0.0) ?? 0) < (document.line(table: ["reasons"], key: $1.0) ?? 0)
-        }) {
+        // TOML tables are unordered once parsed; keep the order the file lists them in. Each
+        // key's line is looked up once (a look-up scans the file: inside the sort's comparisons
+        // it made reading a config 8 ms, the most of what every command pays to start).
+        let members = (table.objectValue ?? []).map { (line: document.line(table: ["reasons"], key: $0.0) ?? 0, member: $0) }
+        for (code, label) in members.sorted(by: { $0.line < $1.line }).map(\.member) {
             guard Suggestion.isCode(code) else {
                 throw fail(["reasons"], code, "reason codes are lowercase letters, digits and '-'")
             }

@@ -103,7 +103,8 @@ struct MixBenchCommand: ParsableCommand {
             .replacingOccurrences(of: "\"verdict\": \"reject\"}", with: "\"verdict\": \"reject\", \"reason\": \"low-quality\"}")
             .write(toFile: converted, atomically: true, encoding: .utf8)
         print("set-up: recording the verdicts with winnow decide --from (import \(String(format: "%.1f", imported.seconds)) s)")
-        let decided = try BenchChild.run(winnow, ["decide", "--from", converted, "--workspace", workspace])
+        // A batch of outside verdicts holds no claims: `--force` records them (marked as forced).
+        let decided = try BenchChild.run(winnow, ["decide", "--from", converted, "--force", "--workspace", workspace])
         guard decided.status == 0 else { throw ValidationError("winnow decide exited \(decided.status)") }
         print(String(format: "set-up: decisions recorded in %.1f s", decided.seconds))
     }

@@ -18,5 +18,6 @@ struct WinnowBench: ParsableCommand {
             ReviewBenchCommand.self,
             MixBenchCommand.self,
             PIIBenchCommand.self,
+            TrustChecksBenchCommand.self,
         ])
 }
