@@ -10,12 +10,16 @@
 /// path goes through (`meta` for `meta.origin`) is looked into, member by member (and element by
 /// element for arrays), so `meta.notes` is named while `meta.origin` is not. A member whose value
 /// is empty (null, "", [] or {}) holds nothing to lose and is not named. Inside a rendered list of
-/// messages or instances, members beside the ones rendered (a message's `name`) are not checked.
+/// messages or instances, members beside the ones rendered (a message's `name` or `tool_calls`)
+/// are named with `*` for the position (`unusedInList`).
 ///
 /// Cost: one pass over the row's top-level members (and those of containers such as `meta`),
 /// each compared by node number with the field tree's few first-level names, reusing the walk
 /// `FieldTree.resolve` already made; Strings are built only for members that are named.
 extension RowRecognizer {
+    /// Content fields that may hold a list of messages (or, for `instances`, of examples).
+    static let listFields: Set<RowField> = [.messages, .conversations, .chosen, .rejected, .prompt, .instances]
+
     /// Dotted paths of the members of the row in `view` that a row of `shape` does not read.
     func unusedMembers(_ shape: RowShape, _ view: RowView) -> [String] {
         let tree = compiled.tree
@@ -85,6 +89,11 @@ extension RowRecognizer {
                 }
             }
             walk(0, 0) { "" }
+            // Inside rendered lists (messages, instances), members beside the rendered ones.
+            for field in Self.contentOrder(shape, rendering: rendering) where Self.listFields.contains(field) && renders(field, view) {
+                guard let (node, path) = find(field, view) else { continue }
+                unused += unusedInList(node, path: name(path), field: field, view)
+            }
             return unused
         }
     }

@@ -108,4 +108,34 @@ func recognizeAndRender(_ json: String, _ recognizer: RowRecognizer = RowRecogni
             #expect((turns != nil) == copyable)
         }
     }
+
+    /// Inside a rendered list: a message's `name`, an agent's `tool_calls` (whose turn renders
+    /// as nothing), a tool result's `tool_call_id`, a training `weight`, an image part and a
+    /// Self-Instruct instance's extra key are named, once per row, with `*` for the position.
+    @Test func membersInsideRenderedListsAreNamed() throws {
+        let (chat, _) = try recognizeAndRender(#"""
+            {"messages": [{"role": "system", "content": "You call tools."},
+              {"role": "user", "content": [{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": "x.png"}}], "name": "alice"},
+              {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "look", "arguments": "{}"}}]},
+              {"role": "tool", "tool_call_id": "c1", "content": "a cat"},
+              {"role": "assistant", "content": "A cat.", "weight": 1, "name": ""}]}
+            """#)
+        #expect(chat.unused == [
+            "messages.*.content.*.image_url", "messages.*.name", "messages.*.tool_call_id", "messages.*.tool_calls", "messages.*.weight",
+        ])
+        let (shareGPT, _) = try recognizeAndRender(#"""
+            {"conversations": [{"from": "human", "value": "hi", "lang": "en"}, {"from": "gpt", "value": "hello", "markdown": true}]}
+            """#)
+        #expect(shareGPT.unused == ["conversations.*.lang", "conversations.*.markdown"])
+        // Role and content under both spellings: the one not rendered is named.
+        let (both, _) = try recognizeAndRender(#"{"messages": [{"role": "user", "from": "human", "content": "a"}, {"role": "assistant", "content": "b"}]}"#)
+        #expect(both.unused == ["messages.*.from"])
+        let (instances, _) = try recognizeAndRender(#"""
+            {"instruction": "Add.", "instances": [{"input": "1 2", "output": "3", "note": "easy"}, {"input": "", "output": "0"}]}
+            """#)
+        #expect(instances.unused == ["instances.*.note"])
+        // The plain case names nothing.
+        let (plain, _) = try recognizeAndRender(#"{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}"#)
+        #expect(plain.unused.isEmpty)
+    }
 }
