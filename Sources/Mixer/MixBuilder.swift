@@ -78,9 +78,11 @@ public final class MixBuilder {
             // The report's one query runs on its own connection while the rows are written.
             let verdicts = ConcurrentSlots<Result<MixReport.GeneratorVerdicts, Error>>(count: 1)
             let background = DispatchGroup()
-            let indexPath = index.path
+            let reader = try index.openReader()
+            let shared = MixBox((reader, index))
             DispatchQueue.global().async(group: background) {
-                verdicts.set(0, Result { try MixReport.generatorVerdicts(indexPath: indexPath) })
+                let (reader, index) = shared.value
+                verdicts.set(0, Result { try MixReport.generatorVerdicts(reader: reader, index: index) })
             }
             var writer = MixWriter(paths: session.paths, index: index, composition: composition,
                                    stripProvenance: options.stripProvenance)

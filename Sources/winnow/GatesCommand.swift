@@ -17,7 +17,8 @@ struct GatesCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let session = try workspace.open()
+        // Listing only reads; a rerun writes.
+        let session = try workspace.open(access: rerun ? .readWrite : .readOnly)
         if rerun {
             let summary = try session.runGates(everything: true)
             if !json { GatesReport.print(summary) }

@@ -46,8 +46,11 @@ struct WorkspaceOption: ParsableArguments {
         valueName: "DIR"))
     var workspace: String?
 
-    func open() throws -> WorkspaceSession {
-        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+    /// Opens the workspace and prints what the person should hear about it: notices (a repaired
+    /// or kept torn tail, an index rebuilt or caught up in memory).
+    /// `access: .readOnly` for commands that only read (see WorkspaceSession+Access).
+    func open(access: RowIndex.Access = .readWrite) throws -> WorkspaceSession {
+        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace), access: access)
         for notice in session.notices { Output.error("winnow: " + Output.safe(notice)) }
         return session
     }
