@@ -164,7 +164,7 @@ public final class RowIndex {
     /// `clear` inside the caller's transaction (reindex clears and replays in one, so a replay
     /// that fails leaves the index as it was).
     static func clear(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gate_keys_n', 'gate_keys_config')")
+        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gates_wanted_n', 'gate_keys_n', 'gate_keys_config')")
     }
 }
 

@@ -30,6 +30,9 @@ public enum WorkspaceError: UserFacingError {
     /// A command that records something, in a workspace this user cannot write (`errno`: EACCES
     /// or EPERM for permissions, EROFS for a read-only mount). Said before anything is touched.
     case readOnlyWorkspace(path: String, errno: Int32)
+    /// Rows whose import asked for gates no run has finished (see `RowIndex.pendingGateRows`),
+    /// refused by `mix`.
+    case gatesPending(rows: Int)
 
     public var message: String {
         switch self {
@@ -65,6 +68,8 @@ public enum WorkspaceError: UserFacingError {
                 : "is not writable by you (\(String(cString: strerror(code))))"
             return "\(path) \(why): this command records to the log and the index, so it needs write access to the "
                 + "workspace; nothing was changed. Commands that only read work here: \(WorkspaceSession.readOnlyCommands)"
+        case .gatesPending(let rows):
+            return "\(WorkspaceError.pendingGatesFact(rows)): run 'winnow gates' to finish them first; nothing was built"
         case let .verdictFile(path, reason):
             return "\(path): \(reason); the workspace is damaged (restore gates/ from a backup; "
                 + "'winnow log verify' checks every verdict file)"
@@ -74,6 +79,20 @@ public enum WorkspaceError: UserFacingError {
             return "recorded in the log as \(which), but the index was not updated (\(reason)); it catches up "
                 + "the next time the workspace is opened ('winnow reindex' rebuilds it): do not repeat the action"
         }
+    }
+}
+
+extension WorkspaceError {
+    /// What every command says about pending gates (a warning, or `mix`'s refusal).
+    public static func pendingGatesFact(_ rows: Int) -> String {
+        "\(rows) imported row\(rows == 1 ? " has" : "s have") not been through the gates \(rows == 1 ? "its" : "their") import asked for "
+            + "(an import stopped before its gates finished, or the index was rebuilt after a gate run that found nothing)"
+    }
+
+    /// The warning commands print to stderr while gates are pending.
+    public static func pendingGatesWarning(_ rows: Int) -> String {
+        pendingGatesFact(rows) + ": run 'winnow gates' to finish them (until then 'winnow mix' refuses, and "
+            + "duplicates, blocklisted or contaminated rows among them are not flagged)"
     }
 }
 

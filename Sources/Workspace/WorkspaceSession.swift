@@ -89,8 +89,9 @@ public final class WorkspaceSession {
         return try importer.importFile(file, options: options, progress: progress) { summary, record in
             let payload = ImportPayload(
                 source: summary.source, file: summary.file, bytes: Int(summary.bytes), rows: summary.rows,
-                quarantined: summary.quarantined, options: record, summary: summary.json)
+                quarantined: summary.quarantined, options: record, summary: summary.json, gates: options.gates)
             let entry = try log.append(payload)
+            TestKillPoint.reached("import-logged")
             return (entry.seq, entry.hash)
         }
     }
@@ -247,6 +248,7 @@ public final class WorkspaceSession {
         case .import:
             let payload = try entry.payload(ImportPayload.self)
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
+            if payload.gates == true { try RowIndex.markGatesWanted(db) }
         case .reread:
             let payload = try entry.payload(RereadPayload.self).read
             _ = try importer.reread(source: payload.source, file: payload.file, options: payload.options, in: db)
