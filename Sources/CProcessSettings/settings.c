@@ -9,6 +9,10 @@ int winnow_sqlite_disable_memory_statistics(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+int winnow_sqlite_enable_uri(void) {
+    return sqlite3_config(SQLITE_CONFIG_URI, 1);
+}
+
 void winnow_keep_freed_memory(void) {
 #ifdef __GLIBC__
     // Blocks under 64 MB come from the heaps (older glibc refuses more than 32 MB), and up to

@@ -45,6 +45,10 @@ public final class MixBuilder {
         // A mix is a record others train on: the whole log and every source are proven first.
         try session.verifyWholeLog()
         try session.verifySources()
+        // Rows whose gates never ran could be duplicates, contaminated or blocklisted: a mix of
+        // them would not say so, so none is built until the gates have run.
+        let pending = try session.index.pendingGateRows()
+        if pending > 0 { throw WorkspaceError.gatesPending(rows: pending) }
         let head = try session.index.logPosition()
         let (manifest, report) = try render(spec, options: options, index: session.index, head: head, into: target)
         let payload = MixPayload(
@@ -78,9 +82,11 @@ public final class MixBuilder {
             // The report's one query runs on its own connection while the rows are written.
             let verdicts = ConcurrentSlots<Result<MixReport.GeneratorVerdicts, Error>>(count: 1)
             let background = DispatchGroup()
-            let indexPath = index.path
+            let reader = try index.openReader()
+            let shared = MixBox((reader, index))
             DispatchQueue.global().async(group: background) {
-                verdicts.set(0, Result { try MixReport.generatorVerdicts(indexPath: indexPath) })
+                let (reader, index) = shared.value
+                verdicts.set(0, Result { try MixReport.generatorVerdicts(reader: reader, index: index) })
             }
             var writer = MixWriter(paths: session.paths, index: index, composition: composition,
                                    stripProvenance: options.stripProvenance)

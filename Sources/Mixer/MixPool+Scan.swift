@@ -45,18 +45,17 @@ struct MixPoolScan {
     /// Scans the parts: the first on `db` (the caller's read transaction), the other on its own
     /// read-only connection at the same time. If a write slipped in between (the parts saw
     /// different log positions) both are scanned again on `db`.
+    /// An index copied into memory (a read-only workspace, see RowIndex+ReadOnly) has no second
+    /// connection: its parts are scanned one after the other on `db`.
     static func run(_ context: MixScanContext, index: RowIndex, db: Database) throws -> [MixPoolScan] {
+        guard let reader = try index.openReader() else { return try parts.map { try scan(context, $0, db: db) } }
         let results = ConcurrentSlots<Result<MixPoolScan, Error>>(count: parts.count)
-        let shared = MixBox((context, index.path))
+        let shared = MixBox((context, reader))
         let group = DispatchGroup()
         for i in 1..<parts.count {
             DispatchQueue.global().async(group: group) {
-                let (context, path) = shared.value
-                results.set(i, Result {
-                    var configuration = Configuration()
-                    configuration.readonly = true
-                    return try DatabaseQueue(path: path, configuration: configuration).read { try scan(context, parts[i], db: $0) }
-                })
+                let (context, reader) = shared.value
+                results.set(i, Result { try reader.read { try scan(context, parts[i], db: $0) } })
             }
         }
         results.set(0, Result { try scan(context, parts[0], db: db) })

@@ -32,17 +32,17 @@ public struct MixReport: Sendable {
     /// Per generator: reviewer rejections and decisions (for the "high reject rate" warning).
     typealias GeneratorVerdicts = [(generator: String, rejected: Int, decided: Int)]
 
-    /// Reads the generator verdict counts on a connection of its own, so the mixer can run it
-    /// while the rows are being written.
-    static func generatorVerdicts(indexPath: String) throws -> GeneratorVerdicts {
-        var configuration = Configuration()
-        configuration.readonly = true
-        return try DatabaseQueue(path: indexPath, configuration: configuration).read { db in
+    /// Reads the generator verdict counts on a connection of its own (`reader`), so the mixer
+    /// can run it while the rows are being written; nil (an index in memory) reads on `index`.
+    static func generatorVerdicts(reader: DatabaseQueue?, index: RowIndex) throws -> GeneratorVerdicts {
+        let query = { (db: Database) in
             try Row.fetchAll(db, sql: """
                 SELECT r.generator AS g, SUM(d.action = 'reject') AS bad, COUNT(*) AS n FROM decisions d JOIN rows r ON r.n = d.n
                 WHERE d.standing = 1 AND r.generator IS NOT NULL GROUP BY r.generator ORDER BY r.generator
-                """).map { ($0["g"], $0["bad"], $0["n"]) }
+                """).map { (generator: $0["g"] as String, rejected: $0["bad"] as Int, decided: $0["n"] as Int) }
         }
+        if let reader { return try reader.read(query) }
+        return try index.read(query)
     }
 
     init(composition c: MixComposition, generatorVerdicts: GeneratorVerdicts) {

@@ -18,6 +18,9 @@ public enum LogError: UserFacingError, Equatable {
     case badPayload(location: SourceLocation?, seq: Int, kind: String, field: String, problem: String)
     /// A payload could not be written (for instance it uses a name the envelope owns).
     case invalidPayload(kind: String, reason: String)
+    /// An append to a log opened read-only (`LogFile.openReadOnly`): a command that only reads
+    /// tried to write, which is a bug, refused before anything is written.
+    case readOnly(file: String)
 
     public var message: String {
         switch self {
@@ -37,6 +40,8 @@ public enum LogError: UserFacingError, Equatable {
             return "\(place)\(kind) entry (seq \(seq)): field \"\(field)\" \(problem)"
         case let .invalidPayload(kind, reason):
             return "cannot write a \(kind) entry: \(reason)"
+        case let .readOnly(file):
+            return "\(file) was opened read-only (by a command that only reads); nothing was written"
         }
     }
 

@@ -42,6 +42,7 @@ extension LogFile {
     @discardableResult
     public func append(_ payloads: [any LogPayload]) throws(LogError) -> [LogEntry] {
         guard !payloads.isEmpty else { return [] }
+        guard !readOnly else { throw .readOnly(file: displayPath) }
         for payload in payloads { try payload.validate() }
         return try locked { () throws(LogError) -> [LogEntry] in
             if let stop = poison ?? PoisonRegistry.shared.record(for: realPath) {

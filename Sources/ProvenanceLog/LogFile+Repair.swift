@@ -14,8 +14,8 @@ import WinnowCore
 /// opening a million-entry log costs the same as opening an empty one; `LogVerifier` proves the
 /// rest.
 extension LogFile {
-    /// Checks the tail of a `size`-byte log, repairs a torn one, and returns the head and the
-    /// size of the log afterwards. Call with the lock held.
+    /// Checks the tail of a `size`-byte log, repairs a torn one (a read-only log keeps it and
+    /// notes it), and returns the head and the size of the log afterwards. Call with the lock held.
     func inspectTail(size: Int) throws(LogError) -> (LogHead, Int) {
         let reader = DescriptorReader(fd: fd, file: displayPath)
         guard size > 0 else { return (.empty, 0) }
@@ -38,7 +38,13 @@ extension LogFile {
                 throw .corrupt(LogFailure(file: displayPath, line: try reader.lineNumber(at: lastStart), problem: problem))
             }
         }
-        if cut < size { try moveAside(cut..<size, reader: reader) }
+        guard cut < size else { return (head, cut) }
+        if readOnly {
+            // Not ours to repair: the bytes stay, and the command says so (`keptTornTail`).
+            keptTornTail = LogTornTail(file: displayPath, bytes: size - cut)
+            return (head, size)
+        }
+        try moveAside(cut..<size, reader: reader)
         return (head, cut)
     }
 

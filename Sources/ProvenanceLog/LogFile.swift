@@ -54,7 +54,12 @@ public final class LogFile: @unchecked Sendable {
     public let tool: String
 
     let fd: Int32
+    /// The lock file, or -1 for a read-only log whose lock file could not be opened (see
+    /// `openReadOnly`).
     let lockFD: Int32
+    /// Opened by a command that only reads (`openReadOnly`): appends are refused and a torn
+    /// tail is reported, not repaired.
+    public let readOnly: Bool
     let identity: FileIdentity
     /// The log's path with symbolic links resolved: the key for stopping writes process-wide.
     let realPath: String
@@ -65,6 +70,8 @@ public final class LogFile: @unchecked Sendable {
     var cached: (size: Int, head: LogHead)?
     var poison: PoisonRecord?
     private var repairLog: [LogRepair] = []
+    /// The incomplete last line a read-only open found and left where it is.
+    var keptTornTail: LogTornTail?
 
     /// Opens (creating it and its folder if missing) the log at `path`, checks its last entry and
     /// repairs a torn tail under the lock. A bad line before the tail throws `.corrupt` and
@@ -90,13 +97,14 @@ public final class LogFile: @unchecked Sendable {
         if created { FilePermissions.syncDirectory(folder) }
         let file = LogFile(
             path: path, displayPath: shown, tool: tool, fd: fd, lockFD: lockFD,
-            identity: FileIdentity(fd: fd), io: io)
+            identity: FileIdentity(fd: fd), io: io, readOnly: false)
         _ = try file.head()
         return file
     }
 
-    private init(
-        path: String, displayPath: String, tool: String, fd: Int32, lockFD: Int32, identity: FileIdentity, io: LogIO
+    init(
+        path: String, displayPath: String, tool: String, fd: Int32, lockFD: Int32, identity: FileIdentity, io: LogIO,
+        readOnly: Bool
     ) {
         self.path = path
         self.displayPath = displayPath
@@ -108,11 +116,12 @@ public final class LogFile: @unchecked Sendable {
         self.identity = identity
         self.realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         self.io = io
+        self.readOnly = readOnly
     }
 
     deinit {
         closeDescriptor(fd)
-        closeDescriptor(lockFD)
+        if lockFD >= 0 { closeDescriptor(lockFD) }
     }
 
     /// The current head, read under the lock (other processes may have appended).
@@ -130,14 +139,17 @@ public final class LogFile: @unchecked Sendable {
 
     func noteRepair(_ repair: LogRepair) { repairLog.append(repair) }
 
-    /// Runs `body` holding this process's mutex and the exclusive lock on the lock file.
+    /// Runs `body` holding this process's mutex and the exclusive lock on the lock file (a
+    /// shared one for a read-only log, none when its lock file could not be opened).
     func locked<T>(_ body: () throws(LogError) -> T) throws(LogError) -> T {
         mutex.lock()
         defer { mutex.unlock() }
-        while flock(lockFD, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw .lastIO(displayPath + ".lock", "lock") }
+        if lockFD >= 0 {
+            while flock(lockFD, readOnly ? LOCK_SH : LOCK_EX) != 0 {
+                guard errno == EINTR else { throw .lastIO(displayPath + ".lock", "lock") }
+            }
         }
-        defer { _ = flock(lockFD, LOCK_UN) }
+        defer { if lockFD >= 0 { _ = flock(lockFD, LOCK_UN) } }
         guard FileIdentity(path: path) == identity else { throw .replaced(file: displayPath) }
         return try body()
     }

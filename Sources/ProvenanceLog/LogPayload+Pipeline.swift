@@ -19,12 +19,19 @@ public struct ImportPayload: LogPayload, Equatable {
     public var options: JSONValue
     /// An object: counts and findings for `log show`.
     public var summary: JSONValue
+    /// Whether the command promised a gate run over the rows after logging them (`false`:
+    /// `import --no-gates`; absent in entries from before winnow recorded it). Until a gate run
+    /// covers the rows of an import that promised one, its gates are pending: the import may
+    /// have been killed between its entry and its gates, and every command says so (see
+    /// `WorkspaceSession.pendingGates`). Written only when set, so older entries hash as before.
+    public var gates: Bool?
     /// Fields this version does not know, kept as they were.
     public var extra: JSONValue
 
     public init(
         source: String, file: String, bytes: Int, rows: Int, quarantined: Int,
-        options: JSONValue = .object([]), summary: JSONValue = .object([]), extra: JSONValue = .object([])
+        options: JSONValue = .object([]), summary: JSONValue = .object([]), gates: Bool? = nil,
+        extra: JSONValue = .object([])
     ) {
         self.source = source
         self.file = file
@@ -33,6 +40,7 @@ public struct ImportPayload: LogPayload, Equatable {
         self.quarantined = quarantined
         self.options = options
         self.summary = summary
+        self.gates = gates
         self.extra = extra
     }
 
@@ -50,6 +58,7 @@ public struct ImportPayload: LogPayload, Equatable {
         quarantined = try reader.int("quarantined")
         options = try reader.object("options")
         summary = try reader.object("summary")
+        gates = try reader.optionalBool("gates")
         extra = reader.extra()
     }
 
@@ -62,6 +71,7 @@ public struct ImportPayload: LogPayload, Equatable {
         out.add("quarantined", quarantined)
         out.add("options", options)
         out.add("summary", summary)
+        out.add("gates", gates)
         return out.finished(extra: extra)
     }
 

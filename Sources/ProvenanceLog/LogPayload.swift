@@ -84,6 +84,12 @@ public struct PayloadReader {
         return try int(name)
     }
 
+    public mutating func optionalBool(_ name: String) throws(LogError) -> Bool? {
+        guard let found = value(name) else { return nil }
+        guard case .bool(let flag) = found else { throw fail(name, "is not true or false (found \(found.typeName))") }
+        return flag
+    }
+
     public mutating func object(_ name: String) throws(LogError) -> JSONValue {
         let found = try required(name)
         guard found.objectValue != nil else { throw fail(name, "is not an object (found \(found.typeName))") }
@@ -130,6 +136,7 @@ struct FieldWriter {
 
     mutating func add(_ name: String, _ value: String?) { add(name, value.map(JSONValue.string)) }
     mutating func add(_ name: String, _ value: Int?) { add(name, value.map(JSONValue.int)) }
+    mutating func add(_ name: String, _ value: Bool?) { add(name, value.map(JSONValue.bool)) }
 
     /// Extras last; a name the payload already wrote wins over an extra of the same name.
     func finished(extra: JSONValue) -> [(String, JSONValue)] {

@@ -49,8 +49,17 @@ struct QueuePlan {
         return (rank, sampled, overlap, Int64(draw.order * Double(Int64.max / 2)))
     }
 
-    /// Adds rows the queue has not seen, or rebuilds it all when the settings changed.
+    /// Adds rows the queue has not seen, or rebuilds it all when the settings changed. Looks
+    /// first and writes only when there is something to plan: a command that only reads then
+    /// never writes the index (see RowIndex+ReadOnly), and needs no write lock either.
     func refresh(_ index: RowIndex) throws {
+        let current = try index.read { db -> Bool in
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'") == fingerprint,
+                  try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'queue_dirty'") == nil else { return false }
+            let planned = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0
+            return planned == (try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") ?? 0)
+        }
+        if current { return }
         try index.write { db in
             let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'")
             if stored != fingerprint {

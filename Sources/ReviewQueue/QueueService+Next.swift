@@ -21,6 +21,7 @@ extension QueueService {
     /// With `adjudication`, the rows two reviewers disagreed on (and this reviewer did not
     /// decide) instead of the review queue.
     public func next(slice: String? = nil, adjudication: Bool = false) throws -> QueueItem? {
+        try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
         let forbidden = forbiddenSlices
         return try session.index.write { db -> QueueItem? in
@@ -64,6 +65,7 @@ extension QueueService {
     /// Claims one named row (the one an undo brought back, a search hit), unless another
     /// process holds it; nil when it is held or gone.
     public func claim(id: String) throws -> QueueItem? {
+        try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
         return try session.index.write { db -> QueueItem? in
             try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])

@@ -11,6 +11,10 @@ public struct ImportOptions: Sendable, Equatable {
     /// Load with a rollback journal (`RowIndex.beginBulkLoad`): nil decides by the file's size
     /// and the workspace's; tests force it either way. Not recorded: it changes no outcome.
     var bulkLoad: Bool?
+    /// The command runs the gates over these rows once they are logged (`import` without
+    /// `--no-gates`). Recorded in the import entry (`gates: true`), not in its replay options:
+    /// until a gate run covers the rows, their gates are pending (`RowIndex.pendingGateRows`).
+    public var gates = false
 
     public init() {}
 

@@ -119,6 +119,9 @@ final class Importer {
             // Another process may have appended in between; then leave the position where it
             // was, and the next open replays the gap (this import is skipped as present).
             if seq == before.seq + 1 { try RowIndex.setLogPosition(db, seq: seq, hash: hash) }
+            // In the same transaction as the rows: killed before its gates, the import leaves
+            // them pending, never silently ungated.
+            if options.gates { try RowIndex.markGatesWanted(db) }
         } ifAlreadyImported: {
             summary.alreadyImported = true
         }

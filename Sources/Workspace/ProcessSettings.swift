@@ -5,7 +5,11 @@ import CProcessSettings
 enum ProcessSettings {
     /// SQLite's memory statistics off. Opening an index makes it, which is before the process's
     /// first database opens (afterwards SQLite would refuse it).
-    static func forSQLite() { sqliteMade }
+    static func forSQLite() { _ = sqliteMade }
+
+    /// Whether SQLite takes `file:` URIs (set with the above; false if SQLite was initialised
+    /// before winnow could set it, and then no immutable read-only index is opened).
+    static var sqliteURIs: Bool { sqliteMade }
 
     /// The allocator keeps freed memory for the next batch. An import makes it: the setting is
     /// process-wide, and only imports free and allocate batches of megabytes at this rate (made
@@ -13,6 +17,11 @@ enum ProcessSettings {
     /// 2.20-2.38 s for a million rows in alternating runs).
     static func forImport() { importMade }
 
-    private static let sqliteMade: Void = { _ = winnow_sqlite_disable_memory_statistics() }()
+    /// Both SQLite settings at once (each only takes before SQLite's first open); true when
+    /// URIs took.
+    private static let sqliteMade: Bool = {
+        _ = winnow_sqlite_disable_memory_statistics()
+        return winnow_sqlite_enable_uri() == 0
+    }()
     private static let importMade: Void = { winnow_keep_freed_memory() }()
 }

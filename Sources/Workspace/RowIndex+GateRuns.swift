@@ -38,6 +38,32 @@ extension RowIndex {
     }
 }
 
+/// Gates an import promised and no run has finished (an import killed between its log entry
+/// and its gate run, say). An import entry with `gates: true` marks its rows as wanting gates
+/// (`gates_wanted_n`, the last row number so marked); a gate run marks how far it saw
+/// (`gated_n`). Rows between the two are pending. Both marks are derived, so a rebuilt index
+/// knows only the runs the log holds: a run that found nothing logs nothing (see `GateRunner`),
+/// so after `reindex` its rows count as pending again until `winnow gates` runs, which errs
+/// towards saying so once too often, never towards a mix of rows no gate saw.
+extension RowIndex {
+    static func markGatesWanted(_ db: Database) throws {
+        guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") else { return }
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gates_wanted_n', ?)", arguments: ["\(last)"])
+    }
+
+    /// Rows whose import asked for gates that no gate run has covered yet (0 when none: two
+    /// lookups in `meta`, so every command can afford to ask).
+    public func pendingGateRows() throws -> Int {
+        try read { db in
+            guard let wanted = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gates_wanted_n'").flatMap(Int64.init)
+            else { return 0 }
+            let gated = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init) ?? 0
+            guard wanted > gated else { return 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rows WHERE n > ? AND n <= ?", arguments: [gated, wanted]) ?? 0
+        }
+    }
+}
+
 extension WorkspaceSession {
     /// Applies a `gate-run` entry: its verdict file, checked first (see `GateVerdictFile`).
     func applyGateRun(_ entry: LogEntry, db: Database) throws {

@@ -8,29 +8,56 @@ import WinnowCore
 /// queues and listings over a million rows answer in milliseconds.
 public final class RowIndex {
     public let path: String
-    let db: DatabaseQueue
+    /// Read-write, or read-only (see RowIndex+ReadOnly): then `db` is the file opened read-only,
+    /// opened immutable, or a private copy in memory.
+    public let access: Access
+    /// The connection. Replaced only in a read-only index, by its copy in memory, the first
+    /// time something must be written (see `write`); read-only commands run on one thread.
+    var db: DatabaseQueue
+    var backing: Backing
+    /// Why a read-only index was not read from its file but starts empty in memory (missing,
+    /// made by another version, not readable here): the session replays the whole log into it.
+    public internal(set) var unreadable: String?
     static let schemaVersion = 6
     /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
     static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
 
-    public init(path: String) throws {
+    /// Opens (creating it when missing) the index at `path`; `access: .readOnly` opens it for a
+    /// command that only reads: read-write as usual when this user can write it (see
+    /// `writableHere`), else read-only, creating nothing (see RowIndex+ReadOnly).
+    public init(path: String, access: Access = .readWrite) throws {
         self.path = path
+        self.access = access
         ProcessSettings.forSQLite()
+        if access == .readOnly && !Self.writableHere(path) {
+            let opened = try Self.openReadOnly(path)
+            db = opened.db
+            backing = opened.backing
+            unreadable = opened.unreadable
+            if backing == .memory { try migrate() }
+            return
+        }
+        do {
+            db = try Self.openReadWrite(path)
+            backing = .writable
+            try migrate()
+        } catch let error as DatabaseError {
+            throw Self.unusable(path, error)
+        }
+    }
+
+    static func openReadWrite(_ path: String) throws -> DatabaseQueue {
         var config = Configuration()
         config.label = "winnow-index"
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL; " + RowIndex.connectionSettings)
         }
-        do {
-            db = try DatabaseQueue(path: path, configuration: config)
-            // SQLite creates files 0644 (0640 under winnow's umask); every reviewer in the
-            // workspace's group updates the index, and the -wal/-shm files copy this mode.
-            chmod(path, 0o660)
-            try migrate()
-        } catch let error as DatabaseError {
-            throw Self.unusable(path, error)
-        }
+        let db = try DatabaseQueue(path: path, configuration: config)
+        // SQLite creates files 0644 (0640 under winnow's umask); every reviewer in the
+        // workspace's group updates the index, and the -wal/-shm files copy this mode.
+        chmod(path, 0o660)
+        return db
     }
 
     /// A SQLite failure as the error a person can act on (damaged, disk full, read-only, ...).
@@ -39,7 +66,7 @@ public final class RowIndex {
                        detail: error.message ?? "\(error)")
     }
 
-    private func migrate() throws {
+    func migrate() throws {
         try db.write { db in
             // The index is derived: one made by another version is dropped and rebuilt from the
             // log (the session replays everything when the log position is gone).
@@ -103,12 +130,19 @@ public final class RowIndex {
     }
 
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try db.read(body) } catch let error as DatabaseError {
+        let result: T
+        do { result = try db.read(body) } catch let error as DatabaseError {
             throw Self.unusable(path, error)
         }
+        try checkUnchanged()
+        return result
     }
 
+    /// A write. A read-only index only ever writes derived data (catching up with the log, the
+    /// queue plan: its session's log refuses every append), to the file when this user can
+    /// write it, else to a private copy in memory (see `prepareToWrite`).
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if backing != .writable && backing != .memory { try prepareToWrite() }
         do { return try db.write(body) } catch let error as DatabaseError {
             throw Self.unusable(path, error)
         }
@@ -130,7 +164,7 @@ public final class RowIndex {
     /// `clear` inside the caller's transaction (reindex clears and replays in one, so a replay
     /// that fails leaves the index as it was).
     static func clear(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gate_keys_n', 'gate_keys_config')")
+        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gates_wanted_n', 'gate_keys_n', 'gate_keys_config')")
     }
 }
 

@@ -27,6 +27,12 @@ public enum WorkspaceError: UserFacingError {
     /// or replaced. Nothing is applied and nothing rebuilt: the log is the truth, and a log that
     /// changed under the index is a log someone must look at.
     case logDisagrees(log: String, line: Int?, reason: String)
+    /// A command that records something, in a workspace this user cannot write (`errno`: EACCES
+    /// or EPERM for permissions, EROFS for a read-only mount). Said before anything is touched.
+    case readOnlyWorkspace(path: String, errno: Int32)
+    /// Rows whose import asked for gates no run has finished (see `RowIndex.pendingGateRows`),
+    /// refused by `mix`.
+    case gatesPending(rows: Int)
 
     public var message: String {
         switch self {
@@ -57,6 +63,13 @@ public enum WorkspaceError: UserFacingError {
             return "\(log)\(line.map { ":\($0)" } ?? ""): \(reason); stopped before using it (nothing was changed). "
                 + "'winnow log verify' names the first bad line; restore the log from a backup, or move index.sqlite "
                 + "aside and run 'winnow reindex' only if the log as it is now is the one to trust"
+        case let .readOnlyWorkspace(path, code):
+            let why = code == EROFS ? "is on a read-only file system"
+                : "is not writable by you (\(String(cString: strerror(code))))"
+            return "\(path) \(why): this command records to the log and the index, so it needs write access to the "
+                + "workspace; nothing was changed. Commands that only read work here: \(WorkspaceSession.readOnlyCommands)"
+        case .gatesPending(let rows):
+            return "\(WorkspaceError.pendingGatesFact(rows)): run 'winnow gates' to finish them first; nothing was built"
         case let .verdictFile(path, reason):
             return "\(path): \(reason); the workspace is damaged (restore gates/ from a backup; "
                 + "'winnow log verify' checks every verdict file)"
@@ -69,9 +82,26 @@ public enum WorkspaceError: UserFacingError {
     }
 }
 
+extension WorkspaceError {
+    /// What every command says about pending gates (a warning, or `mix`'s refusal).
+    public static func pendingGatesFact(_ rows: Int) -> String {
+        "\(rows) imported row\(rows == 1 ? " has" : "s have") not been through the gates \(rows == 1 ? "its" : "their") import asked for "
+            + "(an import stopped before its gates finished, or the index was rebuilt after a gate run that found nothing)"
+    }
+
+    /// The warning commands print to stderr while gates are pending.
+    public static func pendingGatesWarning(_ rows: Int) -> String {
+        pendingGatesFact(rows) + ": run 'winnow gates' to finish them (until then 'winnow mix' refuses, and "
+            + "duplicates, blocklisted or contaminated rows among them are not flagged)"
+    }
+}
+
 /// Why SQLite could not use the index, as far as a person needs to know to fix it.
 public enum IndexFailure: Sendable, Equatable {
     case damaged, diskFull, readOnly, cannotOpen, busy, other
+    /// A read-only command read the index without locks (it could not take them: see
+    /// RowIndex+ReadOnly) and a writer rewrote it meanwhile.
+    case changed
 
     /// SQLite's primary result code, sorted into what a person can do about it.
     public init(sqliteCode code: Int32) {
@@ -100,6 +130,9 @@ public enum IndexFailure: Sendable, Equatable {
             return "another winnow process held the index for too long; run the command again"
         case .other:
             return "the index failed (it is derived: 'winnow reindex' rebuilds it from sources/ and the log)"
+        case .changed:
+            return "someone with write access changed the index while this command read it (read-only here, so "
+                + "without locks); nothing was changed: run the command again"
         }
     }
 }

@@ -11,7 +11,7 @@ public final class WorkspaceSession {
     public let log: LogFile
     public private(set) var index: RowIndex
     /// Things the person should hear about (a repaired log tail, a rebuilt index).
-    public private(set) var notices: [String] = []
+    public internal(set) var notices: [String] = []
 
     init(paths: WorkspacePaths, config: WorkspaceConfig, log: LogFile, index: RowIndex) {
         self.paths = paths
@@ -20,7 +20,12 @@ public final class WorkspaceSession {
         self.index = index
     }
 
-    public static func open(_ paths: WorkspacePaths) throws -> WorkspaceSession {
+    /// Opens the workspace. `.readWrite` (every command that records anything) first checks
+    /// that this user can write it, and says so plainly when not; `.readOnly` (commands that
+    /// only read) opens the log read-only, the index read-only unless this user can write it,
+    /// and creates nothing (see WorkspaceSession+Access). Either way the index is checked
+    /// against the log before use.
+    public static func open(_ paths: WorkspacePaths, access: RowIndex.Access = .readWrite) throws -> WorkspaceSession {
         let config = try WorkspaceConfig.load(path: paths.config)
         if !config.followSymlinks {
             for folder in [paths.logDirectory, paths.sources, paths.quarantine, paths.mixes, paths.gates] {
@@ -29,11 +34,14 @@ public final class WorkspaceSession {
                 }
             }
         }
-        for folder in [paths.sources, paths.quarantine, paths.mixes, paths.gates] {
-            try WorkspaceCreator.makeDirectory(folder)
+        if access == .readWrite {
+            try checkWritable(paths)
+            for folder in [paths.sources, paths.quarantine, paths.mixes, paths.gates] {
+                try WorkspaceCreator.makeDirectory(folder)
+            }
         }
         let indexWasMissing = !FileManager.default.fileExists(atPath: paths.index)
-        let index = try RowIndex(path: paths.index)
+        let index = try RowIndex(path: paths.index, access: access)
         // Opening the log creates it when missing (a new workspace): not when the index was
         // built from one, or a deleted log would pass for an empty one from then on.
         if !FileManager.default.fileExists(atPath: paths.log), try index.logPosition().seq > 0 {
@@ -41,12 +49,17 @@ public final class WorkspaceSession {
                 log: paths.display(paths.log), line: nil,
                 reason: "the log is missing, but the index holds \(try index.logPosition().seq) entries applied from it")
         }
-        let log = try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: "winnow \(WinnowVersion.current)")
+        let log = access == .readOnly
+            ? try LogFile.openReadOnly(at: paths.log, displayPath: paths.display(paths.log))
+            : try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: "winnow \(WinnowVersion.current)")
         let session = WorkspaceSession(paths: paths, config: config, log: log, index: index)
         session.notices += log.repairs.map(\.message)
+        if let torn = log.tornTailKept { session.notices.append(torn.message) }
         session.removeAbandonedImports()
         let replayed = try session.catchUp()
-        if indexWasMissing && replayed > 0 {
+        if !index.writesItsFile {
+            session.noteReadOnlyIndex(replayed: replayed)
+        } else if indexWasMissing && replayed > 0 {
             session.notices.append("\(paths.display(paths.index)) was missing; rebuilt it from sources/ and the log (\(replayed) entries)")
         }
         return session
@@ -61,8 +74,12 @@ public final class WorkspaceSession {
             let parts = name.split(separator: "-")
             guard parts.count >= 3, let pid = Int32(parts[1]) else { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }
-            if unlink(paths.sources + "/" + name) == 0 {
+            let removed = unlink(paths.sources + "/" + name) == 0, code = errno
+            if removed {
                 notices.append("removed \(name) from sources/: an import that was interrupted before it was logged")
+            } else if code != ENOENT {
+                notices.append("sources/\(name) is left from an import that was interrupted before it was logged "
+                    + "(not removed: \(String(cString: strerror(code))); a command run with write access removes it)")
             }
         }
     }
@@ -72,8 +89,9 @@ public final class WorkspaceSession {
         return try importer.importFile(file, options: options, progress: progress) { summary, record in
             let payload = ImportPayload(
                 source: summary.source, file: summary.file, bytes: Int(summary.bytes), rows: summary.rows,
-                quarantined: summary.quarantined, options: record, summary: summary.json)
+                quarantined: summary.quarantined, options: record, summary: summary.json, gates: options.gates)
             let entry = try log.append(payload)
+            TestKillPoint.reached("import-logged")
             return (entry.seq, entry.hash)
         }
     }
@@ -230,6 +248,7 @@ public final class WorkspaceSession {
         case .import:
             let payload = try entry.payload(ImportPayload.self)
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
+            if payload.gates == true { try RowIndex.markGatesWanted(db) }
         case .reread:
             let payload = try entry.payload(RereadPayload.self).read
             _ = try importer.reread(source: payload.source, file: payload.file, options: payload.options, in: db)

@@ -29,8 +29,10 @@ struct DemoCommand: ParsableCommand {
         let session = try WorkspaceSession.open(paths)
         Output.line("Demo workspace: \(Output.safe(paths.root))")
         Output.line()
+        var options = ImportOptions()
+        options.gates = true  // they run below
         for file in Self.files {
-            let summary = try session.importFile(data + "/" + file, options: ImportOptions(), progress: nil)
+            let summary = try session.importFile(data + "/" + file, options: options, progress: nil)
             ImportReport.print(summary, session: session)
             Output.line()
         }

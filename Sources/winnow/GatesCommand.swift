@@ -17,10 +17,26 @@ struct GatesCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let session = try workspace.open()
+        // Listing only reads; a rerun, or gates an import left pending, write.
+        var session = try workspace.open(access: rerun ? .readWrite : .readOnly, finishesGates: true)
+        let pending = rerun ? 0 : try session.index.pendingGateRows()
         if rerun {
             let summary = try session.runGates(everything: true)
             if !json { GatesReport.print(summary) }
+        } else if pending > 0 {
+            do {
+                session = try workspace.open(access: .readWrite, finishesGates: true)
+            } catch let error as WorkspaceError {
+                guard case .readOnlyWorkspace = error else { throw error }
+                // Listed from the read-only session below, with the warning and why not finished.
+                Output.error("winnow: warning: " + WorkspaceError.pendingGatesWarning(pending)
+                             + "; not finished now: " + Output.safe(error.message))
+            }
+            if session.index.access == .readWrite {
+                if !json { Output.line("Finishing the gates of \(pending) rows an import left pending") }
+                let summary = try session.runGates()
+                if !json { GatesReport.print(summary) }
+            }
         }
         let counts = try session.index.flagCounts()
         if json {

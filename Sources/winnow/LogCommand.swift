@@ -67,7 +67,7 @@ struct LogShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try workspace.open()
+        let session = try workspace.open(access: .readOnly)
         let shown = session.paths.display(session.paths.log)
         let print = { (entry: LogEntry) in
             if json { Output.json(entry.raw) } else { Output.line(LogLine.describe(entry)) }

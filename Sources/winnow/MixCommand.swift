@@ -62,7 +62,7 @@ struct MixVerifyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let result = try MixBuilder(session: try workspace.open()).verify(directory: directory)
+        let result = try MixBuilder(session: try workspace.open(access: .readOnly)).verify(directory: directory)
         if json { Output.json(result.json) } else { for line in result.lines { Output.line(Output.safe(line)) } }
         if !result.ok { throw CommandExit(status: ExitStatus.failure) }
     }

@@ -12,7 +12,7 @@ struct QuarantineCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let session = try workspace.open()
+        let session = try workspace.open(access: .readOnly)
         let records = try QuarantineList.load(session.paths)
         for record in records {
             if json {

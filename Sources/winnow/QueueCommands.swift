@@ -14,7 +14,7 @@ struct QueueCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let queue = try QueueService(session: try workspace.open())
+        let queue = try QueueService(session: try workspace.open(access: .readOnly))
         let summary = try queue.summary()
         if json { return Output.json(summary.json) }
         // Padded by display width: Foundation's `%-12@` does not pad on Linux, and a slice name

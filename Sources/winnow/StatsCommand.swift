@@ -20,7 +20,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try workspace.open()
+        let session = try workspace.open(access: .readOnly)
         let queue = try QueueService(session: session)
         let report = try queue.trustReport(precisionTarget: precision ?? session.config.review.judgePrecision)
         if json { return Output.json(report.json) }

@@ -46,9 +46,17 @@ struct WorkspaceOption: ParsableArguments {
         valueName: "DIR"))
     var workspace: String?
 
-    func open() throws -> WorkspaceSession {
-        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+    /// Opens the workspace and prints what the person should hear about it: notices (a repaired
+    /// or kept torn tail, an index rebuilt or caught up in memory) and, unless this command is
+    /// about to run them (`finishesGates`), gates an import asked for and never got.
+    /// `access: .readOnly` for commands that only read (see WorkspaceSession+Access).
+    func open(access: RowIndex.Access = .readWrite, finishesGates: Bool = false) throws -> WorkspaceSession {
+        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace), access: access)
         for notice in session.notices { Output.error("winnow: " + Output.safe(notice)) }
+        if !finishesGates {
+            let pending = try session.index.pendingGateRows()
+            if pending > 0 { Output.error("winnow: warning: " + WorkspaceError.pendingGatesWarning(pending)) }
+        }
         return session
     }
 }
@@ -94,5 +102,9 @@ struct ReindexCommand: ParsableCommand {
         let rows = try session.reindex()
         Output.line(String(format: "Reindexed %d rows from %d log entries in %.2f s",
                            rows, try session.index.logPosition().seq, Date().timeIntervalSince(start)))
+        // A gate run that found nothing is not in the log, so the rebuilt index may count its
+        // rows as pending (see RowIndex+GateRuns): said now, not only by the next command.
+        let pending = try session.index.pendingGateRows()
+        if pending > 0 { Output.error("winnow: warning: " + WorkspaceError.pendingGatesWarning(pending)) }
     }
 }

@@ -35,13 +35,21 @@ enum WinnowProcess {
     static var realData: String { RealData.directory }
     static var hasRealData: Bool { RealData.isPresent }
 
+    /// Runs `program` with `arguments`; a `wrapper` (a command and its arguments, such as
+    /// `Unprivileged.wrapper`) runs it through that command.
     @discardableResult
     static func run(
-        _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], program: String = "winnow"
+        _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], program: String = "winnow",
+        wrapper: [String] = []
     ) throws -> WinnowRun {
         let process = Process()
-        process.executableURL = built(program)
-        process.arguments = arguments
+        if let command = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(wrapper.dropFirst()) + [built(program).path] + arguments
+        } else {
+            process.executableURL = built(program)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["TZ"] = "UTC"
         env["LANG"] = "C.UTF-8"

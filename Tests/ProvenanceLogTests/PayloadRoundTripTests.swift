@@ -132,6 +132,26 @@ import WinnowCore
         }
     }
 
+    /// `gates` (issue 11, item 8) is written only when set: an import entry from before it keeps
+    /// its fields, so its bytes and hash; a wrong type is named like any field.
+    @Test func importGatesFieldIsOptionalAndTyped() throws {
+        let old = ImportPayload(source: ContentHash.hex([1]), file: "a.jsonl", bytes: 3, rows: 1, quarantined: 0)
+        #expect(!old.toFields().contains { $0.0 == "gates" })
+        let (back, _) = try roundTrip(old)
+        #expect(back.gates == nil && back.extra == .object([]))
+        for flag in [true, false] {
+            var marked = old
+            marked.gates = flag
+            #expect(try roundTrip(marked).0.gates == flag)
+        }
+        let (wrong, _) = try LogEntry.seal(
+            seq: 3, prev: LogEntry.genesisHash, ts: LogTimestamp.now(), actor: .current, tool: "t", kind: "import",
+            fields: old.toFields() + [("gates", .string("yes"))])
+        #expect(throws: LogError.badPayload(location: nil, seq: 3, kind: "import", field: "gates", problem: "is not true or false (found a string)")) {
+            try wrong.payload(ImportPayload.self)
+        }
+    }
+
     @Test func invalidPayloadsAreRefusedBeforeWriting() throws {
         let dir = try TemporaryDirectory()
         let log = try LogFile.open(at: dir.file("provenance.jsonl"))

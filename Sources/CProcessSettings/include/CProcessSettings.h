@@ -11,6 +11,12 @@
 /// Returns SQLite's result code (SQLITE_MISUSE when it was too late).
 int winnow_sqlite_disable_memory_statistics(void);
 
+/// Lets SQLite read `file:` URIs as file names, for the one URI winnow opens: a read-only
+/// index with `immutable=1` (see RowIndex+ReadOnly). Index paths are absolute, so no other name
+/// starts with `file:`. Like the above, only takes effect before SQLite is initialised.
+/// Returns SQLite's result code.
+int winnow_sqlite_enable_uri(void);
+
 /// Makes the C allocator keep freed memory for reuse instead of handing it back to the kernel.
 ///
 /// An import allocates and frees a few megabytes per batch on several threads (the batch's
