@@ -40,8 +40,9 @@ public struct GateRunSummary: Sendable {
 
 /// Runs the gates and logs what changed: a verdict for every (row, gate) whose flag is new or
 /// different, a `clear` for every flag a rerun no longer finds, all in one verdict file pinned
-/// by one `gate-run` entry. A rerun with nothing changed writes nothing, so gates can run after
-/// every import and config edit.
+/// by one `gate-run` entry. A rerun with nothing changed and no new row writes nothing, so gates
+/// can run after every command; a run over new rows is logged even when it finds nothing, so
+/// the log says which rows the gates have seen.
 ///
 /// After an import only the new rows are read: per-row gates run on them alone, and the corpus
 /// gates check them against what `gate_keys` keeps of the existing rows (see
@@ -293,21 +294,20 @@ final class GateRunner {
 
     /// Writes the verdicts to their file and logs the run as one `gate-run` entry, applied to
     /// the index once it is on disk, with the kept keys marked complete through the run's last
-    /// row. A run that changed nothing logs nothing. `last` is the last row
+    /// row. A run that changed nothing and saw no new row logs nothing. `last` is the last row
     /// the run saw (rows imported meanwhile are the next run's).
     func append(_ lines: VerdictLines, scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
         let gated = try index.gatedThrough()
         let config = suite.configHash, through = last?.n ?? 0
-        if lines.count == 0 {
-            // Nothing to log (as before verdict files: a run that changes nothing writes
-            // nothing); the index still learns how far the gates have seen. That is derived
-            // state like the keys: after a reindex both are gone and the next run is whole.
-            if gated?.config != config || gated?.n != through {
-                try index.write { db in try RowIndex.setGatedThrough(through, config: config, in: db) }
-            }
+        if lines.count == 0 && gated?.config == config && gated?.n == through {
+            // A rerun that changes nothing and sees no new row writes nothing.
             try index.write { db in try RowIndex.setGateKeysThrough(through, config: config, in: db) }
             return
         }
+        // A run over new rows (or under new settings) is logged even when it found nothing, with
+        // an empty verdict file: how far the gates have seen is then the log's to say, so a
+        // reindex restores it and rows the gates passed never count as pending (about 500 bytes
+        // a run, not a row).
         let sha = try GateVerdictFile.write(lines.bytes, paths: paths)
         let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
         let display = paths.display(paths.verdictFile(sha))

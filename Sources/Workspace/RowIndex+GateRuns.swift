@@ -25,9 +25,9 @@ extension RowIndex {
             arguments: ["\(n)", config])
     }
 
-    /// The last row number the gates have seen and the config they ran under: from the last
-    /// `gate-run` entry, or from a later run that found nothing to log; nil before the first
-    /// run of this index (a workspace gated with per-verdict `gate` entries, or never gated).
+    /// The last row number the gates have seen and the config they ran under, from the last
+    /// `gate-run` entry; nil before the first run of this index (a workspace gated with
+    /// per-verdict `gate` entries, or never gated).
     public func gatedThrough() throws -> (n: Int64, config: String)? {
         try read { db in
             guard let n = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),
@@ -41,10 +41,10 @@ extension RowIndex {
 /// Gates an import promised and no run has finished (an import killed between its log entry
 /// and its gate run, say). An import entry with `gates: true` marks its rows as wanting gates
 /// (`gates_wanted_n`, the last row number so marked); a gate run marks how far it saw
-/// (`gated_n`). Rows between the two are pending. Both marks are derived, so a rebuilt index
-/// knows only the runs the log holds: a run that found nothing logs nothing (see `GateRunner`),
-/// so after `reindex` its rows count as pending again until `winnow gates` runs, which errs
-/// towards saying so once too often, never towards a mix of rows no gate saw.
+/// (`gated_n`). Rows between the two are pending. Both marks come from the log (every run over
+/// new rows is logged, even one that found nothing: see `GateRunner.append`), so a reindex
+/// restores them exactly; a workspace whose last runs were not logged (before that rule) shows
+/// its rows as pending until `winnow gates` runs, erring towards saying so once too often.
 extension RowIndex {
     static func markGatesWanted(_ db: Database) throws {
         guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") else { return }

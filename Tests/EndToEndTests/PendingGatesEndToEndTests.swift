@@ -75,6 +75,30 @@ import TestSupport
         expectWarning(skipped, rows: 112, "import --no-gates")
     }
 
+    /// A gate run that found nothing is still in the log, so `reindex` knows the gates saw its
+    /// rows: no warning and no refusal afterwards. (Before, such a run logged nothing, and a
+    /// reindex turned its rows pending: every command warned and `mix` refused.)
+    @Test func aRunThatFoundNothingSurvivesReindex() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        #expect(try WinnowProcess.run(["import", Self.sample], in: ws).status == 0)
+        let clean = tmp.path + "/clean.jsonl"
+        try #"{"id": "clean-1", "messages": [{"role": "user", "content": "What colour is the sky on a clear day?"}, {"role": "assistant", "content": "Blue, because air scatters short wavelengths of sunlight more than long ones."}], "meta": {"origin": "human", "slice": "general"}}"#
+            .appending("\n").write(toFile: clean, atomically: true, encoding: .utf8)
+        let imported = try WinnowProcess.run(["import", clean], in: ws)
+        #expect(imported.status == 0 && imported.stdout.contains("Gates over 1 new rows (against 112 existing): 0 flagged, 0 rejected"), "\(imported.output)")
+        let show = try WinnowProcess.run(["log", "show", "--json"], in: ws)
+        #expect(show.stdout.split(separator: "\n").last?.contains(#""count":0"#) == true, "the empty run is logged: \(show.output)")
+        #expect(try WinnowProcess.run(["reindex"], in: ws).status == 0)
+        for args in [["queue"], ["stats"]] {
+            let run = try WinnowProcess.run(args, in: ws)
+            #expect(run.status == 0 && !run.stderr.contains("warning"), "\(args): \(run.output)")
+        }
+        let mix = try WinnowProcess.run(["mix", WinnowProcess.sampleData + "/mix-spec.toml"], in: ws)
+        #expect(!mix.stderr.contains("have not been through the gates"), "\(mix.output)")
+        #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
+    }
+
     /// Rows imported with --no-gates were knowingly left ungated: no warning, no refusal.
     @Test func noGatesImportsAreNotPending() throws {
         let tmp = try TemporaryFolder()
