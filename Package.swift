@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "TestSupport"]),
         .testTarget(
             name: "GatesTests",
-            dependencies: ["Gates", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: ["Gates", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         // Helpers for tests that run the package's executables: temporary folders, child processes.
         .target(name: "TestSupport", dependencies: ["ProvenanceLog"], path: "Tests/TestSupport"),
         .testTarget(

@@ -64,24 +64,51 @@ extension CursesTerminal {
             }
             return CursesKeys.key(forCode: Int32(bitPattern: value)).map(TerminalEvent.key)
         }
-        if value == 0x1B { return .key(keyAfterEscape(window: window)) }
+        if value == 0x1B { return keyAfterEscape(window: window).map(TerminalEvent.key) }
         return CursesKeys.key(forCharacter: value).map(TerminalEvent.key)
     }
 
-    /// ESC is either the Escape key or the first half of Alt+key, which terminals send as ESC
-    /// then the key. curses has already waited the ESC delay for a sequence, so whatever
-    /// belongs to this key press is buffered: look without waiting. Anything that is not an
-    /// Alt character is put back and read as its own key.
-    private func keyAfterEscape(window: UnsafeMutablePointer<WINDOW>?) -> Key {
+    /// ESC is the Escape key, the first half of Alt+key (terminals send ESC then the key), or
+    /// the start of a control sequence curses did not know (`ESC [ 4 ~`, End inside tmux). curses
+    /// has already waited the ESC delay, so what belongs to this key press is mostly buffered:
+    /// look without waiting. A control sequence is read whole (`EscapeSequence`) and is its key
+    /// or nothing (nil), never a run of keystrokes that could record a decision. Anything else
+    /// that is not an Alt character is put back and read as its own key.
+    private func keyAfterEscape(window: UnsafeMutablePointer<WINDOW>?) -> Key? {
         wtimeout(window, 0)
         var value: wint_t = 0
         let result = wget_wch(window, &value)
         guard result != ERR else { return .escape }
+        if result != KEY_CODE_YES, let introducer = Unicode.Scalar(UInt32(value)), introducer == "[" || introducer == "O" {
+            return sequence(after: introducer, window: window)
+        }
         let next: CursesKeys.Input = result == KEY_CODE_YES
             ? .code(Int32(bitPattern: value)) : .character(value)
         if let alt = CursesKeys.altKey(after: next) { return alt }
         putBack(result: result, value: value)
         return .escape
+    }
+
+    /// Reads a control sequence after ESC and `introducer`. Its later bytes may trail over a
+    /// slow link, so each is given up to 50 ms; ESC `[` with nothing after it is Alt+`[`.
+    private func sequence(after introducer: Unicode.Scalar, window: UnsafeMutablePointer<WINDOW>?) -> Key? {
+        var rest = [introducer]
+        wtimeout(window, 50)
+        while true {
+            switch EscapeSequence.read(rest) {
+            case .key(let key): return key
+            case .ignored, .notASequence: return nil
+            case .incomplete:
+                var value: wint_t = 0
+                let result = wget_wch(window, &value)
+                guard result != ERR, result != KEY_CODE_YES, let scalar = Unicode.Scalar(UInt32(value)) else {
+                    if result == KEY_CODE_YES { putBack(result: result, value: value) }
+                    // Nothing followed: Alt with the introducer; a sequence cut short is dropped.
+                    return rest.count == 1 ? .alt(Character(introducer)) : nil
+                }
+                rest.append(scalar)
+            }
+        }
     }
 
     private func putBack(result: Int32, value: wint_t) {

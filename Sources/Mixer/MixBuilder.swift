@@ -50,7 +50,7 @@ public final class MixBuilder {
         let pending = try session.index.pendingGateRows()
         if pending > 0 { throw WorkspaceError.gatesPending(rows: pending) }
         let head = try session.index.logPosition()
-        let (manifest, report) = try render(spec, options: options, index: session.index, head: head, into: target)
+        let (manifest, report) = try render(spec, options: options, index: session.index, head: head, into: target, scanMustBeAt: head)
         let payload = MixPayload(
             name: spec.name, spec: spec.hash, output: manifest.outputs["data.jsonl"] ?? "", headSeq: head.seq,
             headHash: head.seq == 0 ? LogEntry.genesisHash : head.hash, rows: report.rows,
@@ -66,11 +66,13 @@ public final class MixBuilder {
 
     /// Composes and writes a mix into `target` (which must not exist) through a temporary
     /// sibling folder renamed into place. Nothing is logged (`mix verify` uses this too).
+    /// `scanMustBeAt`: for a new mix, the position its checks ran at; the row scan refuses a
+    /// workspace that moved since or has rows pending gates (checked inside the scan's read).
     func render(_ spec: MixSpec, options: MixOptions, index: RowIndex, head: (seq: Int, hash: String),
-                into target: String) throws -> (MixManifest, MixReport) {
+                into target: String, scanMustBeAt: (seq: Int, hash: String)? = nil) throws -> (MixManifest, MixReport) {
         let composition = try MixComposition.compose(
             index: index, config: session.config, spec: spec, bestEffort: options.bestEffort,
-            logPath: session.paths.log, displayLog: session.paths.display(session.paths.log))
+            logPath: session.paths.log, displayLog: session.paths.display(session.paths.log), head: scanMustBeAt)
         let parent = (target as NSString).deletingLastPathComponent
         Self.removeAbandoned(in: parent.isEmpty ? "." : parent)
         let temp = (parent.isEmpty ? "." : parent) + "/.\((target as NSString).lastPathComponent).tmp-\(getpid())"

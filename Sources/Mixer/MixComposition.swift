@@ -26,9 +26,9 @@ struct MixComposition {
     var units: [MixUnit]
 
     static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool,
-                        logPath: String, displayLog: String) throws -> MixComposition {
+                        logPath: String, displayLog: String, head: (seq: Int, hash: String)? = nil) throws -> MixComposition {
         var timing = MixTiming()
-        let pool = try MixPool.load(index: index, config: config, spec: spec, logPath: logPath, displayLog: displayLog)
+        let pool = try MixPool.load(index: index, config: config, spec: spec, logPath: logPath, displayLog: displayLog, head: head)
         timing.mark("read the index")
         try checkSliceNames(spec: spec, config: config, pool: pool)
         // The split comes first and each side is selected on its own, so every bound holds in

@@ -10,6 +10,8 @@ public enum MixError: UserFacingError {
     case infeasible(binding: String, shortBy: Int, detail: String)
     case manifest(path: String, reason: String)
     case outputExists(path: String)
+    /// Another command changed the workspace between the mix's checks and its scan of the rows.
+    case workspaceMoved(checkedAt: Int, scannedAt: Int)
 
     public var message: String {
         switch self {
@@ -24,6 +26,9 @@ public enum MixError: UserFacingError {
             return "\(path): \(reason)"
         case let .outputExists(path):
             return "\(path) already exists; a mix is never overwritten (build it under another name, or --out DIR)"
+        case let .workspaceMoved(checked, scanned):
+            return "the workspace changed while the mix was being built (the log was at entry \(checked) when it was "
+                + "proven and at \(scanned) when the rows were read); nothing was built: run winnow mix again"
         }
     }
 }

@@ -50,7 +50,10 @@ struct MixPool {
     var edits: [Int64: (row: JSONValue, reviewer: String, seq: Int)] = [:]
     var trust: MixTrust
 
-    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, logPath: String, displayLog: String) throws -> MixPool {
+    /// `head`: the log position the mix was proven at; the scan refuses a workspace that moved
+    /// since (or has rows pending gates), checked inside its own read.
+    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, logPath: String, displayLog: String,
+                     head: (seq: Int, hash: String)? = nil) throws -> MixPool {
         let trust = try MixTrust.measure(index: index, config: config, threshold: spec.unreviewedMaxRejectRate)
         var pool = MixPool(trust: trust)
         let context = MixScanContext(
@@ -58,6 +61,13 @@ struct MixPool {
             contaminated: [], clusters: [:],
             heldBack: try index.flaggedRows(holdsBack: config.gates.holdsBack(gate:)))
         let parts = try index.read { db -> [MixPoolScan] in
+            if let head {
+                // Nothing was applied since the checks (the proof, the pending gates, the reads
+                // above): the index changes only by applying log entries.
+                let now = try RowIndex.positionAndPendingGates(db)
+                guard now.seq == head.seq, now.hash == head.hash else { throw MixError.workspaceMoved(checkedAt: head.seq, scannedAt: now.seq) }
+                if now.pending > 0 { throw WorkspaceError.gatesPending(rows: now.pending) }
+            }
             for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
                 pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])
             }

@@ -19,41 +19,58 @@ extension RowRecognizer {
         for _ in 0..<Int(tape.nodes[node].count) {
             defer { element = Int(tape.nodes[element].next) }
             guard tape.kind(element) == .object else { continue }
-            var read: [Int] = []
+            // At most two members are read (role and content, or input and output): two locals,
+            // no array, on every message of every row.
+            var first: Int?, second: Int?
             if field == .instances {
-                read = ["input", "output"].compactMap { tape.member(element, named: Array($0.utf8), source: source) }
+                first = tape.member(element, named: "input", source: source)
+                second = tape.member(element, named: "output", source: source)
             } else {
                 // What `roleAndContent` reads: role (or ShareGPT's from) and content (or value).
-                if let role = tape.member(element, named: "role", source: source) ?? tape.member(element, named: "from", source: source) {
-                    read.append(role)
-                }
-                if let content = tape.member(element, named: "content", source: source) ?? tape.member(element, named: "value", source: source) {
-                    read.append(content)
-                    if tape.kind(content) == .array {
-                        for part in unusedInContentParts(content, view) { named.insert("\(path).*.content.*.\(part)") }
-                    }
+                first = tape.member(element, named: "role", source: source) ?? tape.member(element, named: "from", source: source)
+                second = tape.member(element, named: "content", source: source) ?? tape.member(element, named: "value", source: source)
+                if let content = second, tape.kind(content) == .array {
+                    for part in unusedInContentParts(content, view) { named.insert("\(path).*.content.*\(part)") }
                 }
             }
-            guard Int(tape.nodes[element].count) > read.count else { continue }
+            let read = (first == nil ? 0 : 1) + (second == nil ? 0 : 1)
+            guard Int(tape.nodes[element].count) > read else { continue }
             forEachMember(of: element, tape) { key, value in
-                if read.contains(value) || Self.holdsNothing(value, tape) { return }
+                if value == first || value == second || Self.holdsNothing(value, tape) { return }
                 named.insert("\(path).*.\(tape.decodeString(key, source: source))")
             }
         }
         return named.sorted()
     }
 
-    /// Members of content parts (`[{"type": "text", "text": ...}]`) besides the text and its type:
-    /// an image or audio part is not shown.
+    /// What content parts (`[{"type": "text", "text": ...}]`) hold besides text, as path suffixes:
+    /// ".image_url" for a member beside the text, "" for a part that is not an object with text
+    /// (a bare string, an `{"type": "image"}` placeholder): none of them is shown.
     private func unusedInContentParts(_ content: Int, _ view: RowView) -> Set<String> {
         let tape = view.tape, source = view.source
         var named: Set<String> = []
-        for part in tape.elements(content) where tape.kind(part) == .object {
-            let read = [tape.member(part, named: "type", source: source), tape.member(part, named: "text", source: source)].compactMap { $0 }
-            guard Int(tape.nodes[part].count) > read.count else { continue }
+        for part in tape.elements(content) where !Self.holdsNothing(part, tape) {
+            guard tape.kind(part) == .object, let text = tape.member(part, named: "text", source: source) else {
+                // Not a text part: named by its members besides its type, or, with none (a bare
+                // string, an `{"type": "image"}` placeholder), as the part itself.
+                var members = 0
+                if tape.kind(part) == .object {
+                    forEachMember(of: part, tape) { key, value in
+                        let name = tape.decodeString(key, source: source)
+                        guard name != "type", !Self.holdsNothing(value, tape) else { return }
+                        named.insert("." + name)
+                        members += 1
+                    }
+                }
+                if members == 0 { named.insert("") }
+                continue
+            }
+            let type = tape.member(part, named: "type", source: source)
+            let read = 1 + (type == nil ? 0 : 1)
+            guard Int(tape.nodes[part].count) > read else { continue }
             forEachMember(of: part, tape) { key, value in
-                if read.contains(value) || Self.holdsNothing(value, tape) { return }
-                named.insert(tape.decodeString(key, source: source))
+                if value == text || value == type || Self.holdsNothing(value, tape) { return }
+                named.insert("." + tape.decodeString(key, source: source))
             }
         }
         return named

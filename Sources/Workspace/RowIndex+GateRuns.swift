@@ -54,13 +54,24 @@ extension RowIndex {
     /// Rows whose import asked for gates that no gate run has covered yet (0 when none: two
     /// lookups in `meta`, so every command can afford to ask).
     public func pendingGateRows() throws -> Int {
-        try read { db in
-            guard let wanted = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gates_wanted_n'").flatMap(Int64.init)
-            else { return 0 }
-            let gated = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init) ?? 0
-            guard wanted > gated else { return 0 }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rows WHERE n > ? AND n <= ?", arguments: [gated, wanted]) ?? 0
-        }
+        try read { db in try Self.pendingGateRows(db) }
+    }
+
+    static func pendingGateRows(_ db: Database) throws -> Int {
+        guard let wanted = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gates_wanted_n'").flatMap(Int64.init)
+        else { return 0 }
+        let gated = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init) ?? 0
+        guard wanted > gated else { return 0 }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rows WHERE n > ? AND n <= ?", arguments: [gated, wanted]) ?? 0
+    }
+
+    /// The log position the index is at and the rows pending gates, as one transaction sees
+    /// them: a mix checks both inside the read that scans its rows, so another command's import
+    /// between its checks and its scan cannot slip rows in.
+    public static func positionAndPendingGates(_ db: Database) throws -> (seq: Int, hash: String, pending: Int) {
+        let seq = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_seq'").flatMap(Int.init) ?? 0
+        let hash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
+        return (seq, hash, try pendingGateRows(db))
     }
 }
 

@@ -81,8 +81,12 @@ extension RowIndex {
         guard code == .SQLITE_READONLY || code == .SQLITE_CANTOPEN || code == .SQLITE_PERM else {
             throw unusable(path, failure)
         }
-        if ProcessSettings.sqliteURIs, let stamp = FileStamp(path: path),
-           stamp.onReadOnlyMount || !FileManager.default.fileExists(atPath: path + "-wal") {
+        // `immutable` reads the main file alone: right only when no writer left anything beside
+        // it. A `-journal` is a transaction cut short (a killed bulk import writes pages into the
+        // file under one), a `-wal` holds commits the file does not have yet: either way the
+        // file alone is not the index, so the log is replayed instead (below).
+        let besides = ["-journal", "-wal"].filter { FileManager.default.fileExists(atPath: path + $0) }
+        if ProcessSettings.sqliteURIs, besides.isEmpty, let stamp = FileStamp(path: path) {
             do {
                 let db = try DatabaseQueue(path: immutableURI(path), configuration: readOnlyConfiguration())
                 if let stale = try schemaProblem(db) { return (try memoryQueue(), .memory, stale) }

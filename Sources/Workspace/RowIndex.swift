@@ -55,8 +55,11 @@ public final class RowIndex {
         }
         let db = try DatabaseQueue(path: path, configuration: config)
         // SQLite creates files 0644 (0640 under winnow's umask); every reviewer in the
-        // workspace's group updates the index, and the -wal/-shm files copy this mode.
-        chmod(path, 0o660)
+        // workspace's group updates the index, and the -wal/-shm files copy this mode. Only
+        // when it differs: a chmod changes the file's ctime, which a reader of the index in
+        // `immutable` mode takes (rightly) for a rewrite under it.
+        var st = stat()
+        if stat(path, &st) == 0, st.st_mode & 0o777 != 0o660 { chmod(path, 0o660) }
         return db
     }
 

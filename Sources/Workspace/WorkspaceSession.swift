@@ -55,7 +55,8 @@ public final class WorkspaceSession {
         let session = WorkspaceSession(paths: paths, config: config, log: log, index: index)
         session.notices += log.repairs.map(\.message)
         if let torn = log.tornTailKept { session.notices.append(torn.message) }
-        session.removeAbandonedImports()
+        // A command that only reads changes nothing on disk, not even leftovers.
+        if access != .readOnly { session.removeAbandonedImports() }
         let replayed = try session.catchUp()
         if !index.writesItsFile {
             session.noteReadOnlyIndex(replayed: replayed)
@@ -198,7 +199,17 @@ public final class WorkspaceSession {
         }
         if position.seq == 0 { return try replayAll() }
         // The entry at the index's position and everything after it, hashes checked.
-        let entries = try LogReader.tail(head.seq - position.seq + 1, path: paths.log, displayPath: display, verifyHashes: true)
+        // Another process may append between reading the head and reading the tail: the tail
+        // then starts after the index's entry, so it is read again, further back (the entries
+        // past the head are sound and applied too).
+        var wanted = head.seq - position.seq + 1
+        var entries = try LogReader.tail(wanted, path: paths.log, displayPath: display, verifyHashes: true)
+        for _ in 0..<3 {
+            guard let first = entries.first, first.seq > position.seq else { break }
+            wanted += first.seq - position.seq
+            entries = try LogReader.tail(wanted, path: paths.log, displayPath: display, verifyHashes: true)
+        }
+        if let at = entries.firstIndex(where: { $0.seq == position.seq }) { entries.removeFirst(at) }
         guard let first = entries.first, first.seq == position.seq, first.hash == position.hash else {
             throw WorkspaceError.logDisagrees(log: display, line: position.seq,
                                               reason: "entry \(position.seq) is not the one the index applied (the log was rewritten)")

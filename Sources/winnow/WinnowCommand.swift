@@ -102,8 +102,9 @@ struct ReindexCommand: ParsableCommand {
         let rows = try session.reindex()
         Output.line(String(format: "Reindexed %d rows from %d log entries in %.2f s",
                            rows, try session.index.logPosition().seq, Date().timeIntervalSince(start)))
-        // A gate run that found nothing is not in the log, so the rebuilt index may count its
-        // rows as pending (see RowIndex+GateRuns): said now, not only by the next command.
+        // A workspace whose last gate runs were not logged (runs that found nothing, before
+        // every run over new rows was) counts their rows as pending: said now, not only by the
+        // next command.
         let pending = try session.index.pendingGateRows()
         if pending > 0 { Output.error("winnow: warning: " + WorkspaceError.pendingGatesWarning(pending)) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gates
+import TestSupport
 import Testing
 import WinnowCore
 
@@ -47,7 +48,7 @@ struct TemplateKeyHashingTests {
             "a", "B", "z", "Q", "0", "7", " ", " ", " ", "\n", "\"", "`", "“", "”", "„", "«", "»", ",", ".", "-",
             "É", "ß", "İ", "Σ", "ς", "\u{301}", "٣", "५", "日", "👍", "\u{200D}", "'", "#",
         ]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(0x7E3A_11E5)  // seeded: a failing text repeats
         for round in 0..<3000 {
             let length = Int.random(in: 0...(round % 10 == 0 ? 900 : 80), using: &generator)
             let text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }.joined()

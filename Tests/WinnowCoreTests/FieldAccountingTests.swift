@@ -134,6 +134,12 @@ func recognizeAndRender(_ json: String, _ recognizer: RowRecognizer = RowRecogni
             {"instruction": "Add.", "instances": [{"input": "1 2", "output": "3", "note": "easy"}, {"input": "", "output": "0"}]}
             """#)
         #expect(instances.unused == ["instances.*.note"])
+        // Content parts that show nothing: a bare string part and an image placeholder.
+        let (parts, _) = try recognizeAndRender(#"""
+            {"messages": [{"role": "user", "content": [{"type": "text", "text": "Describe."}, "a loose string", {"type": "image"}]},
+              {"role": "assistant", "content": "A cat."}]}
+            """#)
+        #expect(parts.unused == ["messages.*.content.*"])
         // The plain case names nothing.
         let (plain, _) = try recognizeAndRender(#"{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}"#)
         #expect(plain.unused.isEmpty)

@@ -106,9 +106,10 @@ import WinnowCore
         #expect(try session.index.flags() == before)
     }
 
-    /// A run that finds nothing logs nothing (as before verdict files), yet the next run after
-    /// an import still gates only the new rows.
-    @Test func aRunThatFindsNothingLogsNothing() throws {
+    /// A run over new rows that finds nothing is logged all the same (an empty verdict file), so
+    /// the log says the gates saw those rows; a rerun with nothing new logs nothing; the next
+    /// run after an import still gates only the new rows.
+    @Test func aRunThatFindsNothingIsLoggedOnceAndStillIncremental() throws {
         let dir = NSTemporaryDirectory() + "/winnow-verdicts-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let paths = try WorkspaceCreator.create(at: dir)
@@ -120,9 +121,34 @@ import WinnowCore
         let head = try session.log.head().seq
         let first = try GateRunner(paths: paths, index: session.index, log: session.log, suite: quiet).run()
         #expect(first.rows == 1 && !first.incremental)
-        #expect(try session.log.head().seq == head, "nothing found, nothing logged")
+        let logged = try LogReader.tail(1, path: paths.log)
+        #expect(logged.first?.seq == head + 1 && logged.first?.knownKind == .gateRun, "one gate-run entry")
+        let run = try #require(try logged.first?.payload(GateRunPayload.self))
+        #expect(run.count == 0 && run.through == "a")
+        _ = try GateRunner(paths: paths, index: session.index, log: session.log, suite: quiet).run()
+        #expect(try session.log.head().seq == head + 1, "a rerun that sees nothing new logs nothing")
         _ = try session.importFile(dir + "/b.jsonl", options: ImportOptions(), progress: nil)
         let second = try GateRunner(paths: paths, index: session.index, log: session.log, suite: quiet).run()
         #expect(second.incremental && second.rows == 1, "only b is new")
+        // The log alone says how far the gates have seen: a reindex leaves nothing pending.
+        try session.reindex()
+        #expect(try session.index.pendingGateRows() == 0)
+        #expect(try session.index.gatedThrough()?.n == 2)
+    }
+
+    /// The verdict file is parsed in parts on all cores; the first bad line in file order is the
+    /// one named, wherever the parts fall.
+    @Test func theFirstBadLineIsNamedWhenTheFileIsParsedInParts() throws {
+        let (session, dir, _) = try gatedWorkspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = #"{"action":"flag","gate":"pii","reason":"x","row":"a"}"#
+        var lines = Array(repeating: good, count: 5000)
+        lines[2999] = #"{"action":"flag","gate":"pii","reason":"x"}"#
+        lines[4499] = #"{"action":"nonsense","gate":"pii","reason":"x","row":"a"}"#
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let sha = bytes.withUnsafeBufferPointer { ContentHash.hex($0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: session.paths.verdictFile(sha)))
+        let run = GateRunPayload(verdicts: sha, count: 5000, config: "x", scope: .all, rows: 3, through: "c")
+        expectFailure("\"row\" is missing", file: "gates/\(sha).jsonl:3000") { try session.record([run]) }
     }
 }

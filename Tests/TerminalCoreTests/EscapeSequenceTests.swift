@@ -1,0 +1,36 @@
+import Testing
+import TerminalCore
+
+/// Issue 12, item 2: a control sequence curses does not know is one key or none, never a run of
+/// keystrokes. Before, `ESC [ 4 ~` (End inside tmux) arrived as `<M-[>`, `4`, `~`.
+@Suite struct EscapeSequenceTests {
+    func read(_ text: String) -> EscapeSequence.Reading { EscapeSequence.read(Array(text.unicodeScalars)) }
+
+    @Test func homeAndEndInEveryNumberingAreKeys() {
+        for (text, key) in [("[1~", Key.home), ("[7~", .home), ("[H", .home), ("OH", .home),
+                            ("[4~", .end), ("[8~", .end), ("[F", .end), ("OF", .end),
+                            ("[5~", .pageUp), ("[6~", .pageDown), ("[3~", .delete), ("[2~", .insert), ("[Z", .backTab),
+                            ("[A", .up), ("OB", .down), ("[1C", .right), ("OD", .left),
+                            ("[15~", .function(5)), ("[24~", .function(12)), ("OP", .function(1))] {
+            #expect(read(text) == .key(key), "\(text)")
+        }
+    }
+
+    @Test func otherCompleteSequencesAreIgnoredWhole() {
+        // Ctrl-Up, Shift-End, bracketed paste's markers, a mouse report, an unknown tilde number.
+        for text in ["[1;5A", "[1;2F", "[200~", "[201~", "[<0;10;5M", "[99~", "Ox", "[?1049h"] {
+            #expect(read(text) == .ignored, "\(text)")
+        }
+    }
+
+    @Test func partialSequencesAskForMoreAndEndlessOnesAreCutOff() {
+        for text in ["[", "[1", "[1;", "[15", "O"] { #expect(read(text) == .incomplete, "\(text)") }
+        #expect(read("[" + String(repeating: "1", count: EscapeSequence.maximumLength)) == .ignored)
+        // A byte no control sequence holds ends it, dropped.
+        #expect(read("[1\u{7}") == .ignored)
+    }
+
+    @Test func anythingElseIsNotASequence() {
+        for text in ["x", "a[", "\u{1B}", "1"] { #expect(read(text) == .notASequence, "\(text)") }
+    }
+}
