@@ -107,6 +107,37 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: ws + "/index.sqlite"))
     }
 
+    /// A writer killed inside a rollback-journal transaction (as a bulk-loading import runs)
+    /// leaves changed pages in the file under a hot journal. A reader who may not write cannot
+    /// roll it back, and must not read the file alone either (SQLite's `immutable` mode ignores
+    /// the journal, so half a transaction would show): it answers from the log, as a writer does
+    /// after rolling the journal back. The crash is made with Python's sqlite3: a transaction
+    /// whose changes spill into the file (a one-page cache), then `os._exit`.
+    @Test(.enabled(if: Unprivileged.isAvailable, "running as root, and neither setpriv nor runuser is installed"))
+    func anIndexWithAHotJournalIsNotReadAsIfWhole() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try workspace(tmp)
+        let expected = try WinnowProcess.run(["queue", "--json"], in: ws)
+        let crash = """
+            import os, sqlite3
+            c = sqlite3.connect('\(ws)/index.sqlite', isolation_level=None)
+            assert c.execute('PRAGMA journal_mode = DELETE').fetchone()[0] == 'delete'
+            c.execute('PRAGMA cache_size = 1')
+            c.execute('BEGIN')
+            c.execute('DELETE FROM rows')
+            c.execute("UPDATE meta SET value = 'bogus' WHERE key = 'log_hash'")
+            os._exit(0)
+            """
+        try runShell("python3 -c \"$(cat <<'PY'\n\(crash)\nPY\n)\"")
+        #expect(FileManager.default.fileExists(atPath: ws + "/index.sqlite-journal"), "a hot journal is left")
+        try Unprivileged.makeReadOnly(ws, traversableFrom: tmp.path)
+        let user = try #require(Unprivileged.wrapper)
+        let run = try WinnowProcess.run(["queue", "--json"], in: ws, wrapper: user)
+        #expect(run.status == 0 && run.stdout == expected.stdout, "\(run.output)\nexpected:\n\(expected.stdout)")
+        #expect(run.stderr.contains("index.sqlite was not used"), "\(run.output)")
+        expectNoCrash(run, "hot journal")
+    }
+
     /// A torn last line is an interrupted write: a reader reports it and leaves it, and an edited
     /// complete line still fails closed.
     @Test(.enabled(if: Unprivileged.isAvailable, "running as root, and neither setpriv nor runuser is installed"))
