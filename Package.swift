@@ -76,7 +76,7 @@ let package = Package(
         // -sanitize=fuzzer -DFUZZING); built plainly it replays inputs, for regression tests.
         .executableTarget(
             name: "winnow-fuzz",
-            dependencies: ["WinnowCore", "ProvenanceLog", "Keymap", "Workbench", "Workspace", "Mixer"]),
+            dependencies: ["WinnowCore", "ProvenanceLog", "Keymap", "Workbench", "Workspace", "Mixer", "CProcessSettings"]),
         .testTarget(
             name: "WinnowCoreTests",
             dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based"),

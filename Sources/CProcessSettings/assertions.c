@@ -1,4 +1,5 @@
 #include "CProcessSettings.h"
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>  // defines __GLIBC__ under glibc
 #include <unistd.h>
@@ -7,6 +8,23 @@
 static _Thread_local const char *parsing_toml = NULL;
 
 void winnow_parsing_toml(const char *display_name) { parsing_toml = display_name; }
+
+// Where a TOML assertion jumps to, when the fuzzer asked (winnow_catching_toml_assertions).
+static _Thread_local sigjmp_buf *toml_escape = NULL;
+
+int winnow_catching_toml_assertions(void (*body)(void *), void *context) {
+    sigjmp_buf here;
+    sigjmp_buf *outer = toml_escape;
+    if (sigsetjmp(here, 0) != 0) {
+        toml_escape = outer;
+        parsing_toml = NULL;  // the parse that set it was jumped out of
+        return 1;
+    }
+    toml_escape = &here;
+    body(context);
+    toml_escape = outer;
+    return 0;
+}
 
 #ifdef __GLIBC__
 // glibc's assert() calls this when a check fails. Defined here, it takes the place of glibc's
@@ -18,6 +36,7 @@ void winnow_parsing_toml(const char *display_name) { parsing_toml = display_name
 __attribute__((noreturn)) void __assert_fail(const char *assertion, const char *file, unsigned int line,
                                              const char *function) {
     (void)function;
+    if (parsing_toml != NULL && toml_escape != NULL) siglongjmp(*toml_escape, 1);
     if (parsing_toml != NULL) {
         fprintf(stderr, "winnow: %s: invalid TOML: the parser stopped on its own check (%s); "
                         "look for a malformed key, table header or value\n", parsing_toml, assertion);

@@ -32,4 +32,10 @@ void winnow_keep_freed_memory(void);
 /// error naming this file, exit status 1, instead of an abort and a stack trace.
 void winnow_parsing_toml(const char *display_name);
 
+// For the fuzzer only: runs body(context); a C assertion while TOML is parsed inside it jumps
+// back here (returning 1) instead of ending the process, so libFuzzer can go on to the next
+// input. Jumping out skips the C++ and Swift frames' clean-up (their memory leaks), which is
+// why winnow itself never uses it: there a failed check ends the process.
+int winnow_catching_toml_assertions(void (*body)(void *), void *context);
+
 #endif
