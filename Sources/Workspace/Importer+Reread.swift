@@ -77,6 +77,11 @@ extension Importer {
             outcome.added += added.count
         }
         try hash.check(sha, path: paths.display(stored))
+        // The rows read again have new text: their verdicts are the old text's until the gates
+        // run over them (on replay too: this runs for the logged entry as well).
+        if let first = existing.values.map(\.n).min() {
+            try RowIndex.regate(from: first, in: db)
+        }
         let lost = existing.filter { !seen.contains($0.key) }
         if !lost.isEmpty {
             let reasons = Dictionary(outcome.quarantined.map { ($0.offset, $0.reason) }, uniquingKeysWith: { a, _ in a })

@@ -51,6 +51,17 @@ extension RowIndex {
         try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gates_wanted_n', ?)", arguments: ["\(last)"])
     }
 
+    /// Rows read again in place (`import --reread`) have new text, and the verdicts of the old:
+    /// how far the gates have seen moves back to just before the first of them, so they count
+    /// as pending (every command says so, a mix waits) until a run covers them again. The next
+    /// run is then a whole one (the kept keys no longer line up with how far the gates saw).
+    /// Applied with the `reread` entry, live and on replay, so it is the log's to say too.
+    static func regate(from n: Int64, in db: Database) throws {
+        guard let gated = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),
+              gated >= n else { return }
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'gated_n'", arguments: ["\(n - 1)"])
+    }
+
     /// Rows whose import asked for gates that no gate run has covered yet (0 when none: two
     /// lookups in `meta`, so every command can afford to ask).
     public func pendingGateRows() throws -> Int {

@@ -78,4 +78,29 @@ import Testing
 
         #expect(try WinnowProcess.run(["log", "show", "--json"], in: ws).stdout == log, "nothing was logged")
     }
+
+    /// Rows read again carry new text and the old text's verdicts until the gates run over
+    /// them: a reread killed before its gates leaves them pending (said by every command, a mix
+    /// waits, on replay too), and the gates then run over them. Before, the incremental run
+    /// after a reread started past the last gated row and never saw them.
+    @Test func rowsReadAgainGoThroughTheGatesAgain() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let file = try tmp.file("qa.jsonl", Self.rows)
+        #expect(try WinnowProcess.run(["import", "--origin", "human", "--slice", "medical", file], in: ws).status == 3)
+        let args = ["import", "--reread", "--origin", "human", "--slice", "medical", "--format", "alpaca",
+                    "--map", "instruction=question", "--map", "input=hint", "--map", "output=answer", file]
+        let killed = try WinnowProcess.run(args, in: ws, environment: ["WINNOW_TEST_KILL_AT": "import-before-gates"])
+        #expect(killed.status == SIGKILL, "\(killed.output)")
+        for command in [["queue"], ["reindex"]] {
+            let run = try WinnowProcess.run(command, in: ws)
+            #expect(run.stderr.contains("warning: 2 imported rows have not been through the gates"), "\(command): \(run.output)")
+        }
+        let gates = try WinnowProcess.run(["gates"], in: ws)
+        #expect(gates.status == 0, "\(gates.output)")
+        let log = try WinnowProcess.run(["log", "show"], in: ws).stdout.split(separator: "\n")
+        #expect(log.last?.contains("gate-run rows=2 scope=all") == true, "a run over the rows read again: \(log)")
+        let quiet = try WinnowProcess.run(["queue"], in: ws)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.output)")
+    }
 }
