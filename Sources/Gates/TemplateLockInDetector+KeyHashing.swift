@@ -51,7 +51,7 @@ extension TemplateLockInDetector {
     /// nil when the text has no word. Only a prefix is scanned when it holds more than `limit`
     /// words: the `limit`th word then certainly ended inside it.
     static func openingHash(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> UInt64? {
-        var prefix = min(bytes.count, 64 * (limit + 1))
+        var prefix = min(bytes.count, 64 * (min(limit, 1 << 20) + 1))
         while prefix < bytes.count && bytes[prefix] & 0xC0 == 0x80 { prefix -= 1 }  // a scalar boundary
         if prefix < bytes.count, let hash = openingHash(UnsafeBufferPointer(rebasing: bytes[..<prefix]), limit: limit, needsMore: true) {
             return hash

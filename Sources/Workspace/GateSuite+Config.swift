@@ -91,6 +91,7 @@ extension WorkspaceSession {
     /// `GateRunner`): over the rows imported since the last run, or over every row when
     /// `everything` is asked for (`gates --rerun`).
     public func runGates(_ prepared: PreparedGates? = nil, everything: Bool = false) throws -> GateRunSummary {
+        try requireWritable(to: "run the gates")
         let prepared = try prepared ?? prepareGates()
         var summary = try GateRunner(paths: paths, index: index, log: log, suite: prepared.suite).run(everything: everything)
         summary.warnings += prepared.warnings
