@@ -55,8 +55,10 @@ public final class WorkspaceSession {
         let session = WorkspaceSession(paths: paths, config: config, log: log, index: index)
         session.notices += log.repairs.map(\.message)
         if let torn = log.tornTailKept { session.notices.append(torn.message) }
-        // A command that only reads changes nothing on disk, not even leftovers.
-        if access != .readOnly { session.removeAbandonedImports() }
+        // Even a command that only reads removes the copies a killed import left, where it
+        // may (the next command cleans up, whichever it is; a reader without write access
+        // reports them instead): they are garbage by construction, never in the log.
+        session.removeAbandonedImports()
         let replayed = try session.catchUp()
         if !index.writesItsFile {
             session.noteReadOnlyIndex(replayed: replayed)

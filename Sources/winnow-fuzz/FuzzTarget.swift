@@ -45,16 +45,16 @@ enum FuzzTarget: String, CaseIterable {
     /// Under libFuzzer that exit stopped the whole run at the first such input (a known one is
     /// among the seeds), so the TOML targets could not be fuzzed for more than a moment. The
     /// input is still handled: the plain build's regression replay checks its exit and message.
-    static func catchingTOMLAssertions(_ body: () -> Void) {
+    static func catchingTOMLAssertions(_ body: @escaping () -> Void) {
         #if FUZZING
-        withoutActuallyEscaping(body) { body in
-            var box = body
-            withUnsafeMutablePointer(to: &box) { pointer in
-                _ = winnow_catching_toml_assertions({ context in
-                    context!.assumingMemoryBound(to: (() -> Void).self).pointee()
-                }, pointer)
-            }
-        }
+        // A heap box, not `withoutActuallyEscaping`: a jump out of the parse skips the Swift
+        // frames that would release what they hold, and that check traps on it.
+        final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+        let box = Unmanaged.passRetained(Box(body))
+        defer { box.release() }
+        _ = winnow_catching_toml_assertions({ context in
+            Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue().body()
+        }, box.toOpaque())
         #else
         body()
         #endif
