@@ -59,6 +59,14 @@ static inline int winnow_codeset_is_utf8(void) {
 
 static inline void winnow_flush_stdout(void) { fflush(stdout); }
 
+/// Writes a control string straight to the terminal's stream (NULL: stdout) and flushes it:
+/// curses has no call for private modes such as bracketed paste.
+static inline void winnow_write_raw(FILE *out, const char *text) {
+    FILE *stream = out ? out : stdout;
+    fputs(text, stream);
+    fflush(stream);
+}
+
 /// Opens a pseudo-terminal pair (tests give curses the slave side). Returns 0 or -1.
 static inline int winnow_open_pseudo_terminal(int *master, int *slave) {
     return openpty(master, slave, NULL, NULL, NULL);

@@ -50,6 +50,7 @@ extension CursesTerminal {
             clearok(winnow_curscr(), true)
             needsFullRedraw = true
             refreshSize()
+            setBracketedPaste(true)  // the shell may have turned it off meanwhile
             return .resize(size)
         }
         return nil
@@ -64,7 +65,7 @@ extension CursesTerminal {
             }
             return CursesKeys.key(forCode: Int32(bitPattern: value)).map(TerminalEvent.key)
         }
-        if value == 0x1B { return keyAfterEscape(window: window).map(TerminalEvent.key) }
+        if value == 0x1B { return eventAfterEscape(window: window) }
         return CursesKeys.key(forCharacter: value).map(TerminalEvent.key)
     }
 
@@ -74,29 +75,30 @@ extension CursesTerminal {
     /// look without waiting. A control sequence is read whole (`EscapeSequence`) and is its key
     /// or nothing (nil), never a run of keystrokes that could record a decision. Anything else
     /// that is not an Alt character is put back and read as its own key.
-    private func keyAfterEscape(window: UnsafeMutablePointer<WINDOW>?) -> Key? {
+    private func eventAfterEscape(window: UnsafeMutablePointer<WINDOW>?) -> TerminalEvent? {
         wtimeout(window, 0)
         var value: wint_t = 0
         let result = wget_wch(window, &value)
-        guard result != ERR else { return .escape }
+        guard result != ERR else { return .key(.escape) }
         if result != KEY_CODE_YES, let introducer = Unicode.Scalar(UInt32(value)), introducer == "[" || introducer == "O" {
             return sequence(after: introducer, window: window)
         }
         let next: CursesKeys.Input = result == KEY_CODE_YES
             ? .code(Int32(bitPattern: value)) : .character(value)
-        if let alt = CursesKeys.altKey(after: next) { return alt }
+        if let alt = CursesKeys.altKey(after: next) { return .key(alt) }
         putBack(result: result, value: value)
-        return .escape
+        return .key(.escape)
     }
 
     /// Reads a control sequence after ESC and `introducer`. Its later bytes may trail over a
     /// slow link, so each is given up to 50 ms; ESC `[` with nothing after it is Alt+`[`.
-    private func sequence(after introducer: Unicode.Scalar, window: UnsafeMutablePointer<WINDOW>?) -> Key? {
+    private func sequence(after introducer: Unicode.Scalar, window: UnsafeMutablePointer<WINDOW>?) -> TerminalEvent? {
         var rest = [introducer]
         wtimeout(window, 50)
         while true {
             switch EscapeSequence.read(rest) {
-            case .key(let key): return key
+            case .key(let key): return .key(key)
+            case .pasteStart: return .paste(pastedText(window: window))
             case .ignored, .notASequence: return nil
             case .incomplete:
                 var value: wint_t = 0
@@ -104,11 +106,37 @@ extension CursesTerminal {
                 guard result != ERR, result != KEY_CODE_YES, let scalar = Unicode.Scalar(UInt32(value)) else {
                     if result == KEY_CODE_YES { putBack(result: result, value: value) }
                     // Nothing followed: Alt with the introducer; a sequence cut short is dropped.
-                    return rest.count == 1 ? .alt(Character(introducer)) : nil
+                    return rest.count == 1 ? .key(.alt(Character(introducer))) : nil
                 }
                 rest.append(scalar)
             }
         }
+    }
+
+    /// Most text a paste keeps (the rest is read and dropped, so none of it becomes keys).
+    static let pasteLimit = 1 << 20
+
+    /// The text of a bracketed paste, read up to its end marker. A paste whose end never comes
+    /// (nothing more for a second) ends there; keys curses decoded inside it are dropped.
+    private func pastedText(window: UnsafeMutablePointer<WINDOW>?) -> String {
+        var scalars: [Unicode.Scalar] = []
+        wtimeout(window, 1000)
+        while true {
+            var value: wint_t = 0
+            let result = wget_wch(window, &value)
+            if result == ERR { break }
+            guard result != KEY_CODE_YES, let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            scalars.append(scalar)
+            if scalars.count >= EscapeSequence.pasteEnd.count, scalars.suffix(EscapeSequence.pasteEnd.count).elementsEqual(EscapeSequence.pasteEnd) {
+                scalars.removeLast(EscapeSequence.pasteEnd.count)
+                break
+            }
+            // Past the limit only the last few scalars are kept, to find the end marker.
+            if scalars.count > Self.pasteLimit + EscapeSequence.pasteEnd.count {
+                scalars.removeSubrange(Self.pasteLimit..<(scalars.count - EscapeSequence.pasteEnd.count))
+            }
+        }
+        return String(String.UnicodeScalarView(scalars.prefix(Self.pasteLimit)))
     }
 
     private func putBack(result: Int32, value: wint_t) {

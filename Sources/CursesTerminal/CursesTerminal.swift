@@ -40,6 +40,8 @@ public final class CursesTerminal: Terminal {
     public static let escapeDelayMilliseconds: Int32 = 25
 
     let screen: OpaquePointer
+    /// The stream curses writes to (nil: stdout), for the control strings curses has no call for.
+    let outputStream: UnsafeMutablePointer<FILE>?
     /// The last frame drawn, to rewrite only what changed.
     var previous: Canvas?
     /// Set after anything that may have left the physical screen unlike `previous` (another
@@ -66,6 +68,7 @@ public final class CursesTerminal: Terminal {
     /// Opens curses on the given streams (nil: stdin/stdout); tests pass a pseudo-terminal.
     init(term: String?, noColor: String?, input: UnsafeMutablePointer<FILE>?, output: UnsafeMutablePointer<FILE>?)
     throws(CursesTerminalError) {
+        outputStream = output
         guard !Self.isOpen else {
             savedActions.deallocate()
             throw .alreadyOpen
@@ -108,6 +111,7 @@ public final class CursesTerminal: Terminal {
         supportsColour = CursesStyle.wantsColour(noColor: noColor, terminalHasColours: has_colors())
         if supportsColour { Self.startColour() }
         size = Size(columns: Int(winnow_cols()), rows: Int(winnow_lines()))
+        setBracketedPaste(true)
     }
 
     deinit {
@@ -121,6 +125,7 @@ public final class CursesTerminal: Terminal {
         guard !closed else { return }
         closed = true
         set_term(screen)
+        setBracketedPaste(false)
         endwin()
         delscreen(screen)
         winnow_flush_stdout()
@@ -142,17 +147,26 @@ public final class CursesTerminal: Terminal {
         guard !closed else { return try body() }
         let signalledBefore = Self.pendingSignal != nil
         def_prog_mode()
+        setBracketedPaste(false)
         endwin()
         winnow_flush_stdout()
         defer {
             if !signalledBefore { winnow_forget_interrupt() }
             reset_prog_mode()
+            setBracketedPaste(true)
             clearok(winnow_curscr(), true)
             needsFullRedraw = true
             // The window may have changed size while the other program ran.
             refreshSize()
         }
         return try body()
+    }
+
+    /// Bracketed paste (xterm's mode 2004): the terminal wraps pasted text in `ESC [ 200 ~` and
+    /// `ESC [ 201 ~`, and it arrives as one `.paste` event. Without it a pasted "refund⏎all
+    /// fine" ran as keys: a search, then an accept. Terminals without the mode ignore it.
+    func setBracketedPaste(_ on: Bool) {
+        winnow_write_raw(outputStream, on ? "\u{1B}[?2004h" : "\u{1B}[?2004l")
     }
 
     func refreshSize() {

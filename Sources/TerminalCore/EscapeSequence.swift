@@ -18,7 +18,12 @@ public enum EscapeSequence {
         case incomplete
         /// Not a control sequence: ESC followed by these is a lone Escape or Alt+key.
         case notASequence
+        /// `ESC [ 200 ~`: pasted text follows, up to `ESC [ 201 ~` (`pasteEnd`).
+        case pasteStart
     }
+
+    /// What ends pasted text.
+    public static let pasteEnd: [Unicode.Scalar] = ["\u{1B}", "[", "2", "0", "1", "~"]
 
     /// Longest sequence read before giving up on it (then it is ignored whole).
     public static let maximumLength = 32
@@ -42,6 +47,7 @@ public enum EscapeSequence {
             case 0x20...0x3F: continue
             case 0x40...0x7E:
                 let parameters = String(String.UnicodeScalarView(body[..<i]))
+                if scalar == "~" && parameters == "200" { return .pasteStart }
                 return key(csiFinal: scalar, parameters: parameters).map(Reading.key) ?? .ignored
             default:
                 return .ignored  // not a byte a control sequence may hold: drop what was read

@@ -6,6 +6,9 @@ public enum TerminalEvent: Hashable, Sendable {
     /// The session must end now (Ctrl-C, `kill`, an ssh drop): finish the current write, release
     /// leases, restore the terminal.
     case signal(TerminalSignal)
+    /// Text the person pasted (bracketed paste): text, never keys, so a pasted newline or letter
+    /// can neither submit a prompt nor record a decision.
+    case paste(String)
 }
 
 public enum TerminalSignal: String, Hashable, Sendable {

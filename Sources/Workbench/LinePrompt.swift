@@ -43,6 +43,18 @@ final class LinePrompt: Screen {
         canvas.put(prefix + visible + "▏", x: area.x, y: y, style: .reverse)
     }
 
+    /// Pasted text goes into the line as typed text would, on one line: line breaks and tabs
+    /// become spaces and other control characters are left out (a pasted newline does not submit).
+    func insert(pasted: String) {
+        for scalar in pasted.unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: if !text.hasSuffix(" ") { text.append(" ") }
+            case 0x00...0x1F, 0x7F...0x9F: continue
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
     func perform(_ action: Action, workbench: Workbench) throws -> Bool { false }
 
     func consume(_ key: Key, workbench: Workbench) throws -> Bool {

@@ -77,6 +77,14 @@ public final class Workbench {
         case .key(let key):
             message = nil
             handleKey(key)
+        case .paste(let text):
+            message = nil
+            // Text for a prompt; anywhere else it is ignored whole, never read as keys.
+            if let prompt = top as? LinePrompt {
+                prompt.insert(pasted: text)
+            } else {
+                say("A paste is text, not keys: ignored here (paste into a prompt, such as / to search)")
+            }
         }
         if ending == nil { draw() }
     }

@@ -22,6 +22,8 @@ struct KeysCommand: ParsableCommand {
             switch terminal.nextEvent(timeoutMilliseconds: -1) {
             case .key(let key):
                 if screen.record(key) { break loop }
+            case .paste(let text):
+                screen.record(pasted: text)
             case .resize, nil:
                 break
             case .signal(let signal):
@@ -75,13 +77,25 @@ struct KeysScreen {
         return false
     }
 
+    /// Notes a bracketed paste: one entry, never its characters as keys.
+    mutating func record(pasted text: String) {
+        quitPressed = false
+        last = nil
+        names.append("<paste:\(text.count)>")
+    }
+
     func canvas(_ size: Size) -> Canvas {
         var canvas = Canvas(size: size)
         canvas.put("winnow keys \(size): the name winnow reads for each key you press", x: 0, y: 0, style: .bold)
         canvas.put("Use these names in a keymap, e.g.  bind review <C-d> accept", x: 0, y: 1)
         canvas.put("Press q twice to leave. TERM=\(terminalType), colour \(colour ? "on" : "off")", x: 0, y: 2, style: .dim)
         guard let last else {
-            canvas.put("Waiting for a key...", x: 0, y: 4)
+            if let pasted = names.last {
+                canvas.put("Key:  \(pasted)  (a paste: read as text, never as keys)", x: 0, y: 4)
+            } else {
+                canvas.put("Waiting for a key...", x: 0, y: 4)
+                return canvas
+            }
             return canvas
         }
         let name = KeyNotation.name(last)

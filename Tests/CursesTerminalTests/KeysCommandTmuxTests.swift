@@ -71,6 +71,21 @@ struct KeysCommandTmuxTests {
         #expect(screen.contains("Keys read: <End> <Home> a q"), "\(screen)")
     }
 
+    /// Issue 12, item 3: winnow turns bracketed paste on, so a paste (tmux's `paste-buffer -p`
+    /// brackets it when the program asked) arrives as one paste, none of its characters as keys.
+    @Test func aPasteArrivesWholeNeverAsKeys() throws {
+        // tmux brackets the paste only if the program turned the mode on (3.3a has no format to
+        // ask it directly): without it the text arrives as keys and the names below differ.
+        let tmux = try Self.start()
+        _ = try tmux.run(["set-buffer", "-b", "winnow-paste", "refund\nall fine"])
+        _ = try tmux.run(["paste-buffer", "-p", "-d", "-b", "winnow-paste", "-t", TmuxSession.target])
+        try tmux.waitFor("the paste") { $0.contains("<paste:15>") }
+        try tmux.press("q", "q")
+        try Self.expectRestored(tmux, status: 0)
+        let screen = try tmux.screen()
+        #expect(screen.contains("Keys read: <paste:15> q"), "\(screen)")
+    }
+
     @Test func resizingRedrawsTheWholeScreenCleanly() throws {
         let tmux = try Self.start()
         try tmux.press("F5")

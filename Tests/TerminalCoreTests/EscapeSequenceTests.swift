@@ -18,7 +18,7 @@ import TerminalCore
 
     @Test func otherCompleteSequencesAreIgnoredWhole() {
         // Ctrl-Up, Shift-End, bracketed paste's markers, a mouse report, an unknown tilde number.
-        for text in ["[1;5A", "[1;2F", "[200~", "[201~", "[<0;10;5M", "[99~", "Ox", "[?1049h"] {
+        for text in ["[1;5A", "[1;2F", "[201~", "[<0;10;5M", "[99~", "Ox", "[?1049h"] {
             #expect(read(text) == .ignored, "\(text)")
         }
     }
@@ -28,6 +28,12 @@ import TerminalCore
         #expect(read("[" + String(repeating: "1", count: EscapeSequence.maximumLength)) == .ignored)
         // A byte no control sequence holds ends it, dropped.
         #expect(read("[1\u{7}") == .ignored)
+    }
+
+    /// Bracketed paste's opening marker starts a paste (read as text up to `ESC [ 201 ~`).
+    @Test func thePasteMarkerStartsAPaste() {
+        #expect(read("[200~") == .pasteStart)
+        #expect(EscapeSequence.pasteEnd == Array("\u{1B}[201~".unicodeScalars))
     }
 
     @Test func anythingElseIsNotASequence() {

@@ -25,6 +25,23 @@ import Workspace
         #expect(try f.session.index.row(id: first)?.state == "accepted")
     }
 
+    /// Issue 12, item 3: a paste is text, never keys. On the review screen it records nothing
+    /// (before, "refund⏎all fine here" ran as a search, an accept, a flag and the editor); in a
+    /// prompt it is the prompt's text on one line, and its newline does not submit it.
+    @Test func aPasteIsTextNeverKeys() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        f.workbench.handle(.paste("refund\nall fine here\nfea"))
+        #expect(try f.reviewEntries().isEmpty, "no decision from a paste")
+        #expect(try current(f).item?.row.id == first, "still on the same row")
+        #expect(f.screen.contains("A paste is text, not keys: ignored here"))
+        try f.type("/")
+        f.workbench.handle(.paste("refund\r\nall\tfine\u{1B}[2J"))
+        let prompt = try #require(f.workbench.top as? LinePrompt, "the search prompt is still open")
+        #expect(prompt.text == "refund all fine[2J")
+        #expect(try f.reviewEntries().isEmpty)
+    }
+
     @Test func rejectPicksAReasonWithOneDigit() throws {
         let f = try WorkbenchFixture()
         let first = try #require(try current(f).item).row.id
