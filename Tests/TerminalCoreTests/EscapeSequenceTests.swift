@@ -39,4 +39,29 @@ import TerminalCore
     @Test func anythingElseIsNotASequence() {
         for text in ["x", "a[", "\u{1B}", "1"] { #expect(read(text) == .notASequence, "\(text)") }
     }
+
+    /// Any control sequence at all (random parameters, intermediates and final byte) reads as
+    /// one known key, a paste, ignored, or "more please": never as something else, and never
+    /// past its final byte (the property behind "no unknown sequence dispatches an action").
+    @Test func anyControlSequenceIsOneKeyOrNothing() {
+        var random = SystemRandomNumberGenerator()
+        let parameters = Array("0123456789;:<=>?".unicodeScalars), intermediates = Array(" !\"#$%&'()*+,-./".unicodeScalars)
+        let named: [Key] = [.up, .down, .left, .right, .home, .end, .insert, .delete, .pageUp, .pageDown, .backTab]
+        let known = Set(named + (1...12).map(Key.function))
+        for _ in 0..<20_000 {
+            var body = (0..<Int.random(in: 0...6, using: &random)).map { _ in parameters.randomElement(using: &random)! }
+            body += (0..<Int.random(in: 0...2, using: &random)).map { _ in intermediates.randomElement(using: &random)! }
+            let final = Unicode.Scalar(UInt8.random(in: 0x40...0x7E, using: &random))
+            let sequence = ["["] + body + [final]
+            switch EscapeSequence.read(sequence) {
+            case .key(let key): #expect(known.contains(key), "\(sequence)")
+            case .ignored, .pasteStart: break
+            case .incomplete, .notASequence: Issue.record("a complete sequence read as \(EscapeSequence.read(sequence)): \(sequence)")
+            }
+            // Cut before its final byte it always asks for more (or is cut off when too long).
+            let cut = Array(sequence.dropLast())
+            let partial = EscapeSequence.read(cut)
+            #expect(partial == .incomplete || (partial == .ignored && cut.count >= EscapeSequence.maximumLength), "\(cut)")
+        }
+    }
 }
