@@ -99,18 +99,23 @@ extension CursesTerminal {
             switch EscapeSequence.read(rest) {
             case .key(let key): return .key(key)
             case .pasteStart: return .paste(pastedText(window: window))
-            case .ignored, .notASequence: return nil
+            case .ignored, .notASequence: return .ignoredSequence(Self.name(rest))
             case .incomplete:
                 var value: wint_t = 0
                 let result = wget_wch(window, &value)
                 guard result != ERR, result != KEY_CODE_YES, let scalar = Unicode.Scalar(UInt32(value)) else {
                     if result == KEY_CODE_YES { putBack(result: result, value: value) }
                     // Nothing followed: Alt with the introducer; a sequence cut short is dropped.
-                    return rest.count == 1 ? .key(.alt(Character(introducer))) : nil
+                    return rest.count == 1 ? .key(.alt(Character(introducer))) : .ignoredSequence(Self.name(rest))
                 }
                 rest.append(scalar)
             }
         }
+    }
+
+    /// A sequence as a person reads it: `ESC [1;5A`, anything unprintable as its code.
+    static func name(_ rest: [Unicode.Scalar]) -> String {
+        "ESC " + rest.map { (0x21...0x7E).contains($0.value) ? String($0) : String(format: "<%02X>", $0.value) }.joined()
     }
 
     /// Most text a paste keeps (the rest is read and dropped, so none of it becomes keys).

@@ -9,6 +9,9 @@ public enum TerminalEvent: Hashable, Sendable {
     /// Text the person pasted (bracketed paste): text, never keys, so a pasted newline or letter
     /// can neither submit a prompt nor record a decision.
     case paste(String)
+    /// A key sequence winnow does not know, dropped whole (never split into keys): shown so the
+    /// person knows the key did nothing. The text names it (`ESC [1;5A`), already printable.
+    case ignoredSequence(String)
 }
 
 public enum TerminalSignal: String, Hashable, Sendable {

@@ -85,6 +85,9 @@ public final class Workbench {
             } else {
                 say("A paste is text, not keys: ignored here (paste into a prompt, such as / to search)")
             }
+        case .ignoredSequence(let name):
+            message = nil
+            say("Ignored a key winnow does not know (\(Sanitiser.clean(name))); 'winnow keys' shows what each key sends")
         }
         if ending == nil { draw() }
     }

@@ -24,6 +24,8 @@ struct KeysCommand: ParsableCommand {
                 if screen.record(key) { break loop }
             case .paste(let text):
                 screen.record(pasted: text)
+            case .ignoredSequence(let name):
+                screen.record(ignored: name)
             case .resize, nil:
                 break
             case .signal(let signal):
@@ -77,11 +79,18 @@ struct KeysScreen {
         return false
     }
 
+    /// Notes a sequence winnow does not know (it does nothing anywhere in winnow).
+    mutating func record(ignored name: String) {
+        quitPressed = false
+        last = nil
+        names.append("(\(name): not a key winnow knows)")
+    }
+
     /// Notes a bracketed paste: one entry, never its characters as keys.
     mutating func record(pasted text: String) {
         quitPressed = false
         last = nil
-        names.append("<paste:\(text.count)>")
+        names.append("<paste:\(text.count)>")  // text, never keys
     }
 
     func canvas(_ size: Size) -> Canvas {
@@ -91,7 +100,7 @@ struct KeysScreen {
         canvas.put("Press q twice to leave. TERM=\(terminalType), colour \(colour ? "on" : "off")", x: 0, y: 2, style: .dim)
         guard let last else {
             if let pasted = names.last {
-                canvas.put("Key:  \(pasted)  (a paste: read as text, never as keys)", x: 0, y: 4)
+                canvas.put("Key:  \(pasted)", x: 0, y: 4)
             } else {
                 canvas.put("Waiting for a key...", x: 0, y: 4)
                 return canvas

@@ -55,20 +55,23 @@ struct KeysCommandTmuxTests {
 
     /// Issue 12, item 2: sequences the terminfo entry does not list arrive whole. `ESC [ 4 ~` is
     /// End (what tmux passes on for End under TERM=xterm-256color, and PuTTY sends), an unknown
-    /// one (Ctrl-Up, `ESC [ 1 ; 5 A`) is nothing: before, each became `<M-[>` and two more keys.
+    /// one (`ESC [ 9 9 ~`) is no key, only named: before, each became `<M-[>` and two or more
+    /// keys.
     @Test func controlSequencesCursesDoesNotKnowAreOneKeyOrNone() throws {
         let tmux = try Self.start()
         for (hex, name) in [(["1b", "5b", "34", "7e"], "<End>"), (["1b", "5b", "31", "7e"], "<Home>")] {
             _ = try tmux.run(["send-keys", "-t", TmuxSession.target, "-H"] + hex)
             try tmux.waitFor(name) { $0.contains("Key:  \(name)") }
         }
-        _ = try tmux.run(["send-keys", "-t", TmuxSession.target, "-H", "1b", "5b", "31", "3b", "35", "41"])
+        // ESC [ 9 9 ~: no terminal's key, and not in terminfo (curses itself swallows the
+        // modified arrows its entry lists, such as Ctrl-Up's ESC [ 1 ; 5 A).
+        _ = try tmux.run(["send-keys", "-t", TmuxSession.target, "-H", "1b", "5b", "39", "39", "7e"])
         try tmux.press("a")
         try tmux.waitFor("a after the ignored sequence") { $0.contains("Key:  a") }
         try tmux.press("q", "q")
         try Self.expectRestored(tmux, status: 0)
         let screen = try tmux.screen()
-        #expect(screen.contains("Keys read: <End> <Home> a q"), "\(screen)")
+        #expect(screen.contains("Keys read: <End> <Home> (ESC [99~: not a key winnow knows) a q"), "\(screen)")
     }
 
     /// Issue 12, item 3: winnow turns bracketed paste on, so a paste (tmux's `paste-buffer -p`

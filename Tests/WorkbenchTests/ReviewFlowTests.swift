@@ -42,6 +42,16 @@ import Workspace
         #expect(try f.reviewEntries().isEmpty)
     }
 
+    /// Issue 12, item 2: a key sequence winnow does not know does nothing and says so.
+    @Test func anUnknownKeySequenceDoesNothingAndSaysSo() throws {
+        let f = try WorkbenchFixture()
+        let first = try #require(try current(f).item).row.id
+        f.workbench.handle(.ignoredSequence("ESC [1;5A"))
+        #expect(try f.reviewEntries().isEmpty)
+        #expect(try current(f).item?.row.id == first)
+        #expect(f.screen.contains("Ignored a key winnow does not know (ESC [1;5A)"), "\(f.screen)")
+    }
+
     @Test func rejectPicksAReasonWithOneDigit() throws {
         let f = try WorkbenchFixture()
         let first = try #require(try current(f).item).row.id
