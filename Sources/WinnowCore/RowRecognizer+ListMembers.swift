@@ -35,8 +35,8 @@ extension RowRecognizer {
             }
             let read = (first == nil ? 0 : 1) + (second == nil ? 0 : 1)
             guard Int(tape.nodes[element].count) > read else { continue }
-            forEachMember(of: element, tape) { key, value in
-                if value == first || value == second || Self.holdsNothing(value, tape) { return }
+            for (key, value) in tape.members(element)
+            where value != first && value != second && !Self.holdsNothing(value, tape) {
                 named.insert("\(path).*.\(tape.decodeString(key, source: source))")
             }
         }
@@ -55,9 +55,9 @@ extension RowRecognizer {
                 // string, an `{"type": "image"}` placeholder), as the part itself.
                 var members = 0
                 if tape.kind(part) == .object {
-                    forEachMember(of: part, tape) { key, value in
+                    for (key, value) in tape.members(part) where !Self.holdsNothing(value, tape) {
                         let name = tape.decodeString(key, source: source)
-                        guard name != "type", !Self.holdsNothing(value, tape) else { return }
+                        guard name != "type" else { continue }
                         named.insert("." + name)
                         members += 1
                     }
@@ -68,22 +68,11 @@ extension RowRecognizer {
             let type = tape.member(part, named: "type", source: source)
             let read = 1 + (type == nil ? 0 : 1)
             guard Int(tape.nodes[part].count) > read else { continue }
-            forEachMember(of: part, tape) { key, value in
-                if value == text || value == type || Self.holdsNothing(value, tape) { return }
+            for (key, value) in tape.members(part) where value != text && value != type && !Self.holdsNothing(value, tape) {
                 named.insert("." + tape.decodeString(key, source: source))
             }
         }
         return named
-    }
-
-    /// Calls `body(key node, value node)` for each member of the object at `object`.
-    private func forEachMember(of object: Int, _ tape: JSONTape, _ body: (Int, Int) -> Void) {
-        var key = object + 1
-        for _ in 0..<Int(tape.nodes[object].count) {
-            let value = key + 1
-            body(key, value)
-            key = Int(tape.nodes[value].next)
-        }
     }
 
     /// null, "", [] or {}: nothing to lose.

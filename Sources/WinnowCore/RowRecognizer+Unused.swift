@@ -44,14 +44,6 @@ extension RowRecognizer {
             for field in Self.contentOrder(shape, rendering: rendering) where renders(field, view) { read(field) }
 
             var unused: [String] = []
-            func isEmpty(_ node: Int) -> Bool {
-                switch tape.kind(node) {
-                case .null: return true
-                case .string: return tape.nodes[node].end == tape.nodes[node].start
-                case .array, .object: return tape.nodes[node].count == 0
-                default: return false
-                }
-            }
             /// The tree child of `t` that led to tape node `value`, or -1.
             func child(of t: Int, leadingTo value: Int, index: Bool) -> Int {
                 let first = Int(nodes[t].firstChild)
@@ -65,7 +57,7 @@ extension RowRecognizer {
                 if c >= 0 && marks[c] == 2 { return }
                 if c >= 0 && marks[c] == 1 {
                     walk(c, value) { name() + "." }
-                } else if !isEmpty(value) {
+                } else if !Self.holdsNothing(value, tape) {
                     unused.append(name())
                 }
             }

@@ -80,8 +80,7 @@ extension RowIndex {
     /// them: a mix checks both inside the read that scans its rows, so another command's import
     /// between its checks and its scan cannot slip rows in.
     public static func positionAndPendingGates(_ db: Database) throws -> (seq: Int, hash: String, pending: Int) {
-        let seq = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_seq'").flatMap(Int.init) ?? 0
-        let hash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
+        let (seq, hash) = try logPosition(db)
         return (seq, hash, try pendingGateRows(db))
     }
 }

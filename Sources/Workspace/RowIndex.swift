@@ -120,11 +120,13 @@ public final class RowIndex {
 
     /// The log entry the index is current with (seq 0 and an empty hash when new).
     public func logPosition() throws -> (seq: Int, hash: String) {
-        try read { db in
-            let seq = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_seq'").flatMap(Int.init) ?? 0
-            let hash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
-            return (seq, hash)
-        }
+        try read { db in try Self.logPosition(db) }
+    }
+
+    static func logPosition(_ db: Database) throws -> (seq: Int, hash: String) {
+        let seq = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_seq'").flatMap(Int.init) ?? 0
+        let hash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
+        return (seq, hash)
     }
 
     static func setLogPosition(_ db: Database, seq: Int, hash: String) throws {
