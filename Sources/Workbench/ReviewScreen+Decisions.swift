@@ -8,6 +8,7 @@ extension ReviewScreen {
     /// One key, one decision: it is in the log before the next row shows.
     func decide(_ action: Action, workbench: Workbench) throws {
         if action == .undo { return try undo(workbench: workbench) }
+        if action == .backToSkipped { return try backToSkipped(workbench: workbench) }
         guard let current = item else {
             workbench.say(exhausted ? "nothing to decide: the queue is empty here" : "no row on screen")
             return
@@ -16,8 +17,11 @@ extension ReviewScreen {
         case .accept: try record(.accept, workbench: workbench)
         case .flag: try record(.flag, workbench: workbench)
         case .skip:
-            workbench.say("skipped \(Sanitiser.clean(current.row.id)) (it stays in the queue)")
+            try workbench.desk.skip(current.row.id, slice: slice, adjudication: adjudication)
+            let count = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
             try advance(workbench: workbench)
+            workbench.say("skipped \(Sanitiser.clean(current.row.id)): back in the queue for everyone; "
+                + "\(workbench.keymap.keyName(for: .backToSkipped, in: context)) comes back to it (\(count) skipped here)")
         case .reject:
             workbench.push(ReasonPicker(reasons: workbench.desk.config.reasons, rowID: current.row.id) { [weak self] reason, note, bench in
                 try self?.record(.reject, reason: reason, note: note, workbench: bench)
@@ -67,6 +71,23 @@ extension ReviewScreen {
         } catch {
             workbench.say(message + "; the next row could not be read: " + Workbench.describe(error), error: true)
         }
+    }
+
+    /// Brings back the row skipped most recently on this screen; the row on screen, if any,
+    /// is skipped in its place and goes to the far end of the list, so pressing the key again
+    /// walks through every skipped row in turn.
+    private func backToSkipped(workbench: Workbench) throws {
+        let leaving = item
+        let had = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
+        guard let back = try workbench.desk.backToSkipped(slice: slice, adjudication: adjudication) else {
+            workbench.say(had == 0 ? "no skipped rows to go back to here"
+                : "the \(had == 1 ? "row" : "\(had) rows") you skipped here \(had == 1 ? "was" : "were") decided or taken by someone else meanwhile")
+            return
+        }
+        if let leaving { try workbench.desk.skip(leaving.row.id, slice: slice, adjudication: adjudication, atFront: true) }
+        try advance(workbench: workbench, to: back)
+        let left = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
+        workbench.say("back to \(Sanitiser.clean(back.row.id)), which you skipped (\(left) more skipped here)")
     }
 
     /// Appends a revert of this session's last decision and brings that row back on screen.

@@ -178,7 +178,12 @@ extension ReviewScreen {
     private func drawEmpty(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         let what = adjudication ? "No rows wait for adjudication" : "Nothing left to review"
         let scope = slice.map { " in \(Sanitiser.clean($0))" } ?? ""
-        let lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
+        var lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
+        let skipped = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
+        if skipped > 0 {
+            lines.append("You skipped \(skipped) row\(skipped == 1 ? "" : "s") here: "
+                + "\(workbench.keymap.keyName(for: .backToSkipped, in: context)) goes back to \(skipped == 1 ? "it" : "them").")
+        }
         for (i, line) in lines.enumerated() {
             canvas.put(line, x: area.x + 2, y: area.y + 1 + i, style: i == 0 ? .bold : .plain)
         }

@@ -103,7 +103,7 @@ final class ReviewScreen: Screen {
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if scroll.apply(action, page: lastPage, total: lastBodyLines) { return true }
         switch action {
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond:
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond, .backToSkipped:
             try decide(action, workbench: workbench)
         case .openNeighbour: try toggleNeighbour(workbench: workbench)
         case .search:
@@ -177,12 +177,13 @@ final class ReviewScreen: Screen {
         try searchQueue(workbench: workbench)
     }
 
-    /// Moves to the next queued row holding the search term; the row left behind stays
-    /// claimed, like a skip, and comes back when its lease ends or the session does.
+    /// Moves to the next queued row holding the search term; the row left behind is skipped
+    /// (back in the queue for everyone, and on this session's list of rows to go back to).
     /// Rows the current search has already shown, so `n` walks on through the queue instead
     /// of bouncing between the first two hits.
     private func searchQueue(workbench: Workbench) throws {
         let term = Sanitiser.clean(searchTerm)
+        let leaving = item
         if let current = item { searchSeen.insert(current.row.id) }
         var read = 0
         // A hit another reviewer holds cannot be shown: try the next one, a few times.
@@ -192,6 +193,7 @@ final class ReviewScreen: Screen {
             guard let row = found.row else { break }
             searchSeen.insert(row.id)
             guard let claimed = try workbench.desk.claim(row.id) else { continue }
+            if let leaving { try workbench.desk.skip(leaving.row.id, slice: slice, adjudication: adjudication) }
             try advance(workbench: workbench, to: claimed)
             workbench.say("'\(term)' found in \(Sanitiser.clean(row.id)) (\(read) queued rows read)")
             jumpToSearchMark(workbench: workbench)
