@@ -131,13 +131,17 @@ extension QueueService {
             : critical ? .critical : .sampled
     }
 
-    /// Extends the lease on a row still on screen.
-    public func renew(_ id: String) throws {
+    /// Extends the lease on a row still on screen; false when this process no longer holds it
+    /// (its lease ran out while it was stopped or busy, and another reviewer took the row, or
+    /// the row was decided and released elsewhere): the screen must stop showing a lease then.
+    @discardableResult
+    public func renew(_ id: String) throws -> Bool {
         let until = now().timeIntervalSince1970 + lease
-        try session.index.write { db in
+        return try session.index.write { db in
             try db.execute(sql: """
                 UPDATE claims SET expires = ? WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)
                 """, arguments: [until, holder, id])
+            return db.changesCount > 0
         }
     }
 

@@ -106,7 +106,8 @@ public final class ReviewDesk {
         return (entry, last.row)
     }
 
-    func renew(_ id: String) throws { try queue.renew(id) }
+    @discardableResult
+    func renew(_ id: String) throws -> Bool { try queue.renew(id) }
 
     /// Edit drafts that were not saved: `winnow review` names them when it ends, so text a
     /// reviewer wrote is never silently left behind.

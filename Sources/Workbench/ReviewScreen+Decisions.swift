@@ -42,10 +42,13 @@ extension ReviewScreen {
         }
     }
 
-    /// Writes the decision, says so, and moves to the next row.
+    /// Writes the decision, says so, and moves to the next row. False when it was not
+    /// recorded because another reviewer holds the row now (said on the status line; the
+    /// screen has moved on): an edit must then keep its text.
+    @discardableResult
     func record(_ verdict: Verdict, reason: String? = nil, note: String? = nil, newRow: JSONValue? = nil,
-                workbench: Workbench) throws {
-        guard let current = item else { return }
+                workbench: Workbench) throws -> Bool {
+        guard let current = item else { return false }
         let spent = Int(workbench.desk.queue.now().timeIntervalSince(shownAt) * 1000)
         let request = DecisionRequest(id: current.row.id, verdict: verdict, reason: reason, note: note, newRow: newRow,
                                       spentMs: spent, adjudication: adjudication)
@@ -56,7 +59,7 @@ extension ReviewScreen {
             // The row is someone else's now: say so and move on rather than leave it on screen.
             try advance(workbench: workbench)
             workbench.say("not recorded: \(Sanitiser.clean(row)) is on \(Sanitiser.clean(holder))'s screen now (your lease ran out)", error: true)
-            return
+            return false
         }
         decidedHere += 1
         if let open = openRows { openRows = max(0, open - 1) }
@@ -71,6 +74,7 @@ extension ReviewScreen {
         } catch {
             workbench.say(message + "; the next row could not be read: " + Workbench.describe(error), error: true)
         }
+        return true
     }
 
     /// Brings back the row skipped most recently on this screen; the row on screen, if any,

@@ -57,12 +57,16 @@ extension ReviewScreen {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
         let slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
-        return StyledLine([
+        var spans = [
             Span(" \(current.reason.rawValue.uppercased()) ", tag),
             Span(" \(slice)", .bold),
             Span(" · \(Sanitiser.clean(current.row.id)) · \(current.row.shape.rawValue)"),
-            Span((openRows.map { " · \($0) open" } ?? "") + " · done here \(decidedHere) · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim),
-        ])
+            Span((openRows.map { " · \($0) open" } ?? "") + " · done here \(decidedHere)", .dim),
+        ]
+        // A lease is shown only while it is held.
+        spans.append(leaseHeld ? Span(" · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
+                               : Span(" · lease lost", Style(bold: true, colour: .red)))
+        return StyledLine(spans)
     }
 
     func provenanceFields(_ row: IndexedRow) -> [(String, String)] {

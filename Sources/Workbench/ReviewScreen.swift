@@ -13,6 +13,9 @@ final class ReviewScreen: Screen {
     let slice: String?
     let adjudication: Bool
     var item: QueueItem?
+    /// False once a renewal found the row no longer this process's (its lease ran out while
+    /// winnow was stopped and another reviewer took it): the header stops showing a lease.
+    var leaseHeld = true
     var text = RowText(segments: [])
     var flags: [GateFlag] = []
     /// The disagreeing verdicts (adjudication mode).
@@ -86,6 +89,7 @@ final class ReviewScreen: Screen {
             throw error
         }
         item = next
+        leaseHeld = true
         (text, flags, verdicts) = loaded
         searchMarks = RowRenderer.marks(searching: searchTerm, in: text)
         searchIndex = 0
@@ -124,9 +128,13 @@ final class ReviewScreen: Screen {
         guard let current = item else { return false }
         // Renew well before the lease runs out, so a slow read never loses the row.
         let now = workbench.desk.queue.now()
-        if current.leaseUntil.timeIntervalSince(now) < workbench.desk.queue.lease / 2 {
-            try workbench.desk.renew(current.row.id)
-            item?.leaseUntil = now.addingTimeInterval(workbench.desk.queue.lease)
+        if leaseHeld, current.leaseUntil.timeIntervalSince(now) < workbench.desk.queue.lease / 2 {
+            if try workbench.desk.renew(current.row.id) {
+                item?.leaseUntil = now.addingTimeInterval(workbench.desk.queue.lease)
+            } else {
+                leaseLost(current.row.id, workbench: workbench)
+                return true
+            }
         }
         // The open count is a COUNT over the queue (a quarter second on a big slice): only
         // for the screen in front, and not more than twice a minute.
@@ -139,6 +147,15 @@ final class ReviewScreen: Screen {
 
     func close(workbench: Workbench) {
         if let current = item { try? workbench.desk.queue.release(current.row.id) }
+    }
+
+    /// The row on screen is no longer this process's: say so once, and show no lease.
+    func leaseLost(_ id: String, workbench: Workbench) {
+        guard item?.row.id == id, leaseHeld else { return }
+        leaseHeld = false
+        let skip = workbench.keymap.keyName(for: .skip, in: context)
+        workbench.say("your lease on \(Sanitiser.clean(id)) ran out and another reviewer may hold it now: "
+            + "a decision here will not be recorded if they do (\(skip) moves on)", error: true)
     }
 
     // MARK: - Search
