@@ -106,6 +106,8 @@ extension ReviewScreen {
         }
         guard let undone = try workbench.desk.undoLast() else { return }
         decidedHere = max(0, decidedHere - 1)
+        // The row is open again (the count went down when it was decided).
+        if !adjudication, let open = openRows { openRows = open + 1 }
         let message = "undone: #\(undone.entry.seq) reverts the decision on \(Sanitiser.clean(undone.row))"
         // The revert is in the log; bringing the row back is a convenience that may fail.
         do {

@@ -16,6 +16,8 @@ final class ReviewScreen: Screen {
     /// False once a renewal found the row no longer this process's (its lease ran out while
     /// winnow was stopped and another reviewer took it): the header stops showing a lease.
     var leaseHeld = true
+    /// With nothing to adjudicate here: the backlog, and how much of it this reviewer decided.
+    var adjudicationWaiting: (total: Int, decidedByYou: Int)?
     var text = RowText(segments: [])
     var flags: [GateFlag] = []
     /// The disagreeing verdicts (adjudication mode).
@@ -71,6 +73,7 @@ final class ReviewScreen: Screen {
         let next = try claimed ?? workbench.desk.next(slice: slice, adjudication: adjudication)
         guard let next else {
             exhausted = true
+            adjudicationWaiting = adjudication ? try? workbench.desk.queue.adjudicationWaiting(slice: slice) : nil
             text = RowText(segments: [])
             flags = []
             searchMarks = []
