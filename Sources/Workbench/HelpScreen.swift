@@ -19,7 +19,7 @@ final class HelpScreen: Screen {
     var title: String { "keys: \(forContext)" }
     var statusActions: [Action] { [.back] }
 
-    static func lines(context: String, keymap: Keymap, width: Int) -> [StyledLine] {
+    static func lines(context: String, keymap: Keymap, width: Int, glyphs: Glyphs = .unicode) -> [StyledLine] {
         var out: [StyledLine] = []
         let sections: [(String, [Action])] = [
             ("This screen (\(context))", Action.allCases.filter { $0.contexts.contains(context) }),
@@ -30,7 +30,8 @@ final class HelpScreen: Screen {
             for action in actions {
                 let keys = keymap.keys(for: action.name, in: context).map(KeyNotation.name)
                 let shown = keys.isEmpty ? "(unbound)" : keys.joined(separator: " ")
-                let line = [Span("  " + DisplayWidth.pad(shown, to: 16), .bold), Span(DisplayWidth.pad(action.name, to: 19) + " ", .dim),
+                let line = [Span("  " + DisplayWidth.pad(shown, to: 16, mark: glyphs.ellipsis), .bold),
+                            Span(DisplayWidth.pad(action.name, to: 19, mark: glyphs.ellipsis) + " ", .dim),
                             Span(action.summary)]
                 out += TextWrap.wrap(line, width: width, indent: 38)
             }
@@ -45,7 +46,7 @@ final class HelpScreen: Screen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         if builtForWidth != area.width {
-            list.lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1)
+            list.lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1, glyphs: canvas.glyphs)
             builtForWidth = area.width
         }
         list.draw(on: &canvas, in: area)

@@ -31,11 +31,11 @@ final class ReasonPicker: Screen {
         let height = shown.count + 3
         let top = max(area.y, area.y + area.height - height)
         for y in top..<(area.y + area.height) { canvas.fill(y: y, style: .plain) }
-        canvas.put("─ Reject: why? " + (withNote ? "(a note follows) " : ""), x: area.x, y: top, style: .bold)
+        canvas.put(canvas.glyphs.horizontal + " Reject: why? " + (withNote ? "(a note follows) " : ""), x: area.x, y: top, style: .bold)
         for (i, reason) in shown.enumerated() where top + 1 + i < area.y + area.height {
             let style: Style = i == selected ? .reverse : .plain
             canvas.put(" \(i + 1)  \(Sanitiser.clean(reason.code))", x: area.x, y: top + 1 + i, style: style.with(bold: true))
-            canvas.put(DisplayWidth.truncate(Sanitiser.clean(reason.label), to: area.width - 25), x: area.x + 24, y: top + 1 + i, style: style)
+            canvas.put(DisplayWidth.truncate(Sanitiser.clean(reason.label), to: area.width - 25, mark: canvas.glyphs.ellipsis), x: area.x + 24, y: top + 1 + i, style: style)
         }
         if reasons.count > 9 {
             canvas.put("(the first nine reasons; others through winnow decide)", x: area.x, y: area.y + area.height - 1, style: .dim)
