@@ -9,7 +9,8 @@
 /// - C1 controls, bidi controls, zero-width, invisible and tag characters as `<U+202E>`,
 ///   except where they are part of the text as written (`Sanitiser+Context.swift`): a ZWJ
 ///   inside an emoji sequence (👨‍👩‍👧), a ZWJ or ZWNJ between letters of a script that shapes
-///   with them (Devanagari क्‍ष, Persian می‌خواهم), the tags of an RGI subdivision flag
+///   with them or after its virama (Devanagari क्‍ष, Persian می‌خواهم), the tags of an RGI
+///   subdivision flag
 ///   (🏴󠁧󠁢󠁥󠁮󠁧󠁿). Everywhere else they show, so a row cannot hide content in them.
 /// - Invalid UTF-8 (byte input only) as `\xNN`.
 /// - In multi-line mode newlines are kept and tabs become spaces; in single-line mode a newline
@@ -72,6 +73,7 @@ public enum Sanitiser {
 
     /// True when `clean` would leave the text unchanged.
     public static func isClean(_ text: String, mode: Mode = .singleLine) -> Bool {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return true }
         let scalars = Array(text.unicodeScalars)
         return scalars.indices.allSatisfy { replacement(at: $0, in: scalars, mode: mode) == nil }
     }
