@@ -98,9 +98,11 @@ let package = Package(
             ]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Gates", "TestSupport"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport", "ProvenanceLog"]),
+        // Resources/ holds Unicode's own test files (GraphemeBreakTest, emoji-test), read as data.
         .testTarget(name: "TerminalCoreTests",
-                    dependencies: ["TerminalCore", "VirtualTerminal",
-                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+                    dependencies: ["TerminalCore", "VirtualTerminal", "WinnowCore",
+                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    exclude: ["Resources"]),
         .testTarget(name: "KeymapTests", dependencies: ["Keymap", "TerminalCore"]),
         .testTarget(name: "WorkbenchTests",
                     dependencies: ["Workbench", "VirtualTerminal", "TerminalCore", "Keymap", "Workspace",

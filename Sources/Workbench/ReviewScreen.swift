@@ -42,6 +42,8 @@ final class ReviewScreen: Screen {
     /// The laid-out body, kept while nothing it depends on changes: scrolling a long row
     /// redraws from here instead of wrapping the whole row again on every key.
     var bodyCache: (key: String, lines: [StyledLine])?
+    /// The frame glyphs of the canvas last drawn on (ASCII when the locale is not UTF-8).
+    var glyphs = Glyphs.unicode
 
     init(slice: String? = nil, adjudication: Bool = false) {
         self.slice = slice
