@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ProvenanceLog", dependencies: ["WinnowCore"]),
         // The near-duplicate gate's MinHash loop, compiled for the widest vector unit the CPU has
         // (optimised in debug builds too: the tests gate real data sets through it).
-        .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "Gates", dependencies: ["WinnowCore", "CPCRE2", "CMinHash"]),
         .target(
             name: "Workspace",
