@@ -78,18 +78,9 @@ extension QueueService {
         var conditions = [
             "queue.open = 1",
             "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n AND claims.holder != ? AND claims.expires > ?)",
-            "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
         ]
-        var arguments: [DatabaseValueConvertible?] = [holder, now().timeIntervalSince1970, reviewer.uid]
-        if let slice {
-            conditions.append("rows.slice = ?")
-            arguments.append(slice)
-        }
-        let forbidden = forbiddenSlices
-        if !forbidden.isEmpty {
-            conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
-            arguments += forbidden
-        }
+        var arguments: [DatabaseValueConvertible?] = [holder, now().timeIntervalSince1970]
+        appendYours(slice: slice, to: &conditions, &arguments)
         arguments += [limit, offset]
         return try session.index.read { db in
             try Row.fetchAll(db, sql: RowIndex.rowSelectSQL + """

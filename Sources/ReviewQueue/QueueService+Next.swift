@@ -62,9 +62,17 @@ extension QueueService {
         var conditions = [
             adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
             "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
-            "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
         ]
-        var arguments: [DatabaseValueConvertible?] = [reviewer.uid]
+        var arguments: [DatabaseValueConvertible?] = []
+        appendYours(slice: slice, to: &conditions, &arguments)
+        return (conditions, arguments)
+    }
+
+    /// The conditions every listing of rows for this reviewer shares: not decided by them, in
+    /// the slice asked for, in no slice they may not see.
+    func appendYours(slice: String?, to conditions: inout [String], _ arguments: inout [DatabaseValueConvertible?]) {
+        conditions.append("NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)")
+        arguments.append(reviewer.uid)
         if let slice {
             conditions.append("rows.slice = ?")
             arguments.append(slice)
@@ -74,7 +82,6 @@ extension QueueService {
             conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
             arguments += forbidden
         }
-        return (conditions, arguments)
     }
 
     /// Claims a row this session skipped, if it can still be served to this reviewer (nobody
