@@ -33,7 +33,8 @@ public enum WorkbenchLauncher {
             return "the keymap has problems (above); fix \(path), or move it aside to use the built-in one, "
                 + "or start with --keymap '\(builtInDefault)'"
         }
-        let start = loader.resolve(fallback) == builtInDefault ? fallback : "'\(builtInDefault)'"
+        var probe = Keymap()
+        let start = loader.load(named: fallback, into: &probe).isEmpty ? fallback : "'\(builtInDefault)'"
         return "the keymap has problems (above); fix them, or start with --keymap \(start)"
     }
 
