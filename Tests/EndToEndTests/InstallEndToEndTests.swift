@@ -54,6 +54,13 @@ import TestSupport
             #expect(none.stderr.contains("\(real)/share/winnow/keymaps, the built-in keymaps (default, vim))"), "\(binary): \(none.stderr)")
         }
 
+        // Where it looked is named through the sanitiser: a folder name cannot reach the terminal raw.
+        let hostile = try ChildProcess.run(prefix + "/bin/winnow", ["review", "--workspace", ws, "--keymap", "emacs"],
+                                           environment: ["HOME": tmp.path, "XDG_CONFIG_HOME": tmp.path + "/x\u{1B}]0;owned\u{07}",
+                                                         "WINNOW_KEYMAPS": ""])
+        #expect(hostile.status == 1 && hostile.stderr.contains(#"/x\u{1B}]0;owned\u{7}/winnow/keymaps (no such folder)"#)
+                && !hostile.stderr.contains("\u{1B}"), "\(hostile.stderr)")
+
         let removed = try runMake(["uninstall", "PREFIX=\(prefix)"])
         #expect(removed.status == 0, "\(removed.stdout)\(removed.stderr)")
         for file in Self.installed { #expect(!FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) removed") }
