@@ -44,7 +44,8 @@ struct CopiedBinaryTmuxTests {
         let tmux = try TmuxSession()
         try tmux.typeLine(alone.environmentLine)
         try tmux.typeLine("clear; '\(alone.binary)' demo --no-review --dir '\(alone.workspace)' > '\(alone.tmp.file("demo.out"))' 2>&1; echo demo-exit=$?")
-        try tmux.waitFor("the demo to finish", seconds: 120) { $0.contains("demo-exit=") }
+        // The typed line itself holds "demo-exit=$?": wait for a digit after it.
+        try tmux.waitFor("the demo to finish", seconds: 120) { $0.range(of: "demo-exit=[0-9]", options: .regularExpression) != nil }
         let demo = (try? String(contentsOfFile: alone.tmp.file("demo.out"), encoding: .utf8)) ?? ""
         #expect(try tmux.screen().joined().contains("demo-exit=0"), "\(demo)")
         #expect(demo.contains("(the copy built into winnow)"), "\(demo)")
@@ -55,15 +56,18 @@ struct CopiedBinaryTmuxTests {
         #expect(written == FileManager.default.contents(atPath: WinnowProcessRoot.sampleData + "/malformed.jsonl"))
 
         try tmux.typeLine("clear; '\(alone.binary)' review --workspace '\(alone.workspace)'; echo winnow-exit=$?")
-        try tmux.waitFor("the first row") { $0.contains("CRITICAL") }
+        try tmux.waitFor("the first row", seconds: 60) { $0.contains("CRITICAL") }
         try tmux.press("?")
-        try tmux.waitFor("the default keymap's help") { $0.contains("accept") && $0.contains("reject") }
+        // The help screen is generated from the keymap in use: the default's keys for the decisions.
+        let help = try tmux.waitFor("the default keymap's help") { $0.contains("keys: review") }
+        #expect(help.contains { $0.hasPrefix("   a ") && $0.contains("accept") }, "\(help)")
+        #expect(help.contains { $0.hasPrefix("   x ") && $0.contains("reject") }, "\(help)")
         try tmux.press("q")
         try tmux.waitFor("the row again") { $0.contains("CRITICAL") }
         try tmux.press("a")
         try tmux.waitFor("the accept saved") { $0.contains(": accept ") }
         try tmux.press("Q")
-        try tmux.waitFor("winnow to end") { $0.contains("winnow-exit=0") }
+        try tmux.waitFor("winnow to end", seconds: 30) { $0.contains("winnow-exit=0") }
         let decisions = try LogReader.tail(1000, path: alone.workspace + "/log/provenance.jsonl").filter { $0.kind == "decision" }
         #expect(decisions.count == 1, "`a` recorded an accept through the built-in default keymap")
     }
@@ -74,7 +78,7 @@ struct CopiedBinaryTmuxTests {
         try tmux.typeLine(alone.environmentLine)
         let errors = alone.tmp.file("review.err")
         try tmux.typeLine("clear; '\(alone.binary)' init '\(alone.workspace)' > /dev/null && '\(alone.binary)' review --workspace '\(alone.workspace)' --keymap emacs 2> '\(errors)'; echo winnow-exit=$?")
-        try tmux.waitFor("winnow to refuse") { $0.contains("winnow-exit=") }
+        try tmux.waitFor("winnow to refuse", seconds: 60) { $0.range(of: "winnow-exit=[0-9]", options: .regularExpression) != nil }
         let screen = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
         #expect(try tmux.screen().joined().contains("winnow-exit=1"), "\(screen)")
         let prefix = (alone.tmp.path as NSString).resolvingSymlinksInPath
