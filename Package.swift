@@ -35,7 +35,10 @@ let package = Package(
             name: "WinnowCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ProvenanceLog", dependencies: ["WinnowCore"]),
-        .target(name: "Gates", dependencies: ["WinnowCore", "CPCRE2"]),
+        // The near-duplicate gate's MinHash loop, compiled for the widest vector unit the CPU has
+        // (optimised in debug builds too: the tests gate real data sets through it).
+        .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Gates", dependencies: ["WinnowCore", "CPCRE2", "CMinHash"]),
         .target(
             name: "Workspace",
             dependencies: [
@@ -87,7 +90,7 @@ let package = Package(
         .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "TestSupport"]),
         .testTarget(
             name: "GatesTests",
-            dependencies: ["Gates", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: ["Gates", "CMinHash", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         // Helpers for tests that run the package's executables: temporary folders, child processes.
         .target(name: "TestSupport", dependencies: ["ProvenanceLog"], path: "Tests/TestSupport"),
         .testTarget(

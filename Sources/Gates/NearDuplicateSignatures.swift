@@ -1,3 +1,4 @@
+import CMinHash
 import Foundation
 
 /// MinHash signatures of many rows, stored flat: row i's values are
@@ -71,12 +72,13 @@ struct NearDuplicateSignatures {
                     let work = { @Sendable (part: Int) in
                         let lower = shared.texts.count * part / parts, upper = shared.texts.count * (part + 1) / parts
                         var shingler = NearDuplicateShingler()
+                        var shingles: [UInt64] = []
                         a.withUnsafeBufferPointer { a in
                             b.withUnsafeBufferPointer { b in
                                 for row in lower..<upper {
                                     shingler.tokenize(shared.texts[row])
                                     shared.empty[row] = shingler.words.isEmpty
-                                    Self.minHash(shingler, size: size, a: a, b: b, into: shared.values + row * a.count)
+                                    Self.minHash(shingler, size: size, a: a, b: b, shingles: &shingles, into: shared.values + row * a.count)
                                 }
                             }
                         }
@@ -95,41 +97,36 @@ struct NearDuplicateSignatures {
 
     /// Lowers `signature[p]` to the minimum over the text's shingles of permutation p.
     ///
-    /// Written with SIMD types because the compiler's own vectorisation of the plain loop
-    /// compared only two values per instruction: four permutations at a time, two 64-bit
-    /// products per register, the high halves of four products gathered into one register
-    /// (lanes 1 and 3 of each pair: little-endian, as on every platform Swift targets here) and
-    /// one four-wide minimum. Remaining permutations (when the count is not a multiple of 4)
-    /// take the scalar path, which computes the same values.
+    /// The shingles' hashes are gathered first (`shingles` is the caller's scratch buffer) and
+    /// handed to `winnow_minhash`, a C loop compiled for AVX-512, AVX2 and the baseline and
+    /// picked by CPU: with the shingles in an array it keeps a block of minima in registers for
+    /// the whole row instead of loading and storing all 128 values per shingle, and the wide
+    /// units have the 64-bit multiply and 32-bit minimum the baseline lacks. The values are
+    /// exactly `minHashReference`'s (a test holds them together).
     @inline(__always)
     static func minHash(
         _ shingler: NearDuplicateShingler, size: Int, a: UnsafeBufferPointer<UInt64>, b: UnsafeBufferPointer<UInt64>,
-        into signature: UnsafeMutablePointer<UInt32>
+        shingles: inout [UInt64], into signature: UnsafeMutablePointer<UInt32>
     ) {
-        let p = a.count
-        let a = a.baseAddress!, b = b.baseAddress!
-        let vectorEnd = p & ~3
-        let sig = UnsafeMutableRawPointer(signature), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        shingler.forEachShingle(size: size) { shingle in
-            let x = UInt64(UInt32(truncatingIfNeeded: shingle))
-            let xx = SIMD2<UInt64>(repeating: x)
-            var k = 0
-            while k < vectorEnd {
-                let low = ra.loadUnaligned(fromByteOffset: k * 8, as: SIMD2<UInt64>.self) &* xx
-                    &+ rb.loadUnaligned(fromByteOffset: k * 8, as: SIMD2<UInt64>.self)
-                let high = ra.loadUnaligned(fromByteOffset: k * 8 + 16, as: SIMD2<UInt64>.self) &* xx
-                    &+ rb.loadUnaligned(fromByteOffset: k * 8 + 16, as: SIMD2<UInt64>.self)
-                let l = unsafeBitCast(low, to: SIMD4<Int32>.self), h = unsafeBitCast(high, to: SIMD4<Int32>.self)
-                let v = SIMD4<Int32>(l[1], l[3], h[1], h[3])
-                let current = sig.loadUnaligned(fromByteOffset: k * 4, as: SIMD4<Int32>.self)
-                sig.storeBytes(of: pointwiseMin(current, v), toByteOffset: k * 4, as: SIMD4<Int32>.self)
-                k += 4
+        shingles.removeAll(keepingCapacity: true)
+        shingler.forEachShingle(size: size) { shingles.append($0) }
+        guard !shingles.isEmpty else { return }
+        shingles.withUnsafeBufferPointer { x in
+            signature.withMemoryRebound(to: Int32.self, capacity: a.count) { out in
+                winnow_minhash(x.baseAddress!, x.count, a.baseAddress!, b.baseAddress!, a.count, out)
             }
-            signature.withMemoryRebound(to: Int32.self, capacity: p) { signature in
-                while k < p {
-                    signature[k] = min(signature[k], Int32(truncatingIfNeeded: (a[k] &* x &+ b[k]) >> 32))
-                    k += 1
-                }
+        }
+    }
+
+    /// The family written out one value at a time: what `winnow_minhash` must compute.
+    static func minHashReference(
+        shingles: [UInt64], a: [UInt64], b: [UInt64], into signature: inout [UInt32]
+    ) {
+        for shingle in shingles {
+            let x = UInt64(UInt32(truncatingIfNeeded: shingle))
+            for k in a.indices {
+                let value = Int32(truncatingIfNeeded: (a[k] &* x &+ b[k]) >> 32)
+                signature[k] = UInt32(bitPattern: min(Int32(bitPattern: signature[k]), value))
             }
         }
     }

@@ -7,6 +7,8 @@
 /// `ExactDuplicateDetector.key(text:)` and `NearDuplicateDetector.add(id:text:)` compute.
 public struct NearDuplicateSigner {
     private var shingler = NearDuplicateShingler()
+    /// Scratch for the shingle hashes of the row being signed.
+    private var shingles: [UInt64] = []
     private let shingleWords: Int
     private let multipliers: [UInt64]
     private let offsets: [UInt64]
@@ -27,15 +29,18 @@ public struct NearDuplicateSigner {
     }
 
     /// The MinHash signature of the last text tokenised.
-    public func signature() -> NearDuplicateSignature {
+    public mutating func signature() -> NearDuplicateSignature {
         var values = [UInt32](repeating: NearDuplicateSignatures.unset, count: multipliers.count)
+        var scratch = shingles
+        shingles = []  // keeps the buffer uniquely referenced while it is filled
         values.withUnsafeMutableBufferPointer { out in
             multipliers.withUnsafeBufferPointer { a in
                 offsets.withUnsafeBufferPointer { b in
-                    NearDuplicateSignatures.minHash(shingler, size: shingleWords, a: a, b: b, into: out.baseAddress!)
+                    NearDuplicateSignatures.minHash(shingler, size: shingleWords, a: a, b: b, shingles: &scratch, into: out.baseAddress!)
                 }
             }
         }
+        shingles = scratch
         return NearDuplicateSignature(values: values, isEmpty: shingler.words.isEmpty)
     }
 }

@@ -49,6 +49,10 @@ struct MixPool {
     /// Edited rows: the new row and who edited it, by row number.
     var edits: [Int64: (row: JSONValue, reviewer: String, seq: Int)] = [:]
     var trust: MixTrust
+    /// Rows numbered above this were never seen by a gate run (imported with `--no-gates` and
+    /// not gated since): nothing checked them for contamination, personal data or duplicates.
+    /// 0 when no gate run ever happened.
+    var gatedThrough: Int64 = 0
 
     /// `head`: the log position the mix was proven at; the scan refuses a workspace that moved
     /// since (or has rows pending gates), checked inside its own read.
@@ -68,6 +72,7 @@ struct MixPool {
                 guard now.seq == head.seq, now.hash == head.hash else { throw MixError.workspaceMoved(checkedAt: head.seq, scannedAt: now.seq) }
                 if now.pending > 0 { throw WorkspaceError.gatesPending(rows: now.pending) }
             }
+            pool.gatedThrough = try RowIndex.gatedThrough(db)?.n ?? 0
             for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
                 pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])
             }

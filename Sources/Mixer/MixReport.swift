@@ -79,6 +79,13 @@ public struct MixReport: Sendable {
             warnings.append("slice \(Sanitiser.clean(slice.name)) has no eligible human rows: nothing anchors it to human-written data"
                 + (used > 0 ? " (\(used) synthetic rows used)" : " (none of its \(slice.syntheticEligible) synthetic rows can be used)"))
         }
+        // Rows no gate has seen (`import --no-gates`, not gated since): mixed as their reviews
+        // and trust allow, but a data lead must know nothing checked them.
+        let ungated = c.units.filter { c.pool.rows[Int($0.row)].n > c.pool.gatedThrough }.count
+        if ungated > 0 {
+            warnings.append("\(ungated) rows of the mix were never seen by the gates (imported with --no-gates): nothing checked them "
+                + "for eval contamination, personal data, duplicates or template echoes; run 'winnow gates' and build the mix again")
+        }
         // Generators whose reviewed rows are often rejected, yet still contribute.
         let threshold = c.spec.unreviewedMaxRejectRate ?? 0.2
         var contributing: [String: Int] = [:]

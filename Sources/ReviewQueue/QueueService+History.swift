@@ -110,6 +110,20 @@ extension QueueService {
         }
     }
 
+    /// Rows waiting for adjudication, and how many of them this reviewer decided (a reviewer
+    /// never settles a disagreement they are part of): the adjudication screen says why it
+    /// has nothing to show while the backlog is not empty.
+    public func adjudicationWaiting(slice: String?) throws -> (total: Int, decidedByYou: Int) {
+        try session.index.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS total,
+                       COALESCE(SUM(EXISTS (SELECT 1 FROM decisions d WHERE d.n = rows.n AND d.uid = ? AND d.standing = 1)), 0) AS mine
+                FROM rows WHERE rows.state = 'adjudication' AND (? IS NULL OR rows.slice = ?)
+                """, arguments: [reviewer.uid, slice, slice])
+            return (row?["total"] ?? 0, row?["mine"] ?? 0)
+        }
+    }
+
     /// A row by id with its current state, or nil.
     public func row(id: String) throws -> IndexedRow? { try session.index.row(id: id) }
 

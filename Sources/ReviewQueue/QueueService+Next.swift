@@ -20,26 +20,19 @@ extension QueueService {
     /// One SQLite write transaction makes the choice and the claim atomic across processes.
     /// With `adjudication`, the rows two reviewers disagreed on (and this reviewer did not
     /// decide) instead of the review queue.
-    public func next(slice: String? = nil, adjudication: Bool = false) throws -> QueueItem? {
+    ///
+    /// `excluding`: ids of rows not to serve (the rows this session skipped, which are back in
+    /// the queue for everyone else but would otherwise come straight back to the one who
+    /// skipped them).
+    public func next(slice: String? = nil, adjudication: Bool = false, excluding: Set<String> = []) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
-        let forbidden = forbiddenSlices
         return try session.index.write { db -> QueueItem? in
             try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
-            var conditions = [
-                adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
-                // Held rows, this process's own included: asking again moves on (a skip).
-                "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
-                "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
-            ]
-            var arguments: [DatabaseValueConvertible?] = [reviewer.uid]
-            if let slice {
-                conditions.append("rows.slice = ?")
-                arguments.append(slice)
-            }
-            if !forbidden.isEmpty {
-                conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
-                arguments += forbidden
+            var (conditions, arguments) = servable(slice: slice, adjudication: adjudication)
+            if !excluding.isEmpty {
+                conditions.append("rows.id NOT IN (\(excluding.map { _ in "?" }.joined(separator: ",")))")
+                arguments += Array(excluding)
             }
             let sql = """
                 SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank FROM queue \(adjudication ? "" : "INDEXED BY queue_order")
@@ -62,6 +55,48 @@ extension QueueService {
         }
     }
 
+    /// What a row must be to be served to this reviewer: in the review queue (or waiting for
+    /// adjudication), held by nobody (this process included: asking again moves on), not
+    /// decided by them already, in a slice they may see (and the one asked for).
+    private func servable(slice: String?, adjudication: Bool) -> (conditions: [String], arguments: [DatabaseValueConvertible?]) {
+        var conditions = [
+            adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
+            "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
+            "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)",
+        ]
+        var arguments: [DatabaseValueConvertible?] = [reviewer.uid]
+        if let slice {
+            conditions.append("rows.slice = ?")
+            arguments.append(slice)
+        }
+        let forbidden = forbiddenSlices
+        if !forbidden.isEmpty {
+            conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
+            arguments += forbidden
+        }
+        return (conditions, arguments)
+    }
+
+    /// Claims a row this session skipped, if it can still be served to this reviewer (nobody
+    /// decided it meanwhile, nobody holds it): nil otherwise. Checked and claimed in one write
+    /// transaction, like `next`.
+    public func claimSkipped(id: String, slice: String?, adjudication: Bool) throws -> QueueItem? {
+        try session.requireWritable(to: "claim a row")
+        let now = self.now().timeIntervalSince1970
+        var (conditions, arguments) = servable(slice: slice, adjudication: adjudication)
+        conditions.append("rows.id = ?")
+        arguments.append(id)
+        return try session.index.write { db -> QueueItem? in
+            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            guard let n = try Int64.fetchOne(
+                db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
+                arguments: StatementArguments(arguments)),
+                let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id])
+            else { return nil }
+            return try take(IndexedRow(row: row), n: n, now: now, in: db)
+        }
+    }
+
     /// Claims one named row (the one an undo brought back, a search hit), unless another
     /// process holds it; nil when it is held or gone.
     public func claim(id: String) throws -> QueueItem? {
@@ -74,14 +109,19 @@ extension QueueService {
             guard reviewer.mayReview(group: indexed.provenance.slices.first.flatMap(session.config.slice(named:))?.group) else { return nil }
             let n: Int64 = row["n"]
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM claims WHERE n = ? AND holder != ?", arguments: [n, holder]) != nil { return nil }
-            let until = now + lease
-            try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [n, reviewer.uid, reviewer.user, holder, until])
-            let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
-            let reason = self.reason(indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1,
-                                     adjudication: indexed.state == "adjudication")
-            return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
+            return try take(indexed, n: n, now: now, in: db)
         }
+    }
+
+    /// Writes this process's claim on a row and says why it is served.
+    private func take(_ indexed: IndexedRow, n: Int64, now: TimeInterval, in db: Database) throws -> QueueItem {
+        let until = now + lease
+        try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [n, reviewer.uid, reviewer.user, holder, until])
+        let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
+        let reason = self.reason(indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1,
+                                 adjudication: indexed.state == "adjudication")
+        return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
     }
 
     private func reason(_ row: IndexedRow, flagged: Bool, overlap: Bool, adjudication: Bool) -> QueueReason {
@@ -91,13 +131,17 @@ extension QueueService {
             : critical ? .critical : .sampled
     }
 
-    /// Extends the lease on a row still on screen.
-    public func renew(_ id: String) throws {
+    /// Extends the lease on a row still on screen; false when this process no longer holds it
+    /// (its lease ran out while it was stopped or busy, and another reviewer took the row, or
+    /// the row was decided and released elsewhere): the screen must stop showing a lease then.
+    @discardableResult
+    public func renew(_ id: String) throws -> Bool {
         let until = now().timeIntervalSince1970 + lease
-        try session.index.write { db in
+        return try session.index.write { db in
             try db.execute(sql: """
                 UPDATE claims SET expires = ? WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)
                 """, arguments: [until, holder, id])
+            return db.changesCount > 0
         }
     }
 

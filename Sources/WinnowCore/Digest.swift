@@ -17,6 +17,18 @@ public struct Digest: Sendable, Hashable {
     }
 
     /// From 32 stored bytes (the index keeps digests as blobs); nil for any other length.
+    ///
+    /// The raw-buffer form is what a scan of the index calls once a row: the generic one below,
+    /// called from another module, runs unspecialised (a metadata look-up and an iterator per
+    /// byte), which was 4 % of a million-row gate run.
+    public init?(bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 32 else { return nil }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        self.words = words
+    }
+
+    /// From 32 bytes in any collection; nil for any other length.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)

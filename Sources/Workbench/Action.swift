@@ -13,6 +13,7 @@ public enum Action: String, CaseIterable, Sendable {
     case startReview = "start-review", reviewAll = "review-all", startAdjudication = "start-adjudication"
     // Review: decisions
     case accept, reject, edit, flag, skip, undo, swapPair = "swap-pair"
+    case backToSkipped = "back-to-skipped"
     // Review: looking around
     case openNeighbour = "open-neighbour", search, searchNext = "search-next", searchPrevious = "search-previous"
     // Reject reason picker
@@ -47,7 +48,8 @@ public enum Action: String, CaseIterable, Sendable {
         case .reject: return "reject: pick a reason code"
         case .edit: return "edit in $VISUAL/$EDITOR, then confirm the diff"
         case .flag: return "flag for an expert"
-        case .skip: return "skip for now (the row stays in the queue)"
+        case .skip: return "skip for now (the row goes back to the queue; you can come back to it)"
+        case .backToSkipped: return "back to the row you skipped last (again: the one before)"
         case .undo: return "undo your last decision (logged as a revert)"
         case .swapPair: return "swap chosen and rejected (logged as an edit)"
         case .openNeighbour: return "show the near-duplicate neighbour beside the row"
@@ -69,7 +71,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .quit, .back, .help, .home, .stats, .log, .redraw, .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             return [KeymapCatalog.globalContext]
         case .startReview, .reviewAll, .startAdjudication: return ["home"]
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair: return ["review", "adjudicate"]
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .backToSkipped: return ["review", "adjudicate"]
         case .openNeighbour, .search, .searchNext, .searchPrevious: return ["review"]
         case .addNote: return ["reasons"]
         case .pickFirst, .pickSecond: return ["adjudicate"]

@@ -23,14 +23,18 @@ struct EditFlow {
 
     /// Runs the editor on the draft, then shows the diff (or the problem) to confirm.
     func edit(_ editable: EditableRow, path: String, workbench: Workbench) throws {
+        // The lease is renewed while the editor has the terminal: the loop that renews it is
+        // blocked until the editor exits.
+        let keeper = LeaseKeeper(desk: workbench.desk, id: row.id, every: workbench.desk.queue.lease / 3)
+        var held = true
         do {
+            defer { held = keeper.stop(desk: workbench.desk, id: row.id) }
             try workbench.terminal.runOutside { try Self.runEditor(workbench.editorCommand ?? Self.editorCommand(), on: path) }
         } catch {
             workbench.desk.keepDraft(path)
             throw WorkbenchError.draftKept(path: path, because: Workbench.describe(error))
         }
-        // However long the editor took, the row is still this reviewer's.
-        try? workbench.desk.renew(row.id)
+        if !held { screen.leaseLost(row.id, workbench: workbench) }
         guard let data = FileManager.default.contents(atPath: path) else {
             workbench.desk.keepDraft(path)
             throw WorkbenchError.io(path: path, action: "read the edited row back", errno: ENOENT)
@@ -168,14 +172,23 @@ final class ConfirmEditScreen: Screen {
             guard let newRow else { return true }
             // Saved first, closed after: if the edit is refused (say, an answer left empty),
             // this screen stays with the reason and the draft's path.
+            let recorded: Bool
             do {
-                try flow.screen.record(.edit, newRow: newRow, workbench: workbench)
+                recorded = try flow.screen.record(.edit, newRow: newRow, workbench: workbench)
             } catch {
                 workbench.desk.keepDraft(path)
                 throw WorkbenchError.draftKept(path: path, because: Workbench.describe(error))
             }
             saved = true
             workbench.screens.removeAll { $0 === self }
+            guard recorded else {
+                // Another reviewer holds the row now (the lease ran out while winnow was
+                // stopped, say): the edit is not recorded, so the text is kept and named here
+                // and again when review ends.
+                workbench.desk.keepDraft(path)
+                workbench.say((workbench.message?.text ?? "not recorded") + "; your edit is kept in \(Sanitiser.clean(path))", error: true)
+                return true
+            }
             try? FileManager.default.removeItem(atPath: path)
             workbench.desk.forgetDraft(path)
         case .editAgain:

@@ -30,7 +30,14 @@ final class HelpScreen: Screen {
             for action in actions {
                 let keys = keymap.keys(for: action.name, in: context).map(KeyNotation.name)
                 let shown = keys.isEmpty ? "(unbound)" : keys.joined(separator: " ")
-                let line = [Span("  " + DisplayWidth.pad(shown, to: 16), .bold), Span(DisplayWidth.pad(action.name, to: 19) + " ", .dim),
+                // Keys too wide for their column get a line of their own, so they never run
+                // into the action's name ("<C-f> <PageDown>page-down").
+                var keyColumn = DisplayWidth.pad(shown, to: 16)
+                if DisplayWidth.of(shown) > 15 {
+                    out += TextWrap.wrap([Span("  " + shown, .bold)], width: width, indent: 2)
+                    keyColumn = String(repeating: " ", count: 16)
+                }
+                let line = [Span("  " + keyColumn, .bold), Span(DisplayWidth.pad(action.name, to: 19) + " ", .dim),
                             Span(action.summary)]
                 out += TextWrap.wrap(line, width: width, indent: 38)
             }

@@ -41,12 +41,15 @@ final class HomeScreen: Screen {
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         var y = area.y + 1
         let name = 14, number = 9
-        let header = DisplayWidth.pad("  slice", to: name + 2) + ["pending", "reviewed", "accepted", "rejected", "flagged"]
+        // "rejected" is reviewers' rejections; a gate's rejections are counted apart, so a slice
+        // the gates emptied does not look like one its reviewers turned down.
+        let header = DisplayWidth.pad("  slice", to: name + 2) + ["pending", "reviewed", "accepted", "rejected", "gate-rej", "flagged"]
             .map { DisplayWidth.pad($0, to: number) }.joined() + "budget"
         canvas.put(header, x: area.x, y: y, style: .bold)
         y += 1
         // The bar takes what the numbers leave, with room for "reviewed/budget" after it.
-        let barWidth = max(6, area.width - (2 + name + number * 5) - 12)
+        // Under 6 columns of bar (80 columns) the bar is left out and the numbers stay.
+        let barWidth = area.width - (2 + name + number * 6) - 12
         let entries: [(String, QueueSummary.SliceLine?)] = [("all slices, by priority", nil)] + slices.map { ($0.slice, $0) }
         // Keep the chosen line in view when there are more slices than rows.
         let capacity = max(1, area.height - 6)
@@ -57,19 +60,22 @@ final class HomeScreen: Screen {
             canvas.fill(y: y, style: style)
             guard let line = entry.1 else {
                 let pending = slices.reduce(0) { $0 + $1.pending }
-                canvas.put(marker + DisplayWidth.pad(entry.0, to: name + number * 5) + "\(pending) pending", x: area.x, y: y, style: style.with(bold: true))
+                let total = "\(pending) pending"
+                let pad = max(DisplayWidth.of(entry.0) + 1, min(name + number * 6, area.width - 2 - DisplayWidth.of(total)))
+                canvas.put(marker + DisplayWidth.pad(entry.0, to: pad) + total, x: area.x, y: y, style: style.with(bold: true))
                 y += 1
                 continue
             }
             let label = Sanitiser.clean(line.slice) + (line.critical ? " !" : "")
             var text = marker + DisplayWidth.pad(label, to: name)
-            for value in [line.pending, line.reviewed, line.accepted + line.edited, line.rejected + line.gateRejected, line.flagged] {
+            for value in [line.pending, line.reviewed, line.accepted + line.edited, line.rejected, line.gateRejected, line.flagged] {
                 text += DisplayWidth.pad(String(value), to: number)
             }
             let end = canvas.put(text, x: area.x, y: y, style: style)
             if line.budget > 0 {
                 let done = min(1.0, Double(line.reviewed) / Double(line.budget))
-                canvas.put(Bar.draw(fraction: done, width: barWidth) + " \(line.reviewed)/\(line.budget)", x: end, y: y, style: style)
+                canvas.put((barWidth >= 6 ? Bar.draw(fraction: done, width: barWidth) + " " : "") + "\(line.reviewed)/\(line.budget)",
+                           x: end, y: y, style: style)
             } else {
                 canvas.put("no review budget", x: end, y: y, style: style.with(dim: true))
             }

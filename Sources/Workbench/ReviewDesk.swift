@@ -24,7 +24,45 @@ public final class ReviewDesk {
     public var config: WorkspaceConfig { session.config }
 
     func next(slice: String?, adjudication: Bool) throws -> QueueItem? {
-        try queue.next(slice: slice, adjudication: adjudication)
+        try queue.next(slice: slice, adjudication: adjudication, excluding: Set(skipped(slice: slice, adjudication: adjudication).map(\.id)))
+    }
+
+    /// A row left without a decision (skipped, or left for a search hit): given back to the
+    /// queue at once, so another reviewer can take it now instead of when the lease ends, and
+    /// remembered, newest last, so this session does not get it again unasked and can go back
+    /// to it. At most `skippedLimit` are kept (the oldest are forgotten: still in the queue,
+    /// only no longer held back from this session).
+    struct Skipped: Equatable {
+        var id: String
+        var slice: String?
+        var adjudication: Bool
+    }
+    private(set) var skippedRows: [Skipped] = []
+    static let skippedLimit = 5_000
+
+    /// `atFront`: remembered as the oldest skip (a row left by going back to another), so the
+    /// way back walks through every skipped row before it comes round again.
+    func skip(_ id: String, slice: String?, adjudication: Bool, atFront: Bool = false) throws {
+        let entry = Skipped(id: id, slice: slice, adjudication: adjudication)
+        skippedRows.removeAll { $0 == entry }
+        if atFront { skippedRows.insert(entry, at: 0) } else { skippedRows.append(entry) }
+        if skippedRows.count > Self.skippedLimit { skippedRows.removeFirst(skippedRows.count - Self.skippedLimit) }
+        try queue.release(id)
+    }
+
+    /// The rows skipped on a screen (one slice's review, all slices', adjudication), oldest first.
+    func skipped(slice: String?, adjudication: Bool) -> [Skipped] {
+        skippedRows.filter { $0.slice == slice && $0.adjudication == adjudication }
+    }
+
+    /// Claims the row skipped most recently on this screen that can still be served (rows
+    /// someone decided or holds meanwhile are dropped from the list); nil when none can.
+    func backToSkipped(slice: String?, adjudication: Bool) throws -> QueueItem? {
+        while let last = skippedRows.lastIndex(where: { $0.slice == slice && $0.adjudication == adjudication }) {
+            let entry = skippedRows.remove(at: last)
+            if let item = try queue.claimSkipped(id: entry.id, slice: slice, adjudication: adjudication) { return item }
+        }
+        return nil
     }
 
     func text(of row: IndexedRow) throws -> RowText { try store.text(of: row) }
@@ -68,7 +106,8 @@ public final class ReviewDesk {
         return (entry, last.row)
     }
 
-    func renew(_ id: String) throws { try queue.renew(id) }
+    @discardableResult
+    func renew(_ id: String) throws -> Bool { try queue.renew(id) }
 
     /// Edit drafts that were not saved: `winnow review` names them when it ends, so text a
     /// reviewer wrote is never silently left behind.

@@ -8,6 +8,7 @@ extension ReviewScreen {
     /// One key, one decision: it is in the log before the next row shows.
     func decide(_ action: Action, workbench: Workbench) throws {
         if action == .undo { return try undo(workbench: workbench) }
+        if action == .backToSkipped { return try backToSkipped(workbench: workbench) }
         guard let current = item else {
             workbench.say(exhausted ? "nothing to decide: the queue is empty here" : "no row on screen")
             return
@@ -16,8 +17,11 @@ extension ReviewScreen {
         case .accept: try record(.accept, workbench: workbench)
         case .flag: try record(.flag, workbench: workbench)
         case .skip:
-            workbench.say("skipped \(Sanitiser.clean(current.row.id)) (it stays in the queue)")
+            try workbench.desk.skip(current.row.id, slice: slice, adjudication: adjudication)
+            let count = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
             try advance(workbench: workbench)
+            workbench.say("skipped \(Sanitiser.clean(current.row.id)): back in the queue for everyone; "
+                + "\(workbench.keymap.keyName(for: .backToSkipped, in: context)) comes back to it (\(count) skipped here)")
         case .reject:
             workbench.push(ReasonPicker(reasons: workbench.desk.config.reasons, rowID: current.row.id) { [weak self] reason, note, bench in
                 try self?.record(.reject, reason: reason, note: note, workbench: bench)
@@ -38,10 +42,13 @@ extension ReviewScreen {
         }
     }
 
-    /// Writes the decision, says so, and moves to the next row.
+    /// Writes the decision, says so, and moves to the next row. False when it was not
+    /// recorded because another reviewer holds the row now (said on the status line; the
+    /// screen has moved on): an edit must then keep its text.
+    @discardableResult
     func record(_ verdict: Verdict, reason: String? = nil, note: String? = nil, newRow: JSONValue? = nil,
-                workbench: Workbench) throws {
-        guard let current = item else { return }
+                workbench: Workbench) throws -> Bool {
+        guard let current = item else { return false }
         let spent = Int(workbench.desk.queue.now().timeIntervalSince(shownAt) * 1000)
         let request = DecisionRequest(id: current.row.id, verdict: verdict, reason: reason, note: note, newRow: newRow,
                                       spentMs: spent, adjudication: adjudication)
@@ -52,7 +59,7 @@ extension ReviewScreen {
             // The row is someone else's now: say so and move on rather than leave it on screen.
             try advance(workbench: workbench)
             workbench.say("not recorded: \(Sanitiser.clean(row)) is on \(Sanitiser.clean(holder))'s screen now (your lease ran out)", error: true)
-            return
+            return false
         }
         decidedHere += 1
         if let open = openRows { openRows = max(0, open - 1) }
@@ -67,6 +74,24 @@ extension ReviewScreen {
         } catch {
             workbench.say(message + "; the next row could not be read: " + Workbench.describe(error), error: true)
         }
+        return true
+    }
+
+    /// Brings back the row skipped most recently on this screen; the row on screen, if any,
+    /// is skipped in its place and goes to the far end of the list, so pressing the key again
+    /// walks through every skipped row in turn.
+    private func backToSkipped(workbench: Workbench) throws {
+        let leaving = item
+        let had = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
+        guard let back = try workbench.desk.backToSkipped(slice: slice, adjudication: adjudication) else {
+            workbench.say(had == 0 ? "no skipped rows to go back to here"
+                : "the \(had == 1 ? "row" : "\(had) rows") you skipped here \(had == 1 ? "was" : "were") decided or taken by someone else meanwhile")
+            return
+        }
+        if let leaving { try workbench.desk.skip(leaving.row.id, slice: slice, adjudication: adjudication, atFront: true) }
+        try advance(workbench: workbench, to: back)
+        let left = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
+        workbench.say("back to \(Sanitiser.clean(back.row.id)), which you skipped (\(left) more skipped here)")
     }
 
     /// Appends a revert of this session's last decision and brings that row back on screen.
@@ -81,6 +106,8 @@ extension ReviewScreen {
         }
         guard let undone = try workbench.desk.undoLast() else { return }
         decidedHere = max(0, decidedHere - 1)
+        // The row is open again (the count went down when it was decided).
+        if !adjudication, let open = openRows { openRows = open + 1 }
         let message = "undone: #\(undone.entry.seq) reverts the decision on \(Sanitiser.clean(undone.row))"
         // The revert is in the log; bringing the row back is a convenience that may fail.
         do {

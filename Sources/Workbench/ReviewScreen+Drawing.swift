@@ -19,7 +19,7 @@ extension ReviewScreen {
         let wide = area.width >= Self.panelThreshold
         let width = bodyWidth(area.width)
         var y = area.y
-        header(current, now: workbench.desk.queue.now()).draw(on: &canvas, x: area.x, y: y, width: width)
+        header(current, now: workbench.desk.queue.now(), width: width).draw(on: &canvas, x: area.x, y: y, width: width)
         y += 1
         if wide {
             drawPanel(current, on: &canvas, in: Area(x: area.x + width + 1, y: area.y, width: Self.panelWidth, height: area.height))
@@ -52,17 +52,24 @@ extension ReviewScreen {
         }
     }
 
-    /// Why this row is here, in words (never by colour alone), and the lease.
-    func header(_ current: QueueItem, now: Date) -> StyledLine {
+    /// Why this row is here, in words (never by colour alone), and the lease. An id too long
+    /// for the line (a content hash) is shortened, never the open count or the lease.
+    func header(_ current: QueueItem, now: Date, width: Int = .max) -> StyledLine {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
         let slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
-        return StyledLine([
-            Span(" \(current.reason.rawValue.uppercased()) ", tag),
-            Span(" \(slice)", .bold),
-            Span(" · \(Sanitiser.clean(current.row.id)) · \(current.row.shape.rawValue)"),
-            Span((openRows.map { " · \($0) open" } ?? "") + " · done here \(decidedHere) · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim),
-        ])
+        // A lease is shown only while it is held.
+        let lease = leaseHeld ? Span(" · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
+                              : Span(" · lease lost", Style(bold: true, colour: .red))
+        let counts = Span((openRows.map { " · \($0) open" } ?? "") + " · done here \(decidedHere)", .dim)
+        let fixed = [Span(" \(current.reason.rawValue.uppercased()) ", tag), Span(" \(slice)", .bold)]
+        let shape = " · " + current.row.shape.rawValue
+        var id = Sanitiser.clean(current.row.id)
+        let others = (fixed + [counts, lease]).reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + 3
+        if others + DisplayWidth.of(id) > width {
+            id = DisplayWidth.truncate(id, to: max(8, width - others))
+        }
+        return StyledLine(fixed + [Span(" · " + id + shape), counts, lease])
     }
 
     func provenanceFields(_ row: IndexedRow) -> [(String, String)] {
@@ -178,9 +185,25 @@ extension ReviewScreen {
     private func drawEmpty(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         let what = adjudication ? "No rows wait for adjudication" : "Nothing left to review"
         let scope = slice.map { " in \(Sanitiser.clean($0))" } ?? ""
-        let lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
+        var lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
+        if adjudication, let waiting = adjudicationWaiting, waiting.total > 0 {
+            // The backlog on home is not empty: say why none of it is shown here.
+            let yours = waiting.decidedByYou
+            lines.append("\(waiting.total) row\(waiting.total == 1 ? " waits" : "s wait") for adjudication, "
+                + (yours == waiting.total ? "all decided by you: another reviewer must settle \(yours == 1 ? "it" : "them")."
+                    : "\(yours) decided by you (another reviewer must settle those), the rest held by other reviewers or in slices you may not review."))
+        }
+        let skipped = workbench.desk.skipped(slice: slice, adjudication: adjudication).count
+        if skipped > 0 {
+            lines.append("You skipped \(skipped) row\(skipped == 1 ? "" : "s") here: "
+                + "\(workbench.keymap.keyName(for: .backToSkipped, in: context)) goes back to \(skipped == 1 ? "it" : "them").")
+        }
+        var y = area.y + 1
         for (i, line) in lines.enumerated() {
-            canvas.put(line, x: area.x + 2, y: area.y + 1 + i, style: i == 0 ? .bold : .plain)
+            for wrapped in TextWrap.wrap(line, style: i == 0 ? .bold : .plain, width: max(1, area.width - 4)) where y < area.y + area.height {
+                wrapped.draw(on: &canvas, x: area.x + 2, y: y, width: area.width - 2)
+                y += 1
+            }
         }
     }
 }

@@ -13,6 +13,11 @@ final class ReviewScreen: Screen {
     let slice: String?
     let adjudication: Bool
     var item: QueueItem?
+    /// False once a renewal found the row no longer this process's (its lease ran out while
+    /// winnow was stopped and another reviewer took it): the header stops showing a lease.
+    var leaseHeld = true
+    /// With nothing to adjudicate here: the backlog, and how much of it this reviewer decided.
+    var adjudicationWaiting: (total: Int, decidedByYou: Int)?
     var text = RowText(segments: [])
     var flags: [GateFlag] = []
     /// The disagreeing verdicts (adjudication mode).
@@ -68,6 +73,7 @@ final class ReviewScreen: Screen {
         let next = try claimed ?? workbench.desk.next(slice: slice, adjudication: adjudication)
         guard let next else {
             exhausted = true
+            adjudicationWaiting = adjudication ? try? workbench.desk.queue.adjudicationWaiting(slice: slice) : nil
             text = RowText(segments: [])
             flags = []
             searchMarks = []
@@ -86,6 +92,7 @@ final class ReviewScreen: Screen {
             throw error
         }
         item = next
+        leaseHeld = true
         (text, flags, verdicts) = loaded
         searchMarks = RowRenderer.marks(searching: searchTerm, in: text)
         searchIndex = 0
@@ -103,7 +110,7 @@ final class ReviewScreen: Screen {
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if scroll.apply(action, page: lastPage, total: lastBodyLines) { return true }
         switch action {
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond:
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond, .backToSkipped:
             try decide(action, workbench: workbench)
         case .openNeighbour: try toggleNeighbour(workbench: workbench)
         case .search:
@@ -124,9 +131,13 @@ final class ReviewScreen: Screen {
         guard let current = item else { return false }
         // Renew well before the lease runs out, so a slow read never loses the row.
         let now = workbench.desk.queue.now()
-        if current.leaseUntil.timeIntervalSince(now) < workbench.desk.queue.lease / 2 {
-            try workbench.desk.renew(current.row.id)
-            item?.leaseUntil = now.addingTimeInterval(workbench.desk.queue.lease)
+        if leaseHeld, current.leaseUntil.timeIntervalSince(now) < workbench.desk.queue.lease / 2 {
+            if try workbench.desk.renew(current.row.id) {
+                item?.leaseUntil = now.addingTimeInterval(workbench.desk.queue.lease)
+            } else {
+                leaseLost(current.row.id, workbench: workbench)
+                return true
+            }
         }
         // The open count is a COUNT over the queue (a quarter second on a big slice): only
         // for the screen in front, and not more than twice a minute.
@@ -139,6 +150,15 @@ final class ReviewScreen: Screen {
 
     func close(workbench: Workbench) {
         if let current = item { try? workbench.desk.queue.release(current.row.id) }
+    }
+
+    /// The row on screen is no longer this process's: say so once, and show no lease.
+    func leaseLost(_ id: String, workbench: Workbench) {
+        guard item?.row.id == id, leaseHeld else { return }
+        leaseHeld = false
+        let skip = workbench.keymap.keyName(for: .skip, in: context)
+        workbench.say("your lease on \(Sanitiser.clean(id)) ran out and another reviewer may hold it now: "
+            + "a decision here will not be recorded if they do (\(skip) moves on)", error: true)
     }
 
     // MARK: - Search
@@ -177,12 +197,13 @@ final class ReviewScreen: Screen {
         try searchQueue(workbench: workbench)
     }
 
-    /// Moves to the next queued row holding the search term; the row left behind stays
-    /// claimed, like a skip, and comes back when its lease ends or the session does.
+    /// Moves to the next queued row holding the search term; the row left behind is skipped
+    /// (back in the queue for everyone, and on this session's list of rows to go back to).
     /// Rows the current search has already shown, so `n` walks on through the queue instead
     /// of bouncing between the first two hits.
     private func searchQueue(workbench: Workbench) throws {
         let term = Sanitiser.clean(searchTerm)
+        let leaving = item
         if let current = item { searchSeen.insert(current.row.id) }
         var read = 0
         // A hit another reviewer holds cannot be shown: try the next one, a few times.
@@ -192,6 +213,7 @@ final class ReviewScreen: Screen {
             guard let row = found.row else { break }
             searchSeen.insert(row.id)
             guard let claimed = try workbench.desk.claim(row.id) else { continue }
+            if let leaving { try workbench.desk.skip(leaving.row.id, slice: slice, adjudication: adjudication) }
             try advance(workbench: workbench, to: claimed)
             workbench.say("'\(term)' found in \(Sanitiser.clean(row.id)) (\(read) queued rows read)")
             jumpToSearchMark(workbench: workbench)

@@ -91,6 +91,12 @@ extension Keymap {
     func shortestKeys(for action: Action, in context: String) -> [Key]? {
         keys(for: action.name, in: context).min { KeyNotation.name($0).count < KeyNotation.name($1).count }
     }
+
+    /// How to name the key of an action in a sentence ("press b"), or a way to reach it when a
+    /// keymap leaves it unbound.
+    func keyName(for action: Action, in context: String) -> String {
+        shortestKeys(for: action, in: context).map(KeyNotation.name) ?? "the '\(action.name)' action (unbound here)"
+    }
 }
 
 extension Action {
@@ -102,6 +108,7 @@ extension Action {
         case .edit: return "edit"
         case .flag: return "flag"
         case .skip: return "skip"
+        case .backToSkipped: return "skipped"
         case .undo: return "undo"
         case .swapPair: return "swap"
         case .openNeighbour: return "neighbour"

@@ -165,7 +165,14 @@ public final class Workbench {
             if !tooSmall, try screen.perform(action, workbench: self) { return }
             switch action {
             case .quit: ending = .quit
-            case .back, .cancel: pop()
+            case .back, .cancel:
+                // Home is the bottom screen: closing it would leave winnow, which has a key of
+                // its own (a `q` too many must not end a session).
+                guard screens.count > 1 else {
+                    say("this is home: \(keymap.keyName(for: .quit, in: screen.context)) leaves winnow")
+                    return
+                }
+                pop()
             case .help: push(HelpScreen(for: screen, keymap: keymap))
             case .home: popToHome()
             case .stats: push(StatsScreen())

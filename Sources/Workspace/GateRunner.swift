@@ -135,11 +135,13 @@ final class GateRunner {
                 var out: [GatedRow] = []
                 out.reserveCapacity(upper - lower)
                 do {
-                    for (n, indexed) in shared.value[lower..<upper] {
+                    let span = shared.value[lower..<upper]
+                    let texts = try store.texts(of: span.lazy.map(\.row))
+                    for ((n, indexed), text) in zip(span, texts) {
                         // A slice the classifier gave is not the row's own: let it classify afresh.
                         var provenance = indexed.provenance
                         if indexed.sliceTagged { provenance.slices = [] }
-                        let row = GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: try store.text(of: indexed))
+                        let row = GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: text)
                         var gated = GatedRow(n: n, row: row, contentHash: indexed.contentHash)
                         gated.findings = suite.perRow(row)
                         for (gate, group) in Dictionary(grouping: gated.findings, by: \.gate) {
@@ -182,10 +184,13 @@ final class GateRunner {
                 let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
                 let store = RowStore(paths: paths, index: sharedIndex.value)
                 do {
-                    slots.set(part, .success(try shared.value[lower..<upper].map { n, row in
+                    let span = shared.value[lower..<upper]
+                    let texts = try store.texts(of: span.lazy.map(\.value))
+                    slots.set(part, .success(zip(span, texts).map { entry, text in
+                        let (n, row) = entry
                         var provenance = row.provenance
                         if row.sliceTagged { provenance.slices = [] }
-                        return (n, GateRow(id: row.id, shape: row.shape, provenance: provenance, text: try store.text(of: row)))
+                        return (n, GateRow(id: row.id, shape: row.shape, provenance: provenance, text: text))
                     }))
                 } catch {
                     slots.set(part, .failure(error))

@@ -29,12 +29,15 @@ extension RowIndex {
     /// `gate-run` entry; nil before the first run of this index (a workspace gated with
     /// per-verdict `gate` entries, or never gated).
     public func gatedThrough() throws -> (n: Int64, config: String)? {
-        try read { db in
-            guard let n = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),
-                  let config = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_config'")
-            else { return nil }
-            return (n, config)
-        }
+        try read { db in try Self.gatedThrough(db) }
+    }
+
+    /// The same, inside a read the caller holds (a mix judges its rows in one transaction).
+    public static func gatedThrough(_ db: Database) throws -> (n: Int64, config: String)? {
+        guard let n = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),
+              let config = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_config'")
+        else { return nil }
+        return (n, config)
     }
 }
 

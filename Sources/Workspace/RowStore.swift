@@ -22,30 +22,35 @@ public final class RowStore {
 
     /// The row's bytes exactly as they stand in its source.
     public func bytes(of row: IndexedRow) throws -> [UInt8] {
-        let handle: FileHandle
-        if let open = handles[row.source] {
-            handle = open
-        } else {
-            let path = paths.source(row.source)
-            guard let opened = FileHandle(forReadingAtPath: path) else {
-                throw WorkspaceError.sourceMissing(sha: row.source, path: paths.display(path))
-            }
-            handles[row.source] = opened
-            handle = opened
-        }
-        // One pread (no seek, no Data): gate runs read every row through here.
         var bytes = [UInt8](repeating: 0, count: Int(row.length))
+        try bytes.withUnsafeMutableBytes { try read(into: $0, from: row.source, at: row.offset, for: row) }
+        return bytes
+    }
+
+    /// Fills `buffer` from `source` at `offset` with preads (no seek, no Data); `row` names the
+    /// row (the first of a block) in errors.
+    func read(into buffer: UnsafeMutableRawBufferPointer, from source: String, at offset: Int64, for row: IndexedRow) throws {
+        let descriptor = try handle(of: source).fileDescriptor
         var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(handle.fileDescriptor, $0.baseAddress! + done, $0.count - done, off_t(row.offset) + off_t(done)) }
+        while done < buffer.count {
+            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw WorkspaceError.io(path: paths.display(paths.source(row.source)), action: "read row \(row.id)", errno: errno) }
+            if n < 0 { throw WorkspaceError.io(path: paths.display(paths.source(source)), action: "read row \(row.id)", errno: errno) }
             if n == 0 {
-                throw WorkspaceError.index(path: index.path, reason: "row \(row.id) points past the end of source \(row.source.prefix(12))")
+                throw WorkspaceError.index(path: index.path, reason: "row \(row.id) points past the end of source \(source.prefix(12))")
             }
             done += n
         }
-        return bytes
+    }
+
+    private func handle(of source: String) throws -> FileHandle {
+        if let open = handles[source] { return open }
+        let path = paths.source(source)
+        guard let opened = FileHandle(forReadingAtPath: path) else {
+            throw WorkspaceError.sourceMissing(sha: source, path: paths.display(path))
+        }
+        handles[source] = opened
+        return opened
     }
 
     /// The row as a JSON value (member order as written).

@@ -103,7 +103,7 @@ public final class WorkspaceSession {
     /// must be a stored source; its rows are replaced in place (see `Importer.reread`) and one
     /// `reread` entry is logged, inside the index transaction, so the two never disagree.
     public func rereadFile(_ file: String, options: ImportOptions) throws -> ImportSummary {
-        let sha = try Self.contentHash(of: file)
+        let sha = try rereadSource(of: file)
         let importer = Importer(paths: paths, config: config, index: index)
         let record = options.record(config: config)
         let before = try index.logPosition()
@@ -121,6 +121,20 @@ public final class WorkspaceSession {
         }
         try QuarantineWriter.replace(quarantined, file: file, source: sha, paths: paths)
         return summary
+    }
+
+    /// The stored source a reread of `file` reads: the file itself, or, for a file of
+    /// OpenAssistant message trees, the rows its trees expanded to (what the import stored as
+    /// its source). The expansion is deterministic, so expanding the file again names the same
+    /// derived source; a tree file whose rows are not stored is left to `Importer.reread` to
+    /// refuse, like any file never imported.
+    func rereadSource(of file: String) throws -> String {
+        let sha = try Self.contentHash(of: file)
+        guard try !index.hasSource(sha),
+              let expansion = try TreeExpansion.expandIfTrees(file, paths: paths, maxLine: config.maxLineBytes) else { return sha }
+        defer { expansion.discard() }
+        let derived = try Self.contentHash(of: expansion.derivedPath)
+        return try index.hasSource(derived) ? derived : sha
     }
 
     /// SHA-256 of a file's content as import stores it (gzip decompressed).

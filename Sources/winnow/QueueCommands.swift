@@ -27,11 +27,18 @@ struct QueueCommand: ParsableCommand {
         }
         Output.line(row("slice", ["total", "pending", "review", "accept", "edit", "reject", "flag", "gate"], "budget"))
         for l in summary.slices {
-            let progress = l.budget > 0 ? min(1, Double(l.reviewed) / Double(l.budget)) : 1
-            let bar = String(repeating: "#", count: Int(progress * 10)) + String(repeating: "-", count: 10 - Int(progress * 10))
+            // No budget is no progress to draw: a full bar for "0/0" read as work done.
+            let budget: String
+            if l.budget > 0 {
+                let filled = Int(min(1, Double(l.reviewed) / Double(l.budget)) * 10)
+                budget = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 10 - filled) + "] "
+                    + "\(l.reviewed)/\(l.budget)\(l.critical ? "" : " sampled")"
+            } else {
+                budget = "no review budget" + (l.reviewed > 0 ? " (\(l.reviewed) reviewed)" : "")
+            }
             Output.line(row(Output.safe(l.slice) + (l.critical ? "*" : ""),
                             [l.total, l.pending, l.inReview, l.accepted, l.edited, l.rejected, l.flagged, l.gateRejected].map(String.init),
-                            "[\(bar)] \(l.reviewed)/\(l.budget)\(l.critical ? "" : " sampled")"))
+                            budget))
         }
         Output.line("* critical: reviewed in full.  Adjudication backlog: \(summary.adjudicationBacklog)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `winnow import --reread`: a file imported with the wrong options is read again with better
 /// ones, its rows replaced in place, logged, with no duplicate rows and no lost decision.
@@ -102,5 +103,35 @@ import Testing
         #expect(log.last?.contains("gate-run rows=2 scope=all") == true, "a run over the rows read again: \(log)")
         let quiet = try WinnowProcess.run(["queue"], in: ws)
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.output)")
+    }
+
+    /// A file of OpenAssistant message trees is stored as the rows its trees expand to; reading
+    /// it again reads those rows again (before, it was refused as "never imported", so a tree
+    /// file imported with the wrong options was stuck with them).
+    @Test(.enabled(if: RealData.isPresent, "../shared/realdata is not present"))
+    func aTreeFileIsReadAgainThroughItsExpandedRows() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let file = RealData.path("oasst/en_100_tree.jsonl")
+        let first = try json(["import", "--no-gates", file], in: ws) as? [[String: Any]]
+        let rows = first?.first?["rows"] as? Int ?? 0
+        #expect(rows > 100, "\(String(describing: first))")
+        let queue = try json(["queue"], in: ws) as? [String: Any]
+        #expect((queue?["slices"] as? [[String: Any]] ?? []).allSatisfy { $0["slice"] as? String != "medical" })
+        let next = try json(["next"], in: ws) as? [String: Any]
+        let id = try #require(next?["id"] as? String, "\(String(describing: next))")
+        #expect(try WinnowProcess.run(["decide", id, "--accept", "--force"], in: ws).status == 0)
+
+        let reread = try json(["import", "--reread", "--no-gates", "--slice", "medical", file], in: ws) as? [[String: Any]]
+        #expect(reread?.first?["reread"] as? Bool == true, "\(String(describing: reread))")
+        #expect(reread?.first?["rows"] as? Int == rows)
+        let after = try json(["queue"], in: ws) as? [String: Any]
+        let slices = after?["slices"] as? [[String: Any]] ?? []
+        #expect(slices.count == 1 && slices.first?["slice"] as? String == "medical" && slices.first?["total"] as? Int == rows
+                && slices.first?["accepted"] as? Int == 1, "\(slices)")
+        #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
+        let before = try WinnowProcess.run(["queue", "--json"], in: ws).stdout
+        #expect(try WinnowProcess.run(["reindex"], in: ws).status == 0)
+        #expect(try WinnowProcess.run(["queue", "--json"], in: ws).stdout == before)
     }
 }

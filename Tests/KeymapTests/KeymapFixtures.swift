@@ -21,7 +21,7 @@ enum KeymapFixtures {
             ("start-adjudication", ["home"], false),
             ("accept", decisions, true), ("reject", decisions, true), ("edit", decisions, true),
             ("flag", decisions, true), ("skip", decisions, true), ("undo", decisions, true),
-            ("swap-pair", decisions, true),
+            ("swap-pair", decisions, true), ("back-to-skipped", decisions, false),
             ("open-neighbour", ["review"], false), ("search", ["review"], false),
             ("search-next", ["review"], false), ("search-previous", ["review"], false),
             ("add-note", ["reasons"], false),

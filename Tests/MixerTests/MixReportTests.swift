@@ -25,4 +25,22 @@ import Testing
         let weighted = try f.build("name = \"w\"\nseed = 1\n[constraints]\nhuman_min_fraction = 0.05\nsynthetic_max_per_human = 100\n[weights.origin]\nhuman = 3\n")
         #expect(!weighted.report.warnings.contains { $0.contains("drowned") })
     }
+
+    /// Rows imported with `--no-gates` are mixed as their reviews allow, but the report says
+    /// that nothing checked them, with the count, until a gate run covers them.
+    @Test func rowsNoGateHasSeenAreNamedInTheReport() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 6), .init(slice: "general", origin: "synthetic", count: 6)])
+        try f.decide(f.ids("general-s", 0..<6), .accept)
+        let spec = "name = \"g\"\nseed = 1\n[constraints]\nhuman_min_fraction = 0.3\n"
+        let ungated = try f.build(spec)
+        #expect(ungated.report.rows == 12)
+        #expect(ungated.report.warnings.contains {
+            $0.hasPrefix("12 rows of the mix were never seen by the gates (imported with --no-gates)") && $0.contains("winnow gates")
+        }, "\(ungated.report.warnings)")
+        let markdown = try String(contentsOfFile: ungated.directory + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("never seen by the gates"))
+        _ = try f.session.runGates()
+        let gated = try f.build(spec)
+        #expect(!gated.report.warnings.contains { $0.contains("never seen by the gates") }, "\(gated.report.warnings)")
+    }
 }

@@ -64,9 +64,29 @@ import Workspace
 
     @Test func rejectWithANote() throws {
         let f = try WorkbenchFixture()
-        try f.type("xn1wrong<Space>refund<Space>window<Enter>")
+        // The note is typed straight after n: its letters and digits are text, not keys.
+        try f.type("xnwrong<Space>2<Space>refund<Space>windows<Enter>")
+        #expect(try f.reviewEntries().isEmpty, "nothing is decided while the note is typed")
+        #expect(f.screen.contains("(note: wrong 2 refund windows)"), "\(f.screen)")
+        try f.type("1")
         let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
-        #expect(payload.note == "wrong refund window" && payload.reason == f.session.config.reasons[0].code)
+        #expect(payload.note == "wrong 2 refund windows" && payload.reason == f.session.config.reasons[0].code)
+    }
+
+    /// A stray Enter in the picker decides nothing; Enter rejects only with a reason the
+    /// reviewer highlighted, and the box says which.
+    @Test func enterInTheReasonPickerNeedsAHighlightedReason() throws {
+        let f = try WorkbenchFixture()
+        try f.type("x<Enter>")
+        #expect(try f.reviewEntries().isEmpty)
+        #expect(f.screen.contains("nothing rejected: press a reason's digit"), "\(f.screen)")
+        #expect(f.screen.contains("<Enter> does nothing until j/k highlight a reason"), "\(f.screen)")
+        try f.type("jj")
+        let code = f.session.config.reasons[1].code
+        #expect(f.screen.contains("<Enter> rejects as \(code)"), "\(f.screen)")
+        try f.type("<Enter>")
+        let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
+        #expect(payload.action == .reject && payload.reason == code)
     }
 
     @Test func cancellingTheReasonPickerWritesNothing() throws {
@@ -137,6 +157,9 @@ import Workspace
         let f = try WorkbenchFixture()
         try f.type("q")
         #expect(f.screen.contains("all slices, by priority"))
+        // A q too many on home does not end the session: it says which key does.
+        try f.type("q")
+        #expect(f.workbench.ending == nil && f.screen.contains("this is home: Q leaves winnow"), "\(f.screen)")
         try f.type("<Enter>")
         #expect(f.workbench.top is ReviewScreen)
         try f.type("Q")
