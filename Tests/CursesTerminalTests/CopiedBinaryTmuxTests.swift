@@ -72,15 +72,17 @@ struct CopiedBinaryTmuxTests {
         #expect(decisions.count == 1, "`a` recorded an accept through the built-in default keymap")
     }
 
+    /// Refused before any terminal is touched, so no tmux: run as a child with the same
+    /// environment (the current folder plays no part in the keymap search).
     @Test func anUnknownKeymapNamesEveryPlaceItLookedIn() throws {
         let alone = try Alone()
-        let tmux = try TmuxSession()
-        try tmux.typeLine(alone.environmentLine)
-        let errors = alone.tmp.file("review.err")
-        try tmux.typeLine("clear; '\(alone.binary)' init '\(alone.workspace)' > /dev/null && '\(alone.binary)' review --workspace '\(alone.workspace)' --keymap emacs 2> '\(errors)'; echo winnow-exit=$?")
-        try tmux.waitFor("winnow to refuse", seconds: 60) { $0.range(of: "winnow-exit=[0-9]", options: .regularExpression) != nil }
-        let screen = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-        #expect(try tmux.screen().joined().contains("winnow-exit=1"), "\(screen)")
+        let environment: [String: String?] = ["HOME": alone.tmp.file("home"), "XDG_CONFIG_HOME": alone.tmp.file("config"),
+                                              "TMPDIR": alone.tmp.file("tmp"), "WINNOW_KEYMAPS": nil, "WINNOW_WORKSPACE": nil]
+        let made = try ChildProcess.run(alone.binary, ["init", alone.workspace], environment: environment)
+        #expect(made.status == 0, "\(made.stderr)")
+        let run = try ChildProcess.run(alone.binary, ["review", "--workspace", alone.workspace, "--keymap", "emacs"], environment: environment)
+        let screen = run.stderr
+        #expect(run.status == 1, "\(screen)")
         let prefix = (alone.tmp.path as NSString).resolvingSymlinksInPath
         #expect(screen.contains("\(alone.tmp.file("config"))/winnow/keymaps (no such folder)"), "\(screen)")
         #expect(screen.contains("\(prefix)/share/winnow/keymaps (no such folder)"), "\(screen)")
