@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ProvenanceLog", dependencies: ["WinnowCore"]),
         // The near-duplicate gate's MinHash loop, compiled for the widest vector unit the CPU has
         // (optimised in debug builds too: the tests gate real data sets through it).
-        .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "Gates", dependencies: ["WinnowCore", "CPCRE2", "CMinHash"]),
         .target(
             name: "Workspace",
@@ -101,9 +101,11 @@ let package = Package(
             ]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Gates", "TestSupport"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalCore", "TestSupport", "ProvenanceLog"]),
+        // Resources/ holds Unicode's own test files (GraphemeBreakTest, emoji-test), read as data.
         .testTarget(name: "TerminalCoreTests",
-                    dependencies: ["TerminalCore", "VirtualTerminal",
-                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+                    dependencies: ["TerminalCore", "VirtualTerminal", "WinnowCore",
+                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    exclude: ["Resources"]),
         .testTarget(name: "KeymapTests", dependencies: ["Keymap", "TerminalCore", "ShippedFiles"]),
         .testTarget(name: "ShippedFilesTests", dependencies: ["ShippedFiles"]),
         .testTarget(name: "WorkbenchTests",

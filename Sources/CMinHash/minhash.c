@@ -54,16 +54,21 @@ static void minhash_avx2(const uint64_t *s, size_t n, const uint64_t *a, const u
 
 enum { VARIANT_BASELINE, VARIANT_AVX2, VARIANT_AVX512 };
 
-static int variant(void)
+// The widest version the CPU and the OS support (__builtin_cpu_supports checks that the OS
+// saves the vector state too: XGETBV), worked out once when the library is loaded.
+static int best_variant = VARIANT_BASELINE;
+
+__attribute__((constructor)) static void choose_variant(void)
 {
-    // __builtin_cpu_supports reads a table the C runtime fills at start-up: cheap per call.
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
         && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
-        return VARIANT_AVX512;
-    if (__builtin_cpu_supports("avx2")) return VARIANT_AVX2;
-    return VARIANT_BASELINE;
+        best_variant = VARIANT_AVX512;
+    else if (__builtin_cpu_supports("avx2"))
+        best_variant = VARIANT_AVX2;
 }
+
+static int variant(void) { return best_variant; }
 #endif
 
 static void minhash_baseline(const uint64_t *s, size_t n, const uint64_t *a, const uint64_t *b, size_t p, int32_t *sig)
@@ -94,4 +99,24 @@ const char *winnow_minhash_variant(void)
     }
 #endif
     return "baseline";
+}
+
+int winnow_minhash_run_variant(int which, const uint64_t *shingles, size_t count, const uint64_t *a, const uint64_t *b,
+                               size_t permutations, int32_t *signature)
+{
+    if (which == 0) {
+        minhash_baseline(shingles, count, a, b, permutations, signature);
+        return 0;
+    }
+#if defined(__x86_64__) && defined(__clang__)
+    if (which == VARIANT_AVX2 && variant() >= VARIANT_AVX2) {
+        minhash_avx2(shingles, count, a, b, permutations, signature);
+        return 0;
+    }
+    if (which == VARIANT_AVX512 && variant() >= VARIANT_AVX512) {
+        minhash_avx512(shingles, count, a, b, permutations, signature);
+        return 0;
+    }
+#endif
+    return -1;
 }

@@ -46,6 +46,7 @@ static inline int winnow_wcwidth(unsigned int value) { return wcwidth((wchar_t)v
 /// (TERM=dumb, an editor's shell buffer) a full-screen program can only make a mess.
 /// Declared here so that term.h and its lower-case capability macros stay out of Swift.
 extern char *tigetstr(const char *);
+extern int tigetflag(const char *);
 static inline int winnow_can_address_cursor(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;
@@ -58,6 +59,49 @@ static inline int winnow_codeset_is_utf8(void) {
 }
 
 static inline void winnow_flush_stdout(void) { fflush(stdout); }
+
+static inline attr_t winnow_attr_invisible(void) { return A_INVIS; }
+
+#define WINNOW_WEAK __attribute__((weak))
+
+// Writing grapheme clusters past curses (see CursesTerminal+Clusters.swift). curses' public
+// mvcur and putp write to stdout through stdio whatever stream the screen was opened on, so
+// these build the same sequences from terminfo (cup, and vid_puts for attributes, which also
+// keeps curses' record of the current attributes right) and write them to the screen's own
+// stream, after doupdate has flushed curses' buffer and before the next update begins.
+WINNOW_WEAK FILE *winnow_cluster_stream = NULL;
+
+static int winnow_cluster_putc(int c) { return putc(c, winnow_cluster_stream ? winnow_cluster_stream : stdout); }
+
+static inline void winnow_cluster_move(int y, int x) {
+    const char *cup = tigetstr("cup");
+    if (cup != NULL && cup != (char *)-1) tputs(tiparm(cup, y, x), 1, winnow_cluster_putc);
+}
+
+/// Writes one cluster at (y, x) on `out` (NULL: stdout): the cell's attributes, `columns`
+/// spaces to clear what was there, back, then the cluster's bytes. `utf8` holds no control
+/// character (the canvas replaced them).
+static inline void winnow_write_cluster(FILE *out, int y, int x, int columns, const char *utf8, attr_t attributes, short pair) {
+    winnow_cluster_stream = out ? out : stdout;
+    winnow_cluster_move(y, x);
+    vid_puts(attributes, pair, NULL, winnow_cluster_putc);
+    for (int i = 0; i < columns; i++) winnow_cluster_putc(' ');
+    winnow_cluster_move(y, x);
+    fputs(utf8, winnow_cluster_stream);
+}
+
+/// Ends a batch of winnow_write_cluster: plain attributes, the cursor back at (y, x), where
+/// curses left it (and so believes it is), and everything flushed.
+static inline void winnow_end_clusters(FILE *out, int y, int x) {
+    winnow_cluster_stream = out ? out : stdout;
+    vid_puts(A_NORMAL, 0, NULL, winnow_cluster_putc);
+    winnow_cluster_move(y, x);
+    fflush(winnow_cluster_stream);
+}
+
+/// Whether the terminal defers the wrap after the last column (xenl, as xterm does): only then
+/// may a cluster be written into the bottom-right cell without scrolling the screen.
+static inline int winnow_wraps_late(void) { return tigetflag("xenl") > 0; }
 
 /// Writes a control string straight to the terminal's stream (NULL: stdout) and flushes it:
 /// curses has no call for private modes such as bracketed paste.
@@ -89,7 +133,6 @@ static inline int winnow_set_window_size(int fd, unsigned short rows, unsigned s
 // handler would set one flag while the event loop read another). The linker merges weak
 // definitions into one.
 
-#define WINNOW_WEAK __attribute__((weak))
 WINNOW_WEAK volatile sig_atomic_t winnow_pending_signal = 0;
 WINNOW_WEAK volatile sig_atomic_t winnow_continued = 0;
 #define WINNOW_CAUGHT_SIGNAL_COUNT 5

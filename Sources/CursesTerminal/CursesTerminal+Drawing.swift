@@ -2,10 +2,15 @@ import CNCursesW
 import TerminalCore
 
 extension CursesTerminal {
-    /// Draws a whole frame. Only cells that differ from the last frame are handed to curses:
+    /// Draws a whole frame. Only rows that differ from the last frame are handed to curses:
     /// curses diffs its own buffers too, but building a `cchar_t` for every one of 1920+ cells
     /// per key press is the cost worth skipping (see the timing test). A frame of another size
     /// than the last, or than the terminal, is drawn in full on a cleared screen.
+    ///
+    /// Most cells go through curses as complex characters. A cluster curses cannot carry whole
+    /// or would measure unlike the canvas (a flag, a ZWJ family, ❤️, a keycap, a conjunct) is
+    /// given to curses as invisible blanks over its columns and written raw afterwards at its
+    /// own position (CursesTerminal+Clusters.swift), on every frame that touches its row.
     public func present(_ canvas: Canvas) {
         guard !closed else { return }
         let window = winnow_stdscr()
@@ -18,86 +23,76 @@ extension CursesTerminal {
         let columns = min(canvas.size.columns, live.columns), rows = min(canvas.size.rows, live.rows)
         let width = canvas.size.columns
         let before = full ? [] : previous?.cells ?? []
+        var clusters: [RawCluster] = []
         canvas.cells.withUnsafeBufferPointer { cells in
             before.withUnsafeBufferPointer { before in
                 for y in 0..<rows {
-                    for x in 0..<columns {
-                        let index = y * width + x
-                        if cells[index].isContinuation { continue }
-                        if !before.isEmpty, before[index] == cells[index] { continue }
-                        let wide = x + 1 < width && cells[index + 1].isContinuation
-                        draw(cells[index], wide: wide, x: Int32(x), y: Int32(y), in: window)
+                    let start = y * width
+                    if !before.isEmpty && (start..<(start + columns)).allSatisfy({ cells[$0] == before[$0] }) { continue }
+                    var x = 0
+                    while x < columns {
+                        let index = start + x
+                        var span = 1
+                        while x + span < width && cells[index + span].isContinuation { span += 1 }
+                        let cell = cells[index]
+                        let changed = before.isEmpty || (index..<(index + span)).contains { cells[$0] != before[$0] }
+                        if cell.isContinuation {
+                            // A continuation with no cluster before it cannot come from Canvas.put.
+                            if changed { draw(Cell(text: " ", style: cell.style), x: Int32(x), y: Int32(y), in: window) }
+                        } else if !drawWhole(cell, columns: span, changed: changed, x: Int32(x), y: Int32(y), in: window) {
+                            if x + span <= columns { clusters.append(RawCluster(cell: cell, x: x, y: y, columns: span)) }
+                        }
+                        x += span
                     }
                 }
             }
         }
+        wmove(window, 0, 0)
         wnoutrefresh(window)
         doupdate()
+        if !clusters.isEmpty { writeRaw(clusters, screen: live) }
         previous = canvas
         needsFullRedraw = false
     }
 
-    /// One cell as a complex character: its spacing character plus up to `CCHARW_MAX - 1`
-    /// combining marks, with the cell's attributes and colour pair. `wide`: the canvas gave it
-    /// two columns.
-    ///
-    /// curses places characters by the C library's wcwidth, the canvas by winnow's own Unicode
-    /// tables; where they disagree (glibc 2.36: CJK extension G/H, Yijing hexagrams, some
-    /// circled numbers, old Hangul jamo) drawing the character would shift the rest of the
-    /// row. Such a cell shows U+FFFD in exactly the canvas's columns instead.
-    func draw(_ cell: Cell, wide: Bool, x: Int32, y: Int32, in window: UnsafeMutablePointer<WINDOW>?) {
+    /// A cell curses can draw itself (one complex character whose width the C library agrees
+    /// on) is drawn when it changed; returns false for a cluster to be written raw, after
+    /// giving curses invisible blanks over its columns when it changed. Blank cells that carry
+    /// `A_INVIS` differ from every cell a canvas can hold, so whatever replaces them later is
+    /// drawn by curses, and the raw cluster under them is overwritten.
+    func drawWhole(_ cell: Cell, columns: Int, changed: Bool, x: Int32, y: Int32, in window: UnsafeMutablePointer<WINDOW>?) -> Bool {
+        if !changed {
+            // Only whether it is drawn raw matters: printable ASCII never is.
+            if cell.text.utf8.count == 1 { return true }
+            return withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: Int(CCHARW_MAX) + 1) { buffer in
+                CursesTerminal.complexCharacter(cell.text, columns: columns, into: buffer) != nil
+            }
+        }
         let rendition = CursesStyle.rendition(cell.style, colour: supportsColour)
         var character = cchar_t()
-        var padRight = false
-        withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: Int(CCHARW_MAX) + 1) { buffer in
-            var count = CursesTerminal.wideCharacters(cell.text, into: buffer)
-            if winnow_wcwidth(UInt32(bitPattern: buffer[0])) != (wide ? 2 : 1) {
-                buffer[0] = CursesTerminal.replacement
-                count = 1
-                padRight = wide
-            }
+        let whole = withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: Int(CCHARW_MAX) + 1) { buffer in
+            guard let count = CursesTerminal.complexCharacter(cell.text, columns: columns, into: buffer) else { return false }
             buffer[count] = 0
-            // ncurses refuses a cluster whose later scalars also take space (some emoji
-            // sequences); then the first scalar alone is better than nothing.
-            if setcchar(&character, buffer.baseAddress, rendition.attributes, rendition.pair, nil) != OK {
-                count = 1
-                buffer[1] = 0
-                if setcchar(&character, buffer.baseAddress, rendition.attributes, rendition.pair, nil) != OK {
-                    buffer[0] = wchar_t(UInt8(ascii: "?"))
-                    _ = setcchar(&character, buffer.baseAddress, rendition.attributes, rendition.pair, nil)
-                }
-            }
+            return setcchar(&character, buffer.baseAddress, rendition.attributes, rendition.pair, nil) == OK
         }
-        // At the bottom-right corner curses cannot advance the cursor and reports ERR after
-        // placing the character; that is not a failure.
+        if whole {
+            // At the bottom-right corner curses cannot advance the cursor and reports ERR after
+            // placing the character; that is not a failure.
+            _ = mvwadd_wch(window, y, x, &character)
+            return true
+        }
+        let hidden = Cell(text: " ", style: cell.style)
+        for column in 0..<Int32(columns) { draw(hidden, x: x + column, y: y, in: window, extra: winnow_attr_invisible()) }
+        return false
+    }
+
+    /// One single-column cell: `cell.text` must be one scalar curses measures as one column
+    /// (a space, the blanks under a raw cluster).
+    func draw(_ cell: Cell, x: Int32, y: Int32, in window: UnsafeMutablePointer<WINDOW>?, extra: attr_t = 0) {
+        let rendition = CursesStyle.rendition(cell.style, colour: supportsColour)
+        var character = cchar_t()
+        var text: [wchar_t] = [wchar_t(bitPattern: cell.text.unicodeScalars.first?.value ?? 0x20), 0]
+        _ = setcchar(&character, &text, rendition.attributes | extra, rendition.pair, nil)
         _ = mvwadd_wch(window, y, x, &character)
-        if padRight { draw(Cell(text: " ", style: cell.style), wide: false, x: x + 1, y: y, in: window) }
-    }
-
-    /// U+FFFD where the C library can draw it in one column, else "?" (no UTF-8 locale at all).
-    static var replacement: wchar_t {
-        winnow_wcwidth(0xFFFD) == 1 ? 0xFFFD : wchar_t(UInt8(ascii: "?"))
-    }
-
-    /// The scalars of one cell as `wchar_t`s, at most `CCHARW_MAX`; returns how many. A control
-    /// character (which `Canvas` already replaces) becomes U+FFFD as the spacing character and
-    /// is dropped as a mark: nothing written here can be read by the terminal as a command.
-    static func wideCharacters(_ text: String, into buffer: UnsafeMutableBufferPointer<wchar_t>) -> Int {
-        var count = 0
-        for scalar in text.unicodeScalars {
-            guard count < Int(CCHARW_MAX) else { break }
-            if isControl(scalar) {
-                if count == 0 { buffer[0] = 0xFFFD; count = 1 }
-                continue
-            }
-            buffer[count] = wchar_t(bitPattern: scalar.value)
-            count += 1
-        }
-        if count == 0 { buffer[0] = wchar_t(UInt8(ascii: " ")); count = 1 }
-        return count
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

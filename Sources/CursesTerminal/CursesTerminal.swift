@@ -200,8 +200,14 @@ public final class CursesTerminal: Terminal {
         meta(window, true)
         set_escdelay(escapeDelayMilliseconds)
         curs_set(0)
-        // The cursor is hidden, so curses need not move it back after each update.
-        leaveok(window, true)
+        // The cursor is hidden, but curses still parks it at the top-left after each update:
+        // clusters written past curses (CursesTerminal+Clusters.swift) put it back there, so
+        // curses always knows where it is. They must also stay where they were put: no
+        // shifting a row's cells with insert/delete-character, no update left half done
+        // because a key arrived.
+        leaveok(window, false)
+        idcok(window, false)
+        typeahead(-1)
     }
 
     private static func startColour() {

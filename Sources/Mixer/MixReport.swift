@@ -83,8 +83,9 @@ public struct MixReport: Sendable {
         // and trust allow, but a data lead must know nothing checked them.
         let ungated = c.units.filter { c.pool.rows[Int($0.row)].n > c.pool.gatedThrough }.count
         if ungated > 0 {
-            warnings.append("\(ungated) rows of the mix were never seen by the gates (imported with --no-gates): nothing checked them "
-                + "for eval contamination, personal data, duplicates or template echoes; run 'winnow gates' and build the mix again")
+            warnings.append("\(ungated) rows of the mix were never seen by a logged gate run (imported with --no-gates, or gated "
+                + "by a winnow older than gate runs): nothing here says they were checked for eval contamination, personal data, "
+                + "duplicates or template echoes; run 'winnow gates' and build the mix again")
         }
         // Generators whose reviewed rows are often rejected, yet still contribute.
         let threshold = c.spec.unreviewedMaxRejectRate ?? 0.2

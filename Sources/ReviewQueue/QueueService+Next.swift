@@ -145,6 +145,15 @@ extension QueueService {
         }
     }
 
+    /// Gives back a row this process holds without deciding it (a skip, a row left on screen):
+    /// by holder, never by reviewer, so a second terminal of the same person that took the row
+    /// after this one's lease ran out keeps it.
+    public func releaseHeldHere(_ id: String) throws {
+        try session.index.write { db in
+            try db.execute(sql: "DELETE FROM claims WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)", arguments: [holder, id])
+        }
+    }
+
     /// Gives back a row after a decision (whichever of this reviewer's processes claimed it),
     /// or every row this process holds (on exit).
     public func release(_ id: String? = nil) throws {

@@ -6,7 +6,12 @@
 ///
 /// - C0 controls and DEL in caret notation (`^[`, `^@`, `^?`); the rest of an escape sequence is
 ///   plain printable text once its ESC is defused, so `ESC [2J` shows as `^[[2J`.
-/// - C1 controls, bidi controls, zero-width, invisible and tag characters as `<U+202E>`.
+/// - C1 controls, bidi controls, zero-width, invisible and tag characters as `<U+202E>`,
+///   except where they are part of the text as written (`Sanitiser+Context.swift`): a ZWJ
+///   inside an emoji sequence (👨‍👩‍👧), a ZWJ or ZWNJ between letters of a script that shapes
+///   with them or after its virama (Devanagari क्‍ष, Persian می‌خواهم), the tags of an RGI
+///   subdivision flag
+///   (🏴󠁧󠁢󠁥󠁮󠁧󠁿). Everywhere else they show, so a row cannot hide content in them.
 /// - Invalid UTF-8 (byte input only) as `\xNN`.
 /// - In multi-line mode newlines are kept and tabs become spaces; in single-line mode a newline
 ///   shows as `^J`.
@@ -20,24 +25,30 @@ public enum Sanitiser {
         // Fast path: plain printable ASCII is by far the common case and comes back unchanged.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { append(scalar, mode: mode, to: &out) }
+        append(Array(text.unicodeScalars), mode: mode, to: &out)
         return String(out)
     }
 
-    /// Cleans raw bytes that may not be valid UTF-8; each invalid byte shows as `\xNN`.
+    /// Cleans raw bytes that may not be valid UTF-8; each invalid byte shows as `\xNN` (and
+    /// breaks any context: a joiner next to one is shown).
     public static func clean(bytes: some Collection<UInt8>, mode: Mode = .singleLine) -> String {
         let raw = Array(bytes)
+        if raw.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return String(decoding: raw, as: UTF8.self) }
         var out = String.UnicodeScalarView()
+        var run: [Unicode.Scalar] = []
         var index = 0
         while index < raw.count {
             let (scalar, length) = decodeScalar(raw, at: index)
             if let scalar {
-                append(scalar, mode: mode, to: &out)
+                run.append(scalar)
             } else {
+                append(run, mode: mode, to: &out)
+                run.removeAll(keepingCapacity: true)
                 out.append(contentsOf: "\\x\(hex2(raw[index]))".unicodeScalars)
             }
             index += length
         }
+        append(run, mode: mode, to: &out)
         return String(out)
     }
 
@@ -62,19 +73,32 @@ public enum Sanitiser {
 
     /// True when `clean` would leave the text unchanged.
     public static func isClean(_ text: String, mode: Mode = .singleLine) -> Bool {
-        text.unicodeScalars.allSatisfy { replacement(for: $0, mode: mode) == nil }
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return true }
+        let scalars = Array(text.unicodeScalars)
+        return scalars.indices.allSatisfy { replacement(at: $0, in: scalars, mode: mode) == nil }
     }
 
-    @inline(__always)
-    static func append(_ scalar: Unicode.Scalar, mode: Mode, to out: inout String.UnicodeScalarView) {
-        if let visible = replacement(for: scalar, mode: mode) {
-            out.append(contentsOf: visible.unicodeScalars)
-        } else {
-            out.append(scalar)
+    static func append(_ scalars: [Unicode.Scalar], mode: Mode, to out: inout String.UnicodeScalarView) {
+        for index in scalars.indices {
+            if let visible = replacement(at: index, in: scalars, mode: mode) {
+                out.append(contentsOf: visible.unicodeScalars)
+            } else {
+                out.append(scalars[index])
+            }
         }
     }
 
-    /// The visible stand-in for a scalar that must not reach a terminal, or nil when it is safe.
+    /// The visible stand-in for the scalar at `index`, or nil when it stays: a scalar that is
+    /// unsafe on its own may be kept by its neighbours (see `keptInContext`).
+    @inline(__always)
+    static func replacement(at index: Int, in scalars: [Unicode.Scalar], mode: Mode) -> String? {
+        guard let visible = replacement(for: scalars[index], mode: mode) else { return nil }
+        return keptInContext(scalars, at: index) ? nil : visible
+    }
+
+    /// The visible stand-in for a scalar that must not reach a terminal on its own, or nil when
+    /// it is always safe. Context can keep some of these (`keptInContext`); this never does, so
+    /// text with no scalar it replaces is clean anywhere.
     public static func replacement(for scalar: Unicode.Scalar, mode: Mode) -> String? {
         let v = scalar.value
         switch v {

@@ -25,7 +25,8 @@ struct EditFlow {
     func edit(_ editable: EditableRow, path: String, workbench: Workbench) throws {
         // The lease is renewed while the editor has the terminal: the loop that renews it is
         // blocked until the editor exits.
-        let keeper = LeaseKeeper(desk: workbench.desk, id: row.id, every: workbench.desk.queue.lease / 3)
+        let lease = workbench.desk.queue.lease
+        let keeper = LeaseKeeper(desk: workbench.desk, id: row.id, every: lease / 3, limit: lease * 6)
         var held = true
         do {
             defer { held = keeper.stop(desk: workbench.desk, id: row.id) }
@@ -34,7 +35,11 @@ struct EditFlow {
             workbench.desk.keepDraft(path)
             throw WorkbenchError.draftKept(path: path, because: Workbench.describe(error))
         }
-        if !held { screen.leaseLost(row.id, workbench: workbench) }
+        if held {
+            screen.leaseRenewed(row.id, workbench: workbench)
+        } else {
+            screen.leaseLost(row.id, workbench: workbench)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             workbench.desk.keepDraft(path)
             throw WorkbenchError.io(path: path, action: "read the edited row back", errno: ENOENT)
@@ -173,6 +178,7 @@ final class ConfirmEditScreen: Screen {
             // Saved first, closed after: if the edit is refused (say, an answer left empty),
             // this screen stays with the reason and the draft's path.
             let recorded: Bool
+            workbench.message = nil  // a refusal says why below; an older line must not stand in for it
             do {
                 recorded = try flow.screen.record(.edit, newRow: newRow, workbench: workbench)
             } catch {

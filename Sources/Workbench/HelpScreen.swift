@@ -19,7 +19,7 @@ final class HelpScreen: Screen {
     var title: String { "keys: \(forContext)" }
     var statusActions: [Action] { [.back] }
 
-    static func lines(context: String, keymap: Keymap, width: Int) -> [StyledLine] {
+    static func lines(context: String, keymap: Keymap, width: Int, glyphs: Glyphs = .unicode) -> [StyledLine] {
         var out: [StyledLine] = []
         let sections: [(String, [Action])] = [
             ("This screen (\(context))", Action.allCases.filter { $0.contexts.contains(context) }),
@@ -32,12 +32,13 @@ final class HelpScreen: Screen {
                 let shown = keys.isEmpty ? "(unbound)" : keys.joined(separator: " ")
                 // Keys too wide for their column get a line of their own, so they never run
                 // into the action's name ("<C-f> <PageDown>page-down").
-                var keyColumn = DisplayWidth.pad(shown, to: 16)
+                var keyColumn = DisplayWidth.pad(shown, to: 16, mark: glyphs.ellipsis)
                 if DisplayWidth.of(shown) > 15 {
                     out += TextWrap.wrap([Span("  " + shown, .bold)], width: width, indent: 2)
                     keyColumn = String(repeating: " ", count: 16)
                 }
-                let line = [Span("  " + keyColumn, .bold), Span(DisplayWidth.pad(action.name, to: 19) + " ", .dim),
+                let line = [Span("  " + keyColumn, .bold),
+                            Span(DisplayWidth.pad(action.name, to: 19, mark: glyphs.ellipsis) + " ", .dim),
                             Span(action.summary)]
                 out += TextWrap.wrap(line, width: width, indent: 38)
             }
@@ -52,7 +53,7 @@ final class HelpScreen: Screen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         if builtForWidth != area.width {
-            list.lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1)
+            list.lines = Self.lines(context: forContext, keymap: keymap, width: area.width - 1, glyphs: canvas.glyphs)
             builtForWidth = area.width
         }
         list.draw(on: &canvas, in: area)

@@ -41,6 +41,7 @@ final class HomeScreen: Screen {
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         var y = area.y + 1
         let name = 14, number = 9
+        let glyphs = canvas.glyphs
         // "rejected" is reviewers' rejections; a gate's rejections are counted apart, so a slice
         // the gates emptied does not look like one its reviewers turned down.
         let header = DisplayWidth.pad("  slice", to: name + 2) + ["pending", "reviewed", "accepted", "rejected", "gate-rej", "flagged"]
@@ -55,26 +56,26 @@ final class HomeScreen: Screen {
         let capacity = max(1, area.height - 6)
         let first = max(0, selected - capacity + 1)
         for (i, entry) in entries.enumerated().dropFirst(first).prefix(capacity) {
-            let marker = i == selected ? "▸ " : "  "
+            let marker = i == selected ? glyphs.pointer + " " : "  "
             let style: Style = i == selected ? .reverse : .plain
             canvas.fill(y: y, style: style)
             guard let line = entry.1 else {
                 let pending = slices.reduce(0) { $0 + $1.pending }
                 let total = "\(pending) pending"
                 let pad = max(DisplayWidth.of(entry.0) + 1, min(name + number * 6, area.width - 2 - DisplayWidth.of(total)))
-                canvas.put(marker + DisplayWidth.pad(entry.0, to: pad) + total, x: area.x, y: y, style: style.with(bold: true))
+                canvas.put(marker + DisplayWidth.pad(entry.0, to: pad, mark: glyphs.ellipsis) + total, x: area.x, y: y, style: style.with(bold: true))
                 y += 1
                 continue
             }
             let label = Sanitiser.clean(line.slice) + (line.critical ? " !" : "")
-            var text = marker + DisplayWidth.pad(label, to: name)
+            var text = marker + DisplayWidth.pad(label, to: name, mark: glyphs.ellipsis)
             for value in [line.pending, line.reviewed, line.accepted + line.edited, line.rejected, line.gateRejected, line.flagged] {
                 text += DisplayWidth.pad(String(value), to: number)
             }
             let end = canvas.put(text, x: area.x, y: y, style: style)
             if line.budget > 0 {
                 let done = min(1.0, Double(line.reviewed) / Double(line.budget))
-                canvas.put((barWidth >= 6 ? Bar.draw(fraction: done, width: barWidth) + " " : "") + "\(line.reviewed)/\(line.budget)",
+                canvas.put((barWidth >= 6 ? Bar.draw(fraction: done, width: barWidth, glyphs: glyphs) + " " : "") + "\(line.reviewed)/\(line.budget)",
                            x: end, y: y, style: style)
             } else {
                 canvas.put("no review budget", x: end, y: y, style: style.with(dim: true))
@@ -85,7 +86,7 @@ final class HomeScreen: Screen {
         let backlog = summary?.adjudicationBacklog ?? 0
         canvas.put("Adjudication backlog: \(backlog) row\(backlog == 1 ? "" : "s")", x: area.x + 2, y: y, style: backlog > 0 ? .bold : .plain)
         y += 1
-        canvas.put("You today: \(tally.total) decisions — \(tally.accepted) accepted, \(tally.edited) edited, \(tally.rejected) rejected, \(tally.flagged) flagged",
+        canvas.put("You today: \(tally.total) decisions \(glyphs.dash) \(tally.accepted) accepted, \(tally.edited) edited, \(tally.rejected) rejected, \(tally.flagged) flagged",
                    x: area.x + 2, y: y)
         y += 1
         canvas.put("! a critical slice, reviewed in full; budget: the rows the plan asks for", x: area.x + 2, y: y, style: .dim)
@@ -111,9 +112,9 @@ final class HomeScreen: Screen {
 
 /// Text bars that read without colour: filled and empty blocks.
 enum Bar {
-    static func draw(fraction: Double, width: Int) -> String {
+    static func draw(fraction: Double, width: Int, glyphs: Glyphs = .unicode) -> String {
         let clamped = min(1, max(0, fraction.isFinite ? fraction : 0))
         let filled = Int((clamped * Double(width)).rounded())
-        return String(repeating: "█", count: filled) + String(repeating: "░", count: max(0, width - filled))
+        return String(repeating: glyphs.barFull, count: filled) + String(repeating: glyphs.barEmpty, count: max(0, width - filled))
     }
 }

@@ -8,7 +8,12 @@ import Foundation
 ///
 /// The timer only runs while this process runs: a winnow stopped with the editor (SIGSTOP,
 /// a suspended ssh session) lets the lease lapse as it should, and `stop()` then says the row
-/// is no longer held.
+/// is no longer held. Nor does it renew for ever: after `limit` (six leases, an hour by
+/// default) an editor left open overnight stops holding the row, which goes back to the queue
+/// when the lease runs out; the draft is kept and named as for any edit that is not recorded.
+///
+/// `stop()` waits for a renewal under way; against another process holding the index's write
+/// lock that is SQLite's busy timeout at most.
 final class LeaseKeeper: @unchecked Sendable {
     private let queue = DispatchQueue(label: "winnow.lease-keeper")
     private let timer: DispatchSourceTimer
@@ -17,10 +22,12 @@ final class LeaseKeeper: @unchecked Sendable {
 
     /// Starts renewing `id` every `interval` seconds (a third of the lease: two renewals can
     /// fail or be late before the lease runs out).
-    init(desk: ReviewDesk, id: String, every interval: TimeInterval) {
+    init(desk: ReviewDesk, id: String, every interval: TimeInterval, limit: TimeInterval) {
         timer = DispatchSource.makeTimerSource(queue: queue)
         let renew = UnsafeSendableDesk(desk)
+        let until = Date().addingTimeInterval(limit)
         timer.setEventHandler { [weak self] in
+            guard Date() < until else { return }
             // The review loop is blocked in the editor, so the desk is not used concurrently.
             let stillHeld = (try? renew.desk.renew(id)) ?? true  // a failed write is not a lost row; the next try may work
             self?.lock.withLock { self?.held = (self?.held ?? false) && stillHeld }

@@ -40,7 +40,7 @@ final class LinePrompt: Screen {
             if used > room { break }
             visible.insert(character, at: visible.startIndex)
         }
-        canvas.put(prefix + visible + "▏", x: area.x, y: y, style: .reverse)
+        canvas.put(prefix + visible + canvas.glyphs.cursor, x: area.x, y: y, style: .reverse)
     }
 
     /// Pasted text goes into the line as typed text would, on one line: line breaks and tabs

@@ -40,18 +40,19 @@ final class ReasonPicker: Screen {
         let top = max(area.y, area.y + area.height - height)
         for y in top..<(area.y + area.height) { canvas.fill(y: y, style: .plain) }
         let noteText = note.map { "(note: \(Sanitiser.clean($0))) " } ?? ""
-        canvas.put(DisplayWidth.truncate("─ Reject: why? " + noteText, to: area.width), x: area.x, y: top, style: .bold)
+        canvas.put(DisplayWidth.truncate(canvas.glyphs.horizontal + " Reject: why? " + noteText, to: area.width, mark: canvas.glyphs.ellipsis),
+                   x: area.x, y: top, style: .bold)
         for (i, reason) in shown.enumerated() where top + 1 + i < area.y + area.height {
             let style: Style = i == selected ? .reverse : .plain
             canvas.put(" \(i + 1)  \(Sanitiser.clean(reason.code))", x: area.x, y: top + 1 + i, style: style.with(bold: true))
-            canvas.put(DisplayWidth.truncate(Sanitiser.clean(reason.label), to: area.width - 25), x: area.x + 24, y: top + 1 + i, style: style)
+            canvas.put(DisplayWidth.truncate(Sanitiser.clean(reason.label), to: area.width - 25, mark: canvas.glyphs.ellipsis), x: area.x + 24, y: top + 1 + i, style: style)
         }
         let down = workbench.keymap.keyName(for: .moveDown, in: context), up = workbench.keymap.keyName(for: .moveUp, in: context)
         let enter = selected.map { "<Enter> rejects as \(Sanitiser.clean(reasons[$0].code))" }
             ?? "<Enter> does nothing until \(down)/\(up) highlight a reason"
-        let hint = shown.isEmpty ? "no reason codes are configured" : "1-\(shown.count) reject with that reason · \(enter)"
+        let hint = shown.isEmpty ? "no reason codes are configured" : "1-\(shown.count) reject with that reason \(canvas.glyphs.separator) \(enter)"
         let y = top + 1 + shown.count
-        if y < area.y + area.height { canvas.put(DisplayWidth.truncate(hint, to: area.width), x: area.x, y: y, style: .dim) }
+        if y < area.y + area.height { canvas.put(DisplayWidth.truncate(hint, to: area.width, mark: canvas.glyphs.ellipsis), x: area.x, y: y, style: .dim) }
         if reasons.count > 9, y + 1 < area.y + area.height {
             canvas.put("(the first nine reasons; others through winnow decide)", x: area.x, y: y + 1, style: .dim)
         }

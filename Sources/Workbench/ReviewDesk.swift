@@ -47,7 +47,7 @@ public final class ReviewDesk {
         skippedRows.removeAll { $0 == entry }
         if atFront { skippedRows.insert(entry, at: 0) } else { skippedRows.append(entry) }
         if skippedRows.count > Self.skippedLimit { skippedRows.removeFirst(skippedRows.count - Self.skippedLimit) }
-        try queue.release(id)
+        try queue.releaseHeldHere(id)
     }
 
     /// The rows skipped on a screen (one slice's review, all slices', adjudication), oldest first.
@@ -59,8 +59,11 @@ public final class ReviewDesk {
     /// someone decided or holds meanwhile are dropped from the list); nil when none can.
     func backToSkipped(slice: String?, adjudication: Bool) throws -> QueueItem? {
         while let last = skippedRows.lastIndex(where: { $0.slice == slice && $0.adjudication == adjudication }) {
-            let entry = skippedRows.remove(at: last)
-            if let item = try queue.claimSkipped(id: entry.id, slice: slice, adjudication: adjudication) { return item }
+            let entry = skippedRows[last]
+            // Off the list once the queue has answered: a failed claim (a busy index) keeps it.
+            let item = try queue.claimSkipped(id: entry.id, slice: slice, adjudication: adjudication)
+            skippedRows.remove(at: last)
+            if let item { return item }
         }
         return nil
     }

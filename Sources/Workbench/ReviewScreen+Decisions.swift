@@ -111,7 +111,7 @@ extension ReviewScreen {
         let message = "undone: #\(undone.entry.seq) reverts the decision on \(Sanitiser.clean(undone.row))"
         // The revert is in the log; bringing the row back is a convenience that may fail.
         do {
-            if let current = item { try workbench.desk.queue.release(current.row.id) }
+            if let current = item { try workbench.desk.queue.releaseHeldHere(current.row.id) }
             if let back = try workbench.desk.claim(undone.row) {
                 try advance(workbench: workbench, to: back)
                 workbench.say(message)

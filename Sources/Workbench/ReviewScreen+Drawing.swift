@@ -12,6 +12,7 @@ extension ReviewScreen {
     func bodyWidth(_ columns: Int) -> Int { columns >= Self.panelThreshold ? columns - Self.panelWidth - 1 : columns }
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
+        glyphs = canvas.glyphs
         guard let current = item else {
             drawEmpty(on: &canvas, in: area, workbench: workbench)
             return
@@ -23,7 +24,7 @@ extension ReviewScreen {
         y += 1
         if wide {
             drawPanel(current, on: &canvas, in: Area(x: area.x + width + 1, y: area.y, width: Self.panelWidth, height: area.height))
-            for row in area.y..<(area.y + area.height) { canvas.put("│", x: area.x + width, y: row, style: .dim) }
+            for row in area.y..<(area.y + area.height) { canvas.put(glyphs.vertical, x: area.x + width, y: row, style: .dim) }
         } else {
             for line in TextWrap.wrap(provenanceLine(current).spans, width: width, indent: 2).prefix(2) {
                 line.draw(on: &canvas, x: area.x, y: y, width: width)
@@ -44,8 +45,8 @@ extension ReviewScreen {
         lastPage = page
         scroll.clamp(page: page, total: body.count)
         let shown = body.isEmpty ? "empty row" : "lines \(scroll.offset + 1)-\(min(body.count, scroll.offset + page)) of \(body.count)"
-        let rule = String(repeating: "─", count: max(0, width - DisplayWidth.of(shown) - 3))
-        canvas.put(rule + " " + shown + " ─", x: area.x, y: y, style: .dim, limit: width)
+        let rule = String(repeating: glyphs.horizontal, count: max(0, width - DisplayWidth.of(shown) - 3))
+        canvas.put(rule + " " + shown + " " + glyphs.horizontal, x: area.x, y: y, style: .dim, limit: width)
         y += 1
         for (i, line) in body.dropFirst(scroll.offset).prefix(page).enumerated() {
             line.draw(on: &canvas, x: area.x, y: y + i, width: width)
@@ -58,18 +59,19 @@ extension ReviewScreen {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
         let slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
+        let dot = " \(glyphs.separator) "
         // A lease is shown only while it is held.
-        let lease = leaseHeld ? Span(" · lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
-                              : Span(" · lease lost", Style(bold: true, colour: .red))
-        let counts = Span((openRows.map { " · \($0) open" } ?? "") + " · done here \(decidedHere)", .dim)
+        let lease = leaseHeld ? Span(dot + "lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
+                              : Span(dot + "lease lost", Style(bold: true, colour: .red))
+        let counts = Span((openRows.map { dot + "\($0) open" } ?? "") + dot + "done here \(decidedHere)", .dim)
         let fixed = [Span(" \(current.reason.rawValue.uppercased()) ", tag), Span(" \(slice)", .bold)]
-        let shape = " · " + current.row.shape.rawValue
+        let shape = dot + current.row.shape.rawValue
         var id = Sanitiser.clean(current.row.id)
-        let others = (fixed + [counts, lease]).reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + 3
+        let others = (fixed + [counts, lease]).reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot)
         if others + DisplayWidth.of(id) > width {
-            id = DisplayWidth.truncate(id, to: max(8, width - others))
+            id = DisplayWidth.truncate(id, to: max(8, width - others), mark: glyphs.ellipsis)
         }
-        return StyledLine(fixed + [Span(" · " + id + shape), counts, lease])
+        return StyledLine(fixed + [Span(dot + id + shape), counts, lease])
     }
 
     func provenanceFields(_ row: IndexedRow) -> [(String, String)] {
@@ -88,7 +90,7 @@ extension ReviewScreen {
     private func provenanceLine(_ current: QueueItem) -> StyledLine {
         var spans: [Span] = []
         for (name, value) in provenanceFields(current.row).filter({ $0.0 != "created" && $0.0 != "source" }) {
-            if !spans.isEmpty { spans.append(Span(" · ", .dim)) }
+            if !spans.isEmpty { spans.append(Span(" \(glyphs.separator) ", .dim)) }
             spans.append(Span(name + " ", .dim))
             spans.append(Span(value))
         }
@@ -101,11 +103,11 @@ extension ReviewScreen {
         var lines: [StyledLine] = []
         for flag in flags.prefix(flags.count > limit ? limit - 1 : limit) {
             let match = flag.detail["matches"]?.arrayValue?.first
-            var spans = [Span(flag.action == .reject ? "✗ " : "⚑ ", .bold),
+            var spans = [Span((flag.action == .reject ? glyphs.rejectMark : glyphs.flagMark) + " ", .bold),
                          Span(Sanitiser.clean(flag.gate), .bold), Span(" \(flag.action.rawValue): \(Sanitiser.clean(flag.reason))")]
             if let matched = match?["matched"]?.stringValue {
                 spans.append(Span(" \""))
-                spans.append(Span(DisplayWidth.truncate(Sanitiser.clean(matched), to: 40), .highlight))
+                spans.append(Span(DisplayWidth.truncate(Sanitiser.clean(matched), to: 40, mark: glyphs.ellipsis), .highlight))
                 spans.append(Span("\""))
             }
             if let neighbour = match?["neighbour"]?.stringValue {
@@ -114,7 +116,7 @@ extension ReviewScreen {
             }
             lines.append(StyledLine(spans))
         }
-        if flags.count > limit { lines.append(StyledLine("  … and \(flags.count - limit + 1) more flags", .dim)) }
+        if flags.count > limit { lines.append(StyledLine("  \(glyphs.ellipsis) and \(flags.count - limit + 1) more flags", .dim)) }
         return lines
     }
 
@@ -124,18 +126,19 @@ extension ReviewScreen {
         let described = verdicts.prefix(2).enumerated().map { index, v -> String in
             let reason = v.reason.map { " (\($0))" } ?? ""
             let note = v.note.map { " \"\($0)\"" } ?? ""
-            return Sanitiser.clean("\(index + 1) · \(v.reviewer): \(v.verdict.rawValue)\(reason)\(note)")
+            return "\(index + 1) \(glyphs.separator) " + Sanitiser.clean("\(v.reviewer): \(v.verdict.rawValue)\(reason)\(note)")
         }
         if width >= 100 && described.count == 2 {
             let half = (width - 3) / 2
-            return [StyledLine([Span(DisplayWidth.pad(described[0], to: half), .bold), Span(" │ ", .dim), Span(described[1], .bold)])]
+            return [StyledLine([Span(DisplayWidth.pad(described[0], to: half, mark: glyphs.ellipsis), .bold), Span(" \(glyphs.vertical) ", .dim),
+                                Span(described[1], .bold)])]
         }
         return described.map { StyledLine($0, .bold) }
     }
 
     /// The row (and the neighbour, beside or below it), from the cache when it still fits.
     func bodyLines(width: Int) -> [StyledLine] {
-        let key = "\(item?.row.id ?? "")|\(width)|\(searchTerm)|\(neighbour?.row.id ?? "")|\(flags.count)|\(text.segments.count)"
+        let key = "\(item?.row.id ?? "")|\(width)|\(searchTerm)|\(neighbour?.row.id ?? "")|\(flags.count)|\(text.segments.count)|\(glyphs.vertical)"
         if let cached = bodyCache, cached.key == key { return cached.lines }
         let lines = layOutBody(width: width)
         bodyCache = (key, lines)
@@ -144,22 +147,25 @@ extension ReviewScreen {
 
     private func layOutBody(width: Int) -> [StyledLine] {
         let marks = RowRenderer.marks(for: flags) + searchMarks
-        guard let neighbour else { return RowRenderer(text: text, marks: marks).render(width: width).lines }
-        let heading = "NEIGHBOUR \(Sanitiser.clean(neighbour.row.id))" + (neighbour.similarity.map { String(format: " · similarity %.2f", $0) } ?? "")
+        guard let neighbour else { return RowRenderer(text: text, marks: marks, glyphs: glyphs).render(width: width).lines }
+        let heading = "NEIGHBOUR \(Sanitiser.clean(neighbour.row.id))"
+            + (neighbour.similarity.map { String(format: " \(glyphs.separator) similarity %.2f", $0) } ?? "")
         if width >= 120 {
             let half = (width - 3) / 2
-            let left = [StyledLine("THIS ROW", Style(bold: true, underline: true))] + RowRenderer(text: text, marks: marks).render(width: half).lines
-            let right = [StyledLine(heading, Style(bold: true, underline: true))] + RowRenderer(text: neighbour.text).render(width: half).lines
+            let left = [StyledLine("THIS ROW", Style(bold: true, underline: true))]
+                + RowRenderer(text: text, marks: marks, glyphs: glyphs).render(width: half).lines
+            let right = [StyledLine(heading, Style(bold: true, underline: true))]
+                + RowRenderer(text: neighbour.text, glyphs: glyphs).render(width: half).lines
             return (0..<max(left.count, right.count)).map { i in
                 var line = i < left.count ? left[i] : StyledLine()
                 line.spans.append(Span(String(repeating: " ", count: max(0, half - line.width))))
-                line.spans.append(Span(" │ ", .dim))
+                line.spans.append(Span(" \(glyphs.vertical) ", .dim))
                 if i < right.count { line.spans += right[i].spans }
                 return line
             }
         }
-        return RowRenderer(text: text, marks: marks).render(width: width).lines
-            + [StyledLine(heading, Style(bold: true, underline: true))] + RowRenderer(text: neighbour.text).render(width: width).lines
+        return RowRenderer(text: text, marks: marks, glyphs: glyphs).render(width: width).lines
+            + [StyledLine(heading, Style(bold: true, underline: true))] + RowRenderer(text: neighbour.text, glyphs: glyphs).render(width: width).lines
     }
 
     private func drawPanel(_ current: QueueItem, on canvas: inout Canvas, in area: Area) {
@@ -167,7 +173,7 @@ extension ReviewScreen {
         canvas.put("PROVENANCE", x: area.x, y: y, style: .bold)
         y += 1
         for (name, value) in provenanceFields(current.row) where y < area.y + area.height {
-            canvas.put(DisplayWidth.pad(name, to: 12), x: area.x, y: y, style: .dim)
+            canvas.put(DisplayWidth.pad(name, to: 12, mark: glyphs.ellipsis), x: area.x, y: y, style: .dim)
             canvas.put(value, x: area.x + 12, y: y, limit: area.width - 12)
             y += 1
         }

@@ -42,6 +42,8 @@ final class ReviewScreen: Screen {
     /// The laid-out body, kept while nothing it depends on changes: scrolling a long row
     /// redraws from here instead of wrapping the whole row again on every key.
     var bodyCache: (key: String, lines: [StyledLine])?
+    /// The frame glyphs of the canvas last drawn on (ASCII when the locale is not UTF-8).
+    var glyphs = Glyphs.unicode
 
     init(slice: String? = nil, adjudication: Bool = false) {
         self.slice = slice
@@ -87,7 +89,7 @@ final class ReviewScreen: Screen {
             loaded = (try workbench.desk.text(of: next.row), try workbench.desk.flags(of: next.row),
                       adjudication ? try workbench.desk.decisions(on: next.row.id) : [])
         } catch {
-            try? workbench.desk.queue.release(next.row.id)
+            try? workbench.desk.queue.releaseHeldHere(next.row.id)
             text = RowText(segments: [])
             throw error
         }
@@ -149,7 +151,13 @@ final class ReviewScreen: Screen {
     }
 
     func close(workbench: Workbench) {
-        if let current = item { try? workbench.desk.queue.release(current.row.id) }
+        if let current = item { try? workbench.desk.queue.releaseHeldHere(current.row.id) }
+    }
+
+    /// The lease was renewed elsewhere (by the edit's keeper): the header counts from now.
+    func leaseRenewed(_ id: String, workbench: Workbench) {
+        guard item?.row.id == id else { return }
+        item?.leaseUntil = workbench.desk.queue.now().addingTimeInterval(workbench.desk.queue.lease)
     }
 
     /// The row on screen is no longer this process's: say so once, and show no lease.

@@ -19,6 +19,8 @@ struct RowRenderer {
 
     var text: RowText
     var marks: [Mark] = []
+    /// The pair's column rule and label separator follow the frame glyphs.
+    var glyphs = Glyphs.unicode
 
     /// Gate matches as marks (each flag's `detail.matches[]` with segment and byte offsets).
     static func marks(for flags: [GateFlag]) -> [Mark] {
@@ -67,23 +69,23 @@ struct RowRenderer {
             let half = (width - 3) / 2
             var left: [StyledLine] = [], right: [StyledLine] = []
             var ignored: [Int] = []
-            left.append(StyledLine("A · CHOSEN", Style(bold: true, underline: true)))
-            right.append(StyledLine("B · REJECTED", Style(bold: true, underline: true)))
+            left.append(StyledLine("A \(glyphs.separator) CHOSEN", Style(bold: true, underline: true)))
+            right.append(StyledLine("B \(glyphs.separator) REJECTED", Style(bold: true, underline: true)))
             for (index, segment) in chosen { block(index: index, segment: segment, width: half, locateMarks: false, into: &left, markLines: &ignored) }
             for (index, segment) in rejected { block(index: index, segment: segment, width: half, locateMarks: false, into: &right, markLines: &ignored) }
             let base = lines.count
             for i in 0..<max(left.count, right.count) {
                 var line = i < left.count ? left[i] : StyledLine()
                 line.spans.append(Span(String(repeating: " ", count: max(0, half - line.width))))
-                line.spans.append(Span(" │ ", .dim))
+                line.spans.append(Span(" \(glyphs.vertical) ", .dim))
                 if i < right.count { line.spans += right[i].spans }
                 lines.append(line)
             }
             markLines += Array(repeating: base, count: marks.count - markLines.count)
         } else {
-            lines.append(StyledLine("A · CHOSEN", Style(bold: true, underline: true)))
+            lines.append(StyledLine("A \(glyphs.separator) CHOSEN", Style(bold: true, underline: true)))
             for (index, segment) in chosen { block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines) }
-            lines.append(StyledLine("B · REJECTED", Style(bold: true, underline: true)))
+            lines.append(StyledLine("B \(glyphs.separator) REJECTED", Style(bold: true, underline: true)))
             for (index, segment) in rejected { block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines) }
         }
         return (lines, markLines)
@@ -108,10 +110,16 @@ struct RowRenderer {
     }
 
     /// The segment's text cut at mark boundaries; each piece sanitised on its own, so a
-    /// highlight stays on the text it marks even where sanitising changes lengths.
+    /// highlight stays on the text it marks even where sanitising changes lengths. A mark is
+    /// widened to whole grapheme clusters: a gate match or search hit that starts or ends inside
+    /// a flag, a ZWJ family or a conjunct highlights all of it rather than cut it in two.
     private func spans(of text: String, marks: [Mark]) -> [Span] {
         let bytes = Array(text.utf8)
-        var cuts: [(Int, Int, Style)] = marks.map { (max(0, $0.range.lowerBound), min(bytes.count, $0.range.upperBound), $0.style) }
+        let boundaries = marks.isEmpty ? [] : Self.clusterBoundaries(text)
+        var cuts: [(Int, Int, Style)] = marks.map {
+            let start = max(0, $0.range.lowerBound), end = min(bytes.count, $0.range.upperBound)
+            return (Self.boundary(atOrBefore: start, in: boundaries), Self.boundary(atOrAfter: end, in: boundaries), $0.style)
+        }
         cuts.sort { $0.0 < $1.0 }
         var spans: [Span] = []
         var position = 0
@@ -122,6 +130,38 @@ struct RowRenderer {
         }
         if position < bytes.count { spans.append(piece(bytes[position...], .plain)) }
         return spans
+    }
+
+    /// UTF-8 offsets where grapheme clusters start, and the end.
+    static func clusterBoundaries(_ text: String) -> [Int] {
+        var offsets: [Int] = []
+        var offset = 0
+        for character in text {
+            offsets.append(offset)
+            offset += character.utf8.count
+        }
+        offsets.append(offset)
+        return offsets
+    }
+
+    static func boundary(atOrBefore offset: Int, in boundaries: [Int]) -> Int {
+        guard !boundaries.isEmpty else { return offset }
+        var low = 0, high = boundaries.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if boundaries[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return min(boundaries[low], offset)
+    }
+
+    static func boundary(atOrAfter offset: Int, in boundaries: [Int]) -> Int {
+        guard let last = boundaries.last else { return offset }
+        var low = 0, high = boundaries.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if boundaries[middle] >= offset { high = middle } else { low = middle + 1 }
+        }
+        return boundaries[low] >= offset ? boundaries[low] : last
     }
 
     private func piece(_ bytes: ArraySlice<UInt8>, _ style: Style) -> Span {

@@ -19,7 +19,7 @@ final class StatsScreen: Screen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         if builtForWidth != area.width, let report {
-            list.lines = Self.lines(report, width: area.width - 1)
+            list.lines = Self.lines(report, width: area.width - 1, glyphs: canvas.glyphs)
             builtForWidth = area.width
         }
         list.draw(on: &canvas, in: area)
@@ -27,7 +27,7 @@ final class StatsScreen: Screen {
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool { list.perform(action) }
 
-    static func lines(_ report: TrustReport, width: Int) -> [StyledLine] {
+    static func lines(_ report: TrustReport, width: Int, glyphs: Glyphs = .unicode) -> [StyledLine] {
         var out: [StyledLine] = []
         let bar = width >= 120 ? max(6, (width - 39) / 2 - 26) : max(6, width - 39 - 26)
         for (heading, groups) in [("Per slice, synthetic rows", report.slices), ("Per slice, human rows", report.humanSlices),
@@ -37,8 +37,8 @@ final class StatsScreen: Screen {
             for group in groups {
                 // One line when both bars fit, else reject under accept.
                 let oneLine = width >= 120
-                var spans = [Span("  " + DisplayWidth.pad(Sanitiser.clean(group.name), to: 20) + " ", .bold),
-                             Span(DisplayWidth.pad("\(group.tally.reviewed)/\(group.rows) reviewed", to: 16))]
+                var spans = [Span("  " + DisplayWidth.pad(Sanitiser.clean(group.name), to: 20, mark: glyphs.ellipsis) + " ", .bold),
+                             Span(DisplayWidth.pad("\(group.tally.reviewed)/\(group.rows) reviewed", to: 16, mark: glyphs.ellipsis))]
                 for (label, verdict) in [("accept", Verdict.accept), ("reject", .reject)] {
                     let p = group.tally.proportion(of: verdict)
                     if !oneLine && verdict == .reject {
@@ -46,8 +46,8 @@ final class StatsScreen: Screen {
                         spans = [Span(String(repeating: " ", count: 39))]
                     }
                     spans.append(Span(label + " "))
-                    spans.append(Span(Bar.draw(fraction: p.rate ?? 0, width: bar), Style(colour: verdict == .accept ? .green : .red)))
-                    spans.append(Span(" " + DisplayWidth.pad(interval(p), to: 18)))
+                    spans.append(Span(Bar.draw(fraction: p.rate ?? 0, width: bar, glyphs: glyphs), Style(colour: verdict == .accept ? .green : .red)))
+                    spans.append(Span(" " + DisplayWidth.pad(interval(p), to: 18, mark: glyphs.ellipsis)))
                 }
                 out.append(StyledLine(spans))
                 if let e = group.unreviewedEstimate {

@@ -32,7 +32,11 @@ public struct StyledLine: Sendable, Equatable {
 }
 
 /// Word wrapping by display width: breaks at spaces, splits a word only when it is wider than
-/// the whole line, keeps each character's style, and never cuts a wide character in half.
+/// the whole line, keeps each character's style, and never cuts a grapheme cluster (a flag, a
+/// ZWJ family, a conjunct) in half: it moves to the next line whole. The one exception is a
+/// cluster wider than a whole line (a long chain of conjuncts, which Unicode keeps as one
+/// cluster): it is cut into the code-point runs terminals draw anyway (a spacing character
+/// and the marks after it) rather than not shown at all.
 public enum TextWrap {
     /// Wraps spans that may hold newlines into lines of at most `width` columns. Continuation
     /// lines get `indent` spaces.
@@ -44,9 +48,16 @@ public enum TextWrap {
             lines += wrapLogical(logical, width: width, indent: indent)
             logical.removeAll(keepingCapacity: true)
         }
+        let narrowest = width - indent
         for span in spans {
             for character in span.text {
-                if character == "\n" || character == "\r\n" { flush() } else { logical.append((character, span.style)) }
+                if character == "\n" || character == "\r\n" {
+                    flush()
+                } else if character.utf8.count > 3, DisplayWidth.of(character) > narrowest {
+                    for piece in pieces(of: character) { logical.append((piece, span.style)) }
+                } else {
+                    logical.append((character, span.style))
+                }
             }
         }
         flush()
@@ -55,6 +66,23 @@ public enum TextWrap {
 
     public static func wrap(_ text: String, style: Style = .plain, width: Int, indent: Int = 0) -> [StyledLine] {
         wrap([Span(text, style)], width: width, indent: indent)
+    }
+
+    /// A cluster cut before each spacing code point; the cluster itself when a piece would not
+    /// be a cluster of its own.
+    static func pieces(of character: Character) -> [Character] {
+        var pieces: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in character.unicodeScalars {
+            if DisplayWidth.of(scalar) > 0 && !current.isEmpty {
+                pieces.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+            current.append(scalar)
+        }
+        if !current.isEmpty { pieces.append(String(current)) }
+        guard pieces.count > 1, pieces.allSatisfy({ $0.count == 1 }) else { return [character] }
+        return pieces.map { Character($0) }
     }
 
     private static func wrapLogical(_ characters: [(Character, Style)], width: Int, indent: Int) -> [StyledLine] {

@@ -10,7 +10,7 @@ extension Workbench {
     /// Draws the whole frame and hands it to the terminal.
     func draw() {
         let size = terminal.size
-        var canvas = Canvas(size: size)
+        var canvas = Canvas(size: size, glyphs: glyphs)
         guard size.columns > 0, size.rows > 0 else { return }
         if tooSmall {
             drawTooSmall(on: &canvas)
@@ -27,7 +27,9 @@ extension Workbench {
         canvas.fill(y: 0, style: bar)
         let right = " \(desk.reviewerName) "
         let rightWidth = DisplayWidth.of(right)
-        canvas.put(" winnow · \(screen.title)", x: 0, y: 0, style: bar, limit: canvas.size.columns - rightWidth - 1)
+        // Titles join their parts with " · "; that is chrome, so it follows the glyphs too.
+        let title = canvas.glyphs == .unicode ? screen.title : screen.title.replacingOccurrences(of: " · ", with: " \(canvas.glyphs.separator) ")
+        canvas.put(" winnow \(canvas.glyphs.separator) \(title)", x: 0, y: 0, style: bar, limit: canvas.size.columns - rightWidth - 1)
         canvas.put(right, x: canvas.size.columns - rightWidth, y: 0, style: bar)
     }
 
@@ -48,7 +50,7 @@ extension Workbench {
             return
         }
         if !pendingKeys.isEmpty {
-            canvas.put(KeyNotation.name(pendingKeys) + "…", x: 0, y: y, style: .bold)
+            canvas.put(KeyNotation.name(pendingKeys) + canvas.glyphs.ellipsis, x: 0, y: y, style: .bold)
             return
         }
         // Help always shows (at the right); the screen's keys fill the rest in order of importance.

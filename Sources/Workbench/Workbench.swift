@@ -29,12 +29,17 @@ public final class Workbench {
     /// The editor for edits; nil means `$VISUAL`, then `$EDITOR`, then vi (tests set a script
     /// here rather than change the process environment under other tests).
     public var editorCommand: String?
+    /// What frames and marks are drawn with: decided from the locale by whoever opens the
+    /// workbench (`Glyphs.forLocale`), handed to every frame on its canvas.
+    public let glyphs: Glyphs
 
-    public init(terminal: any Terminal, keymap: Keymap, desk: ReviewDesk, idleMilliseconds: Int = 1000) {
+    public init(terminal: any Terminal, keymap: Keymap, desk: ReviewDesk, idleMilliseconds: Int = 1000,
+                glyphs: Glyphs = .unicode) {
         self.terminal = terminal
         self.keymap = keymap
         self.desk = desk
         self.idleMilliseconds = idleMilliseconds
+        self.glyphs = glyphs
     }
 
     /// Opens on the review screen (straight to the first row), or on home.

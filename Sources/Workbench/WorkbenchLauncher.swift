@@ -45,11 +45,14 @@ public enum WorkbenchLauncher {
         guard known.contains(slice) else { throw WorkbenchSetupError.unknownSlice(slice, known: known) }
     }
 
-    /// A workbench on `terminal`, its first frame drawn.
+    /// A workbench on `terminal`, its first frame drawn. Frames and marks are ASCII unless the
+    /// locale (`environment`'s LC_ALL, LC_CTYPE, LANG) is UTF-8: the one place that is decided.
     public static func open(session: WorkspaceSession, terminal: any Terminal, keymap: Keymap, slice: String?,
-                            home: Bool, reviewer: Reviewer = .current()) throws -> Workbench {
+                            home: Bool, reviewer: Reviewer = .current(),
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workbench {
         let queue = try QueueService(session: session, reviewer: reviewer)
-        let workbench = Workbench(terminal: terminal, keymap: keymap, desk: ReviewDesk(session: session, queue: queue))
+        let workbench = Workbench(terminal: terminal, keymap: keymap, desk: ReviewDesk(session: session, queue: queue),
+                                  glyphs: Glyphs.forLocale(environment))
         workbench.start(reviewing: !home, slice: slice)
         return workbench
     }

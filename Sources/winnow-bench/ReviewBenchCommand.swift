@@ -45,9 +45,9 @@ struct ReviewBenchCommand: ParsableCommand {
                      Self.size.description, launch.percentile(0.5) / 1000, launch.percentile(0.95) / 1000, launch.maximum / 1000,
                      Double(children.ru_maxrss) / 1024))
 
-        // Accepts first: every skipped row stays claimed (that is what a skip is), and the
-        // queue walks past this session's claims to find the next row, so a thousand skips
-        // before would measure a session no reviewer has.
+        // Accepts first: every skipped row is released and then held back from this session
+        // (up to 5,000 ids in each `next`), so a thousand skips before would measure a session
+        // no reviewer has.
         let workbench = try open()
         let accept = time(workbench, key: .character("a"), count: keys)
         print(accept.summary(label: "accept → next row drawn (one fsynced log append included)"))

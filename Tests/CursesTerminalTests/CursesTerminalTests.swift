@@ -105,24 +105,52 @@ struct CursesTerminalTests {
         canvas[1, 1] = Cell(text: "\u{9b}")
         canvas.put("last", x: 10, y: 2)
         terminal.present(canvas)
-        let shown = pty.waitForOutput(containing: "last")
-        #expect(shown.contains("中"))
+        // The bad cells are not complex characters curses can take: they are written raw after
+        // the rest, as U+FFFD.
+        let shown = pty.waitForOutput(containing: "\u{1B}[2;2H\u{FFFD}")
+        #expect(shown.contains("中") && shown.contains("last"))
         #expect(!shown.contains("]0;pwned") && !shown.unicodeScalars.contains("\u{07}") && !shown.unicodeScalars.contains("\u{9b}"))
         #expect(shown.contains("\u{FFFD}"))
     }
 
-    @Test func aCharacterCursesMeasuresDifferentlyKeepsTheRowInPlace() throws {
+    /// The texts of issue 12, item 5: each cluster curses cannot hold whole, or measures unlike
+    /// the canvas, reaches the terminal as its own bytes, unbroken, addressed to the column the
+    /// canvas gave it; the text between them is curses' as before. Before, 🇬🇧 arrived as 🇬,
+    /// 👍🏽 without its tone, ❤️ and 1️⃣ as U+FFFD and स्ते as स्.
+    @Test func clustersReachTheTerminalWholeAtTheirColumns() throws {
         let pty = try PseudoTerminal()
         defer { pty.close() }
         let terminal = try pty.open()
         defer { terminal.close() }
         var canvas = Canvas(size: terminal.size)
-        // U+4DC0 (a Yijing hexagram) is one column by winnow's tables, two by glibc's wcwidth.
-        canvas.put("a\u{4DC0}b 中 end", x: 0, y: 0)
+        let row = "नमस्ते हिन्दी 🇬🇧 1️⃣ ❤️ 👍🏽 👨‍👩‍👧 🫪 \u{4DC0} end"
+        canvas.put(row, x: 2, y: 3)
         terminal.present(canvas)
-        let shown = pty.waitForOutput(containing: "end")
-        #expect(shown.contains("a\u{FFFD}b 中 end"))
-        #expect(!shown.contains("\u{4DC0}"))
+        let shown = pty.waitForOutput(containing: "\u{1B}[4;29H🫪")
+        var column = 2
+        for cluster in row {
+            let text = String(cluster)
+            let simple = text.unicodeScalars.count == 1 && text != "🫪"
+            if !simple {
+                #expect(shown.contains("\u{1B}[4;\(column + 1)H" + text), "\(text) at column \(column)")
+            }
+            column += DisplayWidth.of(cluster)
+        }
+        #expect(shown.contains("end"))
+        #expect(!shown.contains("\u{FFFD}"))
+        // A frame that changes the row elsewhere writes the clusters again (curses may have
+        // repainted the blanks under them); one that changes another row leaves them be.
+        _ = pty.takeOutput()
+        canvas.put("!", x: 70, y: 3)
+        terminal.present(canvas)
+        let again = pty.waitForOutput(containing: "\u{1B}[4;29H🫪")
+        #expect(again.contains("👨‍👩‍👧") && again.contains("!"))
+        _ = pty.takeOutput()
+        canvas.put("other row", x: 0, y: 5)
+        terminal.present(canvas)
+        let other = pty.waitForOutput(containing: "other row")
+        usleep(50_000)
+        #expect(!(other + String(decoding: pty.takeOutput(), as: UTF8.self)).contains("👨"))
     }
 
     @Test func runOutsideGivesTheTerminalAwayAndRedrawsAfter() throws {

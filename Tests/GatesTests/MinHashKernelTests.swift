@@ -17,6 +17,17 @@ struct MinHashKernelTests {
         return out
     }
 
+    /// One named version; nil when this CPU does not have it.
+    static func variant(_ which: Int32, _ shingles: [UInt64], _ a: [UInt64], _ b: [UInt64], start: [UInt32]) -> [UInt32]? {
+        var out = start
+        let status = out.withUnsafeMutableBufferPointer { out in
+            out.withMemoryRebound(to: Int32.self) { out in
+                winnow_minhash_run_variant(which, shingles, shingles.count, a, b, a.count, out.baseAddress!)
+            }
+        }
+        return status == 0 ? out : nil
+    }
+
     @Test func theKernelComputesTheFamilyOnRandomInputs() {
         var random = SplitMix64(0x4D49_4E48)
         // Permutation counts around the kernel's block of 16 (and its tail), shingle counts
@@ -31,6 +42,12 @@ struct MinHashKernelTests {
                 var expected = start
                 NearDuplicateSignatures.minHashReference(shingles: shingles, a: a, b: b, into: &expected)
                 #expect(Self.kernel(shingles, a, b, start: start) == expected, "\(permutations) permutations, \(count) shingles")
+                // Every version this CPU has, not only the one it picks: another machine picks another.
+                for which: Int32 in [0, 1, 2] {
+                    if let got = Self.variant(which, shingles, a, b, start: start) {
+                        #expect(got == expected, "version \(which): \(permutations) permutations, \(count) shingles")
+                    }
+                }
             }
         }
     }
@@ -52,8 +69,12 @@ struct MinHashKernelTests {
         }
     }
 
-    @Test func theVariantIsOneOfThree() {
-        let name = String(cString: winnow_minhash_variant())
-        #expect(["avx512", "avx2", "baseline"].contains(name))
+    /// The version picked is the widest the CPU runs (each narrower one runs too).
+    @Test func thePickedVersionIsTheWidestThisCPURuns() {
+        let one: [UInt64] = [1], start: [UInt32] = [NearDuplicateSignatures.unset]
+        let runs = [Int32(0), 1, 2].filter { Self.variant($0, one, one, one, start: start) != nil }
+        let names = ["baseline", "avx2", "avx512"]
+        #expect(runs == Array(0...(runs.last ?? 0)), "\(runs)")
+        #expect(String(cString: winnow_minhash_variant()) == names[Int(runs.last ?? 0)])
     }
 }

@@ -55,5 +55,13 @@ import Workspace
     @Test func homeCountsReviewersRejectionsApartFromTheGates() throws {
         let f = try WorkbenchFixture(reviewing: false)
         #expect(f.screen.contains("rejected") && f.screen.contains("gate-rej"), "\(f.screen)")
+        // SampleData's billing slice has gate rejections and, so far, no reviewer's.
+        let summary = try f.desk.summary()
+        let billing = try #require(summary.slices.first { $0.slice == "billing" })
+        #expect(billing.gateRejected > 0 && billing.rejected == 0)
+        let line = try #require(f.screen.split(separator: "\n").first { $0.contains("billing") })
+        let numbers = line.split(separator: " ").compactMap { Int($0) }
+        // pending, reviewed, accepted, rejected, gate-rejected, flagged
+        #expect(numbers.count >= 6 && numbers[3] == 0 && numbers[4] == billing.gateRejected, "\(line)")
     }
 }

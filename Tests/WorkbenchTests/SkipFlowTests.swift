@@ -81,3 +81,19 @@ import Testing
         #expect(f.screen.contains("no skipped rows to go back to here"), "\(f.screen)")
     }
 }
+
+extension SkipFlowTests {
+    /// The same person in two terminals: the first one's lease ran out and the second took the
+    /// row. A skip (or leaving) in the first gives back only its own claims, never the second's.
+    @Test func aSkipNeverReleasesAnotherTerminalsClaim() throws {
+        let f = try WorkbenchFixture()
+        let row = try #require(try current(f).item).row.id
+        let second = try QueueService(session: f.session, reviewer: f.queue.reviewer)
+        second.now = { WorkbenchFixture.clock }
+        try f.session.index.write { db in
+            try db.execute(sql: "UPDATE claims SET holder = ? WHERE n = (SELECT n FROM rows WHERE id = ?)", arguments: [second.holder, row])
+        }
+        try f.type("<Space>")
+        #expect(try claimedBy(f, row) == second.holder, "the second terminal still holds it")
+    }
+}

@@ -28,6 +28,7 @@ final class WorkbenchFixture {
 
     init(size: Size = Size(columns: 80, rows: 24), sampleFiles: [String] = WorkbenchFixture.sampleFiles,
          extraRows: [String] = [], reviewing: Bool = true, slice: String? = nil, keymap: Keymap? = nil,
+         glyphs: Glyphs = .unicode,
          configure: (String) -> String = { $0 }, before: (WorkspacePaths) throws -> Void = { _ in }) throws {
         setenv("TZ", "UTC", 1)
         setenv("LANG", "C.UTF-8", 1)
@@ -51,7 +52,7 @@ final class WorkbenchFixture {
         queue.now = { WorkbenchFixture.clock }
         desk = ReviewDesk(session: session, queue: queue)
         terminal = VirtualTerminal(size: size)
-        workbench = Workbench(terminal: terminal, keymap: try keymap ?? Self.defaultKeymap(), desk: desk)
+        workbench = Workbench(terminal: terminal, keymap: try keymap ?? Self.defaultKeymap(), desk: desk, glyphs: glyphs)
         workbench.start(reviewing: reviewing, slice: slice)
     }
 

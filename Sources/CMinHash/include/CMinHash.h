@@ -21,4 +21,10 @@ void winnow_minhash(const uint64_t *shingles, size_t count,
 /// benchmark's report).
 const char *winnow_minhash_variant(void);
 
+/// Runs one named version (0 baseline, 1 AVX2, 2 AVX-512), for tests that hold every version
+/// the CPU has to the formula; returns 0, or -1 (having done nothing) when the CPU lacks it.
+int winnow_minhash_run_variant(int variant, const uint64_t *shingles, size_t count,
+                               const uint64_t *a, const uint64_t *b, size_t permutations,
+                               int32_t *signature);
+
 #endif
