@@ -53,7 +53,10 @@ let package = Package(
         // The terminal layer: keys, cells, display width and the Terminal protocol; nothing here
         // knows curses, so every screen is testable headless.
         .target(name: "TerminalCore"),
-        .target(name: "Keymap", dependencies: ["TerminalCore", "WinnowCore"]),
+        // The shipped keymaps and SampleData compiled in (Scripts/embed-shipped-files), so a
+        // binary copied alone still has them.
+        .target(name: "ShippedFiles"),
+        .target(name: "Keymap", dependencies: ["TerminalCore", "WinnowCore", "ShippedFiles"]),
         .target(name: "VirtualTerminal", dependencies: ["TerminalCore"]),
         .target(name: "CursesTerminal", dependencies: ["CNCursesW", "TerminalCore", "WinnowCore"]),
         .target(name: "Workbench", dependencies: ["TerminalCore", "Keymap", "WinnowCore", "ProvenanceLog",
@@ -66,7 +69,7 @@ let package = Package(
             name: "winnow",
             dependencies: [
                 "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates",
-                "TerminalCore", "Keymap", "Workbench", "CursesTerminal", "Mixer",
+                "TerminalCore", "Keymap", "Workbench", "CursesTerminal", "Mixer", "ShippedFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -103,7 +106,8 @@ let package = Package(
                     dependencies: ["TerminalCore", "VirtualTerminal", "WinnowCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Resources"]),
-        .testTarget(name: "KeymapTests", dependencies: ["Keymap", "TerminalCore"]),
+        .testTarget(name: "KeymapTests", dependencies: ["Keymap", "TerminalCore", "ShippedFiles"]),
+        .testTarget(name: "ShippedFilesTests", dependencies: ["ShippedFiles"]),
         .testTarget(name: "WorkbenchTests",
                     dependencies: ["Workbench", "VirtualTerminal", "TerminalCore", "Keymap", "Workspace",
                                    "ReviewQueue", "WinnowCore", "ProvenanceLog", "TestSupport",

@@ -21,15 +21,16 @@ extension KeymapLoader {
                 let candidate = Self.joined(Self.expandingTilde(folder), path)
                 if !candidates.contains(candidate) { candidates.append(candidate) }
             }
+            if let shipped = builtInPath(path), !candidates.contains(shipped) { candidates.append(shipped) }
         }
-        let existing = candidates.filter { FileManager.default.fileExists(atPath: $0) }
+        let existing = candidates.filter(exists)
         guard let first = existing.first else {
             let looked = candidates.count > 1 ? " (looked in \(candidates.joined(separator: ", ")))" : ""
             run.report(file, line, "cannot source '\(word)': no such file\(looked)")
             return
         }
-        guard let chosen = existing.first(where: { !run.stack.contains(Self.identity(of: $0)) }) else {
-            let cycle = (run.stack + [Self.identity(of: first)]).map { Self.lastComponent(of: $0) }
+        guard let chosen = existing.first(where: { !run.stack.contains(identity(of: $0)) }) else {
+            let cycle = (run.stack + [identity(of: first)]).map { Self.lastComponent(of: $0) }
             run.report(file, line, "source cycle: \(cycle.joined(separator: " → ")) (each file may be read once per chain)")
             return
         }
@@ -37,14 +38,46 @@ extension KeymapLoader {
             run.report(file, line, "cannot source '\(word)': sources nest deeper than \(Self.maximumDepth) files")
             return
         }
-        switch Self.read(chosen) {
+        switch read(chosen) {
         case .failure(let problem):
             run.report(file, line, "cannot source '\(word)': \(problem.reason)")
         case .success(let bytes):
-            run.stack.append(Self.identity(of: chosen))
+            run.stack.append(identity(of: chosen))
             apply(bytes: bytes, file: chosen, into: &keymap, run: &run)
             run.stack.removeLast()
         }
+    }
+
+    /// The folder that built-in keymaps appear to be in: `(built-in)/default.keymap`. Not a
+    /// real folder; `--keymap '(built-in)/default.keymap'` names the built-in one even when a
+    /// file on disk overrides `default`.
+    public static let builtInFolder = "(built-in)"
+
+    /// `(built-in)/NAME` when a built-in keymap has that file name.
+    func builtInPath(_ fileName: String) -> String? {
+        builtIn[fileName] == nil ? nil : Self.builtInFolder + "/" + fileName
+    }
+
+    func isBuiltIn(_ path: String) -> Bool {
+        path.hasPrefix(Self.builtInFolder + "/") && builtIn[String(path.dropFirst(Self.builtInFolder.count + 1))] != nil
+    }
+
+    /// A file on disk or a built-in keymap.
+    func exists(_ path: String) -> Bool {
+        isBuiltIn(path) || FileManager.default.fileExists(atPath: path)
+    }
+
+    /// One spelling per file (see `identity(of:)`); a built-in keymap's is its name.
+    func identity(of path: String) -> String {
+        isBuiltIn(path) ? path : Self.identity(of: path)
+    }
+
+    /// The bytes of a built-in keymap or a file.
+    func read(_ path: String) -> Result<[UInt8], ReadProblem> {
+        if isBuiltIn(path), let bytes = builtIn[String(path.dropFirst(Self.builtInFolder.count + 1))] {
+            return .success(bytes)
+        }
+        return Self.read(path)
     }
 
     /// The file's bytes, or why not, checked in the order a person would look.

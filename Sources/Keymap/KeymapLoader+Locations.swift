@@ -1,60 +1,63 @@
 import Foundation
+import ShippedFiles
 import WinnowCore
 
 extension KeymapLoader {
-    /// The folder of shipped keymaps in the source tree (and the release archive).
-    public static let shippedFolderName = "Keymaps"
-    /// Present in every shipped folder; how a folder named `Keymaps` is recognised as ours.
+    /// Present among the built-in keymaps and used when `--keymap` is not given.
     public static let defaultKeymapName = "default"
 
-    /// A loader that looks where `winnow review --keymap NAME` should: see `searchDirectories(...)`.
+    /// A loader that looks where `winnow review --keymap NAME` should: the folders of
+    /// `searchDirectories(...)`, then the keymaps compiled into winnow.
     public static func standard(catalog: KeymapCatalog,
                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> KeymapLoader {
-        KeymapLoader(catalog: catalog, searchDirectories: searchDirectories(environment: environment))
+        KeymapLoader(catalog: catalog, searchDirectories: searchDirectories(environment: environment),
+                     builtIn: ShippedFiles.keymaps)
     }
 
-    /// Where keymap names are looked up, in order: the user's folder first, so a reviewer's own
-    /// `vim.keymap` (or `default.keymap`) wins over the shipped one, then the shipped folder.
-    /// Folders that do not exist are left out.
+    /// Where keymap names are looked up, first match wins (a path given to `--keymap` is used
+    /// as is and never looked up):
+    ///
+    /// 1. `$WINNOW_KEYMAPS`, when set: one folder, for a packager, a test or a one-off session;
+    /// 2. the user's folder, `$XDG_CONFIG_HOME/winnow/keymaps` (`~/.config/winnow/keymaps`), so
+    ///    a reviewer's own `vim.keymap` (or `default.keymap`) wins over the box's;
+    /// 3. the box's folder, `PREFIX/share/winnow/keymaps` for a winnow installed as
+    ///    `PREFIX/bin/winnow` (found from the executable's real path, so a symbolic link in
+    ///    `/usr/local/bin` leads to the prefix it points into), where `make install` puts them;
+    /// 4. after these folders, the keymaps compiled into winnow (`KeymapLoader.builtIn`).
+    ///
+    /// Every folder is listed whether it exists or not, so a name that is found nowhere can
+    /// be answered with each place that was looked in. There is no walk up from the binary to a
+    /// checkout's `Keymaps/` any more: a build behaves as an installed binary does, and the
+    /// built-in copy is the checkout's (ShippedFilesTests).
     public static func searchDirectories(environment: [String: String] = ProcessInfo.processInfo.environment,
                                          executable: String? = nil) -> [String] {
         var folders: [String] = []
-        if let user = userDirectory(environment: environment), isFolder(user) { folders.append(user) }
-        if let shipped = shippedDirectory(environment: environment, executable: executable), !folders.contains(shipped) {
-            folders.append(shipped)
+        if let configured = environment["WINNOW_KEYMAPS"], !configured.isEmpty { folders.append(expandingTilde(configured)) }
+        if let user = userDirectory(environment: environment), !folders.contains(user) { folders.append(user) }
+        if let installed = installedDirectory(environment: environment, executable: executable), !folders.contains(installed) {
+            folders.append(installed)
         }
         return folders
     }
 
-    /// `$XDG_CONFIG_HOME/winnow`, else `~/.config/winnow` (the XDG spec ignores a relative
-    /// `XDG_CONFIG_HOME`, so do we); nil without a home to put it in.
+    /// `$XDG_CONFIG_HOME/winnow/keymaps`, else `~/.config/winnow/keymaps` (the XDG spec ignores
+    /// a relative `XDG_CONFIG_HOME`, so do we); nil without a home to put it in.
     public static func userDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return joined(config, "winnow")
+            return joined(config, "winnow/keymaps")
         }
         guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
-        return joined(joined(home, ".config"), "winnow")
+        return joined(home, ".config/winnow/keymaps")
     }
 
-    /// The shipped keymaps: `$WINNOW_KEYMAPS` when set (packagers and tests point it anywhere);
-    /// otherwise the nearest `Keymaps/` (or `share/winnow/Keymaps/`, for an installed prefix)
-    /// holding `default.keymap`, walking up from the running executable's real path. That finds
-    /// the repository's folder for `swift run winnow`, `.build/release/winnow` and test runners
-    /// alike, without depending on the current directory.
-    public static func shippedDirectory(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                        executable: String? = nil) -> String? {
-        if let configured = environment["WINNOW_KEYMAPS"], !configured.isEmpty { return expandingTilde(configured) }
+    /// `PREFIX/share/winnow/keymaps` for the running executable `PREFIX/bin/winnow` (its real
+    /// path: symbolic links resolved); nil when the executable cannot be found.
+    public static func installedDirectory(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                          executable: String? = nil) -> String? {
         guard let start = executable ?? runningExecutable(environment: environment) else { return nil }
-        var folder = self.folder(of: identity(of: start))
-        while !folder.isEmpty {
-            for candidate in [joined(folder, shippedFolderName), joined(folder, "share/winnow/" + shippedFolderName)]
-            where isFile(joined(candidate, defaultKeymapName + ".keymap")) {
-                return candidate
-            }
-            if folder == "/" { break }
-            folder = self.folder(of: folder)
-        }
-        return nil
+        let binFolder = folder(of: identity(of: start))
+        let prefix = binFolder == "/" ? "/" : folder(of: binFolder)
+        return joined(prefix.isEmpty ? "/" : prefix, "share/winnow/keymaps")
     }
 
     /// The real path of this process's executable: `/proc/self/exe` on Linux; else argv[0],
@@ -76,8 +79,8 @@ extension KeymapLoader {
 }
 
 extension KeymapLoader {
-    /// Keymap names in the search folders (`default`, `vim`, a user's own), first folder first,
-    /// each once: for `--keymap` suggestions and the help screen.
+    /// Keymap names in the search folders (a user's own, `default`, `vim`), first folder first,
+    /// then the built-in ones, each once: for `--keymap` suggestions and the help screen.
     public func availableNames() -> [String] {
         var names: [String] = []
         for folder in searchDirectories {
@@ -87,20 +90,33 @@ extension KeymapLoader {
                 if !names.contains(name) { names.append(name) }
             }
         }
+        for file in builtIn.keys.sorted() where file.hasSuffix(".keymap") {
+            let name = String(file.dropLast(".keymap".count))
+            if !names.contains(name) { names.append(name) }
+        }
         return names
     }
 
     /// `--keymap NAME|FILE`: resolves, then loads. A name that matches nothing is one diagnostic
-    /// (naming where it looked and the nearest keymap name), so the caller has one path for
-    /// every problem with the user's choice of keymap.
+    /// (naming every place it looked, in order, and the nearest keymap name), so the caller has
+    /// one path for every problem with the user's choice of keymap.
     public func load(named nameOrPath: String, into keymap: inout Keymap) -> [KeymapDiagnostic] {
         if let path = resolve(nameOrPath) { return load(file: path, into: &keymap) }
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".keymap") {
             return [KeymapDiagnostic(file: nameOrPath, line: 0, message: "cannot read the keymap: no such file")]
         }
-        let looked = searchDirectories.isEmpty ? "no keymap folders were found"
-            : "looked in \(searchDirectories.joined(separator: ", "))"
         let hint = Suggestion.nearest(to: nameOrPath, in: availableNames()).map { "; did you mean '\($0)'?" } ?? ""
-        return [KeymapDiagnostic(file: nameOrPath, line: 0, message: "no keymap by that name (\(looked))\(hint)")]
+        return [KeymapDiagnostic(file: nameOrPath, line: 0, message: "no keymap by that name (\(placesLookedIn()))\(hint)")]
+    }
+
+    /// The search folders in order, each missing one marked, then the built-in keymaps: what a
+    /// person needs to put a keymap where winnow will find it.
+    public func placesLookedIn() -> String {
+        var places = searchDirectories.map { folder in
+            Self.isFolder(Self.expandingTilde(folder)) ? folder : folder + " (no such folder)"
+        }
+        let shipped = builtIn.keys.sorted().map { String($0.dropLast(".keymap".count)) }
+        if !shipped.isEmpty { places.append("the built-in keymaps (\(shipped.joined(separator: ", ")))") }
+        return places.isEmpty ? "no keymap folders are configured" : "looked in " + places.joined(separator: ", ")
     }
 }

@@ -10,34 +10,41 @@ public struct KeymapLoader: Sendable {
     /// Where `--keymap NAME` (and a bare `source NAME.keymap` not found beside its includer)
     /// looks for NAME.keymap, in order.
     public var searchDirectories: [String]
+    /// Keymaps compiled into winnow (file name → bytes), found after every search folder, so
+    /// files on disk override them; empty for a loader that should see only disk (tests, fuzz).
+    /// In diagnostics and `source` chains they are named `(built-in)/NAME.keymap`.
+    public var builtIn: [String: [UInt8]]
 
-    public init(catalog: KeymapCatalog, searchDirectories: [String]) {
+    public init(catalog: KeymapCatalog, searchDirectories: [String], builtIn: [String: [UInt8]] = [:]) {
         self.catalog = catalog
         self.searchDirectories = searchDirectories
+        self.builtIn = builtIn
     }
 
     /// A name (`vim`) or a path (`./my.keymap`) to a file path, or nil when nothing matches.
     /// Anything with a `/` or ending in `.keymap` is a path, taken as is (after `~/`), so a file
-    /// in the current folder is never confused with a shipped keymap of the same name.
+    /// in the current folder is never confused with a shipped keymap of the same name. A name
+    /// is looked for in each search folder, then among the built-in keymaps.
     public func resolve(_ nameOrPath: String) -> String? {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".keymap") {
+            if isBuiltIn(nameOrPath) { return nameOrPath }
             let path = Self.expandingTilde(nameOrPath)
             return Self.isFile(path) ? path : nil
         }
         guard !nameOrPath.isEmpty else { return nil }
         return searchDirectories
             .map { Self.joined(Self.expandingTilde($0), nameOrPath + ".keymap") }
-            .first(where: Self.isFile)
+            .first(where: Self.isFile) ?? builtInPath(nameOrPath + ".keymap")
     }
 
     /// Applies the file's lines to `keymap`; problems come back as diagnostics, never thrown.
     public func load(file path: String, into keymap: inout Keymap) -> [KeymapDiagnostic] {
         var run = Run()
-        switch Self.read(path) {
+        switch read(path) {
         case .failure(let problem):
             run.report(path, 0, "cannot read the keymap: \(problem.reason)")
         case .success(let bytes):
-            run.stack.append(Self.identity(of: path))
+            run.stack.append(identity(of: path))
             apply(bytes: bytes, file: path, into: &keymap, run: &run)
         }
         return run.diagnostics
@@ -46,7 +53,7 @@ public struct KeymapLoader: Sendable {
     /// Applies keymap text; `file` names it in diagnostics and anchors relative `source` paths.
     public func apply(text: String, file: String, into keymap: inout Keymap) -> [KeymapDiagnostic] {
         var run = Run()
-        if Self.isFile(file) { run.stack.append(Self.identity(of: file)) }
+        if exists(file) { run.stack.append(identity(of: file)) }
         apply(bytes: Array(text.utf8), file: file, into: &keymap, run: &run)
         return run.diagnostics
     }

@@ -11,12 +11,31 @@ public enum WorkbenchLauncher {
     /// The keymap for `--keymap NAME|FILE` (default: `default`, the user's own first), or the
     /// diagnostics that stop the session: a reviewer should not find out mid-row that a key
     /// they rely on was never bound.
-    public static func keymap(named name: String?) throws -> Keymap {
-        let loader = KeymapLoader.standard(catalog: Action.catalog)
+    public static func keymap(named name: String?, loader: KeymapLoader = .standard(catalog: Action.catalog)) throws -> Keymap {
+        let name = name ?? KeymapLoader.defaultKeymapName
         var keymap = Keymap()
-        let problems = loader.load(named: name ?? "default", into: &keymap)
-        guard problems.isEmpty else { throw WorkbenchSetupError.keymap(problems.map(\.description)) }
+        let problems = loader.load(named: name, into: &keymap)
+        guard problems.isEmpty else {
+            throw WorkbenchSetupError.keymap(problems.map(\.description), advice: advice(after: name, loader: loader))
+        }
         return keymap
+    }
+
+    /// What to do about a keymap with problems, naming a keymap that will load: before, the
+    /// advice was always "--keymap default", which failed the same way when no keymap could be
+    /// found at all, or when the broken file was the user's own `default.keymap`.
+    static func advice(after name: String, loader: KeymapLoader) -> String {
+        let fallback = KeymapLoader.defaultKeymapName
+        let builtInDefault = KeymapLoader.builtInFolder + "/" + fallback + ".keymap"
+        guard loader.builtIn[fallback + ".keymap"] != nil else { return "the keymap has problems (above); fix them" }
+        if let path = loader.resolve(name), !path.hasPrefix(KeymapLoader.builtInFolder + "/"),
+           loader.builtIn[(path as NSString).lastPathComponent] != nil {
+            return "the keymap has problems (above); fix \(path), or move it aside to use the built-in one, "
+                + "or start with --keymap '\(builtInDefault)'"
+        }
+        var probe = Keymap()
+        let start = loader.load(named: fallback, into: &probe).isEmpty ? fallback : "'\(builtInDefault)'"
+        return "the keymap has problems (above); fix them, or start with --keymap \(start)"
     }
 
     /// Checks the slice name before any terminal is touched.
@@ -41,14 +60,14 @@ public enum WorkbenchLauncher {
 
 /// Why the workbench could not start, before the screen is taken over.
 public enum WorkbenchSetupError: UserFacingError {
-    case keymap([String])
+    case keymap([String], advice: String)
     case unknownSlice(String, known: [String])
     case notATerminal
 
     public var message: String {
         switch self {
-        case .keymap(let problems):
-            return (problems + ["the keymap has problems (above); fix them, or start with --keymap default"]).joined(separator: "\n")
+        case let .keymap(problems, advice):
+            return (problems + [advice]).joined(separator: "\n")
         case let .unknownSlice(slice, known):
             let near = Suggestion.nearest(to: slice, in: known).map { " (did you mean '\($0)'?)" } ?? ""
             return "no slice '\(slice)' in this workspace\(near); slices: \(known.joined(separator: ", "))"

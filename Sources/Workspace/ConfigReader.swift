@@ -11,7 +11,7 @@ public struct ConfigReader {
     public init(document: TOMLDocument) { self.document = document }
 
     static let sections: [String: Set<String>] = [
-        "workspace": ["seed", "follow_symlinks"],
+        "workspace": ["seed", "follow_symlinks", "group"],
         "import": ["max_line_bytes", "paths"],
         "gates": ["max_turn_chars", "max_row_chars", "near_duplicate_threshold", "shingle_words",
                   "template_share_max", "contamination_ngram", "contamination_min_words",
@@ -40,6 +40,12 @@ public struct ConfigReader {
         }
         config.seed = try string(["workspace"], "seed") ?? config.seed
         config.followSymlinks = try bool(["workspace"], "follow_symlinks") ?? config.followSymlinks
+        if let group = try string(["workspace"], "group") {
+            guard !group.isEmpty, !group.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw fail(["workspace"], "group", "expected a Unix group name (not empty, no control characters)")
+            }
+            config.group = group
+        }
         config.maxLineBytes = try int(["import"], "max_line_bytes", min: 1024, max: 1 << 30) ?? config.maxLineBytes
         config.importPaths = try readPaths()
         config.slices = try readSlices()

@@ -1,6 +1,9 @@
 extension WorkspaceConfig {
     /// The commented `winnow.toml` that `winnow init` writes. It is the documentation of every
     /// setting, so each one says what it does and why the default is what it is.
+    /// The line `winnow init --group NAME` replaces with `group = "NAME"`.
+    public static let groupPlaceholder = #"# group = "labelers""#
+
     public static let template = #"""
 # winnow workspace configuration.
 # Every setting below has a default; delete a line to go back to it. Changing gates or
@@ -14,6 +17,11 @@ seed = "winnow"
 # silently moves the truth (the log) or what it vouches for (sources) out of the workspace's
 # permissions. Set true only when the link is deliberate (a bigger disk, say).
 follow_symlinks = false
+# The Unix group a team shares this workspace through. `winnow init --group NAME` sets it and
+# gives every folder and file to the group (folders setgid, so new files join it; group-
+# writable, so every member can append); `winnow doctor` checks them all against it.
+# Unset: a workspace of one user.
+# group = "labelers"
 
 [import]
 # Lines longer than this many bytes are quarantined instead of imported.

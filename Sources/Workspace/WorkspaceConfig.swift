@@ -77,6 +77,9 @@ public struct WorkspaceConfig: Sendable {
     public var seed = "winnow"
     /// Whether log/, sources/, quarantine/ and mixes/ may be symbolic links.
     public var followSymlinks = false
+    /// The Unix group a team shares the workspace through (`winnow init --group`), which
+    /// `winnow doctor` checks every file and folder against; nil for a workspace of one user.
+    public var group: String?
     public var maxLineBytes = 8 * 1024 * 1024
     /// Provenance and id paths for import, as configured (fields not named use their defaults).
     public var importPaths: [RowField: [FieldPath]] = [:]

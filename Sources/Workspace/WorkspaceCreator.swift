@@ -3,20 +3,36 @@ import Foundation
 /// `winnow init`: lays out a new workspace with the commented default config. Refuses to touch
 /// a folder that already holds one, so an init typed in the wrong place never costs a log.
 public enum WorkspaceCreator {
-    public static func create(at dir: String) throws -> WorkspacePaths {
+    /// With a `group`, the folder is given to it (setgid) before anything is made inside, and
+    /// the group is recorded in `winnow.toml`; the caller finishes with
+    /// `WorkspaceSharing.share` once the log and index exist (see WorkspaceSharing).
+    public static func create(at dir: String, group: UnixGroup? = nil) throws -> WorkspacePaths {
         let paths = WorkspacePaths(root: dir)
         let fm = FileManager.default
         if fm.fileExists(atPath: paths.config) || fm.fileExists(atPath: paths.log) {
             throw WorkspaceError.alreadyExists(paths.root)
         }
-        for folder in [paths.root, paths.sources, paths.logDirectory, paths.quarantine, paths.mixes, paths.gates] {
+        if let group { try WorkspaceSharing.check(group, for: paths.root) }
+        try makeDirectory(paths.root)
+        if let group { try WorkspaceSharing.prepare(root: paths.root, for: group) }
+        for folder in [paths.sources, paths.logDirectory, paths.quarantine, paths.mixes, paths.gates] {
             try makeDirectory(folder)
         }
+        var config = WorkspaceConfig.template
+        if let group {
+            config = config.replacingOccurrences(of: WorkspaceConfig.groupPlaceholder, with: "group = \"\(tomlEscaped(group.name))\"")
+        }
         let created = fm.createFile(
-            atPath: paths.config, contents: Data(WorkspaceConfig.template.utf8),
+            atPath: paths.config, contents: Data(config.utf8),
             attributes: [.posixPermissions: 0o660])
         guard created else { throw WorkspaceError.io(path: paths.config, action: "write it", errno: errno) }
         return paths
+    }
+
+    /// A group name as a TOML basic string's contents (names come from the group database,
+    /// where a quote or backslash is legal if unusual).
+    static func tomlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 
     /// Directories are group-writable and setgid, so files made in them belong to the

@@ -35,20 +35,27 @@ public struct WorkspacePaths: Sendable, Equatable {
     ) throws -> WorkspacePaths {
         if let dir = explicit ?? environment["WINNOW_WORKSPACE"].flatMap({ $0.isEmpty ? nil : $0 }) {
             let paths = WorkspacePaths(root: dir)
-            guard FileManager.default.fileExists(atPath: paths.config) else {
-                throw WorkspaceError.notFound(searchedFrom: paths.root)
-            }
+            guard try holdsConfig(paths.root) else { throw WorkspaceError.notFound(searchedFrom: paths.root) }
             return paths
         }
         var dir = URL(fileURLWithPath: start).standardizedFileURL
         while true {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("winnow.toml").path) {
-                return WorkspacePaths(root: dir.path)
-            }
+            if try holdsConfig(dir.path) { return WorkspacePaths(root: dir.path) }
             let parent = dir.deletingLastPathComponent()
             if parent.path == dir.path { break }
             dir = parent
         }
         throw WorkspaceError.notFound(searchedFrom: start)
+    }
+
+    /// Whether `folder` holds a winnow.toml. A shared workspace is closed to everyone outside
+    /// its group (2770): that is said as such, not as "no workspace here".
+    static func holdsConfig(_ folder: String) throws -> Bool {
+        var status = stat()
+        if stat(folder + "/winnow.toml", &status) == 0 { return true }
+        if errno == EACCES {
+            throw WorkspaceError.io(path: folder, action: "open the workspace (not in its group?)", errno: EACCES)
+        }
+        return false
     }
 }

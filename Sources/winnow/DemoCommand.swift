@@ -1,18 +1,25 @@
 import ArgumentParser
 import Foundation
+import ProvenanceLog
+import ShippedFiles
 import WinnowCore
 import Workspace
 
 /// `winnow demo`: a throwaway workspace filled from SampleData, so a newcomer sees winnow work
 /// with one command: on a terminal it opens straight into review; elsewhere (CI, a pipe) it
 /// prints what it built and how to go on.
+///
+/// The sample is compiled into winnow (ShippedFiles) and written into the workspace's
+/// `sample-data/` before import, so the demo works from an installed binary in any folder;
+/// `--sample-data DIR` imports another copy instead. Before, the demo looked for `SampleData/`
+/// in the current folder and above the binary, and failed anywhere but a checkout.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Create a throwaway workspace from SampleData and open it in the review workbench.")
 
     @Option(help: "Where to create the demo workspace (default: a new temporary folder).")
     var dir: String?
-    @Option(help: "The SampleData folder (default: ./SampleData, else the one beside the winnow build).")
+    @Option(help: "Import the sample files from this folder (default: the copy built into winnow, written to the workspace's sample-data/).")
     var sampleData: String?
     @Flag(help: "Only build the workspace; do not open the review screen.")
     var noReview = false
@@ -22,12 +29,14 @@ struct DemoCommand: ParsableCommand {
     static let files = ["support-chat.jsonl", "instructions-alpaca.jsonl", "preferences.jsonl", "malformed.jsonl"]
 
     func run() throws {
-        let data = try locateSampleData()
+        if let sampleData { try Self.checkSampleFolder(sampleData) }
         let root = try dir ?? Self.temporaryFolder()
         let paths = try WorkspaceCreator.create(at: root)
+        let data = try sampleData ?? Self.writeBuiltInSample(into: paths.root + "/sample-data")
         try Self.addEvalSet(from: data, to: paths)
         let session = try WorkspaceSession.open(paths)
         Output.line("Demo workspace: \(Output.safe(paths.root))")
+        Output.line("Sample files:   \(Output.safe(data))" + (sampleData == nil ? " (the copy built into winnow)" : ""))
         Output.line()
         var options = ImportOptions()
         options.gates = true  // they run below
@@ -63,21 +72,32 @@ struct DemoCommand: ParsableCommand {
         try config.write(toFile: paths.config, atomically: true, encoding: .utf8)
     }
 
-    func locateSampleData() throws -> String {
-        var candidates: [String] = []
-        if let sampleData { candidates.append(sampleData) }
-        candidates.append(FileManager.default.currentDirectoryPath + "/SampleData")
-        // .build/<triple>/debug/winnow → the package root is three folders up.
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = executable.deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(dir.appendingPathComponent("SampleData").path)
-            dir = dir.deletingLastPathComponent()
+    /// `--sample-data DIR` must hold the sample's files: said before a workspace is made.
+    static func checkSampleFolder(_ folder: String) throws {
+        let missing = files.filter { !FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        guard missing.isEmpty else {
+            throw ValidationError("--sample-data \(folder): no \(missing.joined(separator: ", ")) there "
+                + "(leave --sample-data out to use the copy built into winnow)")
         }
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/" + Self.files[0]) {
-            return candidate
+    }
+
+    /// Writes the compiled-in sample to `folder` (group-readable, as every workspace file) and
+    /// returns it. The files are written exactly, byte for byte: malformed.jsonl's broken
+    /// lines are the point of it.
+    static func writeBuiltInSample(into folder: String) throws -> String {
+        do {
+            for file in ShippedFiles.sampleData {
+                let path = folder + "/" + file.path
+                try FilePermissions.createDirectory(FilePermissions.parentPath(of: path))
+                guard FileManager.default.createFile(atPath: path, contents: Data(file.bytes),
+                                                     attributes: [.posixPermissions: 0o640]) else {
+                    throw WorkspaceError.io(path: path, action: "write the sample file", errno: errno == 0 ? EIO : errno)
+                }
+            }
+        } catch let error as LogError {
+            throw WorkspaceError.input(path: folder, reason: error.message)
         }
-        throw ValidationError("could not find SampleData/ (looked in \(candidates.prefix(3).joined(separator: ", "))); pass --sample-data DIR")
+        return folder
     }
 
     static func temporaryFolder() throws -> String {

@@ -12,12 +12,17 @@ import Workspace
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Review rows in the terminal workbench (critical slices first).",
-        discussion: "Keys come from Keymaps/default.keymap (or your own, see Keymaps/README.md); ? shows them on every screen.")
+        discussion: """
+            Keys come from the keymap named by --keymap (default: default); ? shows them on every screen. \
+            A name is looked up in $WINNOW_KEYMAPS, then $XDG_CONFIG_HOME/winnow/keymaps (~/.config/winnow/keymaps), \
+            then PREFIX/share/winnow/keymaps beside the installed binary, then among the keymaps built into winnow \
+            (default, vim); the first NAME.keymap found wins. A value with a / or ending in .keymap is a file, used as is.
+            """)
 
     @OptionGroup var workspace: WorkspaceOption
     @Option(help: "Review only this slice.")
     var slice: String?
-    @Option(help: ArgumentHelp("A keymap by name (default, vim, or one in ~/.config/winnow) or a file.", valueName: "NAME|FILE"))
+    @Option(help: ArgumentHelp("A keymap by name (default, vim, or one of your own) or a file.", valueName: "NAME|FILE"))
     var keymap: String?
     @Flag(help: "Start on the home screen instead of the first row.")
     var home = false

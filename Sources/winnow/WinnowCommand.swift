@@ -17,10 +17,15 @@ struct Winnow: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, QuarantineCommand.self, ReindexCommand.self,
             LogCommand.self, DemoCommand.self, QueueCommand.self, NextCommand.self, DecideCommand.self, StatsCommand.self, GatesCommand.self, RollbackCommand.self,
-            ReviewCommand.self, KeysCommand.self, MixCommand.self,
+            ReviewCommand.self, KeysCommand.self, MixCommand.self, DoctorCommand.self,
         ])
 
     static func main() {
+        // The one place the umask is set, for every command, before anything is created: 007,
+        // so what winnow does not chmod itself (SQLite's -wal/-shm, temporary files) is never
+        // world-accessible and keeps the group bits winnow asks for (a shared workspace needs
+        // them: see WorkspaceSharing). Not in a library: a library changing a process-wide
+        // setting behind its caller's back would surprise the bench and test programs.
         _ = FilePermissions.restrictUmask()
         do {
             var command = try parseAsRoot()
@@ -58,23 +63,6 @@ struct WorkspaceOption: ParsableArguments {
             if pending > 0 { Output.error("winnow: warning: " + WorkspaceError.pendingGatesWarning(pending)) }
         }
         return session
-    }
-}
-
-struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create a workspace with a commented winnow.toml.")
-
-    @Argument(help: "Where to create it (default: the current folder).")
-    var directory: String = "."
-
-    func run() throws {
-        let paths = try WorkspaceCreator.create(at: directory)
-        let session = try WorkspaceSession.open(paths)
-        Output.line("Created a winnow workspace in \(Output.safe(paths.root))")
-        Output.line("  config  \(Output.safe(paths.display(paths.config)))  (slices, reasons, gates, mix defaults)")
-        Output.line("  log     \(Output.safe(paths.display(session.paths.log)))")
-        Output.line("Next: winnow import FILE.jsonl --origin synthetic --generator NAME")
     }
 }
 
