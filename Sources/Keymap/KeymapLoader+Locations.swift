@@ -40,6 +40,15 @@ extension KeymapLoader {
         return folders
     }
 
+    /// Keymaps in the folder winnow read before keymaps moved to `…/winnow/keymaps`
+    /// (`$XDG_CONFIG_HOME/winnow/*.keymap`, `~/.config/winnow/*.keymap`): they are not read any
+    /// more, and a reviewer must hear so rather than review with keys they did not choose.
+    public static func legacyUserKeymaps(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        guard let folder = userDirectory(environment: environment).map({ ($0 as NSString).deletingLastPathComponent }),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasSuffix(".keymap") }.sorted().map { joined(folder, $0) }
+    }
+
     /// `$XDG_CONFIG_HOME/winnow/keymaps`, else `~/.config/winnow/keymaps` (the XDG spec ignores
     /// a relative `XDG_CONFIG_HOME`, so do we); nil without a home to put it in.
     public static func userDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {

@@ -11,7 +11,17 @@ public enum WorkbenchLauncher {
     /// The keymap for `--keymap NAME|FILE` (default: `default`, the user's own first), or the
     /// diagnostics that stop the session: a reviewer should not find out mid-row that a key
     /// they rely on was never bound.
-    public static func keymap(named name: String?, loader: KeymapLoader = .standard(catalog: Action.catalog)) throws -> Keymap {
+    ///
+    /// Keymaps left in the folder older winnows read (`~/.config/winnow/*.keymap`) stop it too:
+    /// they are not read any more, and a reviewer used to their own keys must not find out by
+    /// pressing one.
+    public static func keymap(named name: String?, loader: KeymapLoader = .standard(catalog: Action.catalog),
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Keymap {
+        let legacy = KeymapLoader.legacyUserKeymaps(environment: environment)
+        if let folder = KeymapLoader.userDirectory(environment: environment), !legacy.isEmpty {
+            throw WorkbenchSetupError.keymap(legacy.map { "\(Sanitiser.clean($0)): not read any more (keymaps now live in \(Sanitiser.clean(folder))/)" },
+                                             advice: "move \(legacy.count == 1 ? "it" : "them") into \(Sanitiser.clean(folder))/ (or delete \(legacy.count == 1 ? "it" : "them")) and start again")
+        }
         let name = name ?? KeymapLoader.defaultKeymapName
         var keymap = Keymap()
         let problems = loader.load(named: name, into: &keymap)

@@ -1,6 +1,7 @@
 import Foundation
 import Keymap
 import Testing
+import TestSupport
 @testable import Workbench
 
 /// What `winnow review` says when the keymap asked for cannot be used (issue 12, item 1: the
@@ -62,5 +63,27 @@ import Testing
         let broken = try self.loader(["default.keymap": "bind review a acept\n", "mine.keymap": "bind review b flagg\n"])
         defer { try? FileManager.default.removeItem(atPath: broken.1) }
         #expect(message("mine", broken.0)?.hasSuffix("fix them, or start with --keymap '(built-in)/default.keymap'") == true)
+    }
+}
+
+/// Keymaps in the folder older winnows read are not read any more: the session does not start
+/// until they are moved, rather than review with keys the reviewer did not choose.
+@Suite struct LegacyKeymapFolderTests {
+    @Test func aKeymapLeftInTheOldFolderStopsTheSessionAndSaysWhere() throws {
+        let tmp = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: tmp.file("winnow"), withIntermediateDirectories: true)
+        try "bind review z accept\n".write(toFile: tmp.file("winnow/default.keymap"), atomically: true, encoding: .utf8)
+        let environment = ["XDG_CONFIG_HOME": tmp.path, "HOME": tmp.path]
+        #expect(KeymapLoader.legacyUserKeymaps(environment: environment).map { ($0 as NSString).lastPathComponent } == ["default.keymap"])
+        do {
+            _ = try WorkbenchLauncher.keymap(named: nil, environment: environment)
+            Issue.record("a keymap in the old folder was silently ignored")
+        } catch let error as WorkbenchSetupError {
+            #expect(error.message.contains("default.keymap: not read any more") && error.message.contains("winnow/keymaps/"), "\(error.message)")
+        }
+        // Moved into the new folder, it is read.
+        try FileManager.default.createDirectory(atPath: tmp.file("winnow/keymaps"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: tmp.file("winnow/default.keymap"), toPath: tmp.file("winnow/keymaps/default.keymap"))
+        #expect(KeymapLoader.legacyUserKeymaps(environment: environment).isEmpty)
     }
 }
