@@ -31,8 +31,10 @@ extension QueueService {
             try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
             var (conditions, arguments) = servable(slice: slice, adjudication: adjudication)
             if !excluding.isEmpty {
-                conditions.append("rows.id NOT IN (\(excluding.map { _ in "?" }.joined(separator: ",")))")
-                arguments += Array(excluding)
+                // One argument (a JSON array) rather than one per id: the statement text stays
+                // the same however many rows were skipped, so it is prepared once and cached.
+                conditions.append("rows.id NOT IN (SELECT value FROM json_each(?))")
+                arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
             }
             let sql = """
                 SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank FROM queue \(adjudication ? "" : "INDEXED BY queue_order")
