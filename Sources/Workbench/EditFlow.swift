@@ -29,7 +29,7 @@ struct EditFlow {
         let keeper = LeaseKeeper(desk: workbench.desk, id: row.id, every: lease / 3, limit: lease * 6)
         var held = true
         do {
-            defer { held = keeper.stop(desk: workbench.desk, id: row.id) }
+            defer { held = keeper.stop() }
             try workbench.terminal.runOutside { try Self.runEditor(workbench.editorCommand ?? Self.editorCommand(), on: path) }
         } catch {
             workbench.desk.keepDraft(path)

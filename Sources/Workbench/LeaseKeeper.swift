@@ -19,18 +19,21 @@ final class LeaseKeeper: @unchecked Sendable {
     private let timer: DispatchSourceTimer
     private let lock = NSLock()
     private var held = true
+    private let desk: ReviewDesk
+    private let id: String
 
     /// Starts renewing `id` every `interval` seconds (a third of the lease: two renewals can
     /// fail or be late before the lease runs out).
     init(desk: ReviewDesk, id: String, every interval: TimeInterval, limit: TimeInterval) {
+        self.desk = desk
+        self.id = id
         timer = DispatchSource.makeTimerSource(queue: queue)
-        let renew = UnsafeSendableDesk(desk)
         let until = Date().addingTimeInterval(limit)
         timer.setEventHandler { [weak self] in
-            guard Date() < until else { return }
+            guard let self, Date() < until else { return }
             // The review loop is blocked in the editor, so the desk is not used concurrently.
-            let stillHeld = (try? renew.desk.renew(id)) ?? true  // a failed write is not a lost row; the next try may work
-            self?.lock.withLock { self?.held = (self?.held ?? false) && stillHeld }
+            let stillHeld = (try? self.desk.renew(self.id)) ?? true  // a failed write is not a lost row; the next try may work
+            self.lock.withLock { self.held = self.held && stillHeld }
         }
         let nanos = max(1, Int(interval * 1_000_000_000))
         timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos))
@@ -39,16 +42,11 @@ final class LeaseKeeper: @unchecked Sendable {
 
     /// Stops the timer (waiting for a renewal under way) and renews once more: true while the
     /// row is still this process's.
-    func stop(desk: ReviewDesk, id: String) -> Bool {
+    func stop() -> Bool {
         timer.cancel()
         // A cancelled source runs no more handlers; one already running finishes on its queue.
         queue.sync {}
         let renewed = (try? desk.renew(id)) ?? false
         return lock.withLock { held } && renewed
     }
-}
-
-private struct UnsafeSendableDesk: @unchecked Sendable {
-    let desk: ReviewDesk
-    init(_ desk: ReviewDesk) { self.desk = desk }
 }

@@ -138,10 +138,7 @@ final class GateRunner {
                     let span = shared.value[lower..<upper]
                     let texts = try store.texts(of: span.lazy.map(\.row))
                     for ((n, indexed), text) in zip(span, texts) {
-                        // A slice the classifier gave is not the row's own: let it classify afresh.
-                        var provenance = indexed.provenance
-                        if indexed.sliceTagged { provenance.slices = [] }
-                        let row = GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: text)
+                        let row = Self.gateRow(indexed, text: text)
                         var gated = GatedRow(n: n, row: row, contentHash: indexed.contentHash)
                         gated.findings = suite.perRow(row)
                         for (gate, group) in Dictionary(grouping: gated.findings, by: \.gate) {
@@ -172,6 +169,14 @@ final class GateRunner {
         return rows
     }
 
+    /// A stored row as the gates see it. A slice the classifier gave is not the row's own: the
+    /// row is left without it, so the classifier judges it afresh.
+    static func gateRow(_ indexed: IndexedRow, text: RowText) -> GateRow {
+        var provenance = indexed.provenance
+        if indexed.sliceTagged { provenance.slices = [] }
+        return GateRow(id: indexed.id, shape: indexed.shape, provenance: provenance, text: text)
+    }
+
     /// Texts of stored rows, read on all cores (each worker with its own store).
     func gateRows(_ numbers: [Int64]) throws -> [Int64: GateRow] {
         let rows = try index.rows(numbers: numbers).sorted { $0.key < $1.key }
@@ -186,12 +191,7 @@ final class GateRunner {
                 do {
                     let span = shared.value[lower..<upper]
                     let texts = try store.texts(of: span.lazy.map(\.value))
-                    slots.set(part, .success(zip(span, texts).map { entry, text in
-                        let (n, row) = entry
-                        var provenance = row.provenance
-                        if row.sliceTagged { provenance.slices = [] }
-                        return (n, GateRow(id: row.id, shape: row.shape, provenance: provenance, text: text))
-                    }))
+                    slots.set(part, .success(zip(span, texts).map { entry, text in (entry.key, Self.gateRow(entry.value, text: text)) }))
                 } catch {
                     slots.set(part, .failure(error))
                 }
