@@ -20,6 +20,7 @@ extension ReviewScreen {
         let wide = area.width >= Self.panelThreshold
         let width = bodyWidth(area.width)
         var y = area.y
+        planning = workbench.desk.queue.planningProgress
         header(current, now: workbench.desk.queue.now(), width: width).draw(on: &canvas, x: area.x, y: y, width: width)
         y += 1
         if wide {
@@ -63,7 +64,10 @@ extension ReviewScreen {
         // A lease is shown only while it is held.
         let lease = leaseHeld ? Span(dot + "lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
                               : Span(dot + "lease lost", Style(bold: true, colour: .red))
-        let counts = Span((openRows.map { dot + "\($0) open" } ?? "") + dot + "done here \(decidedHere)", .dim)
+        // While the queue plan is still being built the open count would be a part of the
+        // rows: how far the plan is stands in its place.
+        let open = planning.map { dot + "planning \(Self.percent($0))%" } ?? openRows.map { dot + "\($0) open" } ?? ""
+        let counts = Span(open + dot + "done here \(decidedHere)", .dim)
         let fixed = [Span(" \(current.reason.rawValue.uppercased()) ", tag), Span(" \(slice)", .bold)]
         let shape = dot + current.row.shape.rawValue
         var id = Sanitiser.clean(current.row.id)
@@ -72,6 +76,11 @@ extension ReviewScreen {
             id = DisplayWidth.truncate(id, to: max(8, width - others), mark: glyphs.ellipsis)
         }
         return StyledLine(fixed + [Span(dot + id + shape), counts, lease])
+    }
+
+    /// How far a plan is, in whole percent, never 100 before it is done.
+    static func percent(_ progress: (placed: Int, total: Int)) -> Int {
+        progress.total == 0 ? 0 : min(99, progress.placed * 100 / progress.total)
     }
 
     func provenanceFields(_ row: IndexedRow) -> [(String, String)] {
