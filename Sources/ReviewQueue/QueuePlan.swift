@@ -75,6 +75,10 @@ struct QueuePlan {
         return id.withUTF8 { entry(id: UnsafeRawBufferPointer($0), slice: slice) }
     }
 
+    /// Where a slice's rows stand among the others (its priority; rows of slices the config
+    /// does not name come last).
+    func rank(of slice: String?) -> Int { (slice.flatMap { slices[$0] } ?? unconfigured).rank }
+
     func entry(id: UnsafeRawBufferPointer, slice: String?) -> (rank: Int, sampled: Bool, overlap: Bool, key: Int64) {
         let rule = slice.flatMap { slices[$0] } ?? unconfigured
         let draw = Self.draws(seed: seed, id: id)

@@ -2,16 +2,20 @@ import Foundation
 import Workspace
 
 /// A queue plan being built, so the first row of a million-row import is on screen in well under
-/// a second instead of after the whole plan (6 s and 360 MB when it was one transaction).
+/// a second instead of after the whole plan (6 s and 363 MB when it was one transaction).
 ///
-/// Placing a row costs a SHA-256 of its id and an insert; the insert is most of it. So the build
-/// first reads every unplanned row once and works out where it goes (ids streamed, 32 bytes
-/// kept a row), sorts the rows in serving order (open rows by slice rank, flagged first, overlap
-/// next, key; then the rows no reviewer needs, by row number), and writes them in that order a
-/// batch per transaction. After each batch, every open row that sorts at or before the last one
-/// written has its place: `covers` says whether a row `next` found can be served now, or whether
-/// a row not yet placed might come before it. `next` then places more first, so a reviewer is
-/// served exactly the rows, in exactly the order, a finished plan would serve.
+/// Placing a row costs a SHA-256 of its id (its sample, overlap and order draws) and an insert;
+/// the inserts are most of it. So the build first reads every unplanned row once (id, slice,
+/// state: one scan), groups the rows by slice rank, and then writes them in serving order a
+/// batch per transaction: each rank's open rows (flagged first, overlap next, then by key), rank
+/// after rank, then the rows no reviewer needs. A rank's draws are worked out only when the
+/// build reaches it: the first row of a fresh import waits for the first rank's hashes (a
+/// critical slice, tens of thousands of rows), not for the million.
+///
+/// After each batch, every open row that sorts at or before the last one written has its place:
+/// `covers` says whether a row `next` found can be served now, or whether a row not yet placed
+/// might come before it. `next` then places more first, so a reviewer is served exactly the
+/// rows, in exactly the order, a finished plan would serve.
 ///
 /// A row whose slice, flags or state changes between the read and its batch is placed as it is
 /// then (each batch reads its rows again); only its position in the build's order is stale, so
@@ -28,12 +32,18 @@ public final class QueuePlanBuild {
     let index: RowIndex
     /// The last row the build covers; rows imported later are the next plan's.
     let through: Int64
-    /// The unplanned rows in the order they are written.
-    private var order: [Int64]
-    /// The serving order of the first `openCount` rows of `order`.
-    private var keys: [ServingOrder]
-    private let openCount: Int
+    /// Rows read but not yet given their draws, one group per slice rank, lowest rank first.
+    private var pending: [RankGroup]
+    /// Open rows of the ranks worked out so far, in serving order, and their order.
+    private var open: [Int64] = []
+    private var keys: [ServingOrder] = []
+    private var openWritten = 0
+    /// Rows no reviewer needs now (outside the sample, decided), placed after every open row.
+    private var closed: [Int64] = []
+    private var closedWritten = 0
+    /// Rows placed so far, and in all.
     private(set) var written = 0
+    let total: Int
     private(set) var isComplete = false
 
     /// Where a row stands among open rows, as `next` orders them.
@@ -51,6 +61,16 @@ public final class QueuePlanBuild {
         }
     }
 
+    /// The rows of one slice rank as read, ids packed (about 20 bytes a row until worked out).
+    struct RankGroup {
+        var rank: Int
+        var numbers: [Int64] = []
+        var ids: [UInt8] = []
+        var idEnds: [Int] = []
+        var slices: [Int32] = []
+        var bits: [UInt8] = []  // 1: pending, 2: flagged
+    }
+
     /// Starts a build, or nil when the stored plan is current (nothing written then).
     init?(plan: QueuePlan, index: RowIndex) throws {
         let status = try index.queuePlanStatus()
@@ -60,50 +80,103 @@ public final class QueuePlanBuild {
             try index.resetQueuePlan(fingerprint: fingerprint, flagPolicies: plan.flagPolicies)
         }
         let begun = try index.beginQueuePlan()
-        var open: [(order: ServingOrder, n: Int64)] = []
-        var closed: [Int64] = []
-        // Only rows past the last planned one, unless a row was unplanned since (its slice
-        // changed): a full scan of a million rows would cost every `winnow next` 100 ms.
-        try index.forEachUnplannedRow(after: begun.dirty ? 0 : begun.plannedThrough, through: begun.lastRow) { row in
-            let place = plan.place(row)
-            // An overlap row someone decided is placed closed and then given the full rule,
-            // which opens it again while it waits for its second reviewer: it sorts with the
-            // open rows (a decided row that stays closed there only costs its place in a batch).
-            if place.open || place.overlap {
-                open.append((ServingOrder(rank: place.rank, flagged: place.flagged, overlap: place.overlap, key: place.key), row.n))
-            } else {
-                closed.append(row.n)
-            }
-        }
-        open.sort { $0.order < $1.order }
         self.plan = plan
         self.index = index
         through = begun.lastRow
-        order = open.map(\.n) + closed
-        keys = open.map(\.order)
-        openCount = open.count
+        // Only rows past the last planned one, unless a row was unplanned since (its slice
+        // changed): a full scan of a million rows would cost every `winnow next` 100 ms.
+        var groups: [Int: RankGroup] = [:]
+        var slices: [String?] = []
+        var sliceRanks: [Int] = []
+        var known: [String?: Int] = [:]
+        var last = -1
+        var count = 0
+        try index.forEachUnplannedRow(after: begun.dirty ? 0 : begun.plannedThrough, through: begun.lastRow) { row in
+            // Neighbouring rows mostly share a slice: compared with the last one before any
+            // hashing.
+            let s: Int
+            if last >= 0 && slices[last] == row.slice {
+                s = last
+            } else if let found = known[row.slice] {
+                s = found
+            } else {
+                s = slices.count
+                slices.append(row.slice)
+                sliceRanks.append(plan.rank(of: row.slice))
+                known[row.slice] = s
+            }
+            last = s
+            let rank = sliceRanks[s]
+            groups[rank, default: RankGroup(rank: rank)].append(row, slice: s)
+            count += 1
+        }
+        self.slices = slices
+        pending = groups.values.sorted { $0.rank < $1.rank }
+        total = count
     }
 
-    /// Rows this build places in all.
-    var total: Int { isComplete ? written : order.count }
+    /// Distinct slices of the rows read (`RankGroup.slices` index into it).
+    private let slices: [String?]
+
+    /// Works out the next rank's draws: its open rows join `open`, in serving order.
+    private func workOutNextRank() {
+        let group = pending.removeFirst()
+        var rows: [(order: ServingOrder, n: Int64)] = []
+        group.ids.withUnsafeBytes { ids in
+            for i in group.numbers.indices {
+                let start = i == 0 ? 0 : group.idEnds[i - 1]
+                let row = RowIndex.UnplannedRow(n: group.numbers[i], id: UnsafeRawBufferPointer(rebasing: ids[start..<group.idEnds[i]]),
+                                                slice: slices[Int(group.slices[i])], pending: group.bits[i] & 1 != 0,
+                                                flagged: group.bits[i] & 2 != 0)
+                let place = plan.place(row)
+                // An overlap row someone decided is placed closed and then given the full
+                // rule, which opens it again while it waits for its second reviewer: it sorts
+                // with the open rows (a decided row that stays closed there only costs its
+                // place in a batch).
+                if place.open || place.overlap {
+                    rows.append((ServingOrder(rank: place.rank, flagged: place.flagged, overlap: place.overlap, key: place.key), row.n))
+                } else {
+                    closed.append(row.n)
+                }
+            }
+        }
+        rows.sort { $0.order < $1.order }
+        open += rows.map(\.n)
+        keys += rows.map(\.order)
+    }
 
     /// Writes the next batch of at most `rows` rows; true once every row has its place (the
     /// plan is then marked current through `through`).
     @discardableResult
     func step(rows: Int) throws -> Bool {
         if isComplete { return true }
-        let end = min(written + max(1, rows), order.count)
+        var batch: [Int64] = []
+        let wanted = max(1, rows)
+        while batch.count < wanted {
+            if openWritten < open.count {
+                let end = min(open.count, openWritten + wanted - batch.count)
+                batch += open[openWritten..<end]
+                openWritten = end
+            } else if !pending.isEmpty {
+                workOutNextRank()
+            } else if closedWritten < closed.count {
+                let end = min(closed.count, closedWritten + wanted - batch.count)
+                batch += closed[closedWritten..<end]
+                closedWritten = end
+            } else {
+                break
+            }
+        }
         // A batch of many rows goes in by row number (the table's own order) with the order
         // index built once after it; a small one in serving order, kept in the index as it goes.
-        let bulk = end - written > Self.screenBatch
-        let batch = bulk ? order[written..<end].sorted() : Array(order[written..<end])
+        let bulk = batch.count > Self.screenBatch
+        if bulk { batch.sort() }
         try index.placeInQueue(batch, bulk: bulk) { plan.place($0) }
-        written = end
-        if written == order.count {
+        written += batch.count
+        if pending.isEmpty && openWritten == open.count && closedWritten == closed.count {
             try index.finishQueuePlan(through: through)
             isComplete = true
-            order = []
-            keys = []
+            (open, keys, closed) = ([], [], [])
         }
         return isComplete
     }
@@ -111,7 +184,17 @@ public final class QueuePlanBuild {
     /// Whether a row in the queue that sorts at `order` can be served now: no row still to be
     /// placed comes before it.
     func covers(_ order: ServingOrder) -> Bool {
-        if isComplete || written >= openCount { return true }
-        return written > 0 && order <= keys[written - 1]
+        if isComplete || (pending.isEmpty && openWritten == open.count) { return true }
+        return openWritten > 0 && order <= keys[openWritten - 1]
+    }
+}
+
+extension QueuePlanBuild.RankGroup {
+    mutating func append(_ row: RowIndex.UnplannedRow, slice: Int) {
+        numbers.append(row.n)
+        ids.append(contentsOf: row.id)
+        idEnds.append(ids.count)
+        slices.append(Int32(slice))
+        bits.append((row.pending ? 1 : 0) | (row.flagged ? 2 : 0))
     }
 }

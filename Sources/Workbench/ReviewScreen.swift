@@ -104,13 +104,14 @@ final class ReviewScreen: Screen {
     }
 
     func appear(workbench: Workbench) throws {
+        try advance(workbench: workbench)
         // A count taken while the queue plan is still being built would be a part of the
-        // rows: the header shows how far the plan is instead, and counts once it is done.
+        // rows: the header shows how far the plan is instead, and counts once it is done
+        // (after the first row, which may have finished a small plan).
         if !adjudication, workbench.desk.queue.planningProgress == nil {
             countedAt = workbench.desk.queue.now()
             openRows = try workbench.desk.queue.openCount(slice: slice)
         }
-        try advance(workbench: workbench)
     }
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {

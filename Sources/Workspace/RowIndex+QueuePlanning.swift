@@ -67,6 +67,14 @@ extension RowIndex {
         public var slice: String?
         public var pending: Bool
         public var flagged: Bool
+
+        public init(n: Int64, id: UnsafeRawBufferPointer, slice: String?, pending: Bool, flagged: Bool) {
+            self.n = n
+            self.id = id
+            self.slice = slice
+            self.pending = pending
+            self.flagged = flagged
+        }
     }
 
     /// Every row up to `through` with no place in the queue (after `after` only, unless the

@@ -101,6 +101,49 @@ struct ReviewTmuxTests {
         #expect(queue.stdout.contains("\"in_review\":0") && !queue.stdout.contains("\"in_review\":1"), "claims released on quit")
     }
 
+    /// Issue 12's "a lease that runs out during an edit keeps the draft", with the real binary:
+    /// the editor writes the edit, then the row's claim is handed to another reviewer in the
+    /// index (standing in for the lease running out while winnow was stopped and a colleague
+    /// being served the row: another uid, which a test cannot be). Confirming the edit records
+    /// nothing; the draft is kept, named on screen and again at exit, with the edit in it.
+    @Test func anEditWhoseLeaseRanOutKeepsItsDraft() throws {
+        let tmp = try TemporaryDirectory(prefix: "winnow-tmux-lease")
+        let ws = try Self.workspace(tmp)
+        let phrase = "An answer written while the lease ran out \(getpid())-\(UInt32.random(in: 0...UInt32.max))."
+        let editor = tmp.file("editor.sh")
+        try """
+            #!/bin/sh
+            python3 - "$1" <<'EOF'
+            import sys
+            p=sys.argv[1]
+            lines=open(p).read().split('\\n')
+            last=max(i for i,l in enumerate(lines) if l.startswith('=== '))
+            open(p,'w').write('\\n'.join(lines[:last+1]+['\(phrase)','']))
+            EOF
+            sqlite3 '\(ws)/index.sqlite' "UPDATE claims SET uid = uid + 1, reviewer = 'another-reviewer', holder = 'another-process', expires = expires + 60"
+            """.write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        // Wide enough for the whole refusal on the status line, draft path included.
+        let tmux = try TmuxSession(columns: 250, rows: 30)
+        try Self.start(tmux, workspace: ws, editor: editor)
+        try tmux.press("e")
+        try tmux.waitFor("the diff") { $0.contains("+ " + phrase) }
+        try tmux.press("y")
+        let refused = try tmux.waitFor("the refusal") { $0.contains("your edit is kept in") }.joined(separator: "\n")
+        #expect(refused.contains("not recorded") && refused.contains("another-reviewer's screen now"), "\(refused)")
+        try tmux.press("Q")
+        try Self.expectRestored(tmux, status: 0)
+        let ended = try tmux.screen().joined(separator: "\n")
+        #expect(ended.contains("an unsaved edit is kept in /"), "\(ended)")
+        #expect(try Self.reviewEntries(ws).isEmpty, "nothing recorded")
+        // The draft named on screen and at exit holds the edit.
+        let line = try #require(ended.split(separator: "\n").first { $0.contains("an unsaved edit is kept in") })
+        let path = String(line[line.range(of: "kept in ")!.upperBound...]).trimmingCharacters(in: .whitespaces)
+        #expect(refused.contains(path))
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains(phrase))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     @Test func hostileRowLeavesTheTitleClipboardAndScreenClean() throws {
         let session = try Self.open("winnow-tmux-hostile", everythingQueued: true, configure: { tmux in
             try tmux.run(["set-option", "-g", "set-clipboard", "on"])

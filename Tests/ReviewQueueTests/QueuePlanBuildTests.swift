@@ -12,7 +12,10 @@ import WinnowCore
     /// Rows in every kind of place: critical slices (some overlap rows), sampled slices, no
     /// slice, a slice the config does not know, rows the gates flag (personal data, exact
     /// duplicates), and rows another reviewer decided before the plan was forgotten.
-    func workspace(rows count: Int, seed: UInt64) throws -> (TemporaryDirectory, WorkspaceSession) {
+    ///
+    /// `manySlices`: a third of the rows in one of 300 slices the config does not know (a data
+    /// set's own categories), more than fit a byte.
+    func workspace(rows count: Int, seed: UInt64, manySlices: Bool = false) throws -> (TemporaryDirectory, WorkspaceSession) {
         let tmp = try TemporaryDirectory(prefix: "winnow-plan-build")
         let paths = try WorkspaceCreator.create(at: tmp.file("ws"))
         let toml = WorkspaceConfig.template.replacingOccurrences(of: "review_rate = 0.05", with: "review_rate = 0.3")
@@ -27,7 +30,8 @@ import WinnowCore
             case 1: prompt = "the same question every time"  // exact duplicates: flags
             default: break
             }
-            let slice = slices[Int(random.next() % UInt64(slices.count))]
+            var slice = slices[Int(random.next() % UInt64(slices.count))]
+            if manySlices && random.next() % 3 == 0 { slice = "category-\(random.next() % 300)" }
             let meta = slice.map { #", "meta": {"slice": "\#($0)"}"# } ?? ""
             lines.append(#"{"id": "r\#(i)", "prompt": "\#(prompt)", "response": "answer \#(i)"\#(meta)}"#)
         }
@@ -58,9 +62,9 @@ import WinnowCore
         try session.index.resetQueuePlan(fingerprint: "forgotten by the test", flagPolicies: [:])
     }
 
-    @Test(arguments: [(UInt64(1), 1), (2, 3), (3, 17), (4, 64), (5, 100_000)])
+    @Test(arguments: [(UInt64(1), 1), (2, 3), (3, 17), (4, 64), (5, 100_000), (6, 5)])
     func servesWhatAFinishedPlanServesInItsOrder(seed: UInt64, batch: Int) throws {
-        let (tmp, session) = try workspace(rows: 160, seed: seed)
+        let (tmp, session) = try workspace(rows: seed == 6 ? 900 : 160, seed: seed, manySlices: seed == 6)
         defer { withExtendedLifetime(tmp) {} }
         try forgetPlan(session)
         let building = try QueueService(session: session, reviewer: reviewer(1), planning: .asNeeded)
