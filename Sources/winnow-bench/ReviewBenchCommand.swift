@@ -25,6 +25,10 @@ struct ReviewBenchCommand: ParsableCommand {
     var keys: Int = 500
     @Flag(help: "Internal: open the workbench once, draw the first row, exit.")
     var launchOnly = false
+    @Flag(help: "Internal: finish the queue plan, exit.")
+    var planOnly = false
+    @Flag(help: "Internal: forget the queue plan, exit.")
+    var forgetPlan = false
 
     static let size = Size(columns: 160, rows: 48)
 
@@ -34,19 +38,28 @@ struct ReviewBenchCommand: ParsableCommand {
             workbench.finish()
             return
         }
+        if forgetPlan {
+            let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+            try session.index.resetQueuePlan(fingerprint: "forgotten by winnow-bench", flagPolicies: [:])
+            return
+        }
+        if planOnly {
+            _ = try QueueService(session: try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace)))
+            return
+        }
         var launch = LatencyStats()
+        var launchPeak = 0.0
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         if freshLaunches > 0 { try timeFreshLaunches(me) }
         _ = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])  // warm the page cache
         for _ in 0..<launches {
-            let seconds = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])
-            launch.record(UInt64(seconds * 1e9))
+            let run = try Self.launch(me, ["review", "--workspace", workspace, "--launch-only"])
+            launch.record(UInt64(run.seconds * 1e9))
+            launchPeak = max(launchPeak, run.peakRSSMB)
         }
-        var children = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &children)
         print(String(format: "launch to first row (new process, %@): p50 %.1f ms, p95 %.1f ms, max %.1f ms; peak RSS %.0f MB",
                      Self.size.description, launch.percentile(0.5) / 1000, launch.percentile(0.95) / 1000, launch.maximum / 1000,
-                     Double(children.ru_maxrss) / 1024))
+                     launchPeak))
 
         // Accepts first: every skipped row is released and then held back from this session
         // (up to 5,000 ids in each `next`), so a thousand skips before would measure a session
@@ -68,20 +81,28 @@ struct ReviewBenchCommand: ParsableCommand {
     /// Runs before the other launches, so the peak RSS printed is these launches' own.
     func timeFreshLaunches(_ me: String) throws {
         var fresh = LatencyStats()
+        var peak = 0.0
         for _ in 0..<freshLaunches {
-            let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
-            try session.index.resetQueuePlan(fingerprint: "forgotten by winnow-bench", flagPolicies: [:])
-            let seconds = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])
-            fresh.record(UInt64(seconds * 1e9))
+            // In a child, like everything before the timed keys: a child's peak RSS (wait4)
+            // starts from this process's size when it is spawned, so this one stays small.
+            _ = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--forget-plan"])
+            let run = try Self.launch(me, ["review", "--workspace", workspace, "--launch-only"])
+            fresh.record(UInt64(run.seconds * 1e9))
+            peak = max(peak, run.peakRSSMB)
         }
-        // Each launch placed only what its first row needed: the rest now, so the launches and
-        // keys measured next find a finished plan, as a session does seconds after it starts.
-        _ = try QueueService(session: try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace)))
-        var children = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &children)
         print(String(format: "first row on a queue never planned (new process, %@): p50 %.1f ms, p95 %.1f ms, max %.1f ms; peak RSS %.0f MB",
-                     Self.size.description, fresh.percentile(0.5) / 1000, fresh.percentile(0.95) / 1000, fresh.maximum / 1000,
-                     Double(children.ru_maxrss) / 1024))
+                     Self.size.description, fresh.percentile(0.5) / 1000, fresh.percentile(0.95) / 1000, fresh.maximum / 1000, peak))
+        // Each launch placed only what its first row needed: the rest now (in a child, so this
+        // process's peak memory is not the plan's), so the launches and keys measured next find
+        // a finished plan, as a session does seconds after it starts.
+        _ = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--plan-only"])
+    }
+
+    /// One child run; its wall time and its own peak RSS (wait4).
+    static func launch(_ executable: String, _ arguments: [String]) throws -> ChildRun {
+        let run = try ChildRun.run(executable, arguments)
+        guard run.status == 0 else { throw ValidationError("\(arguments.joined(separator: " ")) failed (status \(run.status))") }
+        return run
     }
 
     func open() throws -> Workbench {
