@@ -24,12 +24,18 @@ public final class QueuePlanBuild {
     /// Batch size when nobody is waiting (a command planning everything before it works): all
     /// of it, in one transaction.
     static let wholeBatch = Int.max / 2
-    /// Batch size for a build going on behind a review screen: one batch is the longest a key
-    /// waits (about 0.1 s).
+    /// Batch size for a build going on behind a review screen: one batch is about the longest
+    /// a key waits (0.1 s), except the step that works out a big rank's draws (about half a
+    /// second for a rank of a million rows, once).
     public static let screenBatch = 16_384
 
     let plan: QueuePlan
     let index: RowIndex
+    /// The settings the build places rows under, checked in every batch's transaction.
+    let fingerprint: String
+    /// The stored plan when the build began (its "a row lost its place" mark is cleared at the
+    /// end only if nobody raised it since).
+    let started: RowIndex.QueuePlanStatus
     /// The last row the build covers; rows imported later are the next plan's.
     let through: Int64
     /// Rows read but not yet given their draws, one group per slice rank, lowest rank first.
@@ -61,7 +67,8 @@ public final class QueuePlanBuild {
         }
     }
 
-    /// The rows of one slice rank as read, ids packed (about 20 bytes a row until worked out).
+    /// The rows of one slice rank as read, ids packed (the id's bytes and about 20 more a row,
+    /// until the rank is worked out).
     struct RankGroup {
         var rank: Int
         var numbers: [Int64] = []
@@ -72,16 +79,25 @@ public final class QueuePlanBuild {
     }
 
     /// Starts a build, or nil when the stored plan is current (nothing written then).
-    init?(plan: QueuePlan, index: RowIndex) throws {
-        let status = try index.queuePlanStatus()
+    ///
+    /// `mayReset`: a plan stored under other settings is forgotten and made anew under these
+    /// (a command starting). A process already at work must not: its settings may be the older
+    /// ones, and two processes would take turns throwing each other's plan away; it stops
+    /// with `WorkspaceError.queuePlanChanged` instead.
+    init?(plan: QueuePlan, index: RowIndex, mayReset: Bool = true) throws {
         let fingerprint = plan.fingerprint
-        if status.fingerprint == fingerprint && !status.dirty && status.plannedThrough == status.lastRow { return nil }
+        var status = try index.queuePlanStatus()
+        if status.isCurrent(fingerprint) { return nil }
         if status.fingerprint != fingerprint {
+            guard mayReset else { throw WorkspaceError.queuePlanChanged }
             try index.resetQueuePlan(fingerprint: fingerprint, flagPolicies: plan.flagPolicies)
+            status = try index.queuePlanStatus()
         }
-        let begun = try index.beginQueuePlan()
+        let begun = status
         self.plan = plan
         self.index = index
+        self.fingerprint = fingerprint
+        started = status
         through = begun.lastRow
         // Only rows past the last planned one, unless a row was unplanned since (its slice
         // changed): a full scan of a million rows would cost every `winnow next` 100 ms.
@@ -91,7 +107,7 @@ public final class QueuePlanBuild {
         var known: [String?: Int] = [:]
         var last = -1
         var count = 0
-        try index.forEachUnplannedRow(after: begun.dirty ? 0 : begun.plannedThrough, through: begun.lastRow) { row in
+        try index.forEachUnplannedRow(after: begun.dirty != nil ? 0 : begun.plannedThrough, through: begun.lastRow) { row in
             // Neighbouring rows mostly share a slice: compared with the last one before any
             // hashing.
             let s: Int
@@ -129,11 +145,11 @@ public final class QueuePlanBuild {
                                                 slice: slices[Int(group.slices[i])], pending: group.bits[i] & 1 != 0,
                                                 flagged: group.bits[i] & 2 != 0)
                 let place = plan.place(row)
-                // An overlap row someone decided is placed closed and then given the full
-                // rule, which opens it again while it waits for its second reviewer: it sorts
-                // with the open rows (a decided row that stays closed there only costs its
-                // place in a batch).
-                if place.open || place.overlap {
+                // A decided row is placed closed and then given the full rule, which opens an
+                // overlap row again while it waits for its second reviewer, and adjudication
+                // serves rows in the same order: decided rows sort with the open ones (one that
+                // stays closed there only costs its place in a batch).
+                if place.open || !row.pending {
                     rows.append((ServingOrder(rank: place.rank, flagged: place.flagged, overlap: place.overlap, key: place.key), row.n))
                 } else {
                     closed.append(row.n)
@@ -151,40 +167,48 @@ public final class QueuePlanBuild {
     func step(rows: Int) throws -> Bool {
         if isComplete { return true }
         var batch: [Int64] = []
+        // The cursors move only once the batch is in: a batch that fails (a busy or full
+        // disk) is tried again by the next step, never skipped.
+        var (openAt, closedAt) = (openWritten, closedWritten)
         let wanted = max(1, rows)
         while batch.count < wanted {
-            if openWritten < open.count {
-                let end = min(open.count, openWritten + wanted - batch.count)
-                batch += open[openWritten..<end]
-                openWritten = end
+            if openAt < open.count {
+                let end = min(open.count, openAt + wanted - batch.count)
+                batch += open[openAt..<end]
+                openAt = end
             } else if !pending.isEmpty {
                 workOutNextRank()
-            } else if closedWritten < closed.count {
-                let end = min(closed.count, closedWritten + wanted - batch.count)
-                batch += closed[closedWritten..<end]
-                closedWritten = end
+            } else if closedAt < closed.count {
+                let end = min(closed.count, closedAt + wanted - batch.count)
+                batch += closed[closedAt..<end]
+                closedAt = end
             } else {
                 break
             }
         }
         // A batch of many rows goes in by row number (the table's own order) with the order
-        // index built once after it; a small one in serving order, kept in the index as it goes.
+        // index built once after it; a small one row by row, the index kept up as it goes.
         let bulk = batch.count > Self.screenBatch
         if bulk { batch.sort() }
-        try index.placeInQueue(batch, bulk: bulk) { plan.place($0) }
+        try index.placeInQueue(batch, fingerprint: fingerprint, bulk: bulk) { plan.place($0) }
+        (openWritten, closedWritten) = (openAt, closedAt)
         written += batch.count
         if pending.isEmpty && openWritten == open.count && closedWritten == closed.count {
-            try index.finishQueuePlan(through: through)
+            try index.finishQueuePlan(through: through, started: started, fingerprint: fingerprint)
             isComplete = true
             (open, keys, closed) = ([], [], [])
         }
         return isComplete
     }
 
+    /// Every row that may be served has its place (only rows no reviewer needs are left): a
+    /// `next` that finds nothing now will find nothing when the rest is placed.
+    var servableRowsPlaced: Bool { isComplete || (pending.isEmpty && openWritten == open.count) }
+
     /// Whether a row in the queue that sorts at `order` can be served now: no row still to be
     /// placed comes before it.
     func covers(_ order: ServingOrder) -> Bool {
-        if isComplete || (pending.isEmpty && openWritten == open.count) { return true }
+        if servableRowsPlaced { return true }
         return openWritten > 0 && order <= keys[openWritten - 1]
     }
 }

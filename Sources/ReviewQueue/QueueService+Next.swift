@@ -27,18 +27,22 @@ extension QueueService {
     ///
     /// While a plan is being built (`Planning.asNeeded`), a row is served only when no row still
     /// to be placed could come before it; otherwise more rows are placed first, so the rows and
-    /// their order are those of a finished plan.
+    /// their order are those of a finished plan (see `QueuePlanBuild` for the one exception).
+    /// A plan another process left unfinished, or rows imported since, are planned the same way
+    /// before anything is served: a running session never serves from a partial queue.
     public func next(slice: String? = nil, adjudication: Bool = false, excluding: Set<String> = []) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
+        if build == nil { build = try QueuePlanBuild(plan: plan, index: session.index, mayReset: false) }
         while true {
             let building = build.flatMap { $0.isComplete ? nil : $0 }
             let item = try claimNext(slice: slice, adjudication: adjudication, excluding: excluding) { order in
                 building?.covers(order) ?? true
             }
             // Nothing servable among the rows placed so far, or a row not placed yet may come
-            // first: place more and look again.
-            if item != nil || building == nil { return item }
-            try continuePlanning()
+            // first: place more and look again (once every servable row is placed, nothing
+            // found is final: the rows left are ones no reviewer needs).
+            guard let building, item == nil, !building.servableRowsPlaced else { return item }
+            if try building.step(rows: planningBatch) { build = nil }
         }
     }
 

@@ -62,9 +62,9 @@ extension RowIndex {
             try db.execute(sql: """
                 DELETE FROM queue WHERE n IN (
                     SELECT a.n FROM gate_applied a WHERE a.action = 'tag'
-                    OR (a.action = 'clear' AND EXISTS (SELECT 1 FROM flags f WHERE f.n = a.n AND f.gate = a.gate AND f.action = 'tag')));
-                INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_dirty', '1');
+                    OR (a.action = 'clear' AND EXISTS (SELECT 1 FROM flags f WHERE f.n = a.n AND f.gate = a.gate AND f.action = 'tag')))
                 """)
+            try Self.markQueueDirty(db)
         }
         try db.execute(sql: """
             DELETE FROM flags WHERE EXISTS (

@@ -87,7 +87,18 @@ extension RowIndex {
     /// Takes a row out of the queue plan (its slice changed); the next plan puts it back.
     static func unplan(_ n: Int64, in db: Database) throws {
         try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
-        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_dirty', '1')")
+        try markQueueDirty(db)
+    }
+
+    /// Says the next plan must look at every row (one lost its place). A counter, not a flag:
+    /// a plan takes the value it started from and clears the mark only if nobody raised it
+    /// since, so a row unplanned during a plan, or a plan that never finished, still gets its
+    /// place from the next one.
+    static func markQueueDirty(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO meta(key, value) VALUES ('queue_dirty', '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            """)
     }
 
     static func reopen(_ n: Int64, in db: Database) throws {

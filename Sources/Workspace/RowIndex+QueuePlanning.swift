@@ -16,19 +16,25 @@ extension RowIndex {
     public struct QueuePlanStatus: Equatable, Sendable {
         /// The settings the stored plan was made with (nil: never planned).
         public var fingerprint: String?
-        /// A row lost its place since (its slice changed): the next plan looks at every row.
-        public var dirty: Bool
+        /// A row lost its place since the last finished plan (its slice changed): the next
+        /// plan looks at every row. The mark's value, so a plan clears only the mark it saw.
+        public var dirty: String?
         /// Every row up to here has a place.
         public var plannedThrough: Int64
         /// The last row in the index.
         public var lastRow: Int64
+
+        /// Whether the stored plan places every row under `fingerprint`'s settings.
+        public func isCurrent(_ fingerprint: String) -> Bool {
+            self.fingerprint == fingerprint && dirty == nil && plannedThrough == lastRow
+        }
     }
 
     public func queuePlanStatus() throws -> QueuePlanStatus {
         try read { db in
             QueuePlanStatus(
                 fingerprint: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'"),
-                dirty: try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'queue_dirty'") ?? false,
+                dirty: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_dirty'"),
                 plannedThrough: try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0,
                 lastRow: try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") ?? 0)
         }
@@ -39,23 +45,17 @@ extension RowIndex {
     public func resetQueuePlan(fingerprint: String, flagPolicies: [String: String]) throws {
         try write { db in
             try db.execute(sql: "DELETE FROM queue")
-            try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_planned_n'")
+            try db.execute(sql: "DELETE FROM meta WHERE key IN ('queue_planned_n', 'queue_dirty')")
             try Self.setFlagPolicies(flagPolicies, in: db)
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_plan', ?)", arguments: [fingerprint])
         }
     }
 
-    /// Starts a plan: takes the "a row lost its place" mark (a row unplanned after this is
-    /// marked again, and the next plan looks for it) and says what to look at.
-    public func beginQueuePlan() throws -> QueuePlanStatus {
-        try write { db in
-            let status = QueuePlanStatus(
-                fingerprint: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'"),
-                dirty: try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'queue_dirty'") ?? false,
-                plannedThrough: try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0,
-                lastRow: try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") ?? 0)
-            try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_dirty'")
-            return status
+    /// Refuses to go on with a plan made under settings that are no longer the stored ones
+    /// (another process planned again under changed settings, or a reindex cleared the plan).
+    static func requirePlan(_ fingerprint: String, in db: Database) throws {
+        guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'") == fingerprint else {
+            throw WorkspaceError.queuePlanChanged
         }
     }
 
@@ -153,10 +153,12 @@ extension RowIndex {
     /// (inside the same transaction, so no reader ever finds it missing): for a batch of most
     /// of a million rows that is several times faster than keeping it up to date row by row.
     @discardableResult
-    public func placeInQueue(_ numbers: [Int64], bulk: Bool = false, place: (UnplannedRow) -> QueuePlace) throws -> Int {
+    public func placeInQueue(_ numbers: [Int64], fingerprint: String, bulk: Bool = false,
+                             place: (UnplannedRow) -> QueuePlace) throws -> Int {
         guard !numbers.isEmpty else { return 0 }
         let list = "[" + numbers.map(String.init).joined(separator: ",") + "]"
         return try write { db in
+            try Self.requirePlan(fingerprint, in: db)
             if bulk { try db.execute(sql: "DROP INDEX IF EXISTS queue_open_order") }
             let flagged = Set(try Int64.fetchAll(db, sql: """
                 SELECT DISTINCT n FROM flags WHERE \(Self.queuingFlagCondition) AND n IN (SELECT value FROM json_each(?))
@@ -196,9 +198,14 @@ extension RowIndex {
         }
     }
 
-    /// Ends a plan: every row up to `through` has a place.
-    public func finishQueuePlan(through: Int64) throws {
+    /// Ends a plan that started from `started`: every row up to `through` has a place. The
+    /// "a row lost its place" mark is cleared only if it is still the one the plan saw.
+    public func finishQueuePlan(through: Int64, started: QueuePlanStatus, fingerprint: String) throws {
         try write { db in
+            try Self.requirePlan(fingerprint, in: db)
+            if let dirty = started.dirty {
+                try db.execute(sql: "DELETE FROM meta WHERE key = 'queue_dirty' AND value = ?", arguments: [dirty])
+            }
             let stored = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0
             guard through > stored else { return }
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('queue_planned_n', ?)", arguments: ["\(through)"])

@@ -33,6 +33,9 @@ public enum WorkspaceError: UserFacingError {
     /// Rows whose import asked for gates no run has finished (see `RowIndex.pendingGateRows`),
     /// refused by `mix`.
     case gatesPending(rows: Int)
+    /// The review queue was planned again under other settings while this process was
+    /// building or using its plan (winnow.toml's review settings changed, or a reindex).
+    case queuePlanChanged
 
     public var message: String {
         switch self {
@@ -68,6 +71,9 @@ public enum WorkspaceError: UserFacingError {
                 : "is not writable by you (\(String(cString: strerror(code))))"
             return "\(path) \(why): this command records to the log and the index, so it needs write access to the "
                 + "workspace; nothing was changed. Commands that only read work here: \(WorkspaceSession.readOnlyCommands)"
+        case .queuePlanChanged:
+            return "the review queue was planned again meanwhile (winnow.toml's slices or review settings changed, or the "
+                + "index was rebuilt): nothing was served from the old plan; start again to review under the current settings"
         case .gatesPending(let rows):
             return "\(WorkspaceError.pendingGatesFact(rows)): run 'winnow gates' to finish them first; nothing was built"
         case let .verdictFile(path, reason):

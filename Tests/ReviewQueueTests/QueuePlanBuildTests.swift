@@ -71,7 +71,9 @@ import WinnowCore
         building.planningBatch = batch
         #expect(building.planningProgress?.placed == 0)
         let got = try served(building)
-        #expect(building.planningProgress == nil, "serving every row needs every row placed")
+        // Rows no reviewer needs may still be unplaced; the rest of the plan, as between keys.
+        while try building.continuePlanning() {}
+        #expect(building.planningProgress == nil)
         let builtQueue = try building.queuedRows(slice: nil, offset: 0, limit: 10_000).map(\.id)
 
         try forgetPlan(session)
@@ -139,4 +141,55 @@ import WinnowCore
         #expect(!got.contains(last))
         #expect(got == whole.filter { $0 != last })
     }
+
+    /// Rows that lost their place (their slice changed) while no plan was running, then a
+    /// review that quit with its plan half built: the next command still places them.
+    @Test func aRowThatLostItsPlaceIsPlacedEvenAfterAPlanThatNeverFinished() throws {
+        let (tmp, session) = try workspace(rows: 200, seed: 17)
+        defer { withExtendedLifetime(tmp) {} }
+        let expected = try served(try QueueService(session: session, reviewer: reviewer(1)))
+        for lost in expected.suffix(10) {
+            let n = try #require(try session.index.read { db in try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [lost]) })
+            try session.index.write { db in try RowIndex.unplan(n, in: db) }
+        }
+        let quitter = try QueueService(session: session, reviewer: reviewer(1), planning: .asNeeded)
+        quitter.planningBatch = 1
+        _ = try quitter.next()
+        try quitter.release()
+        #expect(quitter.planningProgress != nil, "the plan is left half built")
+        #expect(try served(try QueueService(session: session, reviewer: reviewer(1))) == expected)
+    }
+
+    /// Another process planned again under other settings while this one was building: the
+    /// build stops with a clear error instead of mixing places made under two settings.
+    @Test func aPlanMadeAgainElsewhereStopsTheBuild() throws {
+        let (tmp, session) = try workspace(rows: 120, seed: 19)
+        defer { withExtendedLifetime(tmp) {} }
+        try forgetPlan(session)
+        let queue = try QueueService(session: session, reviewer: reviewer(1), planning: .asNeeded)
+        queue.planningBatch = 5
+        _ = try #require(try queue.next())
+        try session.index.resetQueuePlan(fingerprint: "another process's settings", flagPolicies: [:])
+        func planChanged(_ body: () throws -> Void) -> Bool {
+            do { try body() } catch WorkspaceError.queuePlanChanged { return true } catch { return false }
+            return false
+        }
+        #expect(planChanged { try queue.continuePlanning() })
+        #expect(planChanged { _ = try queue.next() })
+        try queue.release()
+    }
+
+    /// A `next` that can find nothing (a slice with no rows) says so once every row that may be
+    /// served is placed, without waiting for the rows no reviewer needs.
+    @Test func nothingToServeIsKnownBeforeTheWholePlan() throws {
+        let (tmp, session) = try workspace(rows: 300, seed: 23)
+        defer { withExtendedLifetime(tmp) {} }
+        try forgetPlan(session)
+        let queue = try QueueService(session: session, reviewer: reviewer(1), planning: .asNeeded)
+        queue.planningBatch = 10
+        #expect(try queue.next(slice: "no-such-slice") == nil)
+        let progress = try #require(queue.planningProgress, "rows outside the sample are still to be placed")
+        #expect(progress.placed < progress.total)
+    }
 }
+
