@@ -50,7 +50,9 @@ struct PairLayout: Equatable {
         sharedTurns = shared
         self.chosen = chosen.dropFirst(shared).map(piece)
         self.rejected = rejected.dropFirst(shared).map(piece)
-        if shared == 0, common.isEmpty, let first = chosen.first, let other = rejected.first, first.element.label == other.element.label,
+        // Sides of one block each are labelled by their field ("chosen", "rejected"): alike too.
+        func sameKind(_ a: RowText.Segment, _ b: RowText.Segment) -> Bool { a.label == b.label || (a.label == a.side && b.label == b.side) }
+        if shared == 0, common.isEmpty, let first = chosen.first, let other = rejected.first, sameKind(first.element, other.element),
            let cut = Self.sharedWordPrefix(first.element.text, other.element.text) {
             context = [Piece(segment: first.offset, label: first.element.label, range: 0..<cut)]
             self.chosen[0].range = cut..<self.chosen[0].range.upperBound
