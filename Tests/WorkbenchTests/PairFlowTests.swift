@@ -63,6 +63,10 @@ import Workspace
         #expect(payload.row == "pref-0002" && payload.action == .reject && payload.reason == WorkspaceConfig.bothBadReason)
         #expect(f.screen.contains("saved #\(entries[0].seq): reject (both-bad) pref-0002"))
         #expect(try f.session.index.row(id: "pref-0002")?.state == "rejected")
+        // The stats screen counts it apart, per generator.
+        try f.type("S")
+        #expect(f.screen.contains("1 of the rejects: preference pairs with both answers bad"), "\(f.screen)")
+        try f.type("q")
         // Undo brings it back like any decision.
         try f.type("u")
         #expect(try f.session.index.row(id: "pref-0002")?.state == "pending")
