@@ -53,8 +53,11 @@ enum WordDiff {
         }
     }
 
-    /// Cells of the comparison table allowed (about 4 bytes each).
-    static let defaultCap = 4_000_000
+    /// Cells of the comparison table allowed (4 bytes each): about 1000 by 1000 tokens, some
+    /// 500 differing words a side, past what a reviewer reads word by word. Measured in a debug
+    /// build, 4M cells took 0.7 s; the layout is cached per row and width, but the first draw
+    /// of a row must stay quick.
+    static let defaultCap = 1_000_000
 
     static func diff(_ old: String, _ new: String, cap: Int = defaultCap) -> Result {
         let a = words(old), b = words(new)
