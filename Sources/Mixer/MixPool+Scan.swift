@@ -15,6 +15,8 @@ struct MixScanContext: @unchecked Sendable {  // read-only while the parts run
     /// Rows a gate flagged and no reviewer decided, by row number, with the gate: out of the mix
     /// (`[gates.on_flag]` review or exclude), whatever their slice's trust.
     var heldBack: [Int64: String] = [:]
+    /// Pairs a reviewer rejected as both bad: out like any reject, counted on their own line.
+    var bothBad: Set<Int64> = []
 }
 
 /// One part of the index's rows judged for a mix: the eligible rows and the counts of the rest
@@ -102,7 +104,9 @@ struct MixPoolScan {
         let n = r.n, state = r.state, origin = r.origin
         let kind: MixKind
         switch (origin, state) {
-        case (_, "rejected"): excluded["rejected by a reviewer", default: 0] += 1; return
+        case (_, "rejected"):
+            excluded[context.bothBad.contains(n) ? "pair rejected as both bad (both-bad)" : "rejected by a reviewer", default: 0] += 1
+            return
         case (_, "gate-rejected"): excluded["rejected by a gate", default: 0] += 1; return
         case (_, "retracted"): excluded["retracted (rollback)", default: 0] += 1; return
         case (_, "adjudication"): excluded["reviewers disagree, not adjudicated", default: 0] += 1; return

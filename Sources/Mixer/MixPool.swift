@@ -78,6 +78,7 @@ struct MixPool {
             }
             var context = context
             context.contaminated = Set(try Int64.fetchAll(db, sql: "SELECT n FROM flags WHERE gate = 'contamination' AND action IN ('reject', 'flag')"))
+            context.bothBad = try RowIndex.bothBadRows(db)
             if spec.evalFraction != nil {
                 for r in try Row.fetchAll(db, sql: "SELECT n, json_extract(detail, '$.matches[0].cluster') AS c FROM flags WHERE gate = 'near-duplicate'") {
                     if let c = r["c"] as String? { context.clusters[r["n"]] = c }

@@ -50,7 +50,7 @@ extension QueueService {
             try checkAllowed(row)
             try checkNotHeldByAnother(row)
             if claims == .mustHold && !request.adjudication { try checkHeldByThisReviewer(row) }
-            try checkReason(request)
+            try checkReason(request, shape: row.shape)
             var fields = extra.objectValue ?? []
             if request.adjudication { fields.append(("adjudication", .bool(true))) }
             if claims == .forced { fields.append(("forced", .bool(true))) }
@@ -100,9 +100,14 @@ extension QueueService {
         }
     }
 
-    func checkReason(_ request: DecisionRequest) throws {
+    func checkReason(_ request: DecisionRequest, shape: RowShape) throws {
         let known = session.config.reasons.map(\.code)
-        if let reason = request.reason {
+        if let reason = request.reason, reason == WorkspaceConfig.bothBadReason {
+            // Always known, but only as a reject of a pair (see RowIndex+BothBad.swift).
+            guard request.verdict == .reject, shape.isPreferencePair else {
+                throw QueueError.bothBadNotPair(id: request.id, verdict: request.verdict, shape: shape.rawValue)
+            }
+        } else if let reason = request.reason {
             guard known.contains(reason) else { throw QueueError.unknownReason(reason, known: known) }
         } else if request.verdict == .reject {
             throw QueueError.missingReason(.reject)

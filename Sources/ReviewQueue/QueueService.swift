@@ -10,6 +10,7 @@ public enum QueueError: UserFacingError {
     case notAllowed(row: String, slice: String, group: String)
     case unknownReason(String, known: [String])
     case missingReason(Verdict)
+    case bothBadNotPair(id: String, verdict: Verdict, shape: String)
     case editUnreadable(path: String, reason: String)
     case verdictFile(location: SourceLocation, reason: String)
     case nothingToUndo(seq: Int)
@@ -25,6 +26,9 @@ public enum QueueError: UserFacingError {
             let near = Suggestion.nearest(to: code, in: known).map { " (did you mean '\($0)'?)" } ?? ""
             return "unknown reason '\(code)'\(near); reasons: \(known.joined(separator: ", "))"
         case .missingReason(let verdict): return "a \(verdict.rawValue) needs a reason code (--reject REASON)"
+        case let .bothBadNotPair(id, verdict, shape):
+            return verdict == .reject ? "\(id): both-bad is for preference pairs, and this row is \(shape): reject it with another reason"
+                : "\(id): both-bad is a reason for a reject, not for \(verdict.rawValue)"
         case let .editUnreadable(path, reason): return "\(path): the edited row was not saved: \(reason)"
         case let .verdictFile(location, reason): return "\(location): \(reason)"
         case .nothingToUndo(let seq): return "entry #\(seq) is not a standing decision of yours: nothing to undo"

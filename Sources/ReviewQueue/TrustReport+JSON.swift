@@ -58,6 +58,7 @@ extension TrustReport.Group {
                 ("n", .int(p.successes)), ("rate", TrustReport.number(p.rate)), ("wilson95", TrustReport.interval(p.wilson())),
             ])))
         }
+        fields.append(("both_bad", .int(bothBad)))
         if let e = unreviewedEstimate {
             fields.append(("unreviewed_error", .object([
                 ("unreviewed", .int(e.unreviewed)), ("rate", TrustReport.number(e.errorRate)),

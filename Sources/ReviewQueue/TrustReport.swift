@@ -14,6 +14,10 @@ public struct TrustReport: Sendable {
         public var tally: VerdictTally
         /// For a sampled (non-critical) slice: the error estimate for the rows nobody saw.
         public var unreviewedEstimate: SampledSliceEstimate?
+        /// Of the rejects, the preference pairs rejected as both bad (reason `both-bad`): a
+        /// generator that writes two bad answers to one prompt is a different problem from one
+        /// that ranks them the wrong way round.
+        public var bothBad = 0
     }
 
     /// Per slice, the rows that are not human-written (synthetic, or of unknown origin): what a
@@ -40,7 +44,7 @@ extension QueueService {
         let config = session.config
         let standing = try session.index.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT d.n, d.uid, d.reviewer, d.action, d.ts, d.spent_ms, d.seq, r.id, r.slice, r.generator, r.template,
+                SELECT d.n, d.uid, d.reviewer, d.action, d.reason, d.ts, d.spent_ms, d.seq, r.id, r.slice, r.generator, r.template,
                        r.judge_score, r.origin = 'human' AS human, q.overlap, q.sampled
                 FROM decisions d JOIN rows r ON r.n = d.n LEFT JOIN queue q ON q.n = d.n
                 WHERE d.standing = 1 ORDER BY d.seq
@@ -59,11 +63,13 @@ extension QueueService {
         /// `human`: only human rows (true), only the others (false), or all (nil).
         func groups(_ key: String, human: Bool? = nil, sampled: (String) -> Bool) -> [TrustReport.Group] {
             var rows: [String: Int] = [:], tallies: [String: VerdictTally] = [:], sampleTallies: [String: VerdictTally] = [:]
+            var bothBad: [String: Int] = [:]
             for c in counts where human == nil || (c["human"] as Bool) == human { rows[c[key] as String, default: 0] += c["c"] as Int }
             for d in latest.values where human == nil || (d["human"] as Bool) == human {
                 let name = (d[key] as String?) ?? (key == "generator" ? "(human or none)" : "(none)")
                 guard let verdict = Verdict(rawValue: d["action"]) else { continue }
                 tallies[name, default: VerdictTally()].add(verdict)
+                if verdict == .reject, (d["reason"] as String?) == WorkspaceConfig.bothBadReason { bothBad[name, default: 0] += 1 }
                 // Only the random sample speaks for the unreviewed rows: rows someone chose to
                 // look at (searched for, reported) are not a random draw.
                 if (d["sampled"] as Int?) == 1 { sampleTallies[name, default: VerdictTally()].add(verdict) }
@@ -73,7 +79,7 @@ extension QueueService {
                 let estimate = sampled(name)
                     ? SampledSliceEstimate(tally: sampleTallies[name] ?? VerdictTally(),
                                            unreviewed: max(0, (rows[name] ?? 0) - tally.reviewed)) : nil
-                return .init(name: name, rows: rows[name] ?? 0, tally: tally, unreviewedEstimate: estimate)
+                return .init(name: name, rows: rows[name] ?? 0, tally: tally, unreviewedEstimate: estimate, bothBad: bothBad[name] ?? 0)
             }
         }
         var report = TrustReport(

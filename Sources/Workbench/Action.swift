@@ -12,8 +12,10 @@ public enum Action: String, CaseIterable, Sendable {
     // Home
     case startReview = "start-review", reviewAll = "review-all", startAdjudication = "start-adjudication"
     // Review: decisions
-    case accept, reject, edit, flag, skip, undo, swapPair = "swap-pair"
+    case accept, reject, edit, flag, skip, undo, swapPair = "swap-pair", bothBad = "both-bad"
     case backToSkipped = "back-to-skipped"
+    // Review: a pair's shared context
+    case toggleContext = "toggle-context"
     // Review: looking around
     case openNeighbour = "open-neighbour", search, searchNext = "search-next", searchPrevious = "search-previous"
     // Reject reason picker
@@ -51,7 +53,9 @@ public enum Action: String, CaseIterable, Sendable {
         case .skip: return "skip for now (the row goes back to the queue; you can come back to it)"
         case .backToSkipped: return "back to the row you skipped last (again: the one before)"
         case .undo: return "undo your last decision (logged as a revert)"
-        case .swapPair: return "swap chosen and rejected (logged as an edit)"
+        case .swapPair: return "swap chosen and rejected, after a confirmation (logged as an edit)"
+        case .bothBad: return "reject a preference pair as both bad (reason both-bad: never in a mix)"
+        case .toggleContext: return "show or collapse a preference pair's shared context"
         case .openNeighbour: return "show the near-duplicate neighbour beside the row"
         case .search: return "search: this row, then the queue"
         case .searchNext: return "next match"
@@ -71,7 +75,8 @@ public enum Action: String, CaseIterable, Sendable {
         case .quit, .back, .help, .home, .stats, .log, .redraw, .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             return [KeymapCatalog.globalContext]
         case .startReview, .reviewAll, .startAdjudication: return ["home"]
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .backToSkipped: return ["review", "adjudicate"]
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .bothBad, .backToSkipped, .toggleContext:
+            return ["review", "adjudicate"]
         case .openNeighbour, .search, .searchNext, .searchPrevious: return ["review"]
         case .addNote: return ["reasons"]
         case .pickFirst, .pickSecond: return ["adjudicate"]
@@ -81,7 +86,7 @@ public enum Action: String, CaseIterable, Sendable {
 
     public var isPrimary: Bool {
         switch self {
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond, .confirm: return true
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .bothBad, .pickFirst, .pickSecond, .confirm: return true
         default: return false
         }
     }

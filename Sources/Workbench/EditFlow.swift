@@ -153,13 +153,7 @@ final class ConfirmEditScreen: Screen {
             lines.append(StyledLine())
             lines += TextWrap.wrap("Your text is kept in \(Sanitiser.clean(path)). Edit again to fix it, or cancel (the file stays).", width: area.width)
         } else {
-            for line in diff {
-                switch line {
-                case .same(let text): lines += TextWrap.wrap("  " + Sanitiser.clean(text), style: .dim, width: area.width, indent: 2)
-                case .removed(let text): lines += TextWrap.wrap("- " + Sanitiser.clean(text), style: Style(colour: .red), width: area.width, indent: 2)
-                case .added(let text): lines += TextWrap.wrap("+ " + Sanitiser.clean(text), style: Style(bold: true, colour: .green), width: area.width, indent: 2)
-                }
-            }
+            lines += LineDiff.styledLines(diff, width: area.width)
         }
         list.lines = lines
         list.draw(on: &canvas, in: area, inset: 0)

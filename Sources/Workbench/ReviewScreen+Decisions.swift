@@ -28,13 +28,8 @@ extension ReviewScreen {
             })
         case .edit:
             try EditFlow(screen: self, row: current.row).begin(workbench: workbench)
-        case .swapPair:
-            guard isPreference else {
-                workbench.say("swap is for preference pairs; this row is \(current.row.shape.rawValue)")
-                return
-            }
-            let swapped = try Self.swapped(try workbench.desk.value(of: current.row))
-            try record(.edit, note: "swapped chosen and rejected", newRow: swapped, workbench: workbench)
+        case .swapPair: try confirmSwap(workbench: workbench)  // asks first: a swap rewrites the row
+        case .bothBad: try bothBad(workbench: workbench)
         case .pickFirst, .pickSecond:
             try pick(action == .pickFirst ? 0 : 1, workbench: workbench)
         default:

@@ -13,6 +13,7 @@ extension ReviewScreen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         glyphs = canvas.glyphs
+        contextKey = workbench.keymap.shortestKeys(for: .toggleContext, in: context).map(KeyNotation.name)
         guard let current = item else {
             drawEmpty(on: &canvas, in: area, workbench: workbench)
             return
@@ -147,25 +148,37 @@ extension ReviewScreen {
 
     /// The row (and the neighbour, beside or below it), from the cache when it still fits.
     func bodyLines(width: Int) -> [StyledLine] {
-        let key = "\(item?.row.id ?? "")|\(width)|\(searchTerm)|\(neighbour?.row.id ?? "")|\(flags.count)|\(text.segments.count)|\(glyphs.vertical)"
+        let key = "\(item?.row.id ?? "")|\(width)|\(searchTerm)|\(neighbour?.row.id ?? "")|\(flags.count)|\(text.segments.count)|\(glyphs.vertical)|\(contextExpanded)"
         if let cached = bodyCache, cached.key == key { return cached.lines }
         let lines = layOutBody(width: width)
         bodyCache = (key, lines)
         return lines
     }
 
+    /// The renderer for this row as the screen shows it (context state, its toggle key).
+    func renderer(marks: [RowRenderer.Mark]) -> RowRenderer {
+        var renderer = RowRenderer(text: text, marks: marks, glyphs: glyphs)
+        renderer.contextExpanded = contextExpanded
+        renderer.contextKey = contextKey
+        return renderer
+    }
+
     private func layOutBody(width: Int) -> [StyledLine] {
         let marks = RowRenderer.marks(for: flags) + searchMarks
-        guard let neighbour else { return RowRenderer(text: text, marks: marks, glyphs: glyphs).render(width: width).lines }
+        guard let neighbour else { return renderer(marks: marks).render(width: width).lines }
         let heading = "NEIGHBOUR \(Sanitiser.clean(neighbour.row.id))"
             + (neighbour.similarity.map { String(format: " \(glyphs.separator) similarity %.2f", $0) } ?? "")
+        // The words that differ, marked on both: what makes the two rows near and not the same.
+        let (mine, theirs, note) = Self.neighbourMarks(text, neighbour.text)
+        var this = renderer(marks: marks)
+        this.diffMarks = mine
+        let other = RowRenderer(text: neighbour.text, glyphs: glyphs, diffMarks: theirs)
+        let noteLines = note.map { [StyledLine($0, .dim)] } ?? []
         if width >= 120 {
             let half = (width - 3) / 2
-            let left = [StyledLine("THIS ROW", Style(bold: true, underline: true))]
-                + RowRenderer(text: text, marks: marks, glyphs: glyphs).render(width: half).lines
-            let right = [StyledLine(heading, Style(bold: true, underline: true))]
-                + RowRenderer(text: neighbour.text, glyphs: glyphs).render(width: half).lines
-            return (0..<max(left.count, right.count)).map { i in
+            let left = [StyledLine("THIS ROW", Style(bold: true, underline: true))] + this.render(width: half).lines
+            let right = [StyledLine(heading, Style(bold: true, underline: true))] + other.render(width: half).lines
+            return noteLines + (0..<max(left.count, right.count)).map { i in
                 var line = i < left.count ? left[i] : StyledLine()
                 line.spans.append(Span(String(repeating: " ", count: max(0, half - line.width))))
                 line.spans.append(Span(" \(glyphs.vertical) ", .dim))
@@ -173,8 +186,22 @@ extension ReviewScreen {
                 return line
             }
         }
-        return RowRenderer(text: text, marks: marks, glyphs: glyphs).render(width: width).lines
-            + [StyledLine(heading, Style(bold: true, underline: true))] + RowRenderer(text: neighbour.text, glyphs: glyphs).render(width: width).lines
+        return noteLines + this.render(width: width).lines
+            + [StyledLine(heading, Style(bold: true, underline: true))] + other.render(width: width).lines
+    }
+
+    /// Word-diff marks between a row and its neighbour, segment by segment in order (a
+    /// segment one of them lacks is not marked), and a note when the comparison fell back.
+    static func neighbourMarks(_ a: RowText, _ b: RowText) -> (mine: [RowRenderer.Mark], theirs: [RowRenderer.Mark], note: String?) {
+        var mine: [RowRenderer.Mark] = [], theirs: [RowRenderer.Mark] = []
+        var fellBack = false
+        for (index, (x, y)) in zip(a.segments, b.segments).enumerated() {
+            let result = WordDiff.diff(x.text, y.text)
+            if result.level != .words { fellBack = true }
+            mine += result.removedRanges.map { RowRenderer.Mark(segment: index, range: $0, style: .diffRemoved) }
+            theirs += result.addedRanges.map { RowRenderer.Mark(segment: index, range: $0, style: .diffAdded) }
+        }
+        return (mine, theirs, fellBack ? "too long to compare word by word: whole lines that differ are marked" : nil)
     }
 
     private func drawPanel(_ current: QueueItem, on canvas: inout Canvas, in area: Area) {

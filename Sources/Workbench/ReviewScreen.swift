@@ -29,6 +29,10 @@ final class ReviewScreen: Screen {
     var searchSeen: Set<String> = []
     /// The near-duplicate neighbour shown beside the row, when opened.
     var neighbour: (row: IndexedRow, text: RowText, similarity: Double?)?
+    /// A preference pair's shared context shown whole (else collapsed to its last lines).
+    var contextExpanded = false
+    /// The key that toggles it, named in the context's heading (from the keymap, at draw).
+    var contextKey: String?
     var shownAt = Date()
     var decidedHere = 0
     /// Open rows in this screen's scope, counted when the screen opens and on idle ticks (a
@@ -62,7 +66,7 @@ final class ReviewScreen: Screen {
     var statusActions: [Action] {
         var actions: [Action] = adjudication ? [.pickFirst, .pickSecond] : []
         actions += [.accept, .reject, .edit, .flag, .skip, .undo]
-        if isPreference { actions.insert(.swapPair, at: 2) }
+        if isPreference { actions.insert(contentsOf: [.swapPair, .bothBad], at: 2) }
         if !adjudication { actions.append(.search) }
         return actions + [.back]
     }
@@ -73,6 +77,7 @@ final class ReviewScreen: Screen {
     func advance(workbench: Workbench, to claimed: QueueItem? = nil) throws {
         item = nil
         neighbour = nil
+        contextExpanded = false
         scroll = Scroll()
         let next = try claimed ?? workbench.desk.next(slice: slice, adjudication: adjudication)
         guard let next else {
@@ -117,9 +122,10 @@ final class ReviewScreen: Screen {
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if scroll.apply(action, page: lastPage, total: lastBodyLines) { return true }
         switch action {
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond, .backToSkipped:
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .bothBad, .pickFirst, .pickSecond, .backToSkipped:
             try decide(action, workbench: workbench)
         case .openNeighbour: try toggleNeighbour(workbench: workbench)
+        case .toggleContext: toggleContext(workbench: workbench)
         case .search:
             // Like vim: an empty search repeats the last one.
             let label = searchTerm.isEmpty ? "Search" : "Search [\(Sanitiser.clean(searchTerm))]"
@@ -238,8 +244,9 @@ final class ReviewScreen: Screen {
 
     private func jumpToSearchMark(workbench: Workbench) {
         let width = bodyWidth(workbench.terminal.size.columns)
-        let renderer = RowRenderer(text: text, marks: searchMarks)
-        let lines = renderer.render(width: width, locateMarks: true).markLines
+        guard searchIndex < searchMarks.count else { return }
+        revealContext(for: searchMarks[searchIndex])
+        let lines = renderer(marks: searchMarks).render(width: width, locateMarks: true).markLines
         guard searchIndex < lines.count else { return }
         scroll.offset = max(0, lines[searchIndex] - 2)
     }

@@ -4,8 +4,9 @@ import Workspace
 
 /// Lays a row's text out for reading: a label per turn or field, the text wrapped at word
 /// boundaries under it, gate matches and search hits highlighted in place. Preference pairs
-/// put the chosen (A) and rejected (B) answers side by side when there is room, else one
-/// under the other.
+/// show what both sides share once, then the chosen (A) and rejected (B) parts side by side
+/// when there is room, else one under the other, with the words that differ marked
+/// (`RowRenderer+Pair.swift`).
 struct RowRenderer {
     /// A highlighted byte range of one segment's text.
     struct Mark: Equatable {
@@ -21,6 +22,13 @@ struct RowRenderer {
     var marks: [Mark] = []
     /// The pair's column rule and label separator follow the frame glyphs.
     var glyphs = Glyphs.unicode
+    /// What differs from another text (a near-duplicate neighbour), drawn under `marks` and
+    /// never located. A pair's two sides are compared here, without being asked.
+    var diffMarks: [Mark] = []
+    /// Whether a pair's shared context is shown whole, and the key that toggles it (named in
+    /// the context's heading).
+    var contextExpanded = false
+    var contextKey: String?
 
     /// Gate matches as marks (each flag's `detail.matches[]` with segment and byte offsets).
     static func marks(for flags: [GateFlag]) -> [Mark] {
@@ -51,84 +59,98 @@ struct RowRenderer {
         return marks
     }
 
-    /// The lines, and for each mark (in order) the line it starts on, for jumping to matches.
-    /// `locateMarks` also works out each mark's line (for jumping to a search hit): that
-    /// re-wraps the text before every mark, so plain drawing leaves it off.
+    /// The lines, and for each mark (index for index) the line it starts on, for jumping to
+    /// matches. `locateMarks` also works out each mark's line (for jumping to a search hit):
+    /// that re-wraps the text before every mark, so plain drawing leaves it off. A mark in a
+    /// pair's collapsed context is located on the context's heading; one in a side-by-side
+    /// pair, on the pair's first line.
     func render(width: Int, locateMarks: Bool = false) -> (lines: [StyledLine], markLines: [Int]) {
         var lines: [StyledLine] = []
-        var markLines: [Int] = []
-        let indexed = Array(text.segments.enumerated())
-        let common = indexed.filter { $0.element.side == nil }
-        let chosen = indexed.filter { $0.element.side == "chosen" }
-        let rejected = indexed.filter { $0.element.side == "rejected" }
-        for (index, segment) in common {
-            block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines)
-        }
-        guard !chosen.isEmpty || !rejected.isEmpty else { return (lines, markLines) }
-        if width >= Self.sideBySideWidth {
-            let half = (width - 3) / 2
-            var left: [StyledLine] = [], right: [StyledLine] = []
-            var ignored: [Int] = []
-            left.append(StyledLine("A \(glyphs.separator) CHOSEN", Style(bold: true, underline: true)))
-            right.append(StyledLine("B \(glyphs.separator) REJECTED", Style(bold: true, underline: true)))
-            for (index, segment) in chosen { block(index: index, segment: segment, width: half, locateMarks: false, into: &left, markLines: &ignored) }
-            for (index, segment) in rejected { block(index: index, segment: segment, width: half, locateMarks: false, into: &right, markLines: &ignored) }
-            let base = lines.count
-            for i in 0..<max(left.count, right.count) {
-                var line = i < left.count ? left[i] : StyledLine()
-                line.spans.append(Span(String(repeating: " ", count: max(0, half - line.width))))
-                line.spans.append(Span(" \(glyphs.vertical) ", .dim))
-                if i < right.count { line.spans += right[i].spans }
-                lines.append(line)
+        var markLines = [Int](repeating: 0, count: marks.count)
+        guard let pair = PairLayout(text) else {
+            for (index, segment) in text.segments.enumerated() {
+                block(Self.whole(index, segment), width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines)
             }
-            markLines += Array(repeating: base, count: marks.count - markLines.count)
-        } else {
-            lines.append(StyledLine("A \(glyphs.separator) CHOSEN", Style(bold: true, underline: true)))
-            for (index, segment) in chosen { block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines) }
-            lines.append(StyledLine("B \(glyphs.separator) REJECTED", Style(bold: true, underline: true)))
-            for (index, segment) in rejected { block(index: index, segment: segment, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines) }
+            return (lines, markLines)
         }
+        renderPair(pair, width: width, locateMarks: locateMarks, into: &lines, markLines: &markLines)
         return (lines, markLines)
     }
 
-    /// One segment: its label, then its text wrapped two columns in.
-    private func block(index: Int, segment: RowText.Segment, width: Int, locateMarks: Bool,
-                       into lines: inout [StyledLine], markLines: inout [Int]) {
-        let label = Sanitiser.clean(segment.label).uppercased()
+    static func whole(_ index: Int, _ segment: RowText.Segment) -> PairLayout.Piece {
+        PairLayout.Piece(segment: index, label: segment.label, range: 0..<segment.text.utf8.count)
+    }
+
+    /// One piece of a segment: its label, then its text wrapped two columns in. `extra` marks
+    /// (what differs between two texts) are drawn under the renderer's own marks.
+    func block(_ piece: PairLayout.Piece, width: Int, locateMarks: Bool, extra: [Mark] = [],
+               into lines: inout [StyledLine], markLines: inout [Int]) {
+        let segment = text.segments[piece.segment]
+        let label = Sanitiser.clean(piece.label).uppercased()
         // Under "A · CHOSEN" a segment labelled "chosen" needs no label of its own.
-        if segment.side == nil || segment.label != segment.side { lines.append(StyledLine(label, .bold)) }
-        let mine = marks.enumerated().filter { $0.element.segment == index }
-        let wrapped = TextWrap.wrap(spans(of: segment.text, marks: mine.map(\.element)), width: max(1, width - 2))
-        for mark in mine.map(\.element) where locateMarks {
+        if segment.side == nil || piece.label != segment.side { lines.append(StyledLine(label, .bold)) }
+        let bytes = Array(segment.text.utf8)
+        let range = piece.range.clamped(to: 0..<bytes.count)
+        let body = String(decoding: bytes[range], as: UTF8.self)
+        func local(_ mark: Mark) -> (range: Range<Int>, style: Style)? {
+            guard mark.segment == piece.segment, mark.range.overlaps(range) || (mark.range.isEmpty && range.contains(mark.range.lowerBound)) else { return nil }
+            let clipped = mark.range.clamped(to: range)
+            return ((clipped.lowerBound - range.lowerBound)..<(clipped.upperBound - range.lowerBound), mark.style)
+        }
+        let mine = marks.enumerated().compactMap { entry in local(entry.element).map { (index: entry.offset, mark: $0) } }
+        let cuts = mine.map { Cut(range: $0.mark.range, style: $0.mark.style, priority: 1) }
+            + (diffMarks + extra).compactMap(local).map { Cut(range: $0.range, style: $0.style, priority: 0) }
+        let wrapped = TextWrap.wrap(spans(of: body, cuts: cuts), width: max(1, width - 2))
+        for (index, mark) in mine where locateMarks {
             // Greedy wrapping lays out a prefix as it lays out the whole, so the prefix's last
             // line is where the mark starts (give or take the word it cuts).
-            let prefix = spans(of: String(decoding: Array(segment.text.utf8).prefix(mark.range.lowerBound), as: UTF8.self), marks: [])
-            markLines.append(lines.count + max(0, TextWrap.wrap(prefix, width: max(1, width - 2)).count - 1))
+            let prefix = spans(of: String(decoding: Array(body.utf8).prefix(mark.range.lowerBound), as: UTF8.self), cuts: [])
+            markLines[index] = lines.count + max(0, TextWrap.wrap(prefix, width: max(1, width - 2)).count - 1)
         }
         for line in wrapped { lines.append(StyledLine([Span("  ")] + line.spans)) }
         lines.append(StyledLine())
     }
 
-    /// The segment's text cut at mark boundaries; each piece sanitised on its own, so a
-    /// highlight stays on the text it marks even where sanitising changes lengths. A mark is
-    /// widened to whole grapheme clusters: a gate match or search hit that starts or ends inside
-    /// a flag, a ZWJ family or a conjunct highlights all of it rather than cut it in two.
-    private func spans(of text: String, marks: [Mark]) -> [Span] {
+    /// A highlighted byte range; where two overlap, the higher priority is drawn (a gate match
+    /// or search hit over a word-diff mark).
+    struct Cut {
+        var range: Range<Int>
+        var style: Style
+        var priority: Int
+    }
+
+    /// The text cut at mark boundaries; each piece sanitised on its own, so a highlight stays on
+    /// the text it marks even where sanitising changes lengths. A mark is widened to whole
+    /// grapheme clusters: a gate match or search hit that starts or ends inside a flag, a ZWJ
+    /// family or a conjunct highlights all of it rather than cut it in two.
+    func spans(of text: String, cuts: [Cut]) -> [Span] {
         let bytes = Array(text.utf8)
-        let boundaries = marks.isEmpty ? [] : Self.clusterBoundaries(text)
-        var cuts: [(Int, Int, Style)] = marks.map {
-            let start = max(0, $0.range.lowerBound), end = min(bytes.count, $0.range.upperBound)
-            return (Self.boundary(atOrBefore: start, in: boundaries), Self.boundary(atOrAfter: end, in: boundaries), $0.style)
+        guard !cuts.isEmpty else { return bytes.isEmpty ? [] : [piece(bytes[...], .plain)] }
+        let boundaries = Self.clusterBoundaries(text)
+        let widened: [Cut] = cuts.compactMap {
+            let start = Self.boundary(atOrBefore: max(0, $0.range.lowerBound), in: boundaries)
+            let end = Self.boundary(atOrAfter: min(bytes.count, $0.range.upperBound), in: boundaries)
+            return start < end ? Cut(range: start..<end, style: $0.style, priority: $0.priority) : nil
         }
-        cuts.sort { $0.0 < $1.0 }
+        let ordered = widened.enumerated().sorted { ($0.element.range.lowerBound, $0.offset) < ($1.element.range.lowerBound, $1.offset) }
+        let edges = Array(Set([0, bytes.count] + widened.flatMap { [$0.range.lowerBound, $0.range.upperBound] })).sorted()
         var spans: [Span] = []
-        var position = 0
-        for (start, end, style) in cuts where start >= position && start < end {
-            if start > position { spans.append(piece(bytes[position..<start], .plain)) }
-            spans.append(piece(bytes[start..<end], style))
-            position = end
+        var active: [(order: Int, cut: Cut)] = []
+        var next = 0
+        var run: (start: Int, style: Style)?
+        for (left, right) in zip(edges, edges.dropFirst()) where left < right {
+            active.removeAll { $0.cut.range.upperBound <= left }
+            while next < ordered.count, ordered[next].element.range.lowerBound <= left {
+                active.append((ordered[next].offset, ordered[next].element))
+                next += 1
+            }
+            // The highest priority wins; among equals, the mark listed first.
+            let style = active.max { ($0.cut.priority, -$0.order) < ($1.cut.priority, -$1.order) }?.cut.style ?? .plain
+            if let current = run, current.style == style { continue }
+            if let current = run { spans.append(piece(bytes[current.start..<left], current.style)) }
+            run = (left, style)
         }
-        if position < bytes.count { spans.append(piece(bytes[position...], .plain)) }
+        if let current = run, current.start < bytes.count { spans.append(piece(bytes[current.start...], current.style)) }
         return spans
     }
 

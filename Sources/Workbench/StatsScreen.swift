@@ -50,6 +50,9 @@ final class StatsScreen: Screen {
                     spans.append(Span(" " + DisplayWidth.pad(interval(p), to: 18, mark: glyphs.ellipsis)))
                 }
                 out.append(StyledLine(spans))
+                if group.bothBad > 0 {
+                    out.append(StyledLine("    \(group.bothBad) of the rejects: preference pairs with both answers bad", .dim))
+                }
                 if let e = group.unreviewedEstimate {
                     out.append(StyledLine("    \(e.unreviewed) unreviewed: estimated error \(percent(e.errorRate)) "
                                           + "[\(percent(e.errorRateInterval.lowerBound))-\(percent(e.errorRateInterval.upperBound))]", .dim))

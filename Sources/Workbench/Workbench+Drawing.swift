@@ -113,6 +113,8 @@ extension Action {
         case .backToSkipped: return "skipped"
         case .undo: return "undo"
         case .swapPair: return "swap"
+        case .bothBad: return "both bad"
+        case .toggleContext: return "context"
         case .openNeighbour: return "neighbour"
         case .search: return "search"
         case .help: return "help"

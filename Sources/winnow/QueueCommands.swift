@@ -91,7 +91,7 @@ struct DecideCommand: ParsableCommand {
     var row: String?
     @Flag(help: "Accept the row.")
     var accept = false
-    @Option(help: ArgumentHelp("Reject the row with a reason code from winnow.toml.", valueName: "REASON"))
+    @Option(help: ArgumentHelp("Reject the row with a reason code from winnow.toml (or both-bad: a preference pair whose answers are both bad).", valueName: "REASON"))
     var reject: String?
     @Option(help: ArgumentHelp("Replace the row with the JSON object in FILE.", valueName: "FILE"))
     var edit: String?

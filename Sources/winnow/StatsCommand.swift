@@ -68,6 +68,7 @@ struct StatsCommand: ParsableCommand {
             let p = g.tally.proportion(of: verdict)
             if let range = p.wilson() { text += ", \(verdict.rawValue) \(pct(p.rate)) [\(pct(range.lowerBound))-\(pct(range.upperBound))]" }
         }
+        if g.bothBad > 0 { text += " (\(g.bothBad) of the rejects: pairs with both answers bad)" }
         if let e = g.unreviewedEstimate {
             text += "; unreviewed \(e.unreviewed): error \(pct(e.errorRate)) [\(pct(e.errorRateInterval.lowerBound))-\(pct(e.errorRateInterval.upperBound))]"
         }

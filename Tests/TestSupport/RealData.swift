@@ -35,3 +35,19 @@ public enum RealData {
         }
     }
 }
+
+extension RealData {
+    /// The lines of a JSON Lines file as they are (gzip read with the system's `gzip -dc`), for
+    /// importing real rows byte for byte.
+    public static func rawLines(_ relative: String) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = relative.hasSuffix(".gz") ? ["gzip", "-dc", path(relative)] : ["cat", path(relative)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}

@@ -132,6 +132,8 @@ import Workspace
         if let item = screen.item { try f.queue.release(item.row.id) }
         try screen.advance(workbench: f.workbench, to: try #require(try f.queue.claim(id: "pref-0001")))
         try f.type("s")
+        #expect(try f.reviewEntries().isEmpty, "a swap asks first (issue 12, item 9)")
+        try f.type("y")
         let payload = try #require(try f.reviewEntries().first).payload(DecisionPayload.self)
         #expect(payload.action == .edit && payload.row == "pref-0001")
         let original = try f.desk.value(of: try #require(try f.session.index.row(id: "pref-0001")))

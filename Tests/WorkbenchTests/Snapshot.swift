@@ -1,4 +1,5 @@
 import Foundation
+import TerminalCore
 import Testing
 
 /// Compares a screen with `Snapshots/NAME.screen`. A missing snapshot is written and the test
@@ -25,4 +26,24 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         Issue.record("screen differs from \(name).screen:\n\(diff.joined(separator: "\n"))\n--- actual screen ---\n\(text)",
                      sourceLocation: sourceLocation)
     }
+}
+
+/// The screen as text with its marks made visible, for snapshots of what is highlighted: after
+/// each line holding marked cells comes a line with `-` under text marked as only in the first
+/// of two texts (chosen, this row, before an edit) and `+` under text only in the second (the
+/// word-diff styles). Text snapshots alone cannot show a highlight.
+func markedText(_ canvas: Canvas) -> String {
+    var out: [String] = []
+    for y in 0..<canvas.size.rows {
+        out.append(canvas.line(y))
+        var marks = ""
+        for x in 0..<canvas.size.columns {
+            let cell = canvas[x, y]
+            guard cell.style.reverse, [.red, .green].contains(cell.style.colour) else { marks += " "; continue }
+            marks += cell.style.colour == .red ? "-" : "+"
+        }
+        while marks.hasSuffix(" ") { marks.removeLast() }
+        if !marks.isEmpty { out.append(marks) }
+    }
+    return out.joined(separator: "\n")
 }
