@@ -13,6 +13,10 @@ extension ReviewScreen {
 
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         glyphs = canvas.glyphs
+        if let past {
+            drawPast(past, on: &canvas, in: area, workbench: workbench)
+            return
+        }
         guard let current = item else {
             drawEmpty(on: &canvas, in: area, workbench: workbench)
             return
@@ -54,24 +58,30 @@ extension ReviewScreen {
     }
 
     /// Why this row is here, in words (never by colour alone), and the lease. An id too long
-    /// for the line (a content hash) is shortened, never the open count or the lease.
+    /// for the line (a content hash) is shortened first, then a long slice name, never the
+    /// open count or the lease.
     func header(_ current: QueueItem, now: Date, width: Int = .max) -> StyledLine {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
-        let slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
+        let sliceName = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
         let dot = " \(glyphs.separator) "
         // A lease is shown only while it is held.
         let lease = leaseHeld ? Span(dot + "lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
                               : Span(dot + "lease lost", Style(bold: true, colour: .red))
         let counts = Span((openRows.map { dot + "\($0) open" } ?? "") + dot + "done here \(decidedHere)", .dim)
-        let fixed = [Span(" \(current.reason.rawValue.uppercased()) ", tag), Span(" \(slice)", .bold)]
+        let reason = Span(" \(current.reason.rawValue.uppercased()) ", tag)
         let shape = dot + current.row.shape.rawValue
         var id = Sanitiser.clean(current.row.id)
-        let others = (fixed + [counts, lease]).reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot)
-        if others + DisplayWidth.of(id) > width {
-            id = DisplayWidth.truncate(id, to: max(8, width - others), mark: glyphs.ellipsis)
+        var slice = sliceName
+        // Everything but the id and the slice name, which give way in that order.
+        let others = [reason, counts, lease].reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot) + 1
+        if others + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
+            id = DisplayWidth.truncate(id, to: max(8, width - others - DisplayWidth.of(slice)), mark: glyphs.ellipsis)
         }
-        return StyledLine(fixed + [Span(dot + id + shape), counts, lease])
+        if others + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
+            slice = DisplayWidth.truncate(slice, to: max(6, width - others - DisplayWidth.of(id)), mark: glyphs.ellipsis)
+        }
+        return StyledLine([reason, Span(" " + slice, .bold), Span(dot + id + shape), counts, lease])
     }
 
     func provenanceFields(_ row: IndexedRow) -> [(String, String)] {
@@ -190,7 +200,7 @@ extension ReviewScreen {
 
     private func drawEmpty(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         let what = adjudication ? "No rows wait for adjudication" : "Nothing left to review"
-        let scope = slice.map { " in \(Sanitiser.clean($0))" } ?? ""
+        let scope = slice.map { $0 == QueueSummary.noSlice ? " among the rows without a slice" : " in \(Sanitiser.clean($0))" } ?? ""
         var lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
         if adjudication, let waiting = adjudicationWaiting, waiting.total > 0 {
             // The backlog on home is not empty: say why none of it is shown here.

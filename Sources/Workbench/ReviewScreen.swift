@@ -44,6 +44,11 @@ final class ReviewScreen: Screen {
     var bodyCache: (key: String, lines: [StyledLine])?
     /// The frame glyphs of the canvas last drawn on (ASCII when the locale is not UTF-8).
     var glyphs = Glyphs.unicode
+    /// The row to open on instead of the next in the queue (`:goto` from another screen).
+    var initial: QueueItem?
+    /// An earlier decision of this session shown again (`previous-row`), over the row on
+    /// screen, which stays claimed underneath (ReviewScreen+Previous).
+    var past: PastDecision?
 
     init(slice: String? = nil, adjudication: Bool = false) {
         self.slice = slice
@@ -70,6 +75,7 @@ final class ReviewScreen: Screen {
     /// Claims the next row (or `item` itself when given) and reads what the screen shows.
     func advance(workbench: Workbench, to claimed: QueueItem? = nil) throws {
         item = nil
+        past = nil
         neighbour = nil
         scroll = Scroll()
         let next = try claimed ?? workbench.desk.next(slice: slice, adjudication: adjudication)
@@ -106,12 +112,16 @@ final class ReviewScreen: Screen {
             countedAt = workbench.desk.queue.now()
             openRows = try workbench.desk.queue.openCount(slice: slice)
         }
-        try advance(workbench: workbench)
+        let first = initial
+        initial = nil
+        try advance(workbench: workbench, to: first)
     }
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if scroll.apply(action, page: lastPage, total: lastBodyLines) { return true }
+        if past != nil, try performOverPast(action, workbench: workbench) { return true }
         switch action {
+        case .previousRow: try showPrevious(workbench: workbench)
         case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .pickFirst, .pickSecond, .backToSkipped:
             try decide(action, workbench: workbench)
         case .openNeighbour: try toggleNeighbour(workbench: workbench)
@@ -177,6 +187,13 @@ final class ReviewScreen: Screen {
         searchMarks = RowRenderer.marks(searching: term, in: text)
         searchIndex = 0
         if term.isEmpty { return }
+        // A row id is a place to go, not text to find (`/alp-0018`).
+        do {
+            if try goIfRowID(term, workbench: workbench) { return }
+        } catch {
+            workbench.report(error)
+            return
+        }
         if searchMarks.isEmpty {
             do { try searchQueue(workbench: workbench) } catch { workbench.report(error) }
         } else {
