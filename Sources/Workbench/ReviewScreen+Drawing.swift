@@ -57,29 +57,35 @@ extension ReviewScreen {
         }
     }
 
-    /// Why this row is here, in words (never by colour alone), and the lease. An id too long
-    /// for the line (a content hash) is shortened first, then a long slice name, never the
+    /// Why this row is here, in words (never by colour alone), and the lease. What is too
+    /// long for the line gives way in this order: the id (a content hash) down to 8 columns,
+    /// the slice name down to 6, the shape (the body's labels show it), "done here"; never the
     /// open count or the lease.
     func header(_ current: QueueItem, now: Date, width: Int = .max) -> StyledLine {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
-        let sliceName = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
         let dot = " \(glyphs.separator) "
         // A lease is shown only while it is held.
         let lease = leaseHeld ? Span(dot + "lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
                               : Span(dot + "lease lost", Style(bold: true, colour: .red))
-        let counts = Span((openRows.map { dot + "\($0) open" } ?? "") + dot + "done here \(decidedHere)", .dim)
+        let open = openRows.map { dot + "\($0) open" } ?? ""
+        var counts = Span(open + dot + "done here \(decidedHere)", .dim)
         let reason = Span(" \(current.reason.rawValue.uppercased()) ", tag)
-        let shape = dot + current.row.shape.rawValue
+        var shape = dot + current.row.shape.rawValue
         var id = Sanitiser.clean(current.row.id)
-        var slice = sliceName
-        // Everything but the id and the slice name, which give way in that order.
-        let others = [reason, counts, lease].reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot) + 1
-        if others + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
-            id = DisplayWidth.truncate(id, to: max(8, width - others - DisplayWidth.of(slice)), mark: glyphs.ellipsis)
+        var slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
+        // Everything but the id and the slice name.
+        func others() -> Int {
+            [reason, counts, lease].reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot) + 1
         }
-        if others + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
-            slice = DisplayWidth.truncate(slice, to: max(6, width - others - DisplayWidth.of(id)), mark: glyphs.ellipsis)
+        let least = min(8, DisplayWidth.of(id)) + min(6, DisplayWidth.of(slice))
+        if others() + least > width { shape = "" }
+        if others() + least > width { counts = Span(open, .dim) }
+        if others() + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
+            id = DisplayWidth.truncate(id, to: max(8, width - others() - DisplayWidth.of(slice)), mark: glyphs.ellipsis)
+        }
+        if others() + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
+            slice = DisplayWidth.truncate(slice, to: max(6, width - others() - DisplayWidth.of(id)), mark: glyphs.ellipsis)
         }
         return StyledLine([reason, Span(" " + slice, .bold), Span(dot + id + shape), counts, lease])
     }

@@ -8,7 +8,8 @@ extension ReviewScreen {
     /// onto this session's skipped list (`b` comes back to it), as a search hit leaves it. A
     /// row that cannot be served stays where it is and the status line says why.
     func goto(_ id: String, workbench: Workbench) throws {
-        if let current = item, current.row.id == id, past == nil {
+        if let current = item, current.row.id == id {
+            leavePast()
             workbench.say("'\(Sanitiser.clean(id))' is on your screen already")
             return
         }

@@ -14,17 +14,17 @@ extension RowIndex {
     /// itself (a noncharacter no id holds); the Swift `hasPrefix` check keeps it exact anyway.
     public func rowIDs(withPrefix prefix: String, limit: Int, hiddenSlices: [String] = []) throws -> [String] {
         guard limit > 0 else { return [] }
-        var sql = "SELECT id FROM rows WHERE id >= ? AND id < ?"
-        var arguments: [DatabaseValueConvertible?] = [prefix, prefix + "\u{10FFFF}"]
-        if !hiddenSlices.isEmpty {
-            sql += " AND (slice IS NULL OR slice NOT IN (\(hiddenSlices.map { _ in "?" }.joined(separator: ","))))"
-            arguments += hiddenSlices
-        }
-        sql += " ORDER BY id LIMIT ?"
-        arguments.append(limit)
+        let arguments: [DatabaseValueConvertible?] = [prefix, prefix + "\u{10FFFF}"] + hiddenSlices + [limit]
         return try read { db in
-            try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).filter { $0.hasPrefix(prefix) }
+            try String.fetchAll(db, sql: Self.rowIDPrefixSQL(hiding: hiddenSlices.count), arguments: StatementArguments(arguments))
+                .filter { $0.hasPrefix(prefix) }
         }
+    }
+
+    /// The statement `rowIDs(withPrefix:)` runs (tests check its plan walks the id index).
+    static func rowIDPrefixSQL(hiding hidden: Int) -> String {
+        let slices = hidden == 0 ? "" : " AND (slice IS NULL OR slice NOT IN (\(Array(repeating: "?", count: hidden).joined(separator: ","))))"
+        return "SELECT id FROM rows WHERE id >= ? AND id < ?\(slices) ORDER BY id LIMIT ?"
     }
 
     /// Where one row stands for a reviewer who asked for it by id (`:goto`), or nil when no row
