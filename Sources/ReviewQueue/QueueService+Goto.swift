@@ -19,6 +19,8 @@ public enum GotoRefusal: UserFacingError, Equatable {
     case waitsForAdjudication(id: String)
     /// Pending, but the review plan did not draw it (a non-critical slice's unsampled row).
     case notSampled(id: String, slice: String?)
+    /// Not placed in the queue yet (the plan of a fresh import is still being built).
+    case notPlannedYet(id: String)
     /// Servable a moment ago, taken between the look and the claim: try again.
     case busy(id: String)
 
@@ -37,6 +39,7 @@ public enum GotoRefusal: UserFacingError, Equatable {
         case .waitsForAdjudication(let id): return "'\(id)' waits for adjudication: settle it from home (adjudication)"
         case let .notSampled(id, slice):
             return "'\(id)' is not in the review queue: the review plan did not draw it from \(slice.map { "slice '\($0)'" } ?? "rows without a slice")"
+        case .notPlannedYet(let id): return "'\(id)' is not in the review queue yet: the queue plan is still being built, try again shortly"
         case .busy(let id): return "'\(id)' was taken by another reviewer just now"
         }
     }
@@ -72,6 +75,7 @@ extension QueueService {
         default: break
         }
         if let held = standing.holder { return .heldByAnother(id: id, reviewer: held.reviewer) }
+        if !standing.queued && standing.state == "pending" { return .notPlannedYet(id: id) }
         if !standing.open { return standing.state == "pending" ? .notSampled(id: id, slice: standing.slice) : .decided(id: id, state: standing.state) }
         return .busy(id: id)
     }

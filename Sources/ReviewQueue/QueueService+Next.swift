@@ -24,8 +24,28 @@ extension QueueService {
     /// `excluding`: ids of rows not to serve (the rows this session skipped, which are back in
     /// the queue for everyone else but would otherwise come straight back to the one who
     /// skipped them).
+    ///
+    /// While a plan is being built (`Planning.asNeeded`), a row is served only when no row still
+    /// to be placed could come before it; otherwise more rows are placed first, so the rows and
+    /// their order are those of a finished plan.
     public func next(slice: String? = nil, adjudication: Bool = false, excluding: Set<String> = []) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
+        while true {
+            let building = build.flatMap { $0.isComplete ? nil : $0 }
+            let item = try claimNext(slice: slice, adjudication: adjudication, excluding: excluding) { order in
+                building?.covers(order) ?? true
+            }
+            // Nothing servable among the rows placed so far, or a row not placed yet may come
+            // first: place more and look again.
+            if item != nil || building == nil { return item }
+            try continuePlanning()
+        }
+    }
+
+    /// The first servable row, claimed if `placedBeforeIt` says no row still to be placed
+    /// comes before it.
+    private func claimNext(slice: String?, adjudication: Bool, excluding: Set<String>,
+                           placedBeforeIt: (QueuePlanBuild.ServingOrder) -> Bool) throws -> QueueItem? {
         let now = self.now().timeIntervalSince1970
         return try session.index.write { db -> QueueItem? in
             try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
@@ -37,13 +57,15 @@ extension QueueService {
                 arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
             }
             let sql = """
-                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank FROM queue \(adjudication ? "" : "INDEXED BY queue_order")
+                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
                 JOIN rows ON rows.n = queue.n
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY queue.open, queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
+                ORDER BY queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
                 LIMIT 1
                 """
-            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
+            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)),
+                  placedBeforeIt(.init(rank: found["slice_rank"], flagged: found["flagged"] as Int == 1,
+                                 overlap: found["overlap"] as Int == 1, key: found["key"])) else { return nil }
             let n: Int64 = found["n"]
             let until = now + lease
             try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",

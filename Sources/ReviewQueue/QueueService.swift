@@ -52,12 +52,44 @@ public final class QueueService {
     /// the same person's second terminal.
     public let holder = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
 
-    public init(session: WorkspaceSession, reviewer: Reviewer = .current()) throws {
+    /// A plan still being built behind a review screen (see `QueuePlanBuild`); nil once the
+    /// stored plan is current.
+    var build: QueuePlanBuild?
+    /// Rows placed per batch of a plan built as needed (tests make it small).
+    public var planningBatch = QueuePlanBuild.screenBatch
+
+    /// How the queue plan is brought up to date when the service opens.
+    public enum Planning: Sendable {
+        /// All of it, before the service is returned: what commands that list or count need.
+        case whole
+        /// Only as far as the first row needs; the rest by `continuePlanning` (a review screen,
+        /// between keys) or by `next` when it reaches rows not placed yet.
+        case asNeeded
+    }
+
+    public init(session: WorkspaceSession, reviewer: Reviewer = .current(), planning: Planning = .whole) throws {
         self.session = session
         self.reviewer = reviewer
         plan = QueuePlan(config: session.config)
         lease = TimeInterval(session.config.review.leaseMinutes * 60)
-        try plan.refresh(session.index)
+        switch planning {
+        case .whole: try plan.refresh(session.index)
+        case .asNeeded: build = try QueuePlanBuild(plan: plan, index: session.index)
+        }
+    }
+
+    /// Rows placed so far and in all while a plan is being built; nil when the plan is current.
+    public var planningProgress: (placed: Int, total: Int)? {
+        guard let build, !build.isComplete else { return nil }
+        return (build.written, build.total)
+    }
+
+    /// Places the next batch of a plan being built; false when there was nothing left to do.
+    @discardableResult
+    public func continuePlanning() throws -> Bool {
+        guard let build, !build.isComplete else { return false }
+        if try build.step(rows: planningBatch) { self.build = nil }
+        return true
     }
 
     /// Slices this reviewer may not see (their config names a group the reviewer is not in).

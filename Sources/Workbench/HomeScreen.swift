@@ -11,6 +11,10 @@ final class HomeScreen: Screen {
     var tally = ReviewerTally()
     var selected = 0
     var loadedAt = 0.0
+    /// The summary was read while the queue plan was still being built (its counts are a part).
+    var loadedWhilePlanning = false
+    /// How far the queue plan is while it is being built (at the last draw).
+    var planning: (placed: Int, total: Int)?
 
     var context: String { "home" }
     var title: String { "home" }
@@ -19,6 +23,7 @@ final class HomeScreen: Screen {
     func appear(workbench: Workbench) throws { try reload(workbench: workbench) }
 
     func reload(workbench: Workbench) throws {
+        loadedWhilePlanning = workbench.desk.queue.planningProgress != nil
         summary = try workbench.desk.summary()
         tally = try workbench.desk.tallyToday()
         selected = min(selected, slices.count)
@@ -27,8 +32,12 @@ final class HomeScreen: Screen {
 
     /// Back from review: counts changed.
     func tick(workbench: Workbench) throws -> Bool {
+        guard workbench.top === self else { return false }
+        // While the plan is built the progress line moves; once it is done the counts are read
+        // again, whole.
+        if workbench.desk.queue.planningProgress != nil { return true }
         // The summary groups every row (over a second on a million): refresh it now and then.
-        guard workbench.top === self, Date().timeIntervalSince1970 - loadedAt > 30 else { return false }
+        guard loadedWhilePlanning || Date().timeIntervalSince1970 - loadedAt > 30 else { return false }
         try reload(workbench: workbench)
         return true
     }
@@ -42,6 +51,12 @@ final class HomeScreen: Screen {
         var y = area.y + 1
         let name = 14, number = 9
         let glyphs = canvas.glyphs
+        planning = workbench.desk.queue.planningProgress
+        if let planning {
+            canvas.put("Planning the review queue: \(ReviewScreen.percent(planning))% of \(planning.total) rows placed; the counts below are a part until it is done",
+                       x: area.x + 2, y: y, style: .bold, limit: area.width - 2)
+            y += 2
+        }
         // "rejected" is reviewers' rejections; a gate's rejections are counted apart, so a slice
         // the gates emptied does not look like one its reviewers turned down.
         let header = DisplayWidth.pad("  slice", to: name + 2) + ["pending", "reviewed", "accepted", "rejected", "gate-rej", "flagged"]
@@ -53,7 +68,7 @@ final class HomeScreen: Screen {
         let barWidth = area.width - (2 + name + number * 6) - 12
         let entries: [(String, QueueSummary.SliceLine?)] = [("all slices, by priority", nil)] + slices.map { ($0.slice, $0) }
         // Keep the chosen line in view when there are more slices than rows.
-        let capacity = max(1, area.height - 6)
+        let capacity = max(1, area.height - 6 - (planning == nil ? 0 : 2))
         let first = max(0, selected - capacity + 1)
         for (i, entry) in entries.enumerated().dropFirst(first).prefix(capacity) {
             let marker = i == selected ? glyphs.pointer + " " : "  "

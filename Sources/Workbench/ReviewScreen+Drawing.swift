@@ -24,6 +24,7 @@ extension ReviewScreen {
         let wide = area.width >= Self.panelThreshold
         let width = bodyWidth(area.width)
         var y = area.y
+        planning = workbench.desk.queue.planningProgress
         header(current, now: workbench.desk.queue.now(), width: width).draw(on: &canvas, x: area.x, y: y, width: width)
         y += 1
         if wide {
@@ -60,7 +61,7 @@ extension ReviewScreen {
     /// Why this row is here, in words (never by colour alone), and the lease. What is too
     /// long for the line gives way in this order: the id (a content hash) down to 8 columns,
     /// the slice name down to 6, the shape (the body's labels show it), "done here"; never the
-    /// open count or the lease.
+    /// open count (or the planning progress in its place) or the lease.
     func header(_ current: QueueItem, now: Date, width: Int = .max) -> StyledLine {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
@@ -68,7 +69,9 @@ extension ReviewScreen {
         // A lease is shown only while it is held.
         let lease = leaseHeld ? Span(dot + "lease \(left / 60):\(String(format: "%02d", left % 60))", .dim)
                               : Span(dot + "lease lost", Style(bold: true, colour: .red))
-        let open = openRows.map { dot + "\($0) open" } ?? ""
+        // While the queue plan is still being built the open count would be a part of the
+        // rows: how far the plan is stands in its place.
+        let open = planning.map { dot + "planning \(Self.percent($0))%" } ?? openRows.map { dot + "\($0) open" } ?? ""
         var counts = Span(open + dot + "done here \(decidedHere)", .dim)
         let reason = Span(" \(current.reason.rawValue.uppercased()) ", tag)
         var shape = dot + current.row.shape.rawValue
@@ -88,6 +91,11 @@ extension ReviewScreen {
             slice = DisplayWidth.truncate(slice, to: max(6, width - others() - DisplayWidth.of(id)), mark: glyphs.ellipsis)
         }
         return StyledLine([reason, Span(" " + slice, .bold), Span(dot + id + shape), counts, lease])
+    }
+
+    /// How far a plan is, in whole percent, never 100 before it is done.
+    static func percent(_ progress: (placed: Int, total: Int)) -> Int {
+        progress.total == 0 ? 0 : min(99, progress.placed * 100 / progress.total)
     }
 
     func provenanceFields(_ row: IndexedRow) -> [(String, String)] {

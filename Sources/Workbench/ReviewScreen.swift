@@ -34,6 +34,8 @@ final class ReviewScreen: Screen {
     /// Open rows in this screen's scope, counted when the screen opens and on idle ticks (a
     /// count over a million rows is too slow for every key), less what was decided since.
     var openRows: Int?
+    /// How far the queue plan is while it is still being built (at the last draw).
+    var planning: (placed: Int, total: Int)?
     var countedAt = Date.distantPast
     /// The body's line count and page height at the last draw, for scrolling.
     var lastBodyLines = 0
@@ -108,7 +110,9 @@ final class ReviewScreen: Screen {
     }
 
     func appear(workbench: Workbench) throws {
-        if !adjudication {
+        // A count taken while the queue plan is still being built would be a part of the
+        // rows: the header shows how far the plan is instead, and counts once it is done.
+        if !adjudication, workbench.desk.queue.planningProgress == nil {
             countedAt = workbench.desk.queue.now()
             openRows = try workbench.desk.queue.openCount(slice: slice)
         }
@@ -153,7 +157,8 @@ final class ReviewScreen: Screen {
         }
         // The open count is a COUNT over the queue (a quarter second on a big slice): only
         // for the screen in front, and not more than twice a minute.
-        if !adjudication, workbench.top === self, now.timeIntervalSince(countedAt) > 30 {
+        let planned = workbench.desk.queue.planningProgress == nil
+        if !adjudication, workbench.top === self, planned, openRows == nil || now.timeIntervalSince(countedAt) > 30 {
             countedAt = now
             openRows = try workbench.desk.queue.openCount(slice: slice)
         }

@@ -28,6 +28,8 @@ public final class Workbench {
     var message: (text: String, isError: Bool)?
     var ending: Ending?
     let idleMilliseconds: Int
+    /// The queue plan's batches between keys stopped after an error.
+    var planningStopped = false
     /// The editor for edits; nil means `$VISUAL`, then `$EDITOR`, then vi (tests set a script
     /// here rather than change the process environment under other tests).
     public var editorCommand: String?
@@ -63,7 +65,10 @@ public final class Workbench {
     public func run() -> Ending {
         if screens.isEmpty { start(reviewing: true) }
         while ending == nil {
-            guard let event = terminal.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
+            // While the queue plan is still being built, a batch of it goes in whenever no key
+            // is waiting (a key waits for at most one batch, about a tenth of a second).
+            let planning = desk.queue.planningProgress != nil && !planningStopped
+            guard let event = terminal.nextEvent(timeoutMilliseconds: planning ? 0 : idleMilliseconds) else {
                 idleTick()
                 continue
             }
@@ -211,6 +216,15 @@ public final class Workbench {
 
     private func idle() -> Bool {
         var redraw = false
+        if !planningStopped {
+            do { redraw = try desk.queue.continuePlanning() } catch {
+                // Not retried between keys (a full disk would fail every batch as fast as the
+                // loop turns); `next` still places what it needs, and says so when it cannot.
+                planningStopped = true
+                report(error)
+                redraw = true
+            }
+        }
         for screen in screens {
             do { redraw = try screen.tick(workbench: self) || redraw } catch { report(error); redraw = true }
         }

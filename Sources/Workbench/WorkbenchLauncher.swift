@@ -60,7 +60,10 @@ public enum WorkbenchLauncher {
     public static func open(session: WorkspaceSession, terminal: any Terminal, keymap: Keymap, slice: String?,
                             home: Bool, reviewer: Reviewer = .current(),
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workbench {
-        let queue = try QueueService(session: session, reviewer: reviewer)
+        // The queue plan is built as far as the first row needs and then between keys: a
+        // million freshly imported rows put no blank screen of several seconds in front of the
+        // reviewer (see QueuePlanBuild).
+        let queue = try QueueService(session: session, reviewer: reviewer, planning: .asNeeded)
         let workbench = Workbench(terminal: terminal, keymap: keymap, desk: ReviewDesk(session: session, queue: queue),
                                   glyphs: Glyphs.forLocale(environment))
         workbench.start(reviewing: !home, slice: slice)

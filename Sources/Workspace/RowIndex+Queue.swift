@@ -45,9 +45,17 @@ extension RowIndex {
         }
     }
 
-    /// The index `winnow next` walks: open rows by slice rank, flagged first, overlap next, key.
+    /// The index `winnow next` walks (`INDEXED BY queue_open_order`): open rows by slice rank,
+    /// flagged first, overlap next, key. Only open rows are in it: most of a big import is
+    /// outside the review sample, and keeping those out makes the index a quarter of the size,
+    /// building it after a plan a quarter of the time (it was 1.4 of the 6 s a million-row plan
+    /// took), and placing them in the queue free of index work. Indexes made by older winnows
+    /// (`queue_order`, every row) are dropped here.
     public static func createQueueOrderIndex(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX IF NOT EXISTS queue_order ON queue(open, slice_rank, flagged DESC, overlap DESC, key)")
+        try db.execute(sql: """
+            DROP INDEX IF EXISTS queue_order;
+            CREATE INDEX IF NOT EXISTS queue_open_order ON queue(slice_rank, flagged DESC, overlap DESC, key) WHERE open = 1
+            """)
     }
 
     /// A claim as reindex carries it over: by row id, since row numbers are the index's own.

@@ -19,6 +19,8 @@ struct ReviewBenchCommand: ParsableCommand {
     var workspace: String
     @Option(help: "Timed launches (new processes).")
     var launches: Int = 20
+    @Option(help: "Timed launches on a queue never planned (as right after an import), first; the plan is forgotten before each.")
+    var freshLaunches: Int = 0
     @Option(help: "Timed keys of each kind (skip, accept).")
     var keys: Int = 500
     @Flag(help: "Internal: open the workbench once, draw the first row, exit.")
@@ -34,6 +36,7 @@ struct ReviewBenchCommand: ParsableCommand {
         }
         var launch = LatencyStats()
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        if freshLaunches > 0 { try timeFreshLaunches(me) }
         _ = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])  // warm the page cache
         for _ in 0..<launches {
             let seconds = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])
@@ -58,6 +61,27 @@ struct ReviewBenchCommand: ParsableCommand {
         var mine = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &mine)
         print(String(format: "peak RSS of the in-process session after %d keys: %.0f MB", keys * 2, Double(mine.ru_maxrss) / 1024))
+    }
+
+    /// Launch to first row with the queue plan forgotten each time, as the first review after
+    /// an import finds it (the plan is built as far as the first row needs; the rest is left).
+    /// Runs before the other launches, so the peak RSS printed is these launches' own.
+    func timeFreshLaunches(_ me: String) throws {
+        var fresh = LatencyStats()
+        for _ in 0..<freshLaunches {
+            let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
+            try session.index.resetQueuePlan(fingerprint: "forgotten by winnow-bench", flagPolicies: [:])
+            let seconds = try NextBenchCommand.time(me, ["review", "--workspace", workspace, "--launch-only"])
+            fresh.record(UInt64(seconds * 1e9))
+        }
+        // Each launch placed only what its first row needed: the rest now, so the launches and
+        // keys measured next find a finished plan, as a session does seconds after it starts.
+        _ = try QueueService(session: try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace)))
+        var children = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &children)
+        print(String(format: "first row on a queue never planned (new process, %@): p50 %.1f ms, p95 %.1f ms, max %.1f ms; peak RSS %.0f MB",
+                     Self.size.description, fresh.percentile(0.5) / 1000, fresh.percentile(0.95) / 1000, fresh.maximum / 1000,
+                     Double(children.ru_maxrss) / 1024))
     }
 
     func open() throws -> Workbench {

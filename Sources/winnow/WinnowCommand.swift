@@ -55,8 +55,9 @@ struct WorkspaceOption: ParsableArguments {
     /// or kept torn tail, an index rebuilt or caught up in memory) and, unless this command is
     /// about to run them (`finishesGates`), gates an import asked for and never got.
     /// `access: .readOnly` for commands that only read (see WorkspaceSession+Access).
-    func open(access: RowIndex.Access = .readWrite, finishesGates: Bool = false) throws -> WorkspaceSession {
-        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace), access: access)
+    func open(access: RowIndex.Access = .readWrite, finishesGates: Bool = false, rebuildingMissingIndex: Bool = true) throws -> WorkspaceSession {
+        let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace), access: access,
+                                                rebuildingMissingIndex: rebuildingMissingIndex)
         for notice in session.notices { Output.error("winnow: " + Output.safe(notice)) }
         if !finishesGates {
             let pending = try session.index.pendingGateRows()
@@ -75,7 +76,8 @@ struct ReindexCommand: ParsableCommand {
     func run() throws {
         let session: WorkspaceSession
         do {
-            session = try workspace.open()
+            // A missing index is built once, below (the log proved first), not also on open.
+            session = try workspace.open(finishesGates: true, rebuildingMissingIndex: false)
         } catch WorkspaceError.indexUnusable(_, let failure, let detail) where failure == .damaged || failure == .cannotOpen {
             // The index is derived: a damaged one (or a folder in its place) is moved aside,
             // never deleted, and rebuilt below from the log, which reindex proves first.
@@ -84,7 +86,7 @@ struct ReindexCommand: ParsableCommand {
                 path: paths.display(paths.index), failure: failure, detail: detail) }
             Output.error("winnow: \(Output.safe(paths.display(paths.index))) could not be used (\(Output.safe(detail))); "
                 + "moved it to \(Output.safe(paths.display(aside))) and rebuilding it (claims it held are gone)")
-            session = try workspace.open()
+            session = try workspace.open(finishesGates: true, rebuildingMissingIndex: false)
         }
         let start = Date()
         let rows = try session.reindex()

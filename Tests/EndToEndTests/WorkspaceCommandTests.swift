@@ -95,6 +95,13 @@ import Testing
         let reindex = try WinnowProcess.run(["reindex"], in: ws)
         #expect(reindex.status == 0, "\(reindex.output)")
         #expect(try dumpIndex(ws) == before)
+        // `reindex` with the index missing builds it once: not on open and then again.
+        try FileManager.default.removeItem(atPath: ws + "/index.sqlite")
+        let once = try WinnowProcess.run(["reindex"], in: ws)
+        #expect(once.status == 0, "\(once.output)")
+        #expect(!once.stderr.contains("was missing; rebuilt it"), "\(once.output)")
+        #expect(once.stdout.hasPrefix("Reindexed 158 rows from"), "\(once.output)")
+        #expect(try dumpIndex(ws) == before)
     }
 
     @Test func demoImportsTheSampleData() throws {

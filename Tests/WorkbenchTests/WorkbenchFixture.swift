@@ -28,7 +28,7 @@ final class WorkbenchFixture {
 
     init(size: Size = Size(columns: 80, rows: 24), sampleFiles: [String] = WorkbenchFixture.sampleFiles,
          extraRows: [String] = [], reviewing: Bool = true, slice: String? = nil, keymap: Keymap? = nil,
-         glyphs: Glyphs = .unicode,
+         glyphs: Glyphs = .unicode, planning: QueueService.Planning = .whole, planningBatch: Int? = nil,
          configure: (String) -> String = { $0 }, before: (WorkspacePaths) throws -> Void = { _ in }) throws {
         setenv("TZ", "UTC", 1)
         setenv("LANG", "C.UTF-8", 1)
@@ -48,7 +48,8 @@ final class WorkbenchFixture {
         }
         try before(paths)
         session = try WorkspaceSession.open(paths)
-        queue = try QueueService(session: session, reviewer: Reviewer(uid: Int(getuid()), user: "reviewer", groups: []))
+        queue = try QueueService(session: session, reviewer: Reviewer(uid: Int(getuid()), user: "reviewer", groups: []), planning: planning)
+        if let planningBatch { queue.planningBatch = planningBatch }
         queue.now = { WorkbenchFixture.clock }
         desk = ReviewDesk(session: session, queue: queue)
         terminal = VirtualTerminal(size: size)
