@@ -65,6 +65,8 @@ final class ReviewScreen: Screen {
     }
 
     var statusActions: [Action] {
+        // Over a past decision only these do anything.
+        if past != nil { return [.undo, .previousRow, .back] }
         var actions: [Action] = adjudication ? [.pickFirst, .pickSecond] : []
         actions += [.accept, .reject, .edit, .flag, .skip, .undo]
         if isPreference { actions.insert(.swapPair, at: 2) }

@@ -195,7 +195,9 @@ public final class Workbench {
             case .stats: push(StatsScreen())
             case .log: push(LogScreen())
             case .redraw: terminal.invalidate()
-            case .commandLine: openCommandLine()
+            case .commandLine:
+                // While the "too small" notice shows, a prompt could not be typed into.
+                if !tooSmall { openCommandLine() }
             default: say("\(action.name) does nothing on this screen")
             }
         } catch {
