@@ -94,8 +94,10 @@ extension QueueService {
     public func openCount(slice: String?) throws -> Int {
         try session.index.read { db in
             if let slice {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue JOIN rows ON rows.n = queue.n WHERE queue.open = 1 AND rows.slice = ?",
-                                        arguments: [slice]) ?? 0
+                var conditions = ["queue.open = 1"], arguments: [DatabaseValueConvertible?] = []
+                Self.appendSlice(slice, to: &conditions, &arguments)
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
+                                        arguments: StatementArguments(arguments)) ?? 0
             }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue WHERE open = 1") ?? 0
         }
@@ -106,11 +108,13 @@ extension QueueService {
     /// has nothing to show while the backlog is not empty.
     public func adjudicationWaiting(slice: String?) throws -> (total: Int, decidedByYou: Int) {
         try session.index.read { db in
+            var conditions = ["rows.state = 'adjudication'"], arguments: [DatabaseValueConvertible?] = [reviewer.uid]
+            if let slice { Self.appendSlice(slice, to: &conditions, &arguments) }
             let row = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(EXISTS (SELECT 1 FROM decisions d WHERE d.n = rows.n AND d.uid = ? AND d.standing = 1)), 0) AS mine
-                FROM rows WHERE rows.state = 'adjudication' AND (? IS NULL OR rows.slice = ?)
-                """, arguments: [reviewer.uid, slice, slice])
+                FROM rows WHERE \(conditions.joined(separator: " AND "))
+                """, arguments: StatementArguments(arguments))
             return (row?["total"] ?? 0, row?["mine"] ?? 0)
         }
     }

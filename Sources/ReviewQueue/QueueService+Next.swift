@@ -101,10 +101,7 @@ extension QueueService {
     func appendYours(slice: String?, to conditions: inout [String], _ arguments: inout [DatabaseValueConvertible?]) {
         conditions.append("NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)")
         arguments.append(reviewer.uid)
-        if let slice {
-            conditions.append("rows.slice = ?")
-            arguments.append(slice)
-        }
+        if let slice { Self.appendSlice(slice, to: &conditions, &arguments) }
         let forbidden = forbiddenSlices
         if !forbidden.isEmpty {
             conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")

@@ -9,11 +9,12 @@ public enum Action: String, CaseIterable, Sendable {
     case quit, back, help, home = "go-home", stats = "show-stats", log = "show-log", redraw
     case moveDown = "move-down", moveUp = "move-up", pageDown = "page-down", pageUp = "page-up"
     case top = "go-top", bottom = "go-bottom"
+    case commandLine = "command-line"
     // Home
     case startReview = "start-review", reviewAll = "review-all", startAdjudication = "start-adjudication"
     // Review: decisions
     case accept, reject, edit, flag, skip, undo, swapPair = "swap-pair", bothBad = "both-bad"
-    case backToSkipped = "back-to-skipped"
+    case backToSkipped = "back-to-skipped", previousRow = "previous-row"
     // Review: a pair's shared context
     case toggleContext = "toggle-context"
     // Review: looking around
@@ -43,6 +44,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .pageUp: return "up a page"
         case .top: return "to the top"
         case .bottom: return "to the bottom"
+        case .commandLine: return "command line: :goto ID, :slice NAME, :help, any action's name (Tab completes)"
         case .startReview: return "review the chosen slice (or all, by priority)"
         case .reviewAll: return "review every slice, critical first"
         case .startAdjudication: return "settle rows two reviewers disagreed on"
@@ -52,6 +54,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .flag: return "flag for an expert"
         case .skip: return "skip for now (the row goes back to the queue; you can come back to it)"
         case .backToSkipped: return "back to the row you skipped last (again: the one before)"
+        case .previousRow: return "show the row you decided last with your decision, to undo it there (again: the one before)"
         case .undo: return "undo your last decision (logged as a revert)"
         case .swapPair: return "swap chosen and rejected, after a confirmation (logged as an edit)"
         case .bothBad: return "reject a preference pair as both bad (reason both-bad: never in a mix)"
@@ -72,10 +75,10 @@ public enum Action: String, CaseIterable, Sendable {
     /// Screens (keymap contexts) the action means something in.
     public var contexts: Set<String> {
         switch self {
-        case .quit, .back, .help, .home, .stats, .log, .redraw, .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
+        case .quit, .back, .help, .home, .stats, .log, .redraw, .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom, .commandLine:
             return [KeymapCatalog.globalContext]
         case .startReview, .reviewAll, .startAdjudication: return ["home"]
-        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .bothBad, .backToSkipped, .toggleContext:
+        case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .bothBad, .backToSkipped, .toggleContext, .previousRow:
             return ["review", "adjudicate"]
         case .openNeighbour, .search, .searchNext, .searchPrevious: return ["review"]
         case .addNote: return ["reasons"]

@@ -47,6 +47,15 @@ final class HelpScreen: Screen {
         if context == "reasons" {
             out.append(StyledLine("  1-9               pick that reason code"))
         }
+        if let colon = keymap.keys(for: Action.commandLine.name, in: context).first.map(KeyNotation.name) {
+            out.append(StyledLine("Command line (\(colon))", Style(bold: true, underline: true)))
+            for command in ColonCommand.allCases { out += TextWrap.wrap("  " + command.usage, width: width, indent: 16) }
+            out += TextWrap.wrap("  :ACTION       what the action's key does here (:accept, :skip, ...); Tab completes names, slices and row ids",
+                                 width: width, indent: 16)
+            out += TextWrap.wrap("  A count before a move repeats it (5j, 3<PageDown>, 2n); before a decision it does nothing.",
+                                 width: width, indent: 4)
+            out.append(StyledLine())
+        }
         out.append(StyledLine("Keys come from the active keymap (--keymap NAME|FILE); see Keymaps/README.md.", .dim))
         return out
     }

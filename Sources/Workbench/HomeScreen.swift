@@ -115,8 +115,8 @@ final class HomeScreen: Screen {
         case .top: selected = 0
         case .bottom: selected = count - 1
         case .startReview:
-            let slice = selected == 0 ? nil : slices[selected - 1].slice
-            workbench.push(ReviewScreen(slice: slice == QueueSummary.noSlice ? nil : slice))
+            // "(none)" reviews the rows without a slice (the queue reads it so), not everything.
+            workbench.push(ReviewScreen(slice: selected == 0 ? nil : slices[selected - 1].slice))
         case .reviewAll: workbench.push(ReviewScreen())
         case .startAdjudication: workbench.push(ReviewScreen(adjudication: true))
         default: return false

@@ -92,20 +92,22 @@ public final class ReviewDesk {
 
     var lastDecision: (seq: Int, row: String, adjudication: Bool)? { madeHere.last }
 
-    /// Takes back this session's latest decision; returns the row it was about. A decision
-    /// already taken back elsewhere (a rollback, another terminal) is dropped from the list.
-    func undoLast() throws -> (entry: LogEntry, row: String)? {
-        guard let last = madeHere.last else { return nil }
+    /// Takes back this session's latest decision (or the one at `position` in `madeHere`);
+    /// returns the row it was about. A decision already taken back elsewhere (a rollback,
+    /// another terminal) is dropped from the list.
+    func undo(at position: Int? = nil) throws -> (entry: LogEntry, row: String)? {
+        guard let index = position ?? madeHere.indices.last, madeHere.indices.contains(index) else { return nil }
+        let last = madeHere[index]
         let entry: LogEntry
         do {
             entry = try queue.undo(decision: last.seq, note: "undo from the review screen")
         } catch QueueError.nothingToUndo {
-            madeHere.removeLast()
+            madeHere.remove(at: index)
             throw QueueError.nothingToUndo(seq: last.seq)
         } catch WorkspaceError.loggedButNotApplied(let entries, _) where !entries.isEmpty {
             entry = entries[0]  // the revert is in the log: the undo happened
         }
-        madeHere.removeLast()
+        madeHere.remove(at: index)
         return (entry, last.row)
     }
 

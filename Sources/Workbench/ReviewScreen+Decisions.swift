@@ -89,9 +89,10 @@ extension ReviewScreen {
         workbench.say("back to \(Sanitiser.clean(back.row.id)), which you skipped (\(left) more skipped here)")
     }
 
-    /// Appends a revert of this session's last decision and brings that row back on screen.
-    private func undo(workbench: Workbench) throws {
-        guard let last = workbench.desk.lastDecision else {
+    /// Appends a revert of this session's last decision (or the one at `position` in the
+    /// session's list, shown again by `previous-row`) and brings that row back on screen.
+    func undo(workbench: Workbench, position: Int? = nil) throws {
+        guard let last = position.map({ workbench.desk.madeHere[$0] }) ?? workbench.desk.lastDecision else {
             workbench.say("nothing to undo in this session")
             return
         }
@@ -99,7 +100,7 @@ extension ReviewScreen {
             workbench.say("your last decision was made in \(last.adjudication ? "adjudication" : "review"); undo it there")
             return
         }
-        guard let undone = try workbench.desk.undoLast() else { return }
+        guard let undone = try workbench.desk.undo(at: position) else { return }
         decidedHere = max(0, decidedHere - 1)
         // The row is open again (the count went down when it was decided).
         if !adjudication, let open = openRows { openRows = open + 1 }

@@ -14,6 +14,10 @@ extension ReviewScreen {
     func draw(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         glyphs = canvas.glyphs
         contextKey = workbench.keymap.shortestKeys(for: .toggleContext, in: context).map(KeyNotation.name)
+        if let past {
+            drawPast(past, on: &canvas, in: area, workbench: workbench)
+            return
+        }
         guard let current = item else {
             drawEmpty(on: &canvas, in: area, workbench: workbench)
             return
@@ -55,11 +59,12 @@ extension ReviewScreen {
         }
     }
 
-    /// Why this row is here, in words (never by colour alone), and the lease. An id too long
-    /// for the line (a content hash) is shortened, never the open count or the lease.
+    /// Why this row is here, in words (never by colour alone), and the lease. What is too
+    /// long for the line gives way in this order: the id (a content hash) down to 8 columns,
+    /// the slice name down to 6, the shape (the body's labels show it), "done here"; never the
+    /// open count (or the planning progress in its place) or the lease.
     func header(_ current: QueueItem, now: Date, width: Int = .max) -> StyledLine {
         let tag = Style(bold: true, reverse: true, colour: current.reason == .critical ? .red : .yellow)
-        let slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
         let left = Int(max(0, current.leaseUntil.timeIntervalSince(now)))
         let dot = " \(glyphs.separator) "
         // A lease is shown only while it is held.
@@ -68,15 +73,25 @@ extension ReviewScreen {
         // While the queue plan is still being built the open count would be a part of the
         // rows: how far the plan is stands in its place.
         let open = planning.map { dot + "planning \(Self.percent($0))%" } ?? openRows.map { dot + "\($0) open" } ?? ""
-        let counts = Span(open + dot + "done here \(decidedHere)", .dim)
-        let fixed = [Span(" \(current.reason.rawValue.uppercased()) ", tag), Span(" \(slice)", .bold)]
-        let shape = dot + current.row.shape.rawValue
+        var counts = Span(open + dot + "done here \(decidedHere)", .dim)
+        let reason = Span(" \(current.reason.rawValue.uppercased()) ", tag)
+        var shape = dot + current.row.shape.rawValue
         var id = Sanitiser.clean(current.row.id)
-        let others = (fixed + [counts, lease]).reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot)
-        if others + DisplayWidth.of(id) > width {
-            id = DisplayWidth.truncate(id, to: max(8, width - others), mark: glyphs.ellipsis)
+        var slice = current.row.provenance.slices.first.map { Sanitiser.clean($0) } ?? "no slice"
+        // Everything but the id and the slice name.
+        func others() -> Int {
+            [reason, counts, lease].reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(shape) + DisplayWidth.of(dot) + 1
         }
-        return StyledLine(fixed + [Span(dot + id + shape), counts, lease])
+        let least = min(8, DisplayWidth.of(id)) + min(6, DisplayWidth.of(slice))
+        if others() + least > width { shape = "" }
+        if others() + least > width { counts = Span(open, .dim) }
+        if others() + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
+            id = DisplayWidth.truncate(id, to: max(8, width - others() - DisplayWidth.of(slice)), mark: glyphs.ellipsis)
+        }
+        if others() + DisplayWidth.of(slice) + DisplayWidth.of(id) > width {
+            slice = DisplayWidth.truncate(slice, to: max(6, width - others() - DisplayWidth.of(id)), mark: glyphs.ellipsis)
+        }
+        return StyledLine([reason, Span(" " + slice, .bold), Span(dot + id + shape), counts, lease])
     }
 
     /// How far a plan is, in whole percent, never 100 before it is done.
@@ -226,7 +241,7 @@ extension ReviewScreen {
 
     private func drawEmpty(on canvas: inout Canvas, in area: Area, workbench: Workbench) {
         let what = adjudication ? "No rows wait for adjudication" : "Nothing left to review"
-        let scope = slice.map { " in \(Sanitiser.clean($0))" } ?? ""
+        let scope = slice.map { $0 == QueueSummary.noSlice ? " among the rows without a slice" : " in \(Sanitiser.clean($0))" } ?? ""
         var lines = ["\(what)\(scope).", "Decided in this session: \(decidedHere)."]
         if adjudication, let waiting = adjudicationWaiting, waiting.total > 0 {
             // The backlog on home is not empty: say why none of it is shown here.

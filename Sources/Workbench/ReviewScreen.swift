@@ -50,6 +50,11 @@ final class ReviewScreen: Screen {
     var bodyCache: (key: String, lines: [StyledLine])?
     /// The frame glyphs of the canvas last drawn on (ASCII when the locale is not UTF-8).
     var glyphs = Glyphs.unicode
+    /// The row to open on instead of the next in the queue (`:goto` from another screen).
+    var initial: QueueItem?
+    /// An earlier decision of this session shown again (`previous-row`), over the row on
+    /// screen, which stays claimed underneath (ReviewScreen+Previous).
+    var past: PastDecision?
 
     init(slice: String? = nil, adjudication: Bool = false) {
         self.slice = slice
@@ -64,6 +69,8 @@ final class ReviewScreen: Screen {
     }
 
     var statusActions: [Action] {
+        // Over a past decision only these do anything.
+        if past != nil { return [.undo, .previousRow, .back] }
         var actions: [Action] = adjudication ? [.pickFirst, .pickSecond] : []
         actions += [.accept, .reject, .edit, .flag, .skip, .undo]
         if isPreference { actions.insert(contentsOf: [.swapPair, .bothBad], at: 2) }
@@ -76,6 +83,7 @@ final class ReviewScreen: Screen {
     /// Claims the next row (or `item` itself when given) and reads what the screen shows.
     func advance(workbench: Workbench, to claimed: QueueItem? = nil) throws {
         item = nil
+        past = nil
         neighbour = nil
         contextExpanded = false
         scroll = Scroll()
@@ -109,7 +117,9 @@ final class ReviewScreen: Screen {
     }
 
     func appear(workbench: Workbench) throws {
-        try advance(workbench: workbench)
+        let first = initial
+        initial = nil
+        try advance(workbench: workbench, to: first)
         // A count taken while the queue plan is still being built would be a part of the
         // rows: the header shows how far the plan is instead, and counts once it is done
         // (after the first row, which may have finished a small plan).
@@ -121,7 +131,9 @@ final class ReviewScreen: Screen {
 
     func perform(_ action: Action, workbench: Workbench) throws -> Bool {
         if scroll.apply(action, page: lastPage, total: lastBodyLines) { return true }
+        if past != nil, try performOverPast(action, workbench: workbench) { return true }
         switch action {
+        case .previousRow: try showPrevious(workbench: workbench)
         case .accept, .reject, .edit, .flag, .skip, .undo, .swapPair, .bothBad, .pickFirst, .pickSecond, .backToSkipped:
             try decide(action, workbench: workbench)
         case .openNeighbour: try toggleNeighbour(workbench: workbench)
@@ -189,6 +201,13 @@ final class ReviewScreen: Screen {
         searchMarks = RowRenderer.marks(searching: term, in: text)
         searchIndex = 0
         if term.isEmpty { return }
+        // A row id is a place to go, not text to find (`/alp-0018`).
+        do {
+            if try goIfRowID(term, workbench: workbench) { return }
+        } catch {
+            workbench.report(error)
+            return
+        }
         if searchMarks.isEmpty {
             do { try searchQueue(workbench: workbench) } catch { workbench.report(error) }
         } else {

@@ -49,6 +49,14 @@ extension Workbench {
             }
             return
         }
+        if let count = pendingCount {
+            // A count waits for its motion: say what it will and will not do.
+            let typed = "\(count)" + KeyNotation.name(pendingKeys) + canvas.glyphs.ellipsis
+            canvas.put(typed, x: 0, y: y, style: .bold, limit: canvas.size.columns)
+            canvas.put("  a count repeats a move (lines, pages, matches), never a decision; <Esc> clears it",
+                       x: DisplayWidth.of(typed), y: y, style: .dim, limit: canvas.size.columns - DisplayWidth.of(typed))
+            return
+        }
         if !pendingKeys.isEmpty {
             canvas.put(KeyNotation.name(pendingKeys) + canvas.glyphs.ellipsis, x: 0, y: y, style: .bold)
             return
@@ -111,6 +119,8 @@ extension Action {
         case .flag: return "flag"
         case .skip: return "skip"
         case .backToSkipped: return "skipped"
+        case .previousRow: return "previous"
+        case .commandLine: return "command"
         case .undo: return "undo"
         case .swapPair: return "swap"
         case .bothBad: return "both bad"

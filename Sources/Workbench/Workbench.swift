@@ -22,6 +22,8 @@ public final class Workbench {
     public let desk: ReviewDesk
     var screens: [any Screen] = []
     var pendingKeys: [Key] = []
+    /// A count typed before a motion (`5j`); see Workbench+Counts.
+    var pendingCount: Int?
     /// The status line's message (an outcome, an error), cleared by the next key.
     var message: (text: String, isError: Bool)?
     var ending: Ending?
@@ -153,6 +155,7 @@ public final class Workbench {
             report(error)
             return
         }
+        if pendingKeys.isEmpty, !tooSmall, takeCount(key, context: screen.context) { return }
         pendingKeys.append(key)
         let context = tooSmall ? KeymapCatalog.globalContext : screen.context
         switch keymap.lookup(pendingKeys, context: context) {
@@ -161,16 +164,20 @@ public final class Workbench {
         case .none:
             let typed = KeyNotation.name(pendingKeys)
             pendingKeys.removeAll()
+            pendingCount = nil
             let helpKey = keymap.shortestKeys(for: .help, in: context).map(KeyNotation.name) ?? "?"
             say("\(typed) does nothing here (\(helpKey) lists the keys)")
         case .action(let name):
+            let typed = pendingKeys
             pendingKeys.removeAll()
+            let count = pendingCount
+            pendingCount = nil
             guard let action = Action(rawValue: name) else { return }
-            perform(action, on: screen)
+            perform(action, on: screen, count: count, typed: typed)
         }
     }
 
-    private func perform(_ action: Action, on screen: any Screen) {
+    func perform(_ action: Action, on screen: any Screen) {
         do {
             if !tooSmall, try screen.perform(action, workbench: self) { return }
             switch action {
@@ -188,6 +195,9 @@ public final class Workbench {
             case .stats: push(StatsScreen())
             case .log: push(LogScreen())
             case .redraw: terminal.invalidate()
+            case .commandLine:
+                // While the "too small" notice shows, a prompt could not be typed into.
+                if !tooSmall { openCommandLine() }
             default: say("\(action.name) does nothing on this screen")
             }
         } catch {
@@ -195,7 +205,7 @@ public final class Workbench {
         }
     }
 
-    private func popToHome() {
+    func popToHome() {
         guard screens.count > 1 else { return }
         while screens.count > 1 { screens.removeLast().close(workbench: self) }
         resumeTop()

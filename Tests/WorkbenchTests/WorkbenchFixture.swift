@@ -70,6 +70,22 @@ final class WorkbenchFixture {
         for key in try KeyNotation.parse(notation) { workbench.handle(.key(key)) }
     }
 
+    /// Types text as typed characters, one event each (spaces too); `<Tab>`, `<Enter>`,
+    /// `<Esc>` and `<C-u>` in it are those keys. For prompts, where keymap notation would make
+    /// every space `<Space>`.
+    func typeText(_ text: String) throws {
+        var rest = Substring(text)
+        while let first = rest.first {
+            if first == "<", let close = rest.firstIndex(of: ">"), ["<Tab>", "<Enter>", "<Esc>", "<C-u>"].contains(String(rest[...close])) {
+                try type(String(rest[...close]))
+                rest = rest[rest.index(after: close)...]
+            } else {
+                workbench.handle(.key(.character(first)))
+                rest = rest.dropFirst()
+            }
+        }
+    }
+
     func resize(_ size: Size) {
         terminal.resize(to: size)
         workbench.handle(.resize(size))
