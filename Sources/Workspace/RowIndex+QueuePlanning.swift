@@ -106,12 +106,7 @@ extension RowIndex {
                 return name
             }
             var nextFlagged = 0
-            while true {
-                let status = sqlite3_step(s)
-                if status == SQLITE_DONE { break }
-                guard status == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: status), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
+            while try Self.step(s, in: db) {
                 let n = sqlite3_column_int64(s, 0)
                 let id = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 1), count: Int(sqlite3_column_bytes(s, 1)))
                 var name: String?
@@ -176,12 +171,7 @@ extension RowIndex {
             let s = select.sqliteStatement
             var placed: [(Int64, QueuePlace)] = []
             placed.reserveCapacity(numbers.count)
-            while true {
-                let status = sqlite3_step(s)
-                if status == SQLITE_DONE { break }
-                guard status == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: status), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
+            while try Self.step(s, in: db) {
                 let n = sqlite3_column_int64(s, 0)
                 let id = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 1), count: Int(sqlite3_column_bytes(s, 1)))
                 let slice = sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : sqlite3_column_text(s, 2).map { String(cString: $0) }
@@ -196,6 +186,16 @@ extension RowIndex {
             if bulk { try Self.createQueueOrderIndex(db) }
             return placed.count
         }
+    }
+
+    /// Steps a statement read through the C API: true with a row ready, false at its end.
+    static func step(_ statement: OpaquePointer, in db: Database) throws -> Bool {
+        let status = sqlite3_step(statement)
+        if status == SQLITE_DONE { return false }
+        guard status == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: status), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return true
     }
 
     /// Ends a plan that started from `started`: every row up to `through` has a place. The

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// init, workspace discovery, config diagnostics, reindex and the log commands, end to end.
 @Suite(.serialized) struct WorkspaceCommandTests {
@@ -114,14 +115,7 @@ import Testing
 
     /// The index's rows as text, via the sqlite3 shell (what a person would use to look).
     func dumpIndex(_ ws: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [ws + "/index.sqlite", "SELECT rows.id, sources.sha, line, offset, length, content_hash, shape, origin, generator, template, seed, temperature, created, judge_score, slice, slices, state FROM rows JOIN sources ON sources.id = rows.source ORDER BY rows.id"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        try ChildProcess.run("/usr/bin/sqlite3", [ws + "/index.sqlite", "SELECT rows.id, sources.sha, line, offset, length, content_hash, shape, origin, generator, template, seed, temperature, created, judge_score, slice, slices, state FROM rows JOIN sources ON sources.id = rows.source ORDER BY rows.id"])
+            .stdout.split(separator: "\n").map(String.init)
     }
 }

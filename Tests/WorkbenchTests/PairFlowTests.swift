@@ -10,16 +10,10 @@ import Workspace
 @Suite(.serialized) struct PairFlowTests {
     func current(_ f: WorkbenchFixture) throws -> ReviewScreen { try #require(f.workbench.top as? ReviewScreen) }
 
-    func show(_ id: String, in f: WorkbenchFixture) throws {
-        let screen = try current(f)
-        if let held = screen.item { try f.queue.release(held.row.id) }
-        try screen.advance(workbench: f.workbench, to: try #require(try f.queue.claim(id: id)))
-        f.workbench.draw()
-    }
 
     @Test func swapAsksFirstAndCancelRecordsNothing() throws {
         let f = try WorkbenchFixture()
-        try show("pref-0002", in: f)
+        try f.show("pref-0002")
         try f.type("s")
         #expect(f.workbench.top is ConfirmSwapScreen)
         #expect(f.screen.contains("Nothing is recorded yet"), "\(f.screen)")
@@ -41,7 +35,7 @@ import Workspace
 
     @Test func swapConfirmedIsOneEditWithTheSidesExchanged() throws {
         let f = try WorkbenchFixture()
-        try show("pref-0002", in: f)
+        try f.show("pref-0002")
         let before = try f.desk.value(of: try #require(try current(f).item).row)
         try f.type("sy")
         let entries = try f.reviewEntries()
@@ -54,7 +48,7 @@ import Workspace
 
     @Test func bothBadRejectsAPairWithItsOwnReason() throws {
         let f = try WorkbenchFixture()
-        try show("pref-0002", in: f)
+        try f.show("pref-0002")
         #expect(f.screen.contains("B both bad"), "offered on the status line of a pair:\n\(f.screen)")
         try f.type("B")
         let entries = try f.reviewEntries()
@@ -74,7 +68,7 @@ import Workspace
 
     @Test func bothBadOnARowThatIsNotAPairSaysWhyNot() throws {
         let f = try WorkbenchFixture()
-        try show("chat-0027", in: f)
+        try f.show("chat-0027")
         #expect(!f.screen.contains("both bad"), "not offered on a chat row")
         try f.type("B")
         #expect(try f.reviewEntries().isEmpty)
@@ -88,7 +82,7 @@ import Workspace
     @Test(arguments: ScreenSnapshotTests.sizes) func editDiffMarksTheChangedWords(size: Size) throws {
         let f = try WorkbenchFixture(size: size)
         try f.useEditor("sed -i 's/often selling fake/sometimes selling fake/' \"$1\"")
-        try show("chat-0053", in: f)
+        try f.show("chat-0053")
         try f.type("e")
         expectSnapshot(markedText(f.terminal.screen), named: "edit-diff-words-\(size)")
         let marked = (0..<f.terminal.screen.size.rows).flatMap { y in
@@ -101,7 +95,7 @@ import Workspace
     /// The near-duplicate neighbour: the words that differ are marked on both rows.
     @Test(arguments: ScreenSnapshotTests.sizes) func neighbourMarksTheWordsThatDiffer(size: Size) throws {
         let f = try WorkbenchFixture(size: size)
-        try show("chat-0098", in: f)
+        try f.show("chat-0098")
         try f.type("o")
         expectSnapshot(markedText(f.terminal.screen), named: "neighbour-words-\(size)")
         let canvas = f.terminal.screen

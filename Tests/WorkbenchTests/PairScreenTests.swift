@@ -33,16 +33,10 @@ import Workspace
 
     func current(_ f: WorkbenchFixture) throws -> ReviewScreen { try #require(f.workbench.top as? ReviewScreen) }
 
-    func show(_ id: String, in f: WorkbenchFixture) throws {
-        let screen = try current(f)
-        if let held = screen.item { try f.queue.release(held.row.id) }
-        try screen.advance(workbench: f.workbench, to: try #require(try f.queue.claim(id: id)))
-        f.workbench.draw()
-    }
 
     @Test(arguments: sizes) func sharedContextOnceAndTheDifferenceMarked(size: Size) throws {
         let f = try WorkbenchFixture(size: size, extraRows: [Self.hhPair])
-        try show("hh-0001", in: f)
+        try f.show("hh-0001")
         expectSnapshot(markedText(f.terminal.screen), named: "pair-hh-\(size)")
         let screen = f.screen
         // The shared turns once: the first question is hidden (collapsed), the last shown once.
@@ -82,7 +76,7 @@ import Workspace
         for pair in picked {
             let f = try WorkbenchFixture(size: size, sampleFiles: [], extraRows: [pair.line])
             let row = try #require(try f.session.index.allRows().first)
-            try show(row.id, in: f)
+            try f.show(row.id)
             let shared = zip(pair.chosen, pair.rejected).prefix { $0.0 == $0.1 }.count
             try #require(shared > 0 && shared < pair.chosen.count)
             let screen = f.screen

@@ -4,6 +4,7 @@ import ProvenanceLog
 import ReviewQueue
 import TerminalCore
 import TestSupport
+import Testing
 import VirtualTerminal
 import WinnowCore
 @testable import Workbench
@@ -92,6 +93,14 @@ final class WorkbenchFixture {
     }
 
     var screen: String { terminal.text }
+
+    /// Puts row `id` on the review screen on top (the row it held goes back to the queue).
+    func show(_ id: String) throws {
+        let review = try #require(workbench.top as? ReviewScreen)
+        if let held = review.item { try queue.release(held.row.id) }
+        try review.advance(workbench: workbench, to: try #require(try queue.claim(id: id)))
+        workbench.draw()
+    }
 
     /// The log's decision-like entries after import and gates: kind and main fields.
     func reviewEntries() throws -> [LogEntry] {
