@@ -30,13 +30,18 @@ extension RowIndex {
         }
     }
 
+    /// One cached statement: every `next` of a running session asks (another process may have
+    /// imported rows or planned again since), so it must cost microseconds, not four prepares.
     public func queuePlanStatus() throws -> QueuePlanStatus {
         try read { db in
-            QueuePlanStatus(
-                fingerprint: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_plan'"),
-                dirty: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_dirty'"),
-                plannedThrough: try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'queue_planned_n'") ?? 0,
-                lastRow: try Int64.fetchOne(db, sql: "SELECT MAX(n) FROM rows") ?? 0)
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT (SELECT value FROM meta WHERE key = 'queue_plan') AS fingerprint,
+                       (SELECT value FROM meta WHERE key = 'queue_dirty') AS dirty,
+                       (SELECT value FROM meta WHERE key = 'queue_planned_n') AS planned,
+                       (SELECT MAX(n) FROM rows) AS last
+                """))
+            return QueuePlanStatus(fingerprint: row?["fingerprint"], dirty: row?["dirty"],
+                                   plannedThrough: Int64(row?["planned"] as String? ?? "") ?? 0, lastRow: row?["last"] ?? 0)
         }
     }
 
