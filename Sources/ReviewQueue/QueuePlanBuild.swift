@@ -93,12 +93,11 @@ public final class QueuePlanBuild {
             try index.resetQueuePlan(fingerprint: fingerprint, flagPolicies: plan.flagPolicies)
             status = try index.queuePlanStatus()
         }
-        let begun = status
         self.plan = plan
         self.index = index
         self.fingerprint = fingerprint
         started = status
-        through = begun.lastRow
+        through = status.lastRow
         // Only rows past the last planned one, unless a row was unplanned since (its slice
         // changed): a full scan of a million rows would cost every `winnow next` 100 ms.
         var groups: [Int: RankGroup] = [:]
@@ -107,7 +106,7 @@ public final class QueuePlanBuild {
         var known: [String?: Int] = [:]
         var last = -1
         var count = 0
-        try index.forEachUnplannedRow(after: begun.dirty != nil ? 0 : begun.plannedThrough, through: begun.lastRow) { row in
+        try index.forEachUnplannedRow(after: status.dirty != nil ? 0 : status.plannedThrough, through: status.lastRow) { row in
             // Neighbouring rows mostly share a slice: compared with the last one before any
             // hashing.
             let s: Int

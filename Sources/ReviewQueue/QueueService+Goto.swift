@@ -61,7 +61,7 @@ extension QueueService {
         guard let standing = try session.index.standing(ofRow: id, uid: reviewer.uid, now: now().timeIntervalSince1970) else {
             return .unknown(id: id)
         }
-        if let slice = standing.slice, let group = session.config.slice(named: slice)?.group, !reviewer.mayReview(group: group) {
+        if let slice = standing.slice, let group = groupKeeping(slice: slice) {
             return .notYours(id: id, slice: slice, group: group)
         }
         if let held = standing.holder {

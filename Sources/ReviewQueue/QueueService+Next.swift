@@ -42,7 +42,7 @@ extension QueueService {
             // first: place more and look again (once every servable row is placed, nothing
             // found is final: the rows left are ones no reviewer needs).
             guard let building, item == nil, !building.servableRowsPlaced else { return item }
-            if try building.step(rows: planningBatch) { build = nil }
+            try continuePlanning()
         }
     }
 

@@ -107,8 +107,7 @@ public final class QueueService {
     }
 
     func checkAllowed(_ row: IndexedRow) throws {
-        guard let slice = row.provenance.slices.first, let configured = session.config.slice(named: slice),
-              let group = configured.group, !reviewer.mayReview(group: group) else { return }
+        guard let slice = row.provenance.slices.first, let group = groupKeeping(slice: slice) else { return }
         throw QueueError.notAllowed(row: row.id, slice: slice, group: group)
     }
 
