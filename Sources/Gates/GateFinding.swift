@@ -1,12 +1,5 @@
 import WinnowCore
 
-/// What a gate does about a row: flag it for a reviewer's attention, or reject it outright
-/// (a human decision can still override either).
-public enum GateAction: String, Sendable, Codable, CaseIterable {
-    case flag
-    case reject
-}
-
 extension GateFinding {
     /// Every gate's name, as findings and the settings (`[gates.on_flag]`) spell it.
     public static let gateNames = [

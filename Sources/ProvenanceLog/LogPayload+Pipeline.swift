@@ -119,6 +119,24 @@ public struct GatePayload: LogPayload, Equatable {
         case clear
         /// The slice classifier tagged a row that arrived without a slice (detail: `slices`).
         case tag
+
+        /// A gate's finding as its verdict records it.
+        public init(_ action: GateAction) {
+            switch action {
+            case .flag: self = .flag
+            case .reject: self = .reject
+            }
+        }
+
+        /// The finding the verdict records: nil for a `clear` (none any more) and a `tag`
+        /// (routing, not a finding).
+        public var finding: GateAction? {
+            switch self {
+            case .flag: return .flag
+            case .reject: return .reject
+            case .clear, .tag: return nil
+            }
+        }
     }
 
     /// The gate's name ("near-duplicate", "blocklist", ...), stored as the actor's "gate".

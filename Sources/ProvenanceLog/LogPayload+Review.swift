@@ -8,9 +8,8 @@ import WinnowCore
 public struct DecisionPayload: LogPayload, Equatable {
     public static let kind = LogKind.decision
 
-    public enum Action: String, Sendable, CaseIterable {
-        case accept, edit, reject, flag
-    }
+    /// The verdict: the one type the queue, the index and the mixer use (see `Verdict`).
+    public typealias Action = Verdict
 
     /// The row's id.
     public var row: String

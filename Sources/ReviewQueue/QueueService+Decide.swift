@@ -62,7 +62,7 @@ extension QueueService {
             }
             // The new row goes in through the initialiser, which also computes its hash.
             let payload = DecisionPayload(
-                row: row.id, action: DecisionPayload.Action(rawValue: request.verdict.rawValue)!, rowHash: row.contentHash,
+                row: row.id, action: request.verdict, rowHash: row.contentHash,
                 source: row.source, reason: request.reason, note: request.note, slice: row.provenance.slices.first,
                 spentMs: request.spentMs, newRow: newRow, extra: .object(fields))
             payloads.append(payload)

@@ -13,8 +13,8 @@ public enum GotoRefusal: UserFacingError, Equatable {
     case heldByAnother(id: String, reviewer: String)
     /// The same reviewer's other terminal (another process) holds it.
     case heldByYourOtherTerminal(id: String)
-    case decidedByYou(id: String, verdict: String)
-    case decided(id: String, state: String)
+    case decidedByYou(id: String, verdict: Verdict)
+    case decided(id: String, state: RowState)
     case gateRejected(id: String)
     case waitsForAdjudication(id: String)
     /// Pending, but the review plan did not draw it (a non-critical slice's unsampled row).
@@ -33,8 +33,8 @@ public enum GotoRefusal: UserFacingError, Equatable {
         case let .heldByAnother(id, reviewer): return "'\(id)' is on \(reviewer)'s screen now: it is theirs to decide"
         case .heldByYourOtherTerminal(let id): return "'\(id)' is open in another winnow of yours: decide it there, or leave that one"
         case let .decidedByYou(id, verdict):
-            return "you decided '\(id)' already (\(verdict)): a second opinion must come from another reviewer"
-        case let .decided(id, state): return "'\(id)' is decided (\(state)): nothing waits for a reviewer on it"
+            return "you decided '\(id)' already (\(verdict.rawValue)): a second opinion must come from another reviewer"
+        case let .decided(id, state): return "'\(id)' is decided (\(state.rawValue)): nothing waits for a reviewer on it"
         case .gateRejected(let id): return "'\(id)' was rejected by a gate and is not in the review queue"
         case .waitsForAdjudication(let id): return "'\(id)' waits for adjudication: settle it from home (adjudication)"
         case let .notSampled(id, slice):
@@ -70,13 +70,13 @@ extension QueueService {
         }
         if let verdict = standing.yourVerdict { return .decidedByYou(id: id, verdict: verdict) }
         switch standing.state {
-        case "gate-rejected": return .gateRejected(id: id)
-        case "adjudication": return .waitsForAdjudication(id: id)
-        default: break
+        case .gateRejected: return .gateRejected(id: id)
+        case .adjudication: return .waitsForAdjudication(id: id)
+        case .pending, .accepted, .edited, .rejected, .flagged, .retracted: break
         }
         if let held = standing.holder { return .heldByAnother(id: id, reviewer: held.reviewer) }
-        if !standing.queued && standing.state == "pending" { return .notPlannedYet(id: id) }
-        if !standing.open { return standing.state == "pending" ? .notSampled(id: id, slice: standing.slice) : .decided(id: id, state: standing.state) }
+        if !standing.queued && standing.state == .pending { return .notPlannedYet(id: id) }
+        if !standing.open { return standing.state == .pending ? .notSampled(id: id, slice: standing.slice) : .decided(id: id, state: standing.state) }
         return .busy(id: id)
     }
 

@@ -152,14 +152,14 @@ extension QueueService {
                        arguments: [n, reviewer.uid, reviewer.user, holder, until])
         let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
         let reason = self.reason(indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1,
-                                 adjudication: indexed.state == "adjudication")
+                                 adjudication: indexed.state == .adjudication)
         return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
     }
 
     private func reason(_ row: IndexedRow, flagged: Bool, overlap: Bool, adjudication: Bool) -> QueueReason {
         let critical = row.provenance.slices.first.flatMap(session.config.slice(named:))?.critical ?? false
         return adjudication ? .adjudication : flagged ? .flagged
-            : overlap && row.state != "pending" ? .overlap
+            : overlap && row.state != .pending ? .overlap
             : critical ? .critical : .sampled
     }
 

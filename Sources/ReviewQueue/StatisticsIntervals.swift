@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// A share of trials that came out one way ("12 of 40 reviewed rows were rejected"), with the
 /// interval `winnow stats` prints beside every rate.
 ///

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// A reviewed row that also carries an AI judge's score: the raw material for comparing the
 /// judge with the reviewers.
 public struct JudgedRow: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// What the reviewed sample of a non-critical slice says about the rows nobody looked at.
 ///
 /// Non-critical slices are reviewed by a random sample (hash(seed, row id) < rate), and their

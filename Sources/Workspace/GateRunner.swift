@@ -272,7 +272,7 @@ final class GateRunner {
             for gate in gates.sorted() {
                 switch (want[gate], have[gate]) {
                 case let (flag?, old) where old != flag:
-                    let action: GatePayload.Action = gate == GateSuite.tagGate ? .tag : flag.action == .reject ? .reject : .flag
+                    let action = gate == GateSuite.tagGate ? GatePayload.Action.tag : GatePayload.Action(flag.action)
                     verdicts.append(GatePayload(gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail))
                     if action == .tag { summary.tagged += 1 } else if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1

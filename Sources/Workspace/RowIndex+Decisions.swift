@@ -12,7 +12,8 @@ extension RowIndex {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS decisions (
                 seq INTEGER PRIMARY KEY, n INTEGER NOT NULL REFERENCES rows(n),
-                uid INTEGER NOT NULL, reviewer TEXT NOT NULL, action TEXT NOT NULL,
+                uid INTEGER NOT NULL, reviewer TEXT NOT NULL,
+                action TEXT NOT NULL CHECK (action IN (\(Verdict.storedValues))),
                 reason TEXT, note TEXT, ts TEXT NOT NULL, spent_ms INTEGER,
                 adjudication INTEGER NOT NULL DEFAULT 0,
                 standing INTEGER NOT NULL DEFAULT 1);  -- 0 once reverted or retracted
@@ -78,36 +79,33 @@ extension RowIndex {
 
     /// Recomputes one row's state from its standing decisions and its gate flags.
     static func resolve(_ n: Int64, in db: Database) throws {
-        let current = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n])
-        if current == "retracted" {
+        let current = RowState(stored: try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]))
+        if current == .retracted {
             try reopen(n, in: db)
             return
         }
         let standing = try Row.fetchAll(db, sql: """
             SELECT uid, action, adjudication FROM decisions WHERE n = ? AND standing = 1 ORDER BY seq
             """, arguments: [n])
-        var state = "pending"
+        // The CHECK on `decisions.action` admits only verdicts.
+        func verdict(_ row: Row) -> Verdict { Verdict(rawValue: row["action"]) ?? .flag }
+        var state = RowState.pending
         if let adjudicated = standing.last(where: { ($0["adjudication"] as Int) == 1 }) {
-            state = stateName(adjudicated["action"])
+            state = verdict(adjudicated).state
         } else if let last = standing.last {
             // Latest verdict per reviewer; two reviewers who disagree need an adjudicator.
-            var byReviewer: [Int: String] = [:]
-            for d in standing { byReviewer[d["uid"]] = d["action"] }
-            state = Set(byReviewer.values).count > 1 ? "adjudication" : stateName(last["action"])
+            var byReviewer: [Int: Verdict] = [:]
+            for d in standing { byReviewer[d["uid"]] = verdict(d) }
+            state = Set(byReviewer.values).count > 1 ? .adjudication : verdict(last).state
         } else if try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND action = 'reject'", arguments: [n]) ?? false {
-            state = "gate-rejected"
+            state = .gateRejected
         }
-        try db.execute(sql: "UPDATE rows SET state = ? WHERE n = ?", arguments: [state, n])
+        try db.execute(sql: "UPDATE rows SET state = ? WHERE n = ?", arguments: [state.rawValue, n])
         try reopen(n, in: db)
     }
+}
 
-    static func stateName(_ action: String) -> String {
-        switch action {
-        case "accept": return "accepted"
-        case "edit": return "edited"
-        case "reject": return "rejected"
-        case "flag": return "flagged"
-        default: return "pending"
-        }
-    }
+extension Verdict {
+    /// The verdicts as the `decisions.action` CHECK constraint lists them.
+    static let storedValues = allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WinnowCore
 
 /// Looking rows up by id as a reviewer types one: completion of a prefix and where one row
 /// stands. Both walk the unique index on `rows.id`, never the table, so they stay a keypress
@@ -42,9 +43,9 @@ extension RowIndex {
                 SELECT action FROM decisions WHERE n = ? AND uid = ? AND standing = 1 ORDER BY seq DESC LIMIT 1
                 """, arguments: [n, uid])
             return RowStanding(
-                slice: row["slice"], state: row["state"], queued: (row["open"] as Int?) != nil, open: (row["open"] as Int?) == 1,
+                slice: row["slice"], state: RowState(stored: row["state"]), queued: (row["open"] as Int?) != nil, open: (row["open"] as Int?) == 1,
                 holder: claim.map { RowStanding.Holder(reviewer: $0["reviewer"], holder: $0["holder"], uid: $0["uid"]) },
-                yourVerdict: mine?["action"])
+                yourVerdict: mine.flatMap { Verdict(rawValue: $0["action"]) })
         }
     }
 }
@@ -61,8 +62,7 @@ public struct RowStanding: Sendable, Equatable {
     }
 
     public var slice: String?
-    /// `pending`, `accepted`, `edited`, `rejected`, `flagged`, `gate-rejected`, `adjudication`.
-    public var state: String
+    public var state: RowState
     /// The queue plan has placed the row (false only before the plan caught up with an import).
     public var queued: Bool
     /// The row still needs a reviewer (in the sample or flagged, not decided).
@@ -70,5 +70,5 @@ public struct RowStanding: Sendable, Equatable {
     /// Whoever has it on screen now (a live lease), if anyone.
     public var holder: Holder?
     /// The asking reviewer's own standing verdict on it, if they decided it.
-    public var yourVerdict: String?
+    public var yourVerdict: Verdict?
 }

@@ -103,13 +103,13 @@ extension RowIndex {
 
     static func reopen(_ n: Int64, in db: Database) throws {
         guard let q = try Row.fetchOne(db, sql: "SELECT sampled, overlap FROM queue WHERE n = ?", arguments: [n]) else { return }
-        let state = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]) ?? "pending"
+        let state = RowState(stored: try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]))
         let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND \(queuingFlagCondition)", arguments: [n]) ?? false
         var open = false
         if (q["sampled"] as Int) == 1 || flagged {
             switch state {
-            case "pending": open = true
-            case "accepted", "edited", "rejected":
+            case .pending: open = true
+            case .accepted, .edited, .rejected:
                 if (q["overlap"] as Int) == 1 {
                     let reviewers = try Int.fetchOne(db, sql: """
                         SELECT COUNT(DISTINCT uid) FROM decisions WHERE n = ? AND standing = 1

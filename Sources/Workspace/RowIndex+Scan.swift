@@ -68,7 +68,7 @@ extension RowIndex {
             result.append((sqlite3_column_int64(s, 0), IndexedRow(
                 id: text(1) ?? "", source: text(2) ?? "", line: Int(sqlite3_column_int64(s, 3)),
                 offset: sqlite3_column_int64(s, 4), length: sqlite3_column_int64(s, 5), contentHash: hash?.hex ?? "",
-                shape: text(7).flatMap(RowShape.init(rawValue:)) ?? .chat, provenance: p, state: text(18) ?? "",
+                shape: text(7).flatMap(RowShape.init(rawValue:)) ?? .chat, provenance: p, state: RowState(stored: text(18)),
                 sliceTagged: sqlite3_column_int64(s, 17) == 1)))
         }
         return result
@@ -77,7 +77,7 @@ extension RowIndex {
 
 extension IndexedRow {
     init(id: String, source: String, line: Int, offset: Int64, length: Int64, contentHash: String, shape: RowShape,
-         provenance: Provenance, state: String, sliceTagged: Bool) {
+         provenance: Provenance, state: RowState, sliceTagged: Bool) {
         self.id = id
         self.source = source
         self.line = line

@@ -18,7 +18,7 @@ public final class RowIndex {
     /// Why a read-only index was not read from its file but starts empty in memory (missing,
     /// made by another version, not readable here): the session replays the whole log into it.
     public internal(set) var unreadable: String?
-    static let schemaVersion = 6
+    static let schemaVersion = 7
     /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
     static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
 
@@ -96,7 +96,7 @@ public final class RowIndex {
                     judge_score REAL, slice TEXT,
                     slices TEXT,  -- comma-separated, only when a row has more than one
                     tagged INTEGER NOT NULL DEFAULT 0,  -- 1 when the slice came from the classifier
-                    state TEXT NOT NULL DEFAULT 'pending');
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN (\(RowState.storedValues))));
                 CREATE TABLE IF NOT EXISTS flags (
                     n INTEGER NOT NULL REFERENCES rows(n), gate TEXT NOT NULL,
                     reason TEXT NOT NULL, action TEXT NOT NULL, detail TEXT, seq INTEGER NOT NULL,
@@ -183,7 +183,7 @@ public struct IndexedRow: Sendable, Equatable {
     public var contentHash: String
     public var shape: RowShape
     public var provenance: Provenance
-    public var state: String
+    public var state: RowState
     /// The slice came from the classifier, not from the row or the import flags.
     public var sliceTagged: Bool
 
@@ -207,7 +207,7 @@ public struct IndexedRow: Sendable, Equatable {
         let slice: String? = row["slice"]
         p.slices = slices.map { $0.split(separator: ",").map(String.init) } ?? slice.map { [$0] } ?? []
         provenance = p
-        state = row["state"]
+        state = RowState(stored: row["state"])
         sliceTagged = (row["tagged"] as Int?) == 1
     }
 }
@@ -233,5 +233,17 @@ extension RowIndex {
 
     public func row(id: String) throws -> IndexedRow? {
         try read { db in try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]).map(IndexedRow.init) }
+    }
+}
+
+extension RowState {
+    /// The states as the `rows.state` CHECK constraint lists them.
+    static let storedValues = allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// A state as the index stores it. The schema's CHECK admits only `RowState`'s raw values
+    /// (and an index of another schema version is rebuilt, not read), so a value outside them
+    /// cannot come back; nil (a LEFT JOIN without a row) reads as `pending`.
+    init(stored text: String?) {
+        self = text.flatMap(RowState.init(rawValue:)) ?? .pending
     }
 }

@@ -36,9 +36,9 @@ import WinnowCore
             try append(DecisionPayload(row: id, action: b, reason: b == .reject ? "invented-policy" : nil), as: "ben", uid: 5002, to: paths)
         }
         let session = try WorkspaceSession.open(paths)
-        #expect(try session.index.row(id: "b0")?.state == "accepted")
-        #expect(try session.index.row(id: "b2")?.state == "rejected")
-        #expect(try session.index.row(id: "b3")?.state == "adjudication")
+        #expect(try session.index.row(id: "b0")?.state == .accepted)
+        #expect(try session.index.row(id: "b2")?.state == .rejected)
+        #expect(try session.index.row(id: "b3")?.state == .adjudication)
 
         let queue = try QueueService(session: session, reviewer: Reviewer(uid: 5003, user: "cy", groups: []))
         #expect(try queue.summary().adjudicationBacklog == 1)
@@ -53,7 +53,7 @@ import WinnowCore
         #expect(disputed.row.id == "b3" && disputed.reason == .adjudication)
         _ = try queue.decide(DecisionRequest(id: "b3", verdict: .reject, reason: "invented-policy", adjudication: true))
         #expect(try queue.next(adjudication: true) == nil)
-        #expect(try session.index.row(id: "b3")?.state == "rejected")
+        #expect(try session.index.row(id: "b3")?.state == .rejected)
         #expect(try queue.summary().adjudicationBacklog == 0)
     }
 

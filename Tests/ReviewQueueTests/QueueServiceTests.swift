@@ -92,9 +92,9 @@ import WinnowCore
             #expect(error.message.contains("did you mean 'invented-policy'"))
         }
         let entry = try queue.decide(DecisionRequest(id: "b1", verdict: .reject, reason: "invented-policy", note: "90 days is not our policy"))
-        #expect(try session.index.row(id: "b1")?.state == "rejected")
+        #expect(try session.index.row(id: "b1")?.state == .rejected)
         try session.record([RevertPayload(reverts: entry.seq)])
-        #expect(try session.index.row(id: "b1")?.state == "pending")
+        #expect(try session.index.row(id: "b1")?.state == .pending)
         #expect(throws: QueueError.self) { try queue.decide(DecisionRequest(id: "nope", verdict: .accept)) }
     }
 
@@ -132,7 +132,7 @@ import WinnowCore
         let (requests, sha) = try QueueService.readVerdicts(good)
         let entries = try queue.decide(requests, extra: .object([("batch_sha256", .string(sha))]))
         #expect(entries.count == 2 && entries[1].seq == entries[0].seq + 1)
-        #expect(try session.index.row(id: "b2")?.state == "rejected")
+        #expect(try session.index.row(id: "b2")?.state == .rejected)
         #expect(entries.allSatisfy { $0["batch_sha256"]?.stringValue == sha })
     }
 
@@ -167,11 +167,11 @@ import WinnowCore
         } catch let error as QueueError {
             #expect(error.message.contains("not a readable prompt-response row: 'response' is empty"), "\(error.message)")
         }
-        #expect(try session.index.row(id: "p1")?.state == "pending", "nothing recorded")
+        #expect(try session.index.row(id: "p1")?.state == .pending, "nothing recorded")
         let fixed = try JSONValue.parse(#"{"id": "p1", "prompt": "Refund?", "response": "Refunds are prorated within 30 days."}"#)
         let entry = try queue.decide(DecisionRequest(id: "p1", verdict: .edit, newRow: fixed))
         #expect(entry["new_hash"]?.stringValue == ContentHash.of(fixed))
-        #expect(try session.index.row(id: "p1")?.state == "edited")
+        #expect(try session.index.row(id: "p1")?.state == .edited)
     }
 }
 
@@ -195,9 +195,9 @@ import WinnowCore
         while let item = try ben.next() { served.append(item.row.id) }
         #expect(served.contains(row), "the expired row goes back to the queue")
         #expect(throws: QueueError.self) { try ana.decide(DecisionRequest(id: row, verdict: .accept)) }
-        #expect(try session.index.row(id: row)?.state == "pending")
+        #expect(try session.index.row(id: row)?.state == .pending)
         clock = clock.addingTimeInterval(ben.lease + 1)  // and once ben's lease ends too, ana may decide
         _ = try ana.decide(DecisionRequest(id: row, verdict: .accept))
-        #expect(try session.index.row(id: row)?.state == "accepted")
+        #expect(try session.index.row(id: row)?.state == .accepted)
     }
 }

@@ -1,5 +1,6 @@
 import ReviewQueue
 import Testing
+import WinnowCore
 
 struct StatisticsAgreementTests {
     /// Rows from a contingency table: `table[i][j]` rows where A said `labels[i]` and B `labels[j]`.

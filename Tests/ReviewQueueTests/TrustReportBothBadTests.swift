@@ -54,7 +54,7 @@ import Workspace
             #expect(error.message.contains("both-bad is for preference pairs") && error.message.contains("prompt-response"))
         }
         #expect(try LogReaderCount.entries(queue) == before, "nothing recorded")
-        #expect(try queue.session.index.row(id: "c0")?.state == "pending")
+        #expect(try queue.session.index.row(id: "c0")?.state == .pending)
     }
 }
 

@@ -33,7 +33,7 @@ import Workspace
         let payload = try #require(decisions.first).payload(DecisionPayload.self)
         #expect(payload.row == "chat-0053" && payload.action == .reject && payload.reason == "unsafe")
         #expect(payload.extra["adjudication"]?.boolValue == true)
-        #expect(try f.session.index.row(id: "chat-0053")?.state == "rejected")
+        #expect(try f.session.index.row(id: "chat-0053")?.state == .rejected)
         #expect(f.screen.contains("No rows wait for adjudication"))
     }
 }

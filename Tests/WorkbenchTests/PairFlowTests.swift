@@ -30,7 +30,7 @@ import Workspace
         #expect(f.screen.contains("swap cancelled: nothing recorded"))
         try f.type("s<Esc>")
         #expect(try f.reviewEntries().isEmpty)
-        #expect(try f.session.index.row(id: "pref-0002")?.state == "pending")
+        #expect(try f.session.index.row(id: "pref-0002")?.state == .pending)
     }
 
     @Test func swapConfirmedIsOneEditWithTheSidesExchanged() throws {
@@ -56,14 +56,14 @@ import Workspace
         let payload = try entries[0].payload(DecisionPayload.self)
         #expect(payload.row == "pref-0002" && payload.action == .reject && payload.reason == WorkspaceConfig.bothBadReason)
         #expect(f.screen.contains("saved #\(entries[0].seq): reject (both-bad) pref-0002"))
-        #expect(try f.session.index.row(id: "pref-0002")?.state == "rejected")
+        #expect(try f.session.index.row(id: "pref-0002")?.state == .rejected)
         // The stats screen counts it apart, per generator.
         try f.type("S")
         #expect(f.screen.contains("1 of the rejects: preference pairs with both answers bad"), "\(f.screen)")
         try f.type("q")
         // Undo brings it back like any decision.
         try f.type("u")
-        #expect(try f.session.index.row(id: "pref-0002")?.state == "pending")
+        #expect(try f.session.index.row(id: "pref-0002")?.state == .pending)
     }
 
     @Test func bothBadOnARowThatIsNotAPairSaysWhyNot() throws {

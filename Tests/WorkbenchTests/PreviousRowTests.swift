@@ -53,7 +53,7 @@ import Workspace
         #expect(revert.kind == "revert")
         #expect(try revert.payload(RevertPayload.self).reverts == decisions[0].seq, "the first decision, the one shown")
         #expect(try current(f).item?.row.id == first && current(f).past == nil)
-        #expect(try f.session.index.row(id: first)?.state == "pending")
+        #expect(try f.session.index.row(id: first)?.state == .pending)
         // The second decision stands, and p now goes back to it.
         try f.type("p")
         #expect(try current(f).past?.seq == decisions[1].seq)

@@ -22,7 +22,7 @@ import Workspace
         let next = try #require(try current(f).item).row.id
         #expect(next != first)
         #expect(f.screen.contains("saved #\(entries[0].seq): accept \(first)"))
-        #expect(try f.session.index.row(id: first)?.state == "accepted")
+        #expect(try f.session.index.row(id: first)?.state == .accepted)
     }
 
     /// Issue 12, item 3: a paste is text, never keys. On the review screen it records nothing
@@ -106,7 +106,7 @@ import Workspace
         #expect(entries.map(\.kind) == ["decision", "revert"])
         #expect(try entries[1].payload(RevertPayload.self).reverts == entries[0].seq)
         #expect(try current(f).item?.row.id == first)
-        #expect(try f.session.index.row(id: first)?.state != "accepted")
+        #expect(try f.session.index.row(id: first)?.state != .accepted)
         try f.type("u")
         #expect(f.screen.contains("nothing to undo"))
     }
@@ -123,7 +123,7 @@ import Workspace
         let f = try WorkbenchFixture()
         let first = try #require(try current(f).item).row.id
         try f.type("f")
-        #expect(try f.session.index.row(id: first)?.state == "flagged")
+        #expect(try f.session.index.row(id: first)?.state == .flagged)
     }
 
     @Test func swapExchangesChosenAndRejectedAsAnEdit() throws {

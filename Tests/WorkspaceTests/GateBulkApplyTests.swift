@@ -71,8 +71,8 @@ import WinnowCore
         #expect(ra == rb)
         // Both mark the queue plan dirty (a counter: one-by-one raises it once a row, bulk once).
         #expect(da != nil && db != nil)
-        #expect(ra.contains { $0.state == "gate-rejected" } && ra.contains { $0.state == "accepted" })
-        #expect(ra.contains { $0.state == "retracted" })
+        #expect(ra.contains { $0.state == .gateRejected } && ra.contains { $0.state == .accepted })
+        #expect(ra.contains { $0.state == .retracted })
         #expect(ra.first { $0.id == ids[50] }?.provenance.slices == [], "the cleared tag's slices are gone")
         #expect(ra.first { $0.id == ids[100] }?.provenance.slices == ["medical"])
     }

@@ -51,7 +51,7 @@ import WinnowCore
         let (tmp, session) = try session(["r-1"], slices: ["general"])
         _ = tmp
         let standing = try #require(try session.index.standing(ofRow: "r-1", uid: 1, now: 0))
-        #expect(standing.state == "pending" && standing.slice == "general" && standing.holder == nil && standing.yourVerdict == nil)
+        #expect(standing.state == .pending && standing.slice == "general" && standing.holder == nil && standing.yourVerdict == nil)
         #expect(try session.index.standing(ofRow: "r-2", uid: 1, now: 0) == nil)
     }
 }

@@ -1,8 +1,0 @@
-import ReviewQueue
-import Testing
-
-struct VerdictTests {
-    @Test func verdictNamesAreTheLogsActionNames() {
-        #expect(Verdict.allCases.map(\.rawValue) == ["accept", "edit", "reject", "flag"])
-    }
-}
