@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ProvenanceLog
+import WinnowCore
 
 extension RowIndex {
     /// The ids of the rows a retraction would touch, without recording it (`rollback --dry-run`):
@@ -17,5 +18,11 @@ extension RowIndex {
               """
             : "SELECT rows.id FROM rows WHERE rows.state != 'retracted' AND \(conditions.joined(separator: " AND ")) ORDER BY rows.n"
         return try read { db in try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+    }
+
+    /// How many rows are in `state` (`rollback` says how many a retraction took out by
+    /// counting the retracted rows before and after it).
+    public func count(inState state: RowState) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rows WHERE state = ?", arguments: [state.rawValue]) ?? 0 }
     }
 }
