@@ -62,8 +62,6 @@ let package = Package(
         .target(name: "Workbench", dependencies: ["TerminalCore", "Keymap", "WinnowCore", "ProvenanceLog",
                                                   "Workspace", "ReviewQueue", "Gates"]),
         .target(name: "Mixer", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue",
-                                              .product(name: "GRDB", package: "GRDB.swift"),
-                                              .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                               .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "winnow",

@@ -84,11 +84,9 @@ public final class MixBuilder {
             // The report's one query runs on its own connection while the rows are written.
             let verdicts = ConcurrentSlots<Result<MixReport.GeneratorVerdicts, Error>>(count: 1)
             let background = DispatchGroup()
-            let reader = try index.openReader()
-            let shared = MixBox((reader, index))
+            let shared = MixBox(index)
             DispatchQueue.global().async(group: background) {
-                let (reader, index) = shared.value
-                verdicts.set(0, Result { try MixReport.generatorVerdicts(reader: reader, index: index) })
+                verdicts.set(0, Result { try shared.value.generatorVerdictCounts() })
             }
             var writer = MixWriter(paths: session.paths, index: index, composition: composition,
                                    stripProvenance: options.stripProvenance)

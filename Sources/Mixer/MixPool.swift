@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ProvenanceLog
 import WinnowCore
 import Workspace
@@ -64,29 +63,24 @@ struct MixPool {
             config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
             contaminated: [], clusters: [:],
             heldBack: try index.flaggedRows(holdsBack: config.gates.holdsBack(gate:)))
-        let parts = try index.read { db -> [MixPoolScan] in
+        let (facts, parts) = try index.scanForMix(clusters: spec.evalFraction != nil) { facts -> MixPoolScan in
             if let head {
                 // Nothing was applied since the checks (the proof, the pending gates, the reads
                 // above): the index changes only by applying log entries.
-                let now = try RowIndex.positionAndPendingGates(db)
-                guard now.seq == head.seq, now.hash == head.hash else { throw MixError.workspaceMoved(checkedAt: head.seq, scannedAt: now.seq) }
-                if now.pending > 0 { throw WorkspaceError.gatesPending(rows: now.pending) }
-            }
-            pool.gatedThrough = try RowIndex.gatedThrough(db)?.n ?? 0
-            for s in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") {
-                pool.sources[Int32(s["id"] as Int64)] = (s["sha"], s["file"])
+                guard facts.logSeq == head.seq, facts.logHash == head.hash else {
+                    throw MixError.workspaceMoved(checkedAt: head.seq, scannedAt: facts.logSeq)
+                }
+                if facts.pendingGateRows > 0 { throw WorkspaceError.gatesPending(rows: facts.pendingGateRows) }
             }
             var context = context
-            context.contaminated = Set(try Int64.fetchAll(db, sql: "SELECT n FROM flags WHERE gate = 'contamination' AND action IN ('reject', 'flag')"))
-            context.bothBad = try RowIndex.bothBadRows(db)
-            if spec.evalFraction != nil {
-                for r in try Row.fetchAll(db, sql: "SELECT n, json_extract(detail, '$.matches[0].cluster') AS c FROM flags WHERE gate = 'near-duplicate'") {
-                    if let c = r["c"] as String? { context.clusters[r["n"]] = c }
-                }
-            }
-            return try MixPoolScan.run(context, index: index, db: db)
+            context.contaminated = facts.contaminated
+            context.bothBad = facts.bothBad
+            context.clusters = facts.clusters
+            return MixPoolScan(context: context)
         }
-        for part in parts { pool.absorb(part) }
+        pool.gatedThrough = facts.gatedThrough
+        for s in facts.sources { pool.sources[s.id] = (s.sha, s.file) }
+        for part in parts { pool.absorb(part.finished()) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
         return pool
@@ -112,15 +106,10 @@ struct MixPool {
     /// The standing edit of each edited row (the latest), read back from the log: the index
     /// keeps which decision stands, the log keeps the new row.
     static func edits(index: RowIndex, logPath: String, displayLog: String) throws -> [Int64: (row: JSONValue, reviewer: String, seq: Int)] {
-        let wanted = try index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.n, MAX(d.seq) AS seq FROM decisions d JOIN rows r ON r.n = d.n
-                WHERE d.standing = 1 AND d.action = 'edit' AND r.state = 'edited' GROUP BY d.n
-                """)
-        }
+        let wanted = try index.standingEdits()
         guard !wanted.isEmpty else { return [:] }
         var bySeq: [Int: Int64] = [:]
-        for w in wanted { bySeq[w["seq"]] = w["n"] }
+        for w in wanted { bySeq[w.seq] = w.n }
         var result: [Int64: (row: JSONValue, reviewer: String, seq: Int)] = [:]
         let reader = try LogReader(path: logPath, displayPath: displayLog)
         while let entry = try reader.next() {
@@ -135,32 +124,29 @@ struct MixPool {
 
 /// Copies per row from the spec's weights, capped by `max_repeats`.
 struct MixWeighting {
-    let origins: [String: Double]
+    let origins: [Origin: Double]
     let sources: [Int32: Double]
     let maxRepeats: Int
 
     init(spec: MixSpec, index: RowIndex) throws {
-        var origins: [String: Double] = [:]
-        for (origin, weight) in spec.weights.origins { origins[origin.rawValue] = weight }
-        self.origins = origins
+        origins = spec.weights.origins
         maxRepeats = spec.weights.maxRepeats
-        let known = try index.read { db in try Row.fetchAll(db, sql: "SELECT id, sha, file FROM sources") }
+        let known = try index.sources()
         var sources: [Int32: Double] = [:]
         for (key, weight) in spec.weights.sources {
             let matches = known.filter { s in
-                let sha: String = s["sha"], file: String = s["file"]
-                return (key.count >= 8 && sha.hasPrefix(key)) || file == key || (file as NSString).lastPathComponent == key
+                (key.count >= 8 && s.sha.hasPrefix(key)) || s.file == key || (s.file as NSString).lastPathComponent == key
             }
             guard !matches.isEmpty else {
                 throw MixError.spec(spec.weights.sourceLocations[key] ?? SourceLocation(file: spec.path),
                                     "[weights.source] \"\(key)\" names no imported source (give a file name or 8+ hex digits of its SHA-256)")
             }
-            for m in matches { sources[Int32(m["id"] as Int64)] = weight }
+            for m in matches { sources[m.id] = weight }
         }
         self.sources = sources
     }
 
-    func copies(id: String, origin: String, source: Int32, seed: String) -> Int {
+    func copies(id: String, origin: Origin, source: Int32, seed: String) -> Int {
         let weight = (origins[origin] ?? 1) * (sources[source] ?? 1)
         if weight == 1 { return 1 }
         let whole = Int(weight.rounded(.down))

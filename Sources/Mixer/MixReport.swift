@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WinnowCore
 import Workspace
 
@@ -30,20 +29,7 @@ public struct MixReport: Sendable {
     static let symbols: [(MixKind, Character)] = [(.human, "#"), (.accepted, "="), (.edited, "~"), (.trusted, ".")]
 
     /// Per generator: reviewer rejections and decisions (for the "high reject rate" warning).
-    typealias GeneratorVerdicts = [(generator: String, rejected: Int, decided: Int)]
-
-    /// Reads the generator verdict counts on a connection of its own (`reader`), so the mixer
-    /// can run it while the rows are being written; nil (an index in memory) reads on `index`.
-    static func generatorVerdicts(reader: DatabaseQueue?, index: RowIndex) throws -> GeneratorVerdicts {
-        let query = { (db: Database) in
-            try Row.fetchAll(db, sql: """
-                SELECT r.generator AS g, SUM(d.action = 'reject') AS bad, COUNT(*) AS n FROM decisions d JOIN rows r ON r.n = d.n
-                WHERE d.standing = 1 AND r.generator IS NOT NULL GROUP BY r.generator ORDER BY r.generator
-                """).map { (generator: $0["g"] as String, rejected: $0["bad"] as Int, decided: $0["n"] as Int) }
-        }
-        if let reader { return try reader.read(query) }
-        return try index.read(query)
-    }
+    typealias GeneratorVerdicts = [RowIndex.GeneratorVerdictCount]
 
     init(composition c: MixComposition, generatorVerdicts: GeneratorVerdicts) {
         let counts = c.counts()
@@ -91,10 +77,10 @@ public struct MixReport: Sendable {
         let threshold = c.spec.unreviewedMaxRejectRate ?? 0.2
         var contributing: [String: Int] = [:]
         for unit in c.units { if let g = c.pool.rows[Int(unit.row)].generator { contributing[g, default: 0] += 1 } }
-        for (g, bad, n) in generatorVerdicts {
-            guard n > 0, let used = contributing[g], Double(bad) / Double(n) >= threshold else { continue }
+        for v in generatorVerdicts {
+            guard v.decided > 0, let used = contributing[v.generator], Double(v.rejected) / Double(v.decided) >= threshold else { continue }
             warnings.append(String(format: "generator %@ has a %.0f%% reject rate (%d of %d reviewed) and still contributes %d rows",
-                                   Sanitiser.clean(g), Double(bad) * 100 / Double(n), bad, n, used))
+                                   Sanitiser.clean(v.generator), Double(v.rejected) * 100 / Double(v.decided), v.rejected, v.decided, used))
         }
         return warnings
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ReviewQueue
 import WinnowCore
 import Workspace
@@ -22,25 +21,12 @@ struct MixTrust {
     static func measure(index: RowIndex, config: WorkspaceConfig, threshold: Double?) throws -> MixTrust {
         var trust = MixTrust(threshold: threshold)
         guard threshold != nil else { return trust }
-        let decided = try index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.id, r.slice, r.generator, d.action FROM decisions d JOIN rows r ON r.n = d.n
-                WHERE d.standing = 1 AND r.origin = 'synthetic' ORDER BY d.seq
-                """)
-        }
-        let pending = try index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT COALESCE(slice, '(none)') AS s, generator AS g, COUNT(*) AS c FROM rows
-                WHERE state = 'pending' AND origin = 'synthetic' GROUP BY 1, 2
-                """)
-        }
+        let decided = try index.standingSyntheticVerdicts()
+        let pending = try index.unreviewedSyntheticGroups()
         // The latest standing verdict per row, and only rows of the random sample speak for
         // the rest (rows someone chose to look at are not a random draw).
         var latest: [String: (slice: String?, generator: String?, verdict: Verdict)] = [:]
-        for d in decided {
-            guard let verdict = Verdict(rawValue: d["action"]) else { continue }
-            latest[d["id"]] = (d["slice"], d["generator"], verdict)
-        }
+        for d in decided { latest[d.id] = (d.slice, d.generator, d.verdict) }
         var sliceTally: [String: VerdictTally] = [:], generatorTally: [String: VerdictTally] = [:]
         for (id, d) in latest {
             let critical = d.slice.flatMap(config.slice(named:))?.critical ?? false
@@ -50,8 +36,8 @@ struct MixTrust {
         }
         var sliceUnreviewed: [String: Int] = [:], generatorUnreviewed: [String: Int] = [:]
         for p in pending {
-            sliceUnreviewed[p["s"], default: 0] += p["c"] as Int
-            if let g = p["g"] as String? { generatorUnreviewed[g, default: 0] += p["c"] as Int }
+            sliceUnreviewed[p.slice ?? "(none)", default: 0] += p.rows
+            if let g = p.generator { generatorUnreviewed[g, default: 0] += p.rows }
         }
         func rate(_ name: String, _ tally: VerdictTally?, _ unreviewed: Int) -> Rate {
             let tally = tally ?? VerdictTally()
