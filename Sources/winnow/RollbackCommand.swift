@@ -59,10 +59,9 @@ struct RollbackCommand: ParsableCommand {
                                      reviewer: reviewer, from: since ?? from, until: until, reason: reason,
                                      note: [why, note].compactMap { $0 }.joined(separator: "; ").nilIfEmpty)
         if dryRun { return try preview(payload, session: session) }
-        let retracted = "SELECT COUNT(*) FROM rows WHERE state = 'retracted'"
-        let before = try session.index.read { db in try Int.fetchOne(db, sql: retracted) ?? 0 }
+        let before = try session.index.count(inState: .retracted)
         let entry = try session.record([payload])[0]
-        let after = try session.index.read { db in try Int.fetchOne(db, sql: retracted) ?? 0 }
+        let after = try session.index.count(inState: .retracted)
         if json { return Output.json(.object([("seq", .int(entry.seq)), ("retracted", .int(after - before))])) }
         Output.line("Logged rollback as #\(entry.seq); \(after - before) more rows retracted")
     }
