@@ -19,7 +19,7 @@ extension RowShape {
 extension RowIndex {
     /// Rows whose latest standing decision is a both-bad reject, by row number: what the mixer
     /// counts apart from other rejections.
-    public static func bothBadRows(_ db: Database) throws -> Set<Int64> {
+    static func bothBadRows(_ db: Database) throws -> Set<Int64> {
         Set(try Int64.fetchAll(db, sql: """
             SELECT d.n FROM decisions d
             WHERE d.standing = 1 AND d.action = 'reject' AND d.reason = ?

@@ -33,7 +33,7 @@ extension RowIndex {
     }
 
     /// The same, inside a read the caller holds (a mix judges its rows in one transaction).
-    public static func gatedThrough(_ db: Database) throws -> (n: Int64, config: String)? {
+    static func gatedThrough(_ db: Database) throws -> (n: Int64, config: String)? {
         guard let n = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_n'").flatMap(Int64.init),
               let config = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gated_config'")
         else { return nil }
@@ -82,7 +82,7 @@ extension RowIndex {
     /// The log position the index is at and the rows pending gates, as one transaction sees
     /// them: a mix checks both inside the read that scans its rows, so another command's import
     /// between its checks and its scan cannot slip rows in.
-    public static func positionAndPendingGates(_ db: Database) throws -> (seq: Int, hash: String, pending: Int) {
+    static func positionAndPendingGates(_ db: Database) throws -> (seq: Int, hash: String, pending: Int) {
         let (seq, hash) = try logPosition(db)
         return (seq, hash, try pendingGateRows(db))
     }

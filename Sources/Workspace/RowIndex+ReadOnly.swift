@@ -170,7 +170,7 @@ extension RowIndex {
 
     /// Another connection to the index for a reader on another thread (the mix reads in
     /// parallel), or nil when the index is a copy in memory: then the caller uses `read`.
-    public func openReader() throws -> DatabaseQueue? {
+    func openReader() throws -> DatabaseQueue? {
         var config = Self.readOnlyConfiguration()
         config.label = "winnow-index-reader"
         switch backing {
