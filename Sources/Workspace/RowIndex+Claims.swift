@@ -2,13 +2,13 @@ import Foundation
 import GRDB
 import WinnowCore
 
-/// Claims: the short leases that keep a row on one reviewer's screen. Which row a reviewer is
-/// served and why is the review queue's rule (ReviewQueue's `QueueService`); this file finds the
-/// first servable row, writes the claim, and gives it back. A row is chosen and claimed in one
-/// write transaction, so two processes asking at once never get the same row.
-///
-/// Every operation that claims first drops the claims whose lease ran out, in the same
-/// transaction: a lease that ran out frees its row for whoever asks next.
+// Claims: the short leases that keep a row on one reviewer's screen. Which row a reviewer is
+// served and why is the review queue's rule (ReviewQueue's `QueueService`); this file finds the
+// first servable row, writes the claim, and gives it back. A row is chosen and claimed in one
+// write transaction, so two processes asking at once never get the same row.
+//
+// Every operation that claims first drops the claims whose lease ran out, in the same
+// transaction: a lease that ran out frees its row for whoever asks next.
 
 /// Who claims rows from the review queue: one reviewer (uid and name) in one process (`holder`,
 /// its claim token: the same person's second terminal holds rows of its own), and the slices
