@@ -48,7 +48,6 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         .target(name: "ReviewQueue", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "Gates",
-                                                    .product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         // The terminal layer: keys, cells, display width and the Terminal protocol; nothing here
         // knows curses, so every screen is testable headless.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WinnowCore
 import Workspace
 
@@ -89,19 +88,5 @@ extension QueueService {
     public func groupKeeping(slice: String) -> String? {
         guard let group = session.config.slice(named: slice)?.group, !reviewer.mayReview(group: group) else { return nil }
         return group
-    }
-}
-
-extension QueueService {
-    /// Narrows a query to one slice; `QueueSummary.noSlice` ("(none)", the home screen's line
-    /// for rows no slice was given or found for) means the rows without one. Slice names in the
-    /// config are lowercase letters, digits and '-', so no configured slice can be "(none)".
-    static func appendSlice(_ slice: String, to conditions: inout [String], _ arguments: inout [DatabaseValueConvertible?]) {
-        if slice == QueueSummary.noSlice {
-            conditions.append("rows.slice IS NULL")
-        } else {
-            conditions.append("rows.slice = ?")
-            arguments.append(slice)
-        }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WinnowCore
 import Workspace
 
@@ -51,62 +50,24 @@ extension QueueService {
     private func claimNext(slice: String?, adjudication: Bool, excluding: Set<String>,
                            placedBeforeIt: (QueuePlanBuild.ServingOrder) -> Bool) throws -> QueueItem? {
         let now = self.now().timeIntervalSince1970
-        return try session.index.write { db -> QueueItem? in
-            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
-            var (conditions, arguments) = servable(slice: slice, adjudication: adjudication)
-            if !excluding.isEmpty {
-                // One argument (a JSON array) rather than one per id: the statement text stays
-                // the same however many rows were skipped, so it is prepared once and cached.
-                conditions.append("rows.id NOT IN (SELECT value FROM json_each(?))")
-                arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
-            }
-            let sql = """
-                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
-                JOIN rows ON rows.n = queue.n
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
-                LIMIT 1
-                """
-            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)),
-                  placedBeforeIt(.init(rank: found["slice_rank"], flagged: found["flagged"] as Int == 1,
-                                 overlap: found["overlap"] as Int == 1, key: found["key"])) else { return nil }
-            let n: Int64 = found["n"]
-            let until = now + lease
-            try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [n, reviewer.uid, reviewer.user, holder, until])
-            let id: String = found["id"]
-            guard let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id]) else { return nil }
-            let indexed = IndexedRow(row: row)
-            let reason = self.reason(indexed, flagged: found["flagged"] as Int == 1, overlap: found["overlap"] as Int == 1,
-                                     adjudication: adjudication)
-            return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
+        let until = now + lease
+        let claimed = try session.index.claimFirstServable(
+            for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, excluding: excluding,
+            now: now, expires: until
+        ) { position in
+            placedBeforeIt(.init(rank: position.rank, flagged: position.flagged, overlap: position.overlap, key: position.key))
         }
+        return claimed.map { item($0, until: until, adjudication: adjudication) }
     }
 
-    /// What a row must be to be served to this reviewer: in the review queue (or waiting for
-    /// adjudication), held by nobody (this process included: asking again moves on), not
-    /// decided by them already, in a slice they may see (and the one asked for).
-    private func servable(slice: String?, adjudication: Bool) -> (conditions: [String], arguments: [DatabaseValueConvertible?]) {
-        var conditions = [
-            adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
-            "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
-        ]
-        var arguments: [DatabaseValueConvertible?] = []
-        appendYours(slice: slice, to: &conditions, &arguments)
-        return (conditions, arguments)
+    /// This reviewer in this process, as the index's claims and listings know them.
+    var claimant: QueueClaimant {
+        QueueClaimant(uid: reviewer.uid, reviewer: reviewer.user, holder: holder, hiddenSlices: forbiddenSlices)
     }
 
-    /// The conditions every listing of rows for this reviewer shares: not decided by them, in
-    /// the slice asked for, in no slice they may not see.
-    func appendYours(slice: String?, to conditions: inout [String], _ arguments: inout [DatabaseValueConvertible?]) {
-        conditions.append("NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.n = queue.n AND decisions.uid = ? AND decisions.standing = 1)")
-        arguments.append(reviewer.uid)
-        if let slice { Self.appendSlice(slice, to: &conditions, &arguments) }
-        let forbidden = forbiddenSlices
-        if !forbidden.isEmpty {
-            conditions.append("(rows.slice IS NULL OR rows.slice NOT IN (\(forbidden.map { _ in "?" }.joined(separator: ","))))")
-            arguments += forbidden
-        }
+    /// A slice as asked for (`QueueSummary.noSlice` is the rows without one) as the index takes it.
+    static func sliceFilter(_ slice: String?) -> SliceFilter? {
+        slice.map { $0 == QueueSummary.noSlice ? .unsliced : .named($0) }
     }
 
     /// Claims a row this session skipped, if it can still be served to this reviewer (nobody
@@ -115,18 +76,10 @@ extension QueueService {
     public func claimSkipped(id: String, slice: String?, adjudication: Bool) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
-        var (conditions, arguments) = servable(slice: slice, adjudication: adjudication)
-        conditions.append("rows.id = ?")
-        arguments.append(id)
-        return try session.index.write { db -> QueueItem? in
-            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
-            guard let n = try Int64.fetchOne(
-                db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
-                arguments: StatementArguments(arguments)),
-                let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id])
-            else { return nil }
-            return try take(IndexedRow(row: row), n: n, now: now, in: db)
-        }
+        let until = now + lease
+        return try session.index.claimIfServable(
+            id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until
+        ).map { item($0, until: until, adjudication: $0.row.state == .adjudication) }
     }
 
     /// Claims one named row (the one an undo brought back, a search hit), unless another
@@ -134,26 +87,16 @@ extension QueueService {
     public func claim(id: String) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
-        return try session.index.write { db -> QueueItem? in
-            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
-            guard let row = try Row.fetchOne(db, sql: RowIndex.rowSelectSQL + " WHERE rows.id = ?", arguments: [id]) else { return nil }
-            let indexed = IndexedRow(row: row)
-            guard reviewer.mayReview(group: indexed.provenance.slices.first.flatMap(session.config.slice(named:))?.group) else { return nil }
-            let n: Int64 = row["n"]
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM claims WHERE n = ? AND holder != ?", arguments: [n, holder]) != nil { return nil }
-            return try take(indexed, n: n, now: now, in: db)
-        }
+        let until = now + lease
+        return try session.index.claim(id: id, for: claimant, now: now, expires: until) { row in
+            reviewer.mayReview(group: row.provenance.slices.first.flatMap(session.config.slice(named:))?.group)
+        }.map { item($0, until: until, adjudication: $0.row.state == .adjudication) }
     }
 
-    /// Writes this process's claim on a row and says why it is served.
-    private func take(_ indexed: IndexedRow, n: Int64, now: TimeInterval, in db: Database) throws -> QueueItem {
-        let until = now + lease
-        try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [n, reviewer.uid, reviewer.user, holder, until])
-        let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
-        let reason = self.reason(indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1,
-                                 adjudication: indexed.state == .adjudication)
-        return QueueItem(row: indexed, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
+    /// A claimed row, and why it is served.
+    private func item(_ claimed: ClaimedRow, until: TimeInterval, adjudication: Bool) -> QueueItem {
+        let reason = self.reason(claimed.row, flagged: claimed.flagged, overlap: claimed.overlap, adjudication: adjudication)
+        return QueueItem(row: claimed.row, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
     }
 
     private func reason(_ row: IndexedRow, flagged: Bool, overlap: Bool, adjudication: Bool) -> QueueReason {
@@ -168,34 +111,23 @@ extension QueueService {
     /// the row was decided and released elsewhere): the screen must stop showing a lease then.
     @discardableResult
     public func renew(_ id: String) throws -> Bool {
-        let until = now().timeIntervalSince1970 + lease
-        return try session.index.write { db in
-            try db.execute(sql: """
-                UPDATE claims SET expires = ? WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)
-                """, arguments: [until, holder, id])
-            return db.changesCount > 0
-        }
+        try session.index.renewClaim(onRow: id, holder: holder, expires: now().timeIntervalSince1970 + lease)
     }
 
     /// Gives back a row this process holds without deciding it (a skip, a row left on screen):
     /// by holder, never by reviewer, so a second terminal of the same person that took the row
     /// after this one's lease ran out keeps it.
     public func releaseHeldHere(_ id: String) throws {
-        try session.index.write { db in
-            try db.execute(sql: "DELETE FROM claims WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)", arguments: [holder, id])
-        }
+        try session.index.releaseClaim(onRow: id, holder: holder)
     }
 
     /// Gives back a row after a decision (whichever of this reviewer's processes claimed it),
     /// or every row this process holds (on exit).
     public func release(_ id: String? = nil) throws {
-        try session.index.write { db in
-            if let id {
-                try db.execute(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)",
-                               arguments: [reviewer.uid, id])
-            } else {
-                try db.execute(sql: "DELETE FROM claims WHERE holder = ?", arguments: [holder])
-            }
+        if let id {
+            try session.index.releaseClaim(onRow: id, uid: reviewer.uid)
+        } else {
+            try session.index.releaseClaims(holder: holder)
         }
     }
 }

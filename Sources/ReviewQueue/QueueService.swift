@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ProvenanceLog
 import WinnowCore
 import Workspace
@@ -113,26 +112,17 @@ public final class QueueService {
 
     /// `winnow decide` decides rows the reviewer holds (from `next`, lease still live).
     func checkHeldByThisReviewer(_ row: IndexedRow) throws {
-        let now = self.now().timeIntervalSince1970
-        let held = try session.index.read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT 1 FROM claims JOIN rows ON rows.n = claims.n WHERE rows.id = ? AND claims.uid = ? AND claims.expires > ?
-                """, arguments: [row.id, reviewer.uid, now])
+        guard try session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now().timeIntervalSince1970) else {
+            throw QueueError.notClaimed(row: row.id)
         }
-        if held != true { throw QueueError.notClaimed(row: row.id) }
     }
 
     /// A row another reviewer holds (their lease is live) is theirs to decide: this reviewer's
     /// own lease ran out while they looked (a long edit, a walk away) and the queue served the
     /// row again. Refused, so one row does not get two first opinions by accident.
     func checkNotHeldByAnother(_ row: IndexedRow) throws {
-        let now = self.now().timeIntervalSince1970
-        let holder = try session.index.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT claims.reviewer FROM claims JOIN rows ON rows.n = claims.n
-                WHERE rows.id = ? AND claims.uid != ? AND claims.expires > ?
-                """, arguments: [row.id, reviewer.uid, now])
+        if let holder = try session.index.liveClaimHolder(ofRow: row.id, otherThan: reviewer.uid, now: now().timeIntervalSince1970) {
+            throw QueueError.heldByAnother(row: row.id, reviewer: holder)
         }
-        if let holder { throw QueueError.heldByAnother(row: row.id, reviewer: holder) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WinnowCore
 import Workspace
 
@@ -47,42 +46,31 @@ public struct QueueSummary: Sendable {
 
 extension QueueService {
     public func summary() throws -> QueueSummary {
-        let now = self.now().timeIntervalSince1970
         let config = session.config
-        return try session.index.read { db in
-            var lines: [String: QueueSummary.SliceLine] = [:]
-            func line(_ slice: String) -> QueueSummary.SliceLine {
-                lines[slice] ?? QueueSummary.SliceLine(slice: slice, critical: config.slice(named: slice)?.critical ?? false)
+        var lines: [String: QueueSummary.SliceLine] = [:]
+        for count in try session.index.queueStateCounts(now: now().timeIntervalSince1970) {
+            let slice = count.slice ?? QueueSummary.noSlice
+            var l = lines[slice] ?? QueueSummary.SliceLine(slice: slice, critical: config.slice(named: slice)?.critical ?? false)
+            let rows = count.rows, budget = count.budget
+            l.total += rows
+            l.budget += budget
+            l.inReview += count.held
+            switch count.state {
+            case .pending: l.pending += rows
+            case .accepted: l.accepted += rows; l.reviewed += budget
+            case .edited: l.edited += rows; l.reviewed += budget
+            case .rejected: l.rejected += rows; l.reviewed += budget
+            case .flagged: l.flagged += rows; l.reviewed += budget
+            case .gateRejected: l.gateRejected += rows
+            case .adjudication: l.adjudication += rows; l.reviewed += budget
+            // Counted in the total only: the summary has no column for rows a rollback took back.
+            case .retracted: break
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT COALESCE(rows.slice, '(none)') AS slice, rows.state, COUNT(*) AS c,
-                       SUM(CASE WHEN queue.sampled = 1 OR queue.flagged = 1 THEN 1 ELSE 0 END) AS budget,
-                       SUM(CASE WHEN EXISTS (SELECT 1 FROM claims WHERE claims.n = rows.n AND claims.expires > ?) THEN 1 ELSE 0 END) AS held
-                FROM rows JOIN queue ON queue.n = rows.n GROUP BY 1, 2
-                """, arguments: [now])
-            for row in rows {
-                let slice: String = row["slice"], state: String = row["state"], count: Int = row["c"]
-                let budget: Int = row["budget"] ?? 0
-                var l = line(slice)
-                l.total += count
-                l.budget += budget
-                l.inReview += row["held"] ?? 0
-                switch state {
-                case "pending": l.pending += count
-                case "accepted": l.accepted += count; l.reviewed += budget
-                case "edited": l.edited += count; l.reviewed += budget
-                case "rejected": l.rejected += count; l.reviewed += budget
-                case "flagged": l.flagged += count; l.reviewed += budget
-                case "gate-rejected": l.gateRejected += count
-                case "adjudication": l.adjudication += count; l.reviewed += budget
-                default: break
-                }
-                lines[slice] = l
-            }
-            let order = config.slices.map(\.name)
-            return QueueSummary(slices: lines.values.sorted {
-                (order.firstIndex(of: $0.slice) ?? order.count, $0.slice) < (order.firstIndex(of: $1.slice) ?? order.count, $1.slice)
-            })
+            lines[slice] = l
         }
+        let order = config.slices.map(\.name)
+        return QueueSummary(slices: lines.values.sorted {
+            (order.firstIndex(of: $0.slice) ?? order.count, $0.slice) < (order.firstIndex(of: $1.slice) ?? order.count, $1.slice)
+        })
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WinnowCore
 import Workspace
 
@@ -40,39 +39,42 @@ extension QueueService {
     /// Rows per generator read for distinct-n (a sample: enough for a stable ratio).
     static let varietySampleSize = 2000
 
+    /// What the report groups rows by, and the name of the group of rows without one.
+    enum GroupKey {
+        case slice, generator, template
+
+        func name(_ count: RowIndex.RowGroupCount) -> String { name(slice: count.slice, generator: count.generator, template: count.template) }
+        func name(_ d: RowIndex.TrustDecision) -> String { name(slice: d.slice, generator: d.generator, template: d.template) }
+
+        private func name(slice: String?, generator: String?, template: String?) -> String {
+            switch self {
+            case .slice: return slice ?? QueueSummary.noSlice
+            case .generator: return generator ?? "(human or none)"
+            case .template: return template ?? "(none)"
+            }
+        }
+    }
+
     public func trustReport(precisionTarget: Double = 0.9) throws -> TrustReport {
         let config = session.config
-        let standing = try session.index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.n, d.uid, d.reviewer, d.action, d.reason, d.ts, d.spent_ms, d.seq, r.id, r.slice, r.generator, r.template,
-                       r.judge_score, r.origin = 'human' AS human, q.overlap, q.sampled
-                FROM decisions d JOIN rows r ON r.n = d.n LEFT JOIN queue q ON q.n = d.n
-                WHERE d.standing = 1 ORDER BY d.seq
-                """)
-        }
+        let standing = try session.index.standingTrustDecisions()
         // The latest standing verdict per row decides its tally.
-        var latest: [Int64: Row] = [:]
-        for d in standing { latest[d["n"]] = d }
-        let counts = try session.index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT COALESCE(slice, '(none)') AS slice, COALESCE(generator, '(human or none)') AS generator,
-                       COALESCE(template, '(none)') AS template, origin = 'human' AS human, COUNT(*) AS c
-                FROM rows GROUP BY 1, 2, 3, 4
-                """)
-        }
+        var latest: [String: RowIndex.TrustDecision] = [:]
+        for d in standing { latest[d.rowID] = d }
+        let counts = try session.index.rowGroupCounts()
         /// `human`: only human rows (true), only the others (false), or all (nil).
-        func groups(_ key: String, human: Bool? = nil, sampled: (String) -> Bool) -> [TrustReport.Group] {
+        func groups(_ key: GroupKey, human: Bool? = nil, sampled: (String) -> Bool) -> [TrustReport.Group] {
             var rows: [String: Int] = [:], tallies: [String: VerdictTally] = [:], sampleTallies: [String: VerdictTally] = [:]
             var bothBad: [String: Int] = [:]
-            for c in counts where human == nil || (c["human"] as Bool) == human { rows[c[key] as String, default: 0] += c["c"] as Int }
-            for d in latest.values where human == nil || (d["human"] as Bool) == human {
-                let name = (d[key] as String?) ?? (key == "generator" ? "(human or none)" : "(none)")
-                guard let verdict = Verdict(rawValue: d["action"]) else { continue }
+            for c in counts where human == nil || c.human == human { rows[key.name(c), default: 0] += c.rows }
+            for d in latest.values where human == nil || d.human == human {
+                let name = key.name(d)
+                let verdict = d.verdict
                 tallies[name, default: VerdictTally()].add(verdict)
-                if verdict == .reject, (d["reason"] as String?) == WorkspaceConfig.bothBadReason { bothBad[name, default: 0] += 1 }
+                if verdict == .reject, d.reason == WorkspaceConfig.bothBadReason { bothBad[name, default: 0] += 1 }
                 // Only the random sample speaks for the unreviewed rows: rows someone chose to
                 // look at (searched for, reported) are not a random draw.
-                if (d["sampled"] as Int?) == 1 { sampleTallies[name, default: VerdictTally()].add(verdict) }
+                if d.sampled { sampleTallies[name, default: VerdictTally()].add(verdict) }
             }
             return rows.keys.sorted().map { name in
                 let tally = tallies[name] ?? VerdictTally()
@@ -83,60 +85,48 @@ extension QueueService {
             }
         }
         var report = TrustReport(
-            slices: groups("slice", human: false) { !(config.slice(named: $0)?.critical ?? false) },
-            humanSlices: groups("slice", human: true) { _ in false },
-            generators: groups("generator") { _ in false }, templates: groups("template") { _ in false },
+            slices: groups(.slice, human: false) { !(config.slice(named: $0)?.critical ?? false) },
+            humanSlices: groups(.slice, human: true) { _ in false },
+            generators: groups(.generator) { _ in false }, templates: groups(.template) { _ in false },
             agreement: AgreementReport(overlapDecisions(standing)), throughput: [], variety: [], judge: nil)
         report.throughput = ReviewerThroughput.perReviewer(standing.map { d in
-            DecisionTiming(reviewer: d["reviewer"], time: Self.seconds(d["ts"]) ?? 0, spentMs: d["spent_ms"])
+            DecisionTiming(reviewer: d.reviewer, time: Self.seconds(d.ts) ?? 0, spentMs: d.spentMs)
         })
         report.variety = try variety()
-        report.judge = try judge(latest.values.filter { ($0["judge_score"] as Double?) != nil }, precisionTarget: precisionTarget)
+        report.judge = try judge(latest.values.filter { $0.judgeScore != nil }, precisionTarget: precisionTarget)
         return report
     }
 
     /// Overlap rows two reviewers decided: their latest verdicts, paired.
-    func overlapDecisions(_ standing: [Row]) -> [OverlapDecision] {
-        var byRow: [Int64: [Int: Row]] = [:]
-        for d in standing where (d["overlap"] as Int?) == 1 { byRow[d["n"], default: [:]][d["uid"]] = d }
+    func overlapDecisions(_ standing: [RowIndex.TrustDecision]) -> [OverlapDecision] {
+        var byRow: [String: [Int: RowIndex.TrustDecision]] = [:]
+        for d in standing where d.overlap { byRow[d.rowID, default: [:]][d.uid] = d }
         return byRow.values.compactMap { reviewers in
-            let pair = reviewers.values.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }
+            let pair = reviewers.values.sorted { $0.seq < $1.seq }
             guard pair.count >= 2 else { return nil }
-            return OverlapDecision(slice: (pair[0]["slice"] as String?) ?? "(none)", raterA: pair[0]["reviewer"],
-                                   raterB: pair[1]["reviewer"], verdictA: pair[0]["action"], verdictB: pair[1]["action"])
+            return OverlapDecision(slice: pair[0].slice ?? QueueSummary.noSlice, raterA: pair[0].reviewer,
+                                   raterB: pair[1].reviewer, verdictA: pair[0].verdict.rawValue, verdictB: pair[1].verdict.rawValue)
         }
     }
 
     func variety() throws -> [(generator: String, nearDuplicateShare: Proportion, distinct2: Double?)] {
         let store = RowStore(paths: session.paths, index: session.index)
-        let perGenerator = try session.index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT generator, COUNT(*) AS c,
-                       SUM(EXISTS (SELECT 1 FROM flags WHERE flags.n = rows.n AND flags.gate = 'near-duplicate')) AS near
-                FROM rows WHERE generator IS NOT NULL GROUP BY generator ORDER BY generator
-                """)
-        }
-        return try perGenerator.map { g in
-            let generator: String = g["generator"]
-            let sample = try session.index.read { db in
-                try Row.fetchAll(db, sql: RowIndex.rowSelectSQL + " WHERE rows.generator = ? ORDER BY rows.n LIMIT ?",
-                                 arguments: [generator, Self.varietySampleSize]).map(IndexedRow.init)
-            }
+        return try session.index.generatorFlagCounts(gate: "near-duplicate").map { g in
+            let sample = try session.index.rows(generator: g.generator, limit: Self.varietySampleSize)
             var distinct = DistinctNGrams(n: 2)
             for row in sample { distinct.add(try store.text(of: row).answerText) }
-            return (generator, Proportion(successes: g["near"] ?? 0, trials: g["c"]), distinct.ratio)
+            return (g.generator, Proportion(successes: g.flagged, trials: g.rows), distinct.ratio)
         }
     }
 
-    func judge(_ decided: [Row], precisionTarget: Double) throws -> JudgeReport? {
+    func judge(_ decided: [RowIndex.TrustDecision], precisionTarget: Double) throws -> JudgeReport? {
         guard !decided.isEmpty else { return nil }
         let store = RowStore(paths: session.paths, index: session.index)
         var judged: [JudgedRow] = []
         for d in decided {
-            guard let score = d["judge_score"] as Double?, let verdict = Verdict(rawValue: d["action"]),
-                  let row = try session.index.row(id: d["id"]) else { continue }
+            guard let score = d.judgeScore, let row = try session.index.row(id: d.rowID) else { continue }
             let length = try store.text(of: row).answerText.count
-            if let judgedRow = JudgedRow(score: score, verdict: verdict, length: length) { judged.append(judgedRow) }
+            if let judgedRow = JudgedRow(score: score, verdict: d.verdict, length: length) { judged.append(judgedRow) }
         }
         return judged.isEmpty ? nil : JudgeReport(judged, precisionTarget: precisionTarget)
     }

@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+// Claims: the short leases that keep a row on one reviewer's screen. Which row a reviewer is
+// served and why is the review queue's rule (ReviewQueue's `QueueService`); this file finds the
+// first servable row, writes the claim, and gives it back. A row is chosen and claimed in one
+// write transaction, so two processes asking at once never get the same row.
+//
+// Every operation that claims first drops the claims whose lease ran out, in the same
+// transaction: a lease that ran out frees its row for whoever asks next.
+
+/// Who claims rows from the review queue: one reviewer (uid and name) in one process (`holder`,
+/// its claim token: the same person's second terminal holds rows of its own), and the slices
+/// kept from them (their config names a group the reviewer is not in).
+public struct QueueClaimant: Sendable, Equatable {
+    public var uid: Int
+    public var reviewer: String
+    public var holder: String
+    public var hiddenSlices: [String]
+
+    public init(uid: Int, reviewer: String, holder: String, hiddenSlices: [String]) {
+        self.uid = uid
+        self.reviewer = reviewer
+        self.holder = holder
+        self.hiddenSlices = hiddenSlices
+    }
+}
+
+/// One slice asked for: a named one, or the rows no slice was given or found for.
+public enum SliceFilter: Sendable, Equatable {
+    case named(String)
+    case unsliced
+}
+
+/// Where an open row stands in the queue, as `next` orders rows: slice rank, flagged first,
+/// overlap next, then the row's pseudo-random key.
+public struct QueuePosition: Sendable, Equatable {
+    public var rank: Int
+    public var flagged: Bool
+    public var overlap: Bool
+    public var key: Int64
+
+    public init(rank: Int, flagged: Bool, overlap: Bool, key: Int64) {
+        self.rank = rank
+        self.flagged = flagged
+        self.overlap = overlap
+        self.key = key
+    }
+}
+
+/// A row just claimed, with what the queue says about it (whether a gate flagged it, whether it
+/// goes to two reviewers): the review queue says from these why the row is served.
+public struct ClaimedRow: Sendable, Equatable {
+    public var row: IndexedRow
+    public var flagged: Bool
+    public var overlap: Bool
+}
+
+extension RowIndex {
+    /// Claims the first row servable to `claimant` (in the review queue, or waiting for
+    /// adjudication with `adjudication`), leaving out the rows in `excluding`, until `expires`.
+    /// `servableNow` sees the row's queue position before anything is written: false (a queue
+    /// plan still being built may place a row before it) claims nothing and returns nil.
+    public func claimFirstServable(
+        for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, excluding: Set<String>,
+        now: Double, expires: Double, servableNow: (QueuePosition) -> Bool
+    ) throws -> ClaimedRow? {
+        try write { db -> ClaimedRow? in
+            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication)
+            if !excluding.isEmpty {
+                // One argument (a JSON array) rather than one per id: the statement text stays
+                // the same however many rows were skipped, so it is prepared once and cached.
+                conditions.append("rows.id NOT IN (SELECT value FROM json_each(?))")
+                arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
+            }
+            let sql = """
+                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
+                JOIN rows ON rows.n = queue.n
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
+                LIMIT 1
+                """
+            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
+            let flagged = found["flagged"] as Int == 1, overlap = found["overlap"] as Int == 1
+            guard servableNow(QueuePosition(rank: found["slice_rank"], flagged: flagged, overlap: overlap, key: found["key"]))
+            else { return nil }
+            let n: Int64 = found["n"]
+            try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
+            let id: String = found["id"]
+            guard let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]) else { return nil }
+            return ClaimedRow(row: IndexedRow(row: row), flagged: flagged, overlap: overlap)
+        }
+    }
+
+    /// Claims the row `id` if it is servable to `claimant` as `claimFirstServable` would serve
+    /// it (nobody decided it meanwhile, nobody holds it, in a slice they may see); nil otherwise.
+    /// Checked and claimed in one write transaction.
+    public func claimIfServable(
+        id: String, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double
+    ) throws -> ClaimedRow? {
+        var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication)
+        conditions.append("rows.id = ?")
+        arguments.append(id)
+        return try write { db -> ClaimedRow? in
+            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            guard let n = try Int64.fetchOne(
+                db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
+                arguments: StatementArguments(arguments)),
+                let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id])
+            else { return nil }
+            return try Self.take(IndexedRow(row: row), n: n, for: claimant, expires: expires, in: db)
+        }
+    }
+
+    /// Claims the row `id` whatever its place in the queue (the row an undo brought back, a
+    /// search hit), unless another process holds it or `mayClaim` refuses it (the caller's
+    /// permission rule, asked inside the transaction); nil when it is held, refused or gone.
+    public func claim(
+        id: String, for claimant: QueueClaimant, now: Double, expires: Double, mayClaim: (IndexedRow) -> Bool
+    ) throws -> ClaimedRow? {
+        try write { db -> ClaimedRow? in
+            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            guard let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]) else { return nil }
+            let indexed = IndexedRow(row: row)
+            guard mayClaim(indexed) else { return nil }
+            let n: Int64 = row["n"]
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM claims WHERE n = ? AND holder != ?", arguments: [n, claimant.holder]) != nil { return nil }
+            return try Self.take(indexed, n: n, for: claimant, expires: expires, in: db)
+        }
+    }
+
+    /// Writes the claim on a row and reads its queue flags (a row without a place reads as
+    /// neither flagged nor overlap).
+    private static func take(_ indexed: IndexedRow, n: Int64, for claimant: QueueClaimant, expires: Double, in db: Database) throws -> ClaimedRow {
+        try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
+        let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
+        return ClaimedRow(row: indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1)
+    }
+
+    /// Moves the lease on a row `holder` holds to `expires`; false when that process no longer
+    /// holds it.
+    public func renewClaim(onRow id: String, holder: String, expires: Double) throws -> Bool {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE claims SET expires = ? WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)
+                """, arguments: [expires, holder, id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Gives back the claim one process (`holder`) has on a row, if it still has it.
+    public func releaseClaim(onRow id: String, holder: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM claims WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)", arguments: [holder, id])
+        }
+    }
+
+    /// Gives back the claim any process of one reviewer (`uid`) has on a row.
+    public func releaseClaim(onRow id: String, uid: Int) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)", arguments: [uid, id])
+        }
+    }
+
+    /// Gives back every claim one process holds.
+    public func releaseClaims(holder: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM claims WHERE holder = ?", arguments: [holder])
+        }
+    }
+
+    /// Whether reviewer `uid` (any of their processes) holds a live lease on a row at `now`.
+    public func holdsLiveClaim(onRow id: String, uid: Int, now: Double) throws -> Bool {
+        let held = try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM claims JOIN rows ON rows.n = claims.n WHERE rows.id = ? AND claims.uid = ? AND claims.expires > ?
+                """, arguments: [id, uid, now])
+        }
+        return held == true
+    }
+
+    /// The name of the reviewer other than `uid` with a live lease on a row at `now`, if any.
+    public func liveClaimHolder(ofRow id: String, otherThan uid: Int, now: Double) throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT claims.reviewer FROM claims JOIN rows ON rows.n = claims.n
+                WHERE rows.id = ? AND claims.uid != ? AND claims.expires > ?
+                """, arguments: [id, uid, now])
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import WinnowCore
+
+/// A standing human decision on a row, as the review and adjudication screens show it.
+public struct RecordedDecision: Sendable, Equatable {
+    public var seq: Int
+    public var uid: Int
+    public var reviewer: String
+    public var verdict: Verdict
+    public var reason: String?
+    public var note: String?
+    public var ts: String
+    public var adjudication: Bool
+
+    public init(seq: Int, uid: Int, reviewer: String, verdict: Verdict, reason: String?, note: String?, ts: String, adjudication: Bool) {
+        self.seq = seq
+        self.uid = uid
+        self.reviewer = reviewer
+        self.verdict = verdict
+        self.reason = reason
+        self.note = note
+        self.ts = ts
+        self.adjudication = adjudication
+    }
+}
+
+/// What the index remembers of decisions and gate findings, a row or a reviewer at a time: the
+/// review screen's history of a row, its flags, undo's check, the home screen's tally.
+extension RowIndex {
+    /// Who made the decision the log entry `seq` recorded, and whether it still stands (not
+    /// reverted or retracted); nil when that entry recorded no decision.
+    public struct DecisionOwner: Sendable, Equatable {
+        public var uid: Int
+        public var standing: Bool
+    }
+
+    public func decisionOwner(seq: Int) throws -> DecisionOwner? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT uid, standing FROM decisions WHERE seq = ?", arguments: [seq])
+                .map { DecisionOwner(uid: $0["uid"], standing: ($0["standing"] as Int) == 1) }
+        }
+    }
+
+    /// Standing decisions on a row, oldest first.
+    public func standingDecisions(onRow id: String) throws -> [RecordedDecision] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT decisions.* FROM decisions JOIN rows ON rows.n = decisions.n
+                WHERE rows.id = ? AND decisions.standing = 1 ORDER BY decisions.seq
+                """, arguments: [id]).map { row in
+                // The CHECK constraint on `action` admits only verdicts: the fallback is never taken.
+                RecordedDecision(
+                    seq: row["seq"], uid: row["uid"], reviewer: row["reviewer"],
+                    verdict: Verdict(rawValue: row["action"]) ?? .flag, reason: row["reason"], note: row["note"],
+                    ts: row["ts"], adjudication: (row["adjudication"] as Int) == 1)
+            }
+        }
+    }
+
+    /// Reviewer `uid`'s standing decisions made at or after `since` (an RFC 3339 UTC time, as
+    /// the log writes them), counted per verdict; verdicts they did not give are absent.
+    public func standingVerdictCounts(uid: Int, since: String) throws -> [Verdict: Int] {
+        try read { db in
+            var counts: [Verdict: Int] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT action, COUNT(*) AS count FROM decisions WHERE uid = ? AND ts >= ? AND standing = 1 GROUP BY action
+                """, arguments: [uid, since])
+            for row in rows {
+                if let verdict = Verdict(rawValue: row["action"]) { counts[verdict, default: 0] += row["count"] as Int }
+            }
+            return counts
+        }
+    }
+
+    /// One row's current gate flags (classifier tags left out: they are not findings).
+    public func flags(of id: String) throws -> [GateFlag] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT flags.gate, flags.reason, flags.action, flags.detail FROM flags JOIN rows ON rows.n = flags.n
+                WHERE rows.id = ? AND flags.action != 'tag' ORDER BY flags.gate
+                """, arguments: [id]).map { row in
+                GateFlag(row: id, gate: row["gate"], reason: row["reason"],
+                         action: GateAction(rawValue: row["action"]) ?? .flag,
+                         detail: (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null)
+            }
+        }
+    }
+}
