@@ -47,7 +47,9 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
-        .target(name: "ReviewQueue", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace", "Gates",
+        // Above Workspace nothing speaks SQL: the queue and the mixer call the index's named
+        // operations (RowIndex+*), so neither lists GRDB.
+        .target(name: "ReviewQueue", dependencies: ["WinnowCore", "ProvenanceLog", "Workspace",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         // The terminal layer: keys, cells, display width and the Terminal protocol; nothing here
         // knows curses, so every screen is testable headless.

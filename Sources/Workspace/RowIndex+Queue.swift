@@ -28,7 +28,7 @@ extension RowIndex {
     /// Whether a row still needs a reviewer: in the sample or flagged by a gate whose flags go
     /// to review, not decided (or an overlap row with one reviewer so far), not rejected by a
     /// gate, not waiting for adjudication.
-    public static func reopenRow(_ n: Int64, in db: Database) throws { try reopen(n, in: db) }
+    static func reopenRow(_ n: Int64, in db: Database) throws { try reopen(n, in: db) }
 
     /// The condition (over `flags`) for a gate finding that sends a row to a reviewer: any flag
     /// or rejection but the classifier's slice tag, unless `[gates.on_flag]` says the gate's
@@ -38,7 +38,7 @@ extension RowIndex {
         """
 
     /// Stores which gates' flags do not queue a row (the others, the default, do).
-    public static func setFlagPolicies(_ policies: [String: String], in db: Database) throws {
+    static func setFlagPolicies(_ policies: [String: String], in db: Database) throws {
         try db.execute(sql: "DELETE FROM flag_policy")
         for (gate, policy) in policies.sorted(by: { $0.key < $1.key }) where policy != "review" {
             try db.execute(sql: "INSERT INTO flag_policy(gate, policy) VALUES (?, ?)", arguments: [gate, policy])
@@ -51,7 +51,7 @@ extension RowIndex {
     /// building it after a plan a quarter of the time (it was 1.4 of the 6 s a million-row plan
     /// took), and placing them in the queue free of index work. Indexes made by older winnows
     /// (`queue_order`, every row) are dropped here.
-    public static func createQueueOrderIndex(_ db: Database) throws {
+    static func createQueueOrderIndex(_ db: Database) throws {
         try db.execute(sql: """
             DROP INDEX IF EXISTS queue_order;
             CREATE INDEX IF NOT EXISTS queue_open_order ON queue(slice_rank, flagged DESC, overlap DESC, key) WHERE open = 1

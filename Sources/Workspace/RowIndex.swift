@@ -6,6 +6,13 @@ import WinnowCore
 /// slices and provenance, and which log entry it is current with. Everything in it can be
 /// rebuilt from `sources/` and the log, so it may be deleted at any time; it exists so that
 /// queues and listings over a million rows answer in milliseconds.
+///
+/// It is also the storage boundary: every statement the layers above need (claims and the
+/// queue plan, decisions and history, gate flags, the trust statistics' aggregates, the mixer's
+/// eligible-row scan) is a named operation in a `RowIndex+*` file, taking and returning
+/// WinnowCore types (`RowState`, `Verdict`, `GateAction`) and named structs. No SQL, GRDB type
+/// or column position crosses it, so ReviewQueue, Mixer, Workbench and the executable do not
+/// know the schema, and a second store can implement the same operations.
 public final class RowIndex {
     public let path: String
     /// Read-write, or read-only (see RowIndex+ReadOnly): then `db` is the file opened read-only,
@@ -134,7 +141,7 @@ public final class RowIndex {
                        arguments: ["\(seq)", hash])
     }
 
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         let result: T
         do { result = try db.read(body) } catch let error as DatabaseError {
             throw Self.unusable(path, error)
@@ -146,7 +153,7 @@ public final class RowIndex {
     /// A write. A read-only index only ever writes derived data (catching up with the log, the
     /// queue plan: its session's log refuses every append), to the file when this user can
     /// write it, else to a private copy in memory (see `prepareToWrite`).
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         if backing != .writable && backing != .memory { try prepareToWrite() }
         do { return try db.write(body) } catch let error as DatabaseError {
             throw Self.unusable(path, error)
@@ -187,7 +194,7 @@ public struct IndexedRow: Sendable, Equatable {
     /// The slice came from the classifier, not from the row or the import flags.
     public var sliceTagged: Bool
 
-    public init(row: Row) {
+    init(row: Row) {
         id = row["id"]
         source = row["source_sha"]
         line = row["line"]
@@ -219,8 +226,6 @@ extension RowIndex {
     }
 
     static let rowSelect = "SELECT rows.*, sources.sha AS source_sha FROM rows JOIN sources ON sources.id = rows.source"
-    /// The select `IndexedRow(row:)` reads, for queries written in other modules.
-    public static var rowSelectSQL: String { rowSelect }
 
     /// Up to `limit` rows after row number `after`, in import order (for passes over every row
     /// that must not hold them all).

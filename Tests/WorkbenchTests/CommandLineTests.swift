@@ -4,7 +4,7 @@ import ReviewQueue
 import TerminalCore
 import Testing
 @testable import Workbench
-import Workspace
+@testable import Workspace
 
 /// Issue 12, item 10: the `:` command line, going to a row by id, and `/` finding a row id.
 @Suite(.serialized) struct CommandLineTests {

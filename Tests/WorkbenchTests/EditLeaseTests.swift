@@ -1,6 +1,7 @@
 import Foundation
 import ReviewQueue
 import Testing
+@testable import Workspace
 @testable import Workbench
 
 /// Issue 12, item 4: no edit is lost to a lease. The lease is renewed while the editor has the

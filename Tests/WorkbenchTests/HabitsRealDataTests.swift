@@ -3,7 +3,7 @@ import ReviewQueue
 import TestSupport
 import Testing
 @testable import Workbench
-import Workspace
+@testable import Workspace
 
 /// Going to a row by id on data we did not write: Self-Instruct's seed tasks carry their own
 /// ids (`seed_task_42`); Alpaca's rows have none, so winnow names them by content hash, which

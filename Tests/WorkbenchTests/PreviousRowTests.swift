@@ -4,7 +4,7 @@ import ReviewQueue
 import TerminalCore
 import Testing
 @testable import Workbench
-import Workspace
+@testable import Workspace
 
 /// Issue 12, item 10: going back to the row decided last (and the one before), `(none)` on
 /// home, and (item 8) a long slice name in the review header.

@@ -4,7 +4,7 @@ import ReviewQueue
 import TerminalCore
 import Testing
 @testable import Workbench
-import Workspace
+@testable import Workspace
 
 /// Issue 12, item 8: small things that misled reviewers.
 @Suite(.serialized) struct ReviewClutterTests {

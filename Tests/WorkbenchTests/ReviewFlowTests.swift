@@ -4,7 +4,7 @@ import ReviewQueue
 import TerminalCore
 import Testing
 @testable import Workbench
-import Workspace
+@testable import Workspace
 
 /// Decisions through keys: each lands in the log as exactly one entry before the next row is
 /// drawn, undo appends a revert and brings the row back, and nothing is written by looking.

@@ -1,6 +1,7 @@
 import Foundation
 import ReviewQueue
 import Testing
+@testable import Workspace
 @testable import Workbench
 
 /// Issue 12, item 6: a skip gives the row back to the queue at once (another reviewer can take
