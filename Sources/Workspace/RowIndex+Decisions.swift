@@ -13,7 +13,7 @@ extension RowIndex {
             CREATE TABLE IF NOT EXISTS decisions (
                 seq INTEGER PRIMARY KEY, n INTEGER NOT NULL REFERENCES rows(n),
                 uid INTEGER NOT NULL, reviewer TEXT NOT NULL,
-                action TEXT NOT NULL CHECK (action IN (\(Verdict.storedValues))),
+                action TEXT NOT NULL CHECK (\(RowIndex.oneOf("action", Verdict.allCases.map(\.rawValue)))),
                 reason TEXT, note TEXT, ts TEXT NOT NULL, spent_ms INTEGER,
                 adjudication INTEGER NOT NULL DEFAULT 0,
                 standing INTEGER NOT NULL DEFAULT 1);  -- 0 once reverted or retracted
@@ -105,7 +105,3 @@ extension RowIndex {
     }
 }
 
-extension Verdict {
-    /// The verdicts as the `decisions.action` CHECK constraint lists them.
-    static let storedValues = allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-}

@@ -33,7 +33,7 @@ extension RowIndex {
     /// The condition (over `flags`) for a gate finding that sends a row to a reviewer: any flag
     /// or rejection but the classifier's slice tag, unless `[gates.on_flag]` says the gate's
     /// flags are only excluded or ignored (kept in `flag_policy` by the queue plan).
-    public static let queuingFlagCondition = """
+    static let queuingFlagCondition = """
         flags.action != 'tag' AND (flags.action = 'reject' OR flags.gate NOT IN (SELECT gate FROM flag_policy))
         """
 

@@ -17,6 +17,18 @@ import WinnowCore
         return (tmp, session)
     }
 
+    /// A write the schema refuses, as the CHECK constraint's error (not any error at all).
+    func expectRefusedByCheck(_ session: WorkspaceSession, _ sql: String) {
+        do {
+            try session.index.write { db in try db.execute(sql: sql) }
+            Issue.record("the index stored what its CHECK should refuse: \(sql)")
+        } catch let error as WorkspaceError {
+            #expect("\(error)".contains("CHECK constraint failed"), "\(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test func everyStateIsStorableAndNoOtherWord() throws {
         let (tmp, session) = try session()
         _ = tmp
@@ -24,20 +36,18 @@ import WinnowCore
             try session.index.write { db in try db.execute(sql: "UPDATE rows SET state = ? WHERE id = 'a'", arguments: [state.rawValue]) }
             #expect(try session.index.row(id: "a")?.state == state)
         }
-        #expect(throws: (any Error).self) {
-            try session.index.write { db in try db.execute(sql: "UPDATE rows SET state = 'accept' WHERE id = 'a'") }
-        }
+        expectRefusedByCheck(session, "UPDATE rows SET state = 'accept' WHERE id = 'a'")
     }
 
     @Test func aDecisionsActionIsAVerdict() throws {
         let (tmp, session) = try session()
         _ = tmp
-        #expect(throws: (any Error).self) {
+        for (seq, verdict) in Verdict.allCases.enumerated() {
             try session.index.write { db in
-                try db.execute(sql: """
-                    INSERT INTO decisions(seq, n, uid, reviewer, action, ts) VALUES (999, 1, 0, 'x', 'accepted', '2026-01-01')
-                    """)
+                try db.execute(sql: "INSERT INTO decisions(seq, n, uid, reviewer, action, ts) VALUES (?, 1, 0, 'x', ?, '2026-01-01')",
+                               arguments: [900 + seq, verdict.rawValue])
             }
         }
+        expectRefusedByCheck(session, "INSERT INTO decisions(seq, n, uid, reviewer, action, ts) VALUES (999, 1, 0, 'x', 'accepted', '2026-01-01')")
     }
 }
