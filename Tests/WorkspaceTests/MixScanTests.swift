@@ -108,8 +108,15 @@ import WinnowCore
         let (facts, _) = try session.index.scanForMix(clusters: true) { _ in Collect() }
         let position = try session.index.logPosition()
         #expect(facts.logSeq == position.seq && facts.logHash == position.hash && facts.logSeq == decisions.last?.seq)
-        #expect(facts.pendingGateRows == (try session.index.pendingGateRows()))
-        #expect(facts.gatedThrough == (try session.index.gatedThrough()?.n ?? 0))
+        #expect(facts.pendingGateRows == 0 && facts.gatedThrough == 0, "imported without gates: nothing wanted, nothing gated")
+        // Gates wanted through the last row and run through the second: the rest are pending.
+        let total = try session.index.rowCount()
+        try session.index.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gates_wanted_n', ?), ('gated_n', '2'), ('gated_config', 'c')",
+                           arguments: ["\(total)"])
+        }
+        let gated = try session.index.scanForMix(clusters: false) { _ in Collect() }.facts
+        #expect(total > 2 && gated.pendingGateRows == total - 2 && gated.gatedThrough == 2)
         #expect(facts.contaminated == [n["s-1"]!, n["h-1"]!])
         #expect(facts.clusters == [n["s-4"]!: "c-7"])
         #expect(facts.bothBad.isEmpty)
