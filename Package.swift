@@ -54,6 +54,8 @@ let package = Package(
         // The terminal layer: keys, cells, display width and the Terminal protocol; nothing here
         // knows curses, so every screen is testable headless.
         .target(name: "TerminalCore"),
+        // The PostgreSQL store (issue 13, part 2), so far its server-side log: SQL the server runs.
+        .target(name: "PostgresStore"),
         // The shipped keymaps and SampleData compiled in (Scripts/embed-shipped-files), so a
         // binary copied alone still has them.
         .target(name: "ShippedFiles"),
@@ -112,6 +114,7 @@ let package = Package(
                                    "ReviewQueue", "WinnowCore", "ProvenanceLog", "TestSupport",
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "ProvenanceLog", "WinnowCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Workspace", "ReviewQueue", "ProvenanceLog", "TestSupport"]),
     ],

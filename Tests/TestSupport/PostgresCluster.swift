@@ -1,0 +1,110 @@
+import Foundation
+
+/// A throwaway PostgreSQL cluster for one test: `initdb` in a temporary folder, started with
+/// `pg_ctl` listening on a Unix socket in that folder only (no TCP), stopped and removed when
+/// the value goes away. The server refuses to run as root, and CI runs the tests as root, so
+/// there the cluster belongs to the unprivileged user (`Unprivileged`).
+///
+/// Local connections are trusted (any role, no password): the socket's folder is closed to
+/// everyone but its owner and root, and the cluster lives as long as one test. The security
+/// tests are about what the server grants each role, not about how it authenticates them.
+public final class PostgresCluster: @unchecked Sendable {
+    /// The bootstrap superuser: the admin role that owns what `install` scripts create.
+    public static let admin = "winnow_admin"
+    public let folder: TemporaryDirectory
+    /// The socket's folder (libpq's `host` for a Unix socket).
+    public var socketFolder: String { folder.path }
+    let binaries: String
+    let wrapper: [String]
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Where this machine's server programs are: `pg_config --bindir`, else the newest
+    /// `/usr/lib/postgresql/N/bin` (Debian's layout, where `initdb` is not on PATH).
+    static func findBinaries() -> String? {
+        if let dir = try? ChildProcess.run("/bin/sh", ["-c", "pg_config --bindir 2>/dev/null"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines), !dir.isEmpty,
+            FileManager.default.isExecutableFile(atPath: dir + "/initdb") {
+            return dir
+        }
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        for version in versions.reversed() where FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb") {
+            return "\(root)/\(version)/bin"
+        }
+        return nil
+    }
+
+    /// Creates and starts a cluster. Fails (it does not skip) when PostgreSQL is not installed:
+    /// `.ci/run` installs it, so its absence is a broken machine, not a reason to test less.
+    public init() throws {
+        guard let binaries = Self.findBinaries() else {
+            throw Failure(description: "PostgreSQL's server programs (initdb, pg_ctl) are not installed: apt-get install postgresql")
+        }
+        guard let wrapper = Unprivileged.wrapper else {
+            throw Failure(description: "running as root without setpriv or runuser: cannot start PostgreSQL as another user")
+        }
+        self.binaries = binaries
+        self.wrapper = wrapper
+        folder = try TemporaryDirectory(prefix: "winnow-pg")
+        if getuid() == 0 {
+            guard chown(folder.path, uid_t(Unprivileged.uid), gid_t(Unprivileged.gid)) == 0 else {
+                throw Failure(description: "chown \(folder.path): errno \(errno)")
+            }
+        }
+        chmod(folder.path, 0o700)
+        try run(binaries + "/initdb", ["-D", folder.path + "/data", "-U", Self.admin, "-A", "trust", "-E", "UTF8",
+                                       "--locale=C.UTF-8", "--no-sync"])
+        try run(binaries + "/pg_ctl", ["-D", folder.path + "/data", "-l", folder.path + "/server.log", "-w", "-t", "60",
+                                       "-o", "-k \(folder.path) -c listen_addresses='' -c fsync=off", "start"])
+    }
+
+    deinit {
+        try? run(binaries + "/pg_ctl", ["-D", folder.path + "/data", "-m", "immediate", "-w", "stop"])
+    }
+
+    /// Runs a server program as the cluster's owner; throws with its output when it fails.
+    /// The output goes to a file, not a pipe: the server `pg_ctl start` leaves running would
+    /// hold a pipe open, and a reader waiting for its end would wait for the server's.
+    func run(_ program: String, _ arguments: [String]) throws {
+        let output = folder.path + "/\((program as NSString).lastPathComponent).out"
+        let command = (wrapper + [program] + arguments).map(Self.shellQuoted).joined(separator: " ")
+        let status = Self.spawnAndWait(["/bin/sh", "-c", "exec \(command) </dev/null >\(Self.shellQuoted(output)) 2>&1"])
+        guard status == 0 else {
+            let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            throw Failure(description: "\(program) \(arguments.joined(separator: " ")) failed (\(status)): \(said)")
+        }
+    }
+
+    /// posix_spawn and waitpid: Foundation's `Process` never saw `pg_ctl start` end (its child
+    /// stayed a zombie and `waitUntilExit` waited for ever), so these programs are run and
+    /// reaped directly. The wait status, or -1 when the spawn failed.
+    static func spawnAndWait(_ argv: [String]) -> Int32 {
+        var pid: pid_t = 0
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        guard posix_spawn(&pid, argv[0], nil, nil, cArguments, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// Runs `sql` with psql as `role` on `database`, stopping at the first error (one
+    /// transaction with `singleTransaction`); the result carries psql's exit status and the
+    /// server's messages, unaligned and tuples only.
+    public func psql(_ sql: String, as role: String = PostgresCluster.admin, database: String = "postgres",
+                     singleTransaction: Bool = false) throws -> ProcessResult {
+        let script = folder.file("script-\(UUID().uuidString).sql")
+        try sql.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o644)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        var arguments = ["-h", socketFolder, "-U", role, "-d", database, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
+        if singleTransaction { arguments.append("-1") }
+        return try ChildProcess.run("/usr/bin/env", ["psql"] + arguments + ["-f", script], environment: ["PGCONNECT_TIMEOUT": "10"])
+    }
+}
