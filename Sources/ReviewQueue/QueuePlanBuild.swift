@@ -52,20 +52,8 @@ public final class QueuePlanBuild {
     let total: Int
     private(set) var isComplete = false
 
-    /// Where a row stands among open rows, as `next` orders them.
-    struct ServingOrder: Comparable {
-        var rank: Int
-        var flagged: Bool
-        var overlap: Bool
-        var key: Int64
-
-        static func < (a: Self, b: Self) -> Bool {
-            if a.rank != b.rank { return a.rank < b.rank }
-            if a.flagged != b.flagged { return a.flagged }
-            if a.overlap != b.overlap { return a.overlap }
-            return a.key < b.key
-        }
-    }
+    /// Where a row stands among open rows, as `next` orders them (the index's `QueuePosition`, whose `<` is that order).
+    typealias ServingOrder = QueuePosition
 
     /// The rows of one slice rank as read, ids packed (the id's bytes and about 20 more a row,
     /// until the rank is worked out).

@@ -53,10 +53,7 @@ extension QueueService {
         let until = now + lease
         let claimed = try session.index.claimFirstServable(
             for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, excluding: excluding,
-            now: now, expires: until
-        ) { position in
-            placedBeforeIt(.init(rank: position.rank, flagged: position.flagged, overlap: position.overlap, key: position.key))
-        }
+            now: now, expires: until, servableNow: placedBeforeIt)
         return claimed.map { item($0, until: until, adjudication: adjudication) }
     }
 

@@ -34,8 +34,10 @@ public enum SliceFilter: Sendable, Equatable {
 }
 
 /// Where an open row stands in the queue, as `next` orders rows: slice rank, flagged first,
-/// overlap next, then the row's pseudo-random key.
-public struct QueuePosition: Sendable, Equatable {
+/// overlap next, then the row's pseudo-random key. `<` is that order, the one
+/// `claimFirstServable`'s ORDER BY serves (a queue plan being built compares rows it has not
+/// placed yet by it).
+public struct QueuePosition: Sendable, Comparable {
     public var rank: Int
     public var flagged: Bool
     public var overlap: Bool
@@ -46,6 +48,13 @@ public struct QueuePosition: Sendable, Equatable {
         self.flagged = flagged
         self.overlap = overlap
         self.key = key
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        if a.rank != b.rank { return a.rank < b.rank }
+        if a.flagged != b.flagged { return a.flagged }
+        if a.overlap != b.overlap { return a.overlap }
+        return a.key < b.key
     }
 }
 
