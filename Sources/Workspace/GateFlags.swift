@@ -21,6 +21,14 @@ public struct GateFlag: Sendable, Equatable {
         self.detail = detail
     }
 
+    /// A flag as the `flags` table stores it (its `gate`, `reason`, `action` and `detail`
+    /// columns), read one way by every query that returns flags. A `tag` (the classifier's
+    /// routing) reads as a flag; a detail that does not parse reads as null.
+    init(row id: String, stored row: Row) {
+        self.init(row: id, gate: row["gate"], reason: row["reason"], action: GateAction(rawValue: row["action"]) ?? .flag,
+                  detail: (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null)
+    }
+
     /// Details compare by canonical form: the index stores them canonical (members sorted), a
     /// fresh run builds them in the gate's order, and the two must count as the same verdict.
     public static func == (a: GateFlag, b: GateFlag) -> Bool {
@@ -70,11 +78,8 @@ extension RowIndex {
                 FROM flags JOIN rows ON rows.n = flags.n
                 """)
             for row in rows {
-                let id: String = row["id"], gate: String = row["gate"]
-                let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
-                result[id, default: [:]][gate] = GateFlag(
-                    row: id, gate: gate, reason: row["reason"],
-                    action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
+                let flag = GateFlag(row: row["id"], stored: row)
+                result[flag.row, default: [:]][flag.gate] = flag
             }
             return result
         }

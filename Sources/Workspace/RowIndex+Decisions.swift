@@ -87,8 +87,7 @@ extension RowIndex {
         let standing = try Row.fetchAll(db, sql: """
             SELECT uid, action, adjudication FROM decisions WHERE n = ? AND standing = 1 ORDER BY seq
             """, arguments: [n])
-        // The CHECK on `decisions.action` admits only verdicts.
-        func verdict(_ row: Row) -> Verdict { Verdict(rawValue: row["action"]) ?? .flag }
+        func verdict(_ row: Row) -> Verdict { Verdict(stored: row["action"]) }
         var state = RowState.pending
         if let adjudicated = standing.last(where: { ($0["adjudication"] as Int) == 1 }) {
             state = verdict(adjudicated).state
@@ -105,3 +104,10 @@ extension RowIndex {
     }
 }
 
+extension Verdict {
+    /// A verdict as `decisions.action` stores it. The schema's CHECK admits only `Verdict`'s raw
+    /// values, so the fallback is never taken.
+    init(stored text: String) {
+        self = Verdict(rawValue: text) ?? .flag
+    }
+}

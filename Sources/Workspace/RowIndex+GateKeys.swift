@@ -143,10 +143,9 @@ extension RowIndex {
             FROM flags JOIN rows ON rows.n = flags.n WHERE \(condition)
             """, arguments: arguments)
         while let row = try rows.next() {
-            let number: Int64 = row["n"], id: String = row["id"], gate: String = row["gate"]
-            let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null
-            result[number, default: (id, [:])].flags[gate] = GateFlag(
-                row: id, gate: gate, reason: row["reason"], action: GateAction(rawValue: row["action"]) ?? .flag, detail: detail)
+            let number: Int64 = row["n"], id: String = row["id"]
+            let flag = GateFlag(row: id, stored: row)
+            result[number, default: (id, [:])].flags[flag.gate] = flag
         }
     }
 

@@ -49,10 +49,9 @@ extension RowIndex {
                 SELECT decisions.* FROM decisions JOIN rows ON rows.n = decisions.n
                 WHERE rows.id = ? AND decisions.standing = 1 ORDER BY decisions.seq
                 """, arguments: [id]).map { row in
-                // The CHECK constraint on `action` admits only verdicts: the fallback is never taken.
                 RecordedDecision(
                     seq: row["seq"], uid: row["uid"], reviewer: row["reviewer"],
-                    verdict: Verdict(rawValue: row["action"]) ?? .flag, reason: row["reason"], note: row["note"],
+                    verdict: Verdict(stored: row["action"]), reason: row["reason"], note: row["note"],
                     ts: row["ts"], adjudication: (row["adjudication"] as Int) == 1)
             }
         }
@@ -79,11 +78,7 @@ extension RowIndex {
             try Row.fetchAll(db, sql: """
                 SELECT flags.gate, flags.reason, flags.action, flags.detail FROM flags JOIN rows ON rows.n = flags.n
                 WHERE rows.id = ? AND flags.action != 'tag' ORDER BY flags.gate
-                """, arguments: [id]).map { row in
-                GateFlag(row: id, gate: row["gate"], reason: row["reason"],
-                         action: GateAction(rawValue: row["action"]) ?? .flag,
-                         detail: (row["detail"] as String?).flatMap { try? JSONValue.parse($0) } ?? .null)
-            }
+                """, arguments: [id]).map { GateFlag(row: id, stored: $0) }
         }
     }
 }

@@ -43,7 +43,7 @@ extension RowIndex {
                 // The CHECK constraint on `action` admits only verdicts: the fallback is never taken.
                 TrustDecision(
                     seq: d["seq"], rowID: d["id"], uid: d["uid"], reviewer: d["reviewer"],
-                    verdict: Verdict(rawValue: d["action"]) ?? .flag, reason: d["reason"], ts: d["ts"], spentMs: d["spent_ms"],
+                    verdict: Verdict(stored: d["action"]), reason: d["reason"], ts: d["ts"], spentMs: d["spent_ms"],
                     slice: d["slice"], generator: d["generator"], template: d["template"], judgeScore: d["judge_score"],
                     human: d["human"], overlap: (d["overlap"] as Int?) == 1, sampled: (d["sampled"] as Int?) == 1)
             }
