@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -54,8 +58,13 @@ let package = Package(
         // The terminal layer: keys, cells, display width and the Terminal protocol; nothing here
         // knows curses, so every screen is testable headless.
         .target(name: "TerminalCore"),
-        // The PostgreSQL store (issue 13, part 2), so far its server-side log: SQL the server runs.
-        .target(name: "PostgresStore"),
+        // The PostgreSQL store (issue 13, part 2): the server-side log (SQL the server runs) and
+        // the client that speaks to it through PostgresNIO.
+        .target(name: "PostgresStore", dependencies: [
+            "WinnowCore", "ProvenanceLog", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // The shipped keymaps and SampleData compiled in (Scripts/embed-shipped-files), so a
         // binary copied alone still has them.
         .target(name: "ShippedFiles"),

@@ -29,23 +29,44 @@ public enum ServerLogSchema {
     /// through `winnow_append`, nothing else.
     public static let reviewerRole = "winnow_reviewer"
 
-    /// Creates the log table, its guard, the append function and the reviewer role's grants.
-    /// Run once by the database's owner (an admin role), in one transaction.
-    public static let install = #"""
+    /// The schema's version, kept in `winnow_store`: a client refuses a store of another one.
+    public static let version = 1
+
+    /// Creates the log table, its guard, the append function and the reviewer role's grants,
+    /// as one script (for psql). Run once by the database's owner (an admin role), in one
+    /// transaction.
+    public static var install: String { statements.map { $0 + ";\n" }.joined() }
+
+    /// The same, one statement each: the client sends them one by one (PostgreSQL's extended
+    /// protocol, which PostgresNIO speaks, takes one statement per message).
+    public static var statements: [String] { logStatements + adoptStatements }
+
+    static let logStatements: [String] = [
+        #"""
         DO $roles$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'winnow_reviewer') THEN
                 CREATE ROLE winnow_reviewer NOLOGIN;
             END IF;
-        END $roles$;
+        END $roles$
+        """#,
+        #"""
 
         CREATE TABLE winnow_log (
             seq bigint PRIMARY KEY CHECK (seq > 0),
             hash text NOT NULL UNIQUE CHECK (hash ~ '^[0-9a-f]{64}$'),
             line text NOT NULL,     -- the entry as a JSONL log line holds it (canonical JSON, hash included)
-            actor name NOT NULL     -- the role that appended it, as the server authenticated it
-        );
-        REVOKE ALL ON winnow_log FROM PUBLIC;
-        GRANT SELECT ON winnow_log TO winnow_reviewer;
+            actor name NOT NULL     -- the role that wrote the row, as the server authenticated it
+        )
+        """#,
+        "REVOKE ALL ON winnow_log FROM PUBLIC",
+        "GRANT SELECT ON winnow_log TO winnow_reviewer",
+        """
+        CREATE TABLE winnow_store (version int NOT NULL CHECK (version > 0))
+        """,
+        "INSERT INTO winnow_store VALUES (\(version))",
+        "REVOKE ALL ON winnow_store FROM PUBLIC",
+        "GRANT SELECT ON winnow_store TO winnow_reviewer",
+        #"""
 
         CREATE FUNCTION winnow_log_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
         BEGIN
@@ -55,25 +76,32 @@ public enum ServerLogSchema {
             RAISE EXCEPTION 'the provenance log is append-only: % refused (entries are added by winnow_append only)', TG_OP
                 USING ERRCODE = 'insufficient_privilege';
         END
-        $guard$;
+        $guard$
+        """#,
+        """
         CREATE TRIGGER winnow_log_rows BEFORE INSERT OR UPDATE OR DELETE ON winnow_log
-            FOR EACH ROW EXECUTE FUNCTION winnow_log_guard();
+            FOR EACH ROW EXECUTE FUNCTION winnow_log_guard()
+        """,
+        """
         CREATE TRIGGER winnow_log_truncate BEFORE TRUNCATE ON winnow_log
-            FOR EACH STATEMENT EXECUTE FUNCTION winnow_log_guard();
-
+            FOR EACH STATEMENT EXECUTE FUNCTION winnow_log_guard()
+        """,
+        #"""
         -- A JSON object from member names and their JSON texts, members sorted by name in code
         -- point order (C collation; the names are ASCII), no spaces: canonical JSON's object form.
         CREATE FUNCTION winnow_log_object(names text[], "values" text[]) RETURNS text
         LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, public, pg_temp AS $object$
             SELECT '{' || string_agg('"' || u.name || '":' || u.value, ',' ORDER BY u.name COLLATE "C") || '}'
             FROM unnest(names, "values") AS u(name, value)
-        $object$;
-        REVOKE ALL ON FUNCTION winnow_log_object(text[], text[]) FROM PUBLIC;
-
-        -- Appends one entry: kind and tool as the client names them, the payload as member names
-        -- and their canonical JSON texts. Returns the entry's seq and hash.
-        CREATE FUNCTION winnow_append(kind text, tool text, names text[], "values" text[],
-                                      OUT seq bigint, OUT hash text)
+        $object$
+        """#,
+        "REVOKE ALL ON FUNCTION winnow_log_object(text[], text[]) FROM PUBLIC",
+        #"""
+        -- Appends one entry: kind and tool as the client names them, the gate that acted (NULL
+        -- for a person's own entry: it becomes the actor's "gate"), the payload as member names
+        -- and their canonical JSON texts. Returns the entry's seq, hash and line.
+        CREATE FUNCTION winnow_append(kind text, tool text, gate text, names text[], "values" text[],
+                                      OUT seq bigint, OUT hash text, OUT line text)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $append$
         DECLARE
             head_seq bigint;
@@ -89,6 +117,9 @@ public enum ServerLogSchema {
             END IF;
             IF tool IS NULL OR tool !~ '^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,63}$' THEN
                 RAISE EXCEPTION 'winnow_append: tool % is not a tool name', quote_nullable(tool) USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF gate IS NOT NULL AND gate !~ '^[a-z][a-z0-9-]{0,31}$' THEN
+                RAISE EXCEPTION 'winnow_append: gate % is not a gate name', quote_nullable(gate) USING ERRCODE = 'invalid_parameter_value';
             END IF;
             IF who !~ '^[a-z_][a-z0-9_.-]{0,62}$' THEN
                 RAISE EXCEPTION 'winnow_append: role name % cannot be an actor (lowercase letters, digits, _ . - only)', who
@@ -135,20 +166,22 @@ public enum ServerLogSchema {
                 seq::text,
                 '"' || coalesce(head_hash, repeat('0', 64)) || '"',
                 '"' || to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"',
-                '{"host":"' || current_database() || '","uid":'
+                '{' || CASE WHEN gate IS NULL THEN '' ELSE '"gate":"' || gate || '",' END
+                    || '"host":"' || current_database() || '","uid":'
                     || (SELECT r.oid FROM pg_roles r WHERE r.rolname = who)::bigint || ',"user":"' || who || '"}',
                 '"' || tool || '"',
                 '"' || kind || '"'];
             body := winnow_log_object(all_names, all_values);
             hash := encode(sha256(convert_to(body, 'UTF8')), 'hex');
 
+            line := winnow_log_object(all_names || ARRAY['hash'], all_values || ARRAY['"' || hash || '"']);
             PERFORM set_config('winnow.appending', 'on', true);
-            INSERT INTO winnow_log(seq, hash, line, actor)
-            VALUES (seq, hash, winnow_log_object(all_names || ARRAY['hash'], all_values || ARRAY['"' || hash || '"']), who);
+            INSERT INTO winnow_log(seq, hash, line, actor) VALUES (seq, hash, line, who);
             PERFORM set_config('winnow.appending', 'off', true);
         END
-        $append$;
-        REVOKE ALL ON FUNCTION winnow_append(text, text, text[], text[]) FROM PUBLIC;
-        GRANT EXECUTE ON FUNCTION winnow_append(text, text, text[], text[]) TO winnow_reviewer;
-        """#
+        $append$
+        """#,
+        "REVOKE ALL ON FUNCTION winnow_append(text, text, text, text[], text[]) FROM PUBLIC",
+        "GRANT EXECUTE ON FUNCTION winnow_append(text, text, text, text[], text[]) TO winnow_reviewer",
+    ]
 }

@@ -36,7 +36,7 @@ import WinnowCore
             "ARRAY[" + texts.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + "]::text[]"
         }
         return try cluster.psql("""
-            SELECT seq FROM winnow_append('decision', 'winnow 0.1.0', \(array(fields.map(\.0))), \(array(fields.map { $0.1.canonicalString })))
+            SELECT seq FROM winnow_append('decision', 'winnow 0.1.0', NULL, \(array(fields.map(\.0))), \(array(fields.map { $0.1.canonicalString })))
             """, as: role, database: "labels")
     }
 
@@ -83,12 +83,12 @@ import WinnowCore
         // The envelope is the server's: a client cannot name the actor (or seq, prev, ts).
         for member in ["actor", "seq", "prev", "ts", "hash"] {
             let result = try cluster.psql("""
-                SELECT winnow_append('decision', 'winnow 0.1.0', ARRAY['row', 'action', '\(member)'],
+                SELECT winnow_append('decision', 'winnow 0.1.0', NULL, ARRAY['row', 'action', '\(member)'],
                                      ARRAY['"r3"', '"accept"', '{"host":"x","uid":1,"user":"ben"}'])
                 """, as: "ana", database: "labels")
             #expect(result.status != 0 && result.stderr.contains("belongs to the envelope"), "\(member): \(result.stderr)")
         }
-        let notJSON = try cluster.psql("SELECT winnow_append('decision', 'winnow 0.1.0', ARRAY['row'], ARRAY['{bad'])",
+        let notJSON = try cluster.psql("SELECT winnow_append('decision', 'winnow 0.1.0', NULL, ARRAY['row'], ARRAY['{bad'])",
                                        as: "ana", database: "labels")
         #expect(notJSON.status != 0 && notJSON.stderr.contains("is not JSON"), "\(notJSON.stderr)")
         // A role outside the reviewers cannot append or read at all.

@@ -94,6 +94,13 @@ public final class PostgresCluster: @unchecked Sendable {
 
     static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// A libpq URL for `database` as `role` over this cluster's socket (what `winnow init
+    /// --store` and winnow.toml take).
+    public func url(database: String, role: String = PostgresCluster.admin) -> String {
+        let folder = socketFolder.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? socketFolder
+        return "postgresql:///\(database)?host=\(folder)&user=\(role)"
+    }
+
     /// Runs `sql` with psql as `role` on `database`, stopping at the first error (one
     /// transaction with `singleTransaction`); the result carries psql's exit status and the
     /// server's messages, unaligned and tuples only.

@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// One connection to a PostgreSQL store, used synchronously.
+///
+/// winnow's commands and the review desk are synchronous (one reviewer, one keystroke, one
+/// answer), and PostgresNIO is asynchronous. Rather than make every caller async, a connection
+/// waits on PostgresNIO's futures from the calling thread; the I/O runs on NIO's shared event
+/// loop. A caller never runs on that loop, so the wait cannot deadlock it. Statements from one
+/// connection run one at a time (the lock), as a PostgreSQL session requires.
+///
+/// PostgresNIO's own log is discarded: its messages can carry server text, and winnow reports
+/// every failure as a `StoreError`, through the sanitiser, in one place.
+public final class ServerConnection: @unchecked Sendable {
+    public let url: StoreURL
+    private let connection: PostgresConnection
+    private let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    private let mutex = NSLock()
+    private var closed = false
+
+    private init(url: StoreURL, connection: PostgresConnection) {
+        self.url = url
+        self.connection = connection
+    }
+
+    deinit { close() }
+
+    /// Connects as the URL's role; the password, where the server asks for one, comes from
+    /// `PGPASSWORD` (never from the URL, see `StoreURL`).
+    public static func connect(_ url: StoreURL, timeoutSeconds: Int64 = 10) throws(StoreError) -> ServerConnection {
+        let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
+        var configuration: PostgresConnection.Configuration
+        switch url.endpoint {
+        case .socket:
+            let path = url.socketPath ?? ""
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .unreachable(url: url.text, reason: "no server socket at \(path) (is PostgreSQL running on this box?)")
+            }
+            configuration = .init(unixSocketPath: path, username: url.user, password: password, database: url.database)
+        case let .tcp(host, port):
+            configuration = .init(host: host, port: port, username: url.user, password: password, database: url.database,
+                                  tls: try tls(for: url))
+        }
+        configuration.options.connectTimeout = .seconds(timeoutSeconds)
+        configuration.options.additionalStartupParameters = [("application_name", "winnow")]
+        let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
+        do {
+            let connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
+            ).wait()
+            return ServerConnection(url: url, connection: connection)
+        } catch {
+            throw .unreachable(url: url.text, reason: describe(error, connecting: true))
+        }
+    }
+
+    static func tls(for url: StoreURL) throws(StoreError) -> PostgresConnection.Configuration.TLS {
+        var client = TLSConfiguration.makeClientConfiguration()
+        if url.tls != .verifyFull { client.certificateVerification = .none }
+        do {
+            switch url.tls {
+            case .disable: return .disable
+            case .prefer: return .prefer(try NIOSSLContext(configuration: client))
+            case .require, .verifyFull: return .require(try NIOSSLContext(configuration: client))
+            }
+        } catch {
+            throw .unreachable(url: url.text, reason: "cannot set up TLS: \(error)")
+        }
+    }
+
+    /// Runs one statement and returns its rows. `doing` says what for, in the words an error
+    /// message needs ("append to the log").
+    @discardableResult
+    public func query(_ query: PostgresQuery, doing: String) throws(StoreError) -> [PostgresRow] {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard !closed else { throw .lost(url: url.text, doing: doing, reason: "the connection was closed") }
+        do {
+            return try connection.query(query, logger: logger).wait().rows
+        } catch {
+            throw classify(error, doing: doing)
+        }
+    }
+
+    /// Runs `body` between BEGIN and COMMIT; any error rolls back and is rethrown. The
+    /// connection is a session: only this thread's statements run inside.
+    public func transaction<T>(doing: String, _ body: () throws -> T) throws -> T {
+        try query("BEGIN", doing: doing)
+        do {
+            let value = try body()
+            try query("COMMIT", doing: doing)
+            return value
+        } catch {
+            _ = try? query("ROLLBACK", doing: doing)
+            throw error
+        }
+    }
+
+    public func close() {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard !closed else { return }
+        closed = true
+        try? connection.close().wait()
+    }
+
+    /// The server's refusal as the server said it; a broken connection as lost.
+    func classify(_ error: any Error, doing: String) -> StoreError {
+        if let psql = error as? PSQLError {
+            if let info = psql.serverInfo, let message = info[.message] {
+                return .refused(url: url.text, doing: doing, sqlState: info[.sqlState] ?? "?????", message: message,
+                                detail: info[.detail] ?? info[.hint])
+            }
+            if psql.code == .serverClosedConnection || psql.code == .clientClosedConnection || psql.code == .uncleanShutdown
+                || psql.code == .connectionError {
+                return .lost(url: url.text, doing: doing, reason: Self.describe(error, connecting: false))
+            }
+        }
+        return .unexpected(url: url.text, doing: doing, reason: Self.describe(error, connecting: false))
+    }
+
+    /// Words for a failure that is not the server's own message.
+    static func describe(_ error: any Error, connecting: Bool) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] {
+            return message + (psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        switch psql.code {
+        case .authMechanismRequiresPassword:
+            return "the server asks for a password: set PGPASSWORD, or use peer authentication on the box's socket"
+        case .unsupportedAuthMechanism:
+            return "the server asks for an authentication method this client does not support"
+        case .sslUnsupported:
+            return "the server does not offer TLS (sslmode=require asks for it)"
+        case .serverClosedConnection, .uncleanShutdown:
+            return "the server closed the connection" + (connecting ? " (it may be starting up or shutting down)" : "")
+        default:
+            if let underlying = psql.underlying { return "\(underlying)" }
+            return "\(psql.code)"
+        }
+    }
+}
+
+/// A row's column read as a type, or `StoreError.unexpected` naming the column. By position:
+/// PostgresNIO's by-name look-up stops the process when a column is missing.
+extension PostgresRow {
+    func value<T: PostgresDecodable>(
+        at index: Int, _ name: String, as type: T.Type, url: String, doing: String
+    ) throws(StoreError) -> T {
+        let cells = makeRandomAccess()
+        guard index < cells.count else {
+            throw .unexpected(url: url, doing: doing, reason: "no column \(name) in the answer")
+        }
+        do {
+            return try cells[index].decode(T.self)
+        } catch {
+            throw .unexpected(url: url, doing: doing, reason: "column \(name) is not \(T.self)")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import PostgresNIO
+import ProvenanceLog
+import WinnowCore
+
+/// The store's provenance log as a client uses it: append through the server's function, read
+/// entries after a point, and check every line the server hands back as `log verify` would
+/// (canonical JSON, its hash, its place in the chain). A client never takes the server's word
+/// for the chain: an entry that does not follow the one before it stops the work.
+public struct ServerLog: Sendable {
+    public let connection: ServerConnection
+    var url: String { connection.url.text }
+
+    /// Entries fetched per round trip when reading the log.
+    public static let pageSize = 5000
+
+    public init(_ connection: ServerConnection) {
+        self.connection = connection
+    }
+
+    /// The schema version of the winnow store in this database, or nil when there is none.
+    public func installedVersion() throws(StoreError) -> Int? {
+        let doing = "look for a winnow store"
+        let found = try connection.query("SELECT to_regclass('public.winnow_store') IS NOT NULL", doing: doing)
+        guard try found.first?.value(at: 0, "exists", as: Bool.self, url: url, doing: doing) == true else { return nil }
+        let rows = try connection.query("SELECT max(version) FROM winnow_store", doing: doing)
+        return try rows.first.map { row throws(StoreError) in Int(try row.value(at: 0, "version", as: Int32.self, url: url, doing: doing)) }
+    }
+
+    /// Throws unless the database holds a store of the version this client speaks.
+    public func requireInstalled() throws(StoreError) {
+        guard let version = try installedVersion() else { throw .notInstalled(url: url) }
+        guard version == ServerLogSchema.version else {
+            throw .unexpected(url: url, doing: "open the store",
+                              reason: "its schema is version \(version); this winnow speaks version \(ServerLogSchema.version)")
+        }
+    }
+
+    /// Creates the store (an admin, once): every statement in one transaction, so a refusal
+    /// half-way leaves nothing behind.
+    public func install() throws {
+        if let version = try installedVersion() {
+            throw StoreError.refused(url: url, doing: "create the store", sqlState: "42P07",
+                                     message: "the database already holds a winnow store (schema version \(version))", detail: nil)
+        }
+        let doing = "create the store"
+        try connection.transaction(doing: doing) {
+            for statement in ServerLogSchema.statements {
+                try connection.query(PostgresQuery(unsafeSQL: statement), doing: doing)
+            }
+        }
+    }
+
+    /// The last entry's seq and hash (seq 0 and the genesis hash for an empty log).
+    public func head() throws(StoreError) -> LogHead {
+        let doing = "read the log's head"
+        let rows = try connection.query("SELECT seq, hash FROM winnow_log ORDER BY seq DESC LIMIT 1", doing: doing)
+        guard let row = rows.first else { return .empty }
+        return LogHead(seq: Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing)),
+                       hash: try row.value(at: 1, "hash", as: String.self, url: url, doing: doing))
+    }
+
+    /// The hash of entry `seq`, or nil when the log is shorter.
+    public func hash(ofEntry seq: Int) throws(StoreError) -> String? {
+        let doing = "read entry \(seq)"
+        let rows = try connection.query("SELECT hash FROM winnow_log WHERE seq = \(Int64(seq))", doing: doing)
+        return try rows.first.map { row throws(StoreError) in try row.value(at: 0, "hash", as: String.self, url: url, doing: doing) }
+    }
+
+    /// Appends `payloads` in one transaction, as the connection's role; the server writes each
+    /// envelope. Returns the entries as written, in order. Entries other clients appended in
+    /// the meantime are not among them: the seq of the first says where these landed.
+    public func append(_ payloads: [any LogPayload], tool: String) throws -> [LogEntry] {
+        guard !payloads.isEmpty else { return [] }
+        for payload in payloads { try payload.validate() }
+        let doing = "append to the log"
+        return try connection.transaction(doing: doing) {
+            var entries: [LogEntry] = []
+            for payload in payloads {
+                let fields = payload.toFields()
+                let kind = type(of: payload).kind.rawValue
+                let rows = try connection.query("""
+                    SELECT seq, line FROM winnow_append(\(kind), \(tool), \(payload.gateName), \(fields.map(\.0)), \(fields.map { $0.1.canonicalString }))
+                    """, doing: doing)
+                guard let row = rows.first else {
+                    throw StoreError.unexpected(url: url, doing: doing, reason: "winnow_append returned no entry")
+                }
+                let seq = Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing))
+                let line = try row.value(at: 1, "line", as: String.self, url: url, doing: doing)
+                let entry = try checked(line, seq: seq)
+                if let last = entries.last, entry.seq != last.seq + 1 || entry.prev != last.hash {
+                    throw StoreError.logMismatch(url: url, seq: entry.seq, reason: "the entry does not follow entry \(last.seq), appended just before it in the same transaction")
+                }
+                entries.append(entry)
+            }
+            return entries
+        }
+    }
+
+    /// Entries after `head`, oldest first, at most `limit`, each checked and chained from
+    /// `head`: a log whose entry `head.seq + 1` does not chain to `head.hash` is not the log
+    /// `head` came from.
+    public func entries(after head: LogHead, limit: Int = ServerLog.pageSize) throws(StoreError) -> [(entry: LogEntry, line: String)] {
+        let doing = "read the log after entry \(head.seq)"
+        let rows = try connection.query("""
+            SELECT seq, line FROM winnow_log WHERE seq > \(Int64(head.seq)) ORDER BY seq LIMIT \(Int64(limit))
+            """, doing: doing)
+        var previous = head
+        var result: [(LogEntry, String)] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            let seq = Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing))
+            let line = try row.value(at: 1, "line", as: String.self, url: url, doing: doing)
+            let entry = try checked(line, seq: seq)
+            guard entry.seq == previous.seq + 1 else {
+                throw .logMismatch(url: url, seq: entry.seq, reason: "expected entry \(previous.seq + 1) next (a row is missing)")
+            }
+            guard entry.prev == previous.hash else {
+                throw .logMismatch(url: url, seq: entry.seq, reason: "its prev is \(entry.prev) but entry \(previous.seq) hashes to \(previous.hash)")
+            }
+            previous = LogHead(seq: entry.seq, hash: entry.hash)
+            result.append((entry, line))
+        }
+        return result
+    }
+
+    /// Calls `body` with every entry after `head`, a page at a time; returns the last head.
+    @discardableResult
+    public func forEachEntry(after head: LogHead, _ body: (LogEntry, String) throws -> Void) throws -> LogHead {
+        var position = head
+        while true {
+            let page = try entries(after: position)
+            for (entry, line) in page { try body(entry, line) }
+            guard let last = page.last else { return position }
+            position = LogHead(seq: last.entry.seq, hash: last.entry.hash)
+        }
+    }
+
+    /// Adds entries written elsewhere, as they are (`store migrate`; the admin only, see
+    /// `winnow_adopt`), in one transaction: all of them or none.
+    public func adopt(lines: [String], batch: Int = 1000) throws {
+        let doing = "adopt entries into the log"
+        try connection.transaction(doing: doing) {
+            var start = 0
+            while start < lines.count {
+                let chunk = Array(lines[start..<min(start + batch, lines.count)])
+                try connection.query("SELECT winnow_adopt_all(\(chunk))", doing: doing)
+                start += chunk.count
+            }
+        }
+    }
+
+    /// A line the server stored, checked completely; `seq` is the row's own column, which
+    /// must agree with the line.
+    func checked(_ line: String, seq: Int) throws(StoreError) -> LogEntry {
+        let entry: LogEntry
+        do {
+            entry = try LogEntry(parsing: Array(line.utf8))
+        } catch {
+            throw .logMismatch(url: url, seq: seq, reason: "the stored line is not a valid entry: \(error.message)")
+        }
+        guard entry.seq == seq else {
+            throw .logMismatch(url: url, seq: seq, reason: "the row says entry \(seq) but its line says \(entry.seq)")
+        }
+        return entry
+    }
+}

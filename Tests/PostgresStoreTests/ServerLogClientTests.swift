@@ -1,0 +1,126 @@
+import Foundation
+import Synchronization
+import PostgresStore
+import ProvenanceLog
+import Testing
+import TestSupport
+import WinnowCore
+
+/// The Swift client of the server's log (PostgresNIO): it installs the store, appends as the
+/// role it connected as, reads entries back checked and chained, and adopts a file log for a
+/// migration; reviewers cannot adopt, and what they are refused comes back as the server said.
+@Suite(.serialized) struct ServerLogClientTests {
+    let cluster: PostgresCluster
+
+    init() throws {
+        cluster = try PostgresCluster()
+        let created = try cluster.psql("""
+            CREATE DATABASE labels;
+            CREATE ROLE \(ServerLogSchema.reviewerRole) NOLOGIN;
+            CREATE ROLE ana LOGIN IN ROLE \(ServerLogSchema.reviewerRole);
+            CREATE ROLE ben LOGIN IN ROLE \(ServerLogSchema.reviewerRole);
+            """)
+        try #require(created.status == 0, "\(created.stderr)")
+        try log(as: PostgresCluster.admin).install()
+    }
+
+    func log(as role: String) throws -> ServerLog {
+        ServerLog(try ServerConnection.connect(try StoreURL(cluster.url(database: "labels", role: role), operatingSystemUser: role)))
+    }
+
+    @Test func appendsComeBackCheckedWithTheServersActor() throws {
+        let ana = try log(as: "ana")
+        #expect(try ana.installedVersion() == ServerLogSchema.version)
+        let decided = try ana.append([
+            DecisionPayload(row: "r1", action: .accept, rowHash: String(repeating: "a", count: 64)),
+            DecisionPayload(row: "r2", action: .reject, reason: "unsafe", note: "quote \" and tab\t"),
+        ], tool: "winnow test")
+        #expect(decided.map(\.seq) == [1, 2] && decided[1].prev == decided[0].hash)
+        #expect(decided.allSatisfy { $0.actor.user == "ana" && $0.actor.host == "labels" && $0.actor.gate == nil && $0.tool == "winnow test" })
+        let gate = try log(as: "ben").append([GatePayload(gate: "pii", action: .flag, row: "r3", reason: "an e-mail address")], tool: "winnow test")
+        #expect(gate[0].actor.user == "ben" && gate[0].actor.gate == "pii" && gate[0].prev == decided[1].hash)
+        #expect(try ana.head() == LogHead(seq: 3, hash: gate[0].hash))
+
+        var seen: [LogEntry] = []
+        let end = try ana.forEachEntry(after: .empty) { entry, _ in seen.append(entry) }
+        #expect(seen == decided + gate && end.seq == 3)
+        let fromTwo = try ana.entries(after: LogHead(seq: 2, hash: decided[1].hash))
+        #expect(fromTwo.map(\.entry) == gate)
+        // A head that is not the server's entry 2 is not the log those entries follow.
+        #expect(throws: StoreError.self) { try ana.entries(after: LogHead(seq: 2, hash: String(repeating: "f", count: 64))) }
+    }
+
+    @Test func appendsFromManyConnectionsAtOnceFormOneChain() throws {
+        let roles = ["ana", "ben", "ana", "ben"]
+        let logs = try roles.map { try log(as: $0) }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: logs.count) { i in
+            for n in 0..<25 {
+                do {
+                    _ = try logs[i].append([DecisionPayload(row: "r\(i)-\(n)", action: .accept)], tool: "winnow test")
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let file = cluster.folder.file("exported.jsonl")
+        var text = ""
+        try logs[0].forEachEntry(after: .empty) { _, line in text += line + "\n" }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        guard case let .ok(count, _, _) = try LogVerifier.verify(path: file) else { Issue.record("the chain does not verify"); return }
+        #expect(count == 100)
+    }
+
+    @Test func onlyTheAdminAdoptsAFileLogAndOnlyInOrder() throws {
+        // A file log written the usual way (the OS actor), adopted byte for byte.
+        let folder = try TemporaryDirectory(prefix: "winnow-adopt")
+        let file = try LogFile.open(at: folder.file("provenance.jsonl"))
+        for n in 1...5 { try file.append(DecisionPayload(row: "r\(n)", action: .accept)) }
+        let lines = try String(contentsOfFile: folder.file("provenance.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+
+        let ana = try log(as: "ana")
+        do {
+            try ana.adopt(lines: lines)
+            Issue.record("a reviewer adopted entries")
+        } catch let error as StoreError {
+            #expect(error.isPermissionDenied, "\(error.message)")
+        }
+        let admin = try log(as: PostgresCluster.admin)
+        #expect(throws: StoreError.self) { try admin.adopt(lines: Array(lines.dropFirst())) }
+        #expect(try admin.head() == .empty, "a refused adoption left entries behind")
+        try admin.adopt(lines: lines, batch: 2)
+        var adopted: [String] = []
+        try ana.forEachEntry(after: .empty) { _, line in adopted.append(line) }
+        #expect(adopted == lines)
+        // Appends continue the adopted chain.
+        let next = try ana.append([DecisionPayload(row: "r6", action: .reject, reason: "unsafe")], tool: "winnow test")
+        let fifth = try LogEntry(parsing: Array(lines[4].utf8))
+        #expect(next[0].seq == 6 && next[0].prev == fifth.hash)
+    }
+
+    @Test func refusalsAndAMissingStoreAreNamed() throws {
+        let ana = try log(as: "ana")
+        do {
+            try ana.install()
+            Issue.record("installed twice")
+        } catch let error as StoreError {
+            #expect(error.message.contains("already holds a winnow store"), "\(error.message)")
+        }
+        let empty = try cluster.psql("CREATE DATABASE empty")
+        try #require(empty.status == 0)
+        let other = ServerLog(try ServerConnection.connect(try StoreURL(cluster.url(database: "empty", role: "ana"), operatingSystemUser: "ana")))
+        #expect(throws: StoreError.notInstalled(url: cluster.url(database: "empty", role: "ana"))) { try other.requireInstalled() }
+        do {
+            _ = try ServerConnection.connect(try StoreURL(cluster.url(database: "labels", role: "nobody_here"), operatingSystemUser: "x"))
+            Issue.record("connected as a role that does not exist")
+        } catch {
+            #expect(error.message.contains("nobody_here"), "\(error.message)")
+        }
+        let missing = try StoreURL("postgresql:///labels?host=/nonexistent-winnow", operatingSystemUser: "ana")
+        #expect(throws: StoreError.unreachable(url: missing.text, reason: "no server socket at /nonexistent-winnow/.s.PGSQL.5432 (is PostgreSQL running on this box?)")) {
+            try ServerConnection.connect(missing)
+        }
+    }
+}
