@@ -15,16 +15,25 @@ import PostgresNIO
 ///
 /// PostgresNIO's own log is discarded: its messages can carry server text, and winnow reports
 /// every failure as a `StoreError`, through the sanitiser, in one place.
+///
+/// A connection the server dropped (a restart, a network cut) is made again before the next
+/// statement, but never inside a transaction and never for the statement that failed: that
+/// one's error says it may or may not have been done, and the caller (a reviewer) decides. So a
+/// review session outlives a server restart, losing only the keystroke that met it.
 public final class ServerConnection: @unchecked Sendable {
     public let url: StoreURL
-    private let connection: PostgresConnection
+    private var connection: PostgresConnection
     private let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
     private let mutex = NSLock()
     private var closed = false
+    /// Inside BEGIN ... COMMIT: a lost connection is not replaced until the transaction ends.
+    private var inTransaction = false
+    let timeoutSeconds: Int64
 
-    private init(url: StoreURL, connection: PostgresConnection) {
+    private init(url: StoreURL, connection: PostgresConnection, timeoutSeconds: Int64) {
         self.url = url
         self.connection = connection
+        self.timeoutSeconds = timeoutSeconds
     }
 
     deinit { close() }
@@ -32,6 +41,10 @@ public final class ServerConnection: @unchecked Sendable {
     /// Connects as the URL's role; the password, where the server asks for one, comes from
     /// `PGPASSWORD` (never from the URL, see `StoreURL`).
     public static func connect(_ url: StoreURL, timeoutSeconds: Int64 = 10) throws(StoreError) -> ServerConnection {
+        ServerConnection(url: url, connection: try open(url, timeoutSeconds: timeoutSeconds), timeoutSeconds: timeoutSeconds)
+    }
+
+    private static func open(_ url: StoreURL, timeoutSeconds: Int64) throws(StoreError) -> PostgresConnection {
         let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
         var configuration: PostgresConnection.Configuration
         switch url.endpoint {
@@ -49,10 +62,9 @@ public final class ServerConnection: @unchecked Sendable {
         configuration.options.additionalStartupParameters = [("application_name", "winnow")]
         let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
-            let connection = try PostgresConnection.connect(
+            return try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
             ).wait()
-            return ServerConnection(url: url, connection: connection)
         } catch {
             throw .unreachable(url: url.text, reason: describe(error, connecting: true))
         }
@@ -79,6 +91,12 @@ public final class ServerConnection: @unchecked Sendable {
         mutex.lock()
         defer { mutex.unlock() }
         guard !closed else { throw .lost(url: url.text, doing: doing, reason: "the connection was closed") }
+        if connection.isClosed {
+            guard !inTransaction else {
+                throw .lost(url: url.text, doing: doing, reason: "the server closed the connection in the middle of a transaction")
+            }
+            connection = try Self.open(url, timeoutSeconds: timeoutSeconds)
+        }
         do {
             return try connection.query(query, logger: logger).wait().rows
         } catch {
@@ -90,6 +108,8 @@ public final class ServerConnection: @unchecked Sendable {
     /// connection is a session: only this thread's statements run inside.
     public func transaction<T>(doing: String, _ body: () throws -> T) throws -> T {
         try query("BEGIN", doing: doing)
+        setInTransaction(true)
+        defer { setInTransaction(false) }
         do {
             let value = try body()
             try query("COMMIT", doing: doing)
@@ -98,6 +118,12 @@ public final class ServerConnection: @unchecked Sendable {
             _ = try? query("ROLLBACK", doing: doing)
             throw error
         }
+    }
+
+    private func setInTransaction(_ value: Bool) {
+        mutex.lock()
+        inTransaction = value
+        mutex.unlock()
     }
 
     public func close() {

@@ -124,14 +124,23 @@ public struct ServerLog: Sendable {
         return result
     }
 
-    /// Calls `body` with every entry after `head`, a page at a time; returns the last head.
+    /// Calls `body` with every entry after `head`; returns the last head.
     @discardableResult
     public func forEachEntry(after head: LogHead, _ body: (LogEntry, String) throws -> Void) throws -> LogHead {
+        try forEachPage(after: head) { page in
+            for (entry, line) in page { try body(entry, line) }
+        }
+    }
+
+    /// Calls `body` with the entries after `head`, a page (`pageSize`) at a time, each page
+    /// chained to the last; returns the last head.
+    @discardableResult
+    public func forEachPage(after head: LogHead, _ body: ([(entry: LogEntry, line: String)]) throws -> Void) throws -> LogHead {
         var position = head
         while true {
             let page = try entries(after: position)
-            for (entry, line) in page { try body(entry, line) }
             guard let last = page.last else { return position }
+            try body(page)
             position = LogHead(seq: last.entry.seq, hash: last.entry.hash)
         }
     }

@@ -39,7 +39,7 @@ public enum ServerLogSchema {
 
     /// The same, one statement each: the client sends them one by one (PostgreSQL's extended
     /// protocol, which PostgresNIO speaks, takes one statement per message).
-    public static var statements: [String] { logStatements + adoptStatements }
+    public static var statements: [String] { logStatements + claimStatements + adoptStatements + fileStatements }
 
     static let logStatements: [String] = [
         #"""
@@ -111,6 +111,8 @@ public enum ServerLogSchema {
             all_values text[];
             body text;
             i int;
+            decided_row text;
+            other_holder text;
         BEGIN
             IF kind IS NULL OR kind !~ '^[a-z][a-z-]{0,31}$' THEN
                 RAISE EXCEPTION 'winnow_append: kind % is not a kind name', quote_nullable(kind) USING ERRCODE = 'invalid_parameter_value';
@@ -154,6 +156,22 @@ public enum ServerLogSchema {
                     RAISE EXCEPTION 'winnow_append: member % has no value', names[i] USING ERRCODE = 'invalid_parameter_value';
                 END IF;
             END LOOP;
+
+            -- A decision on a row another role holds (a live claim by the server's clock) is
+            -- theirs to make: refused, so no row gets two first opinions from two screens.
+            IF kind = 'decision' THEN
+                FOR i IN 1 .. coalesce(cardinality(names), 0) LOOP
+                    IF names[i] = 'row' THEN
+                        decided_row := "values"[i]::jsonb #>> '{}';
+                    END IF;
+                END LOOP;
+                SELECT c.holder_role::text INTO other_holder FROM winnow_claim c
+                WHERE c.row_id = decided_row AND c.holder_role <> session_user AND c.until > clock_timestamp();
+                IF FOUND THEN
+                    RAISE EXCEPTION 'row % is on %''s screen now (their claim is live): not recorded', decided_row, other_holder
+                        USING ERRCODE = 'lock_not_available';
+                END IF;
+            END IF;
 
             -- One appender at a time; readers are not blocked.
             LOCK TABLE winnow_log IN EXCLUSIVE MODE;

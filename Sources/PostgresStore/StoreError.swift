@@ -20,6 +20,9 @@ public enum StoreError: UserFacingError, Equatable {
     case notInstalled(url: String)
     /// The server's log disagrees with a copy of it: where, and how.
     case logMismatch(url: String, seq: Int, reason: String)
+    /// Entries the store committed that could not be copied to this box's replica: they are
+    /// saved, and the next command copies them.
+    case notReplicated(url: String, first: Int, last: Int, replica: String, reason: String)
 
     public var message: String {
         switch self {
@@ -39,6 +42,10 @@ public enum StoreError: UserFacingError, Equatable {
             return "\(url) holds no winnow store (no winnow_log table); an admin creates one with `winnow store init \(url)`"
         case let .logMismatch(url, seq, reason):
             return "the log in \(url) disagrees at entry \(seq): \(reason); nothing was written"
+        case let .notReplicated(url, first, last, replica, reason):
+            let which = first == last ? "entry \(first) was" : "entries \(first)-\(last) were"
+            return "\(which) saved in the store at \(url), but copying to \(replica) failed: \(reason);"
+                + " the next command copies them"
         }
     }
 

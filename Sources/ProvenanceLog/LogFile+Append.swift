@@ -72,7 +72,7 @@ extension LogFile {
 
     /// One write (looping only on a short write), then fdatasync. A write that fails part-way
     /// is truncated back so no half line is left; an I/O error on either poisons the log.
-    private func writeDurably(_ bytes: [UInt8], at start: Int, firstSeq: Int) throws(LogError) {
+    func writeDurably(_ bytes: [UInt8], at start: Int, firstSeq: Int) throws(LogError) {
         let code = io.writeAll(fd, bytes)
         if code != 0 {
             let truncated = ftruncate(fd, off_t(start)) == 0

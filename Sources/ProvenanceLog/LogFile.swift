@@ -42,7 +42,7 @@ public struct LogRepair: Sendable, Equatable, CustomStringConvertible {
 /// "saved" on screen means on disk. A failed sync stops all further writes from this process:
 /// after an fsync error the kernel may have dropped the data, and retrying would report
 /// success for entries that are gone.
-public final class LogFile: @unchecked Sendable {
+public final class LogFile: LogAppender, @unchecked Sendable {
     /// The tool field of entries written when the caller names none.
     public static let defaultTool = "winnow 0.1.0"
 

@@ -94,6 +94,23 @@ public final class PostgresCluster: @unchecked Sendable {
 
     static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// Creates `database` and, for each name, a login role in `winnow_reviewer` (the role the
+    /// store's install creates; made here first so the reviewers can be members of it).
+    public func prepare(database: String, reviewers: [String]) throws {
+        let sql = ["CREATE DATABASE \(database)",
+                   "DO $r$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'winnow_reviewer') THEN CREATE ROLE winnow_reviewer NOLOGIN; END IF; END $r$"]
+            + reviewers.map { "CREATE ROLE \($0) LOGIN IN ROLE winnow_reviewer" }
+        let result = try psql(sql.joined(separator: ";\n") + ";")
+        guard result.status == 0 else { throw Failure(description: "preparing \(database): \(result.stderr)") }
+    }
+
+    /// Stops the server the hard way (as a power cut would) and starts it again: what it had
+    /// committed must survive, every connection is cut.
+    public func restartImmediately() throws {
+        try run(binaries + "/pg_ctl", ["-D", folder.path + "/data", "-l", folder.path + "/server.log", "-w", "-t", "60", "-m", "immediate",
+                                       "-o", "-k \(folder.path) -c listen_addresses='' -c fsync=off", "restart"])
+    }
+
     /// A libpq URL for `database` as `role` over this cluster's socket (what `winnow init
     /// --store` and winnow.toml take).
     public func url(database: String, role: String = PostgresCluster.admin) -> String {

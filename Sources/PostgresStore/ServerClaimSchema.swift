@@ -1,0 +1,70 @@
+extension ServerLogSchema {
+    /// Claims on rows, kept by the server's clock: which reviewer's screen a row is on, so two
+    /// boxes (whose clocks may disagree by minutes) never hand out one row twice.
+    ///
+    /// A claim is granted by one statement (`INSERT ... ON CONFLICT DO UPDATE ... WHERE`): the
+    /// row is free, its lease ran out by the server's `clock_timestamp()`, or this role's same
+    /// process already holds it (a renewal). Two boxes asking at once are ordered by the row's
+    /// lock: the second sees the first's claim and is told who holds it and for how long. With
+    /// `any_process`, the same role's other process counts as the holder too (`winnow decide`
+    /// runs apart from the `winnow next` that took the row). Reviewers read the table and change
+    /// it only through these functions, which name `session_user`, never a client's word.
+    ///
+    /// `winnow_append` refuses a decision on a row whose live claim another role holds, so a
+    /// reviewer whose lease ran out while another took the row cannot give it a second first
+    /// opinion, whatever their box's index says.
+    static let claimStatements: [String] = [
+        """
+        CREATE TABLE winnow_claim (
+            row_id text PRIMARY KEY,
+            holder_role name NOT NULL,
+            holder text NOT NULL,
+            until timestamptz NOT NULL
+        )
+        """,
+        "REVOKE ALL ON winnow_claim FROM PUBLIC",
+        "GRANT SELECT ON winnow_claim TO winnow_reviewer",
+        #"""
+        CREATE FUNCTION winnow_claim(want_row text, want_holder text, seconds int, any_process boolean,
+                                     OUT granted boolean, OUT held_by text, OUT held_by_uid bigint, OUT remaining double precision)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $claim$
+        DECLARE
+            at timestamptz := clock_timestamp();
+            until_then timestamptz;
+        BEGIN
+            IF want_row IS NULL OR want_holder IS NULL OR length(want_holder) > 200 OR seconds IS NULL
+                OR seconds < 1 OR seconds > 604800 THEN
+                RAISE EXCEPTION 'winnow_claim: a row, a holder and a lease of 1 s to 7 days' USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            INSERT INTO winnow_claim AS c (row_id, holder_role, holder, until)
+            VALUES (want_row, session_user, want_holder, at + make_interval(secs => seconds))
+            ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
+                WHERE c.until <= at OR (c.holder_role = session_user AND (any_process OR c.holder = EXCLUDED.holder))
+            RETURNING true, c.holder_role::text, c.until INTO granted, held_by, until_then;
+            IF NOT FOUND THEN
+                SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
+                FROM winnow_claim c WHERE c.row_id = want_row;
+            END IF;
+            held_by_uid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = held_by)::bigint;
+            remaining := extract(epoch FROM until_then - at);
+        END
+        $claim$
+        """#,
+        "REVOKE ALL ON FUNCTION winnow_claim(text, text, int, boolean) FROM PUBLIC",
+        "GRANT EXECUTE ON FUNCTION winnow_claim(text, text, int, boolean) TO winnow_reviewer",
+        #"""
+        CREATE FUNCTION winnow_release(want_row text, want_holder text) RETURNS bigint
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $release$
+            WITH gone AS (
+                DELETE FROM winnow_claim c
+                WHERE c.holder_role = session_user AND (want_row IS NULL OR c.row_id = want_row)
+                  AND (want_holder IS NULL OR c.holder = want_holder)
+                  AND (want_row IS NOT NULL OR want_holder IS NOT NULL)
+                RETURNING 1)
+            SELECT count(*) FROM gone
+        $release$
+        """#,
+        "REVOKE ALL ON FUNCTION winnow_release(text, text) FROM PUBLIC",
+        "GRANT EXECUTE ON FUNCTION winnow_release(text, text) TO winnow_reviewer",
+    ]
+}

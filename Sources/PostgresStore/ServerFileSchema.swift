@@ -1,0 +1,45 @@
+extension ServerLogSchema {
+    /// Files named by their SHA-256 that log entries pin: import sources and gate verdict files.
+    /// A box that replays the log needs them, and the box that imported may be another one, so
+    /// they live in the server beside the log.
+    ///
+    /// A file is its parts (`winnow_file_part`, 4 MB each) and one `winnow_file` row that says how
+    /// many, written in the uploader's single transaction, so a file is never seen half there.
+    /// Reviewers may add files and read them; nobody may change or remove one (the log's guard).
+    /// The server does not hash the bytes (SQL has no streaming SHA-256, and hashing a gigabyte
+    /// in one value would hold it in memory): every box that fetches a file hashes it and refuses
+    /// bytes that are not the name's, naming the role that uploaded them (`winnow_file.owner` is
+    /// the server's `session_user`, not the client's word). So a reviewer who uploads garbage
+    /// under a hash first blocks that file, visibly and attributably, but no box ever uses it.
+    static let fileStatements: [String] = [
+        """
+        CREATE TABLE winnow_file (
+            sha text PRIMARY KEY CHECK (sha ~ '^[0-9a-f]{64}$'),
+            size bigint NOT NULL CHECK (size >= 0),
+            parts int NOT NULL CHECK (parts >= 0),
+            owner name NOT NULL DEFAULT session_user CHECK (owner = session_user)
+        )
+        """,
+        """
+        CREATE TABLE winnow_file_part (
+            sha text NOT NULL CHECK (sha ~ '^[0-9a-f]{64}$'),
+            part int NOT NULL CHECK (part >= 0),
+            bytes bytea NOT NULL,
+            PRIMARY KEY (sha, part)
+        )
+        """,
+        #"""
+        CREATE FUNCTION winnow_file_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
+        BEGIN
+            RAISE EXCEPTION 'stored files are write-once: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+        END
+        $guard$
+        """#,
+        "CREATE TRIGGER winnow_file_rows BEFORE UPDATE OR DELETE ON winnow_file FOR EACH ROW EXECUTE FUNCTION winnow_file_guard()",
+        "CREATE TRIGGER winnow_file_truncate BEFORE TRUNCATE ON winnow_file FOR EACH STATEMENT EXECUTE FUNCTION winnow_file_guard()",
+        "CREATE TRIGGER winnow_file_part_rows BEFORE UPDATE OR DELETE ON winnow_file_part FOR EACH ROW EXECUTE FUNCTION winnow_file_guard()",
+        "CREATE TRIGGER winnow_file_part_truncate BEFORE TRUNCATE ON winnow_file_part FOR EACH STATEMENT EXECUTE FUNCTION winnow_file_guard()",
+        "REVOKE ALL ON winnow_file, winnow_file_part FROM PUBLIC",
+        "GRANT SELECT, INSERT ON winnow_file, winnow_file_part TO winnow_reviewer",
+    ]
+}
