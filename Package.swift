@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Workspace",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Gates", "CZlib", "CProcessSettings",
+                "WinnowCore", "ProvenanceLog", "Gates", "CZlib", "CProcessSettings", "PostgresStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -79,7 +79,7 @@ let package = Package(
             name: "winnow",
             dependencies: [
                 "WinnowCore", "ProvenanceLog", "Workspace", "ReviewQueue", "Gates",
-                "TerminalCore", "Keymap", "Workbench", "CursesTerminal", "Mixer", "ShippedFiles",
+                "TerminalCore", "Keymap", "Workbench", "CursesTerminal", "Mixer", "ShippedFiles", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -124,7 +124,7 @@ let package = Package(
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Snapshots"]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "ProvenanceLog", "WinnowCore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WinnowCore", "ProvenanceLog", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Workspace", "ReviewQueue", "ProvenanceLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -45,6 +45,7 @@ extension QueueService {
     @discardableResult
     public func decide(_ requests: [DecisionRequest], extra: JSONValue = .object([]), claims: ClaimRule = .unchecked) throws -> [LogEntry] {
         var payloads: [DecisionPayload] = []
+        try confirmDecisionsOnStore(try requests.map { try row($0.id) }, claims: claims)
         for request in requests {
             let row = try row(request.id)
             try checkAllowed(row)

@@ -31,6 +31,16 @@ extension QueueService {
     /// before anything is served: a running session never serves from a partial queue.
     public func next(slice: String? = nil, adjudication: Bool = false, excluding: Set<String> = []) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
+        var passedOver = excluding
+        while true {
+            guard let item = try nextHere(slice: slice, adjudication: adjudication, excluding: passedOver) else { return nil }
+            if let confirmed = try confirmOnStore(item, slice: slice, adjudication: adjudication) { return confirmed }
+            passedOver.insert(item.row.id)
+        }
+    }
+
+    /// The next row as this box's index has it, claimed there.
+    private func nextHere(slice: String?, adjudication: Bool, excluding: Set<String>) throws -> QueueItem? {
         if build == nil { build = try QueuePlanBuild(plan: plan, index: session.index, mayReset: false) }
         while true {
             let building = build.flatMap { $0.isComplete ? nil : $0 }
@@ -74,9 +84,10 @@ extension QueueService {
         try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
         let until = now + lease
-        return try session.index.claimIfServable(
+        guard let claimed = try session.index.claimIfServable(
             id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until
-        ).map { item($0, until: until, adjudication: $0.row.state == .adjudication) }
+        ).map({ item($0, until: until, adjudication: $0.row.state == .adjudication) }) else { return nil }
+        return try confirmOnStore(claimed, slice: slice, adjudication: adjudication)
     }
 
     /// Claims one named row (the one an undo brought back, a search hit), unless another
@@ -85,13 +96,14 @@ extension QueueService {
         try session.requireWritable(to: "claim a row")
         let now = self.now().timeIntervalSince1970
         let until = now + lease
-        return try session.index.claim(id: id, for: claimant, now: now, expires: until) { row in
+        guard let claimed = try session.index.claim(id: id, for: claimant, now: now, expires: until, mayClaim: { row in
             reviewer.mayReview(group: row.provenance.slices.first.flatMap(session.config.slice(named:))?.group)
-        }.map { item($0, until: until, adjudication: $0.row.state == .adjudication) }
+        }).map({ item($0, until: until, adjudication: $0.row.state == .adjudication) }) else { return nil }
+        return try confirmOnStore(claimed, slice: nil, adjudication: nil)
     }
 
     /// A claimed row, and why it is served.
-    private func item(_ claimed: ClaimedRow, until: TimeInterval, adjudication: Bool) -> QueueItem {
+    func item(_ claimed: ClaimedRow, until: TimeInterval, adjudication: Bool) -> QueueItem {
         let reason = self.reason(claimed.row, flagged: claimed.flagged, overlap: claimed.overlap, adjudication: adjudication)
         return QueueItem(row: claimed.row, reason: reason, leaseUntil: Date(timeIntervalSince1970: until))
     }
@@ -108,7 +120,11 @@ extension QueueService {
     /// the row was decided and released elsewhere): the screen must stop showing a lease then.
     @discardableResult
     public func renew(_ id: String) throws -> Bool {
-        try session.index.renewClaim(onRow: id, holder: holder, expires: now().timeIntervalSince1970 + lease)
+        if case .heldByAnother = try session.claimOnStore(id, holder: holder, seconds: lease) {
+            try session.index.releaseClaim(onRow: id, holder: holder)
+            return false
+        }
+        return try session.index.renewClaim(onRow: id, holder: holder, expires: now().timeIntervalSince1970 + lease)
     }
 
     /// Gives back a row this process holds without deciding it (a skip, a row left on screen):
@@ -116,6 +132,7 @@ extension QueueService {
     /// after this one's lease ran out keeps it.
     public func releaseHeldHere(_ id: String) throws {
         try session.index.releaseClaim(onRow: id, holder: holder)
+        try session.releaseOnStore(id, holder: holder)
     }
 
     /// Gives back a row after a decision (whichever of this reviewer's processes claimed it),
@@ -123,8 +140,10 @@ extension QueueService {
     public func release(_ id: String? = nil) throws {
         if let id {
             try session.index.releaseClaim(onRow: id, uid: reviewer.uid)
+            try session.releaseOnStore(id, holder: nil)
         } else {
             try session.index.releaseClaims(holder: holder)
+            try session.releaseOnStore(nil, holder: holder)
         }
     }
 }

@@ -15,6 +15,8 @@ public enum QueueError: UserFacingError {
     case nothingToUndo(seq: Int)
     case heldByAnother(row: String, reviewer: String)
     case notClaimed(row: String)
+    /// Decided on another box between this reviewer's look and their decision (a store).
+    case decidedMeanwhile(row: String, state: RowState)
 
     public var message: String {
         switch self {
@@ -34,6 +36,9 @@ public enum QueueError: UserFacingError {
         case .notClaimed(let row):
             return "row '\(row)' is not yours to decide: take it with 'winnow next' first (your lease may have run out), "
                 + "or record the decision anyway with --force (the log says it was forced); nothing was recorded"
+        case let .decidedMeanwhile(row, state):
+            return "row '\(row)' was decided on another box meanwhile (it is \(state.rawValue) now): nothing was recorded;"
+                + " look at it again before deciding it"
         case let .heldByAnother(row, holder):
             return "row '\(row)' is on \(holder)'s screen now (your lease on it ran out): nothing was recorded"
         }
@@ -70,9 +75,10 @@ public final class QueueService {
         case asNeeded
     }
 
-    public init(session: WorkspaceSession, reviewer: Reviewer = .current(), planning: Planning = .whole) throws {
+    /// `reviewer` defaults to who the session acts as (`Reviewer(session:)`).
+    public init(session: WorkspaceSession, reviewer: Reviewer? = nil, planning: Planning = .whole) throws {
         self.session = session
-        self.reviewer = reviewer
+        self.reviewer = reviewer ?? Reviewer(session: session)
         plan = QueuePlan(config: session.config)
         lease = TimeInterval(session.config.review.leaseMinutes * 60)
         switch planning {

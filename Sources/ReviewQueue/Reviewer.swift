@@ -1,5 +1,6 @@
 import Foundation
 import ProvenanceLog
+import Workspace
 
 /// The person at the keyboard, as the operating system says: uid, user name, and the groups
 /// that decide which slices they may see (a slice's `group` in winnow.toml). Never from a flag
@@ -13,6 +14,17 @@ public struct Reviewer: Sendable, Equatable {
         self.uid = uid
         self.user = user
         self.groups = groups
+    }
+
+    /// Who reviews through `session`: on a PostgreSQL store the role the server authenticated,
+    /// whose groups are the roles it is a member of (a slice's `group` names a role there); in a
+    /// file workspace the operating system's user and groups.
+    public init(session: WorkspaceSession) {
+        if let identity = session.store?.identity {
+            self.init(uid: identity.uid, user: identity.user, groups: identity.roles)
+        } else {
+            self = .current()
+        }
     }
 
     public static func current() -> Reviewer {

@@ -58,7 +58,7 @@ public enum WorkbenchLauncher {
     /// A workbench on `terminal`, its first frame drawn. Frames and marks are ASCII unless the
     /// locale (`environment`'s LC_ALL, LC_CTYPE, LANG) is UTF-8: the one place that is decided.
     public static func open(session: WorkspaceSession, terminal: any Terminal, keymap: Keymap, slice: String?,
-                            home: Bool, reviewer: Reviewer = .current(),
+                            home: Bool, reviewer: Reviewer? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workbench {
         // The queue plan is built as far as the first row needs and then between keys: a
         // million freshly imported rows put no blank screen of several seconds in front of the

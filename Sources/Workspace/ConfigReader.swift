@@ -1,5 +1,7 @@
 import Foundation
 import Gates
+import PostgresStore
+import ProvenanceLog
 import WinnowCore
 
 /// Turns the TOML tree into a `WorkspaceConfig`, refusing unknown keys (a typo in a setting
@@ -18,6 +20,7 @@ public struct ConfigReader {
                   "contamination_exact_min_words", "eval_files", "blocklist", "blocklist_regex", "on_flag"],
         "review": ["overlap_share", "lease_minutes", "judge_precision"],
         "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
+        "store": ["url"],
         "slices": [], "reasons": [],
     ]
     static let sliceKeys: Set<String> = [
@@ -27,13 +30,15 @@ public struct ConfigReader {
 
     func read() throws -> WorkspaceConfig {
         var config = WorkspaceConfig()
-        config.configHash = ContentHash.of(document.root)
         let root = document.root.objectValue ?? []
+        // Where the store is says nothing about the data: two boxes reach one server by different
+        // URLs (its socket on one, TCP on the other), and their gate runs must not differ for it.
+        config.configHash = ContentHash.of(.object(root.filter { $0.0 != "store" }))
         for (name, _) in root where Self.sections[name] == nil {
             throw unknown(name, known: Array(Self.sections.keys), table: [], what: "section")
         }
         let table = { (name: String) in document.root[name]?.objectValue ?? [] }
-        for section in ["workspace", "import", "gates", "review", "mix"] {
+        for section in ["workspace", "import", "gates", "review", "mix", "store"] {
             for (key, _) in table(section) where !(Self.sections[section]!.contains(key)) {
                 throw unknown(key, known: Array(Self.sections[section]!), table: [section], what: "setting")
             }
@@ -45,6 +50,13 @@ public struct ConfigReader {
                 throw fail(["workspace"], "group", "expected a Unix group name (not empty, no control characters)")
             }
             config.group = group
+        }
+        if let text = try string(["store"], "url") {
+            do {
+                config.store = try StoreURL(text, operatingSystemUser: LogActor.current.user)
+            } catch {
+                throw fail(["store"], "url", error.message)
+            }
         }
         config.maxLineBytes = try int(["import"], "max_line_bytes", min: 1024, max: 1 << 30) ?? config.maxLineBytes
         config.importPaths = try readPaths()

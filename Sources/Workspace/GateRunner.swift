@@ -51,10 +51,10 @@ public struct GateRunSummary: Sendable {
 final class GateRunner {
     let paths: WorkspacePaths
     let index: RowIndex
-    let log: LogFile
+    let log: any LogAppender
     let suite: GateSuite
 
-    init(paths: WorkspacePaths, index: RowIndex, log: LogFile, suite: GateSuite) {
+    init(paths: WorkspacePaths, index: RowIndex, log: any LogAppender, suite: GateSuite) {
         self.paths = paths
         self.index = index
         self.log = log

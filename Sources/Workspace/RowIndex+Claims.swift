@@ -150,6 +150,26 @@ extension RowIndex {
         return ClaimedRow(row: indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1)
     }
 
+    /// Writes down a claim another box holds (its holder `store:ROLE`) (the PostgreSQL store said whose and for how
+    /// long), replacing any this box had, so this box does not offer the row until then.
+    public func recordClaim(onRow id: String, uid: Int, reviewer: String, holder: String, expires: Double) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
+                """, arguments: [uid, reviewer, holder, expires, id])
+        }
+    }
+
+    /// Removes the claims `recordClaim` wrote down for other boxes on a row (the store says
+    /// nobody else holds it any more).
+    public func forgetStoreClaims(onRow id: String) throws {
+        try write { db in
+            try db.execute(sql: """
+                DELETE FROM claims WHERE holder LIKE 'store:%' AND n = (SELECT n FROM rows WHERE id = ?)
+                """, arguments: [id])
+        }
+    }
+
     /// Moves the lease on a row `holder` holds to `expires`; false when that process no longer
     /// holds it.
     public func renewClaim(onRow id: String, holder: String, expires: Double) throws -> Bool {

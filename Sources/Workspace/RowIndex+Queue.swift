@@ -128,7 +128,7 @@ extension RowIndex {
     /// index once it is on disk. The index's log position moves only when nobody else appended
     /// in between; otherwise the next open replays the gap (applying is idempotent).
     public func appendAndApply(
-        _ payloads: [any LogPayload], to log: LogFile, apply: (LogEntry, Database) throws -> Void
+        _ payloads: [any LogPayload], to log: any LogAppender, apply: (LogEntry, Database) throws -> Void
     ) throws -> [LogEntry] {
         guard !payloads.isEmpty else { return [] }
         let before = try logPosition()

@@ -3,6 +3,8 @@ extension WorkspaceConfig {
     /// setting, so each one says what it does and why the default is what it is.
     /// The line `winnow init --group NAME` replaces with `group = "NAME"`.
     public static let groupPlaceholder = #"# group = "labelers""#
+    /// The line `winnow init --store URL` replaces with `url = "URL"`.
+    public static let storePlaceholder = #"# url = "postgresql:///labels""#
 
     public static let template = #"""
 # winnow workspace configuration.
@@ -147,5 +149,15 @@ human_floor = 0.3
 synthetic_cap_ratio = 10.0
 # In a critical slice, synthetic rows may be at most this share.
 critical_synthetic_max = 0.5
+
+[store]
+# Where the log lives. Unset: in this folder (log/provenance.jsonl), written by whoever runs
+# winnow here. Set (`winnow init --store URL`, `winnow store migrate --to URL`): in a PostgreSQL
+# database, which writes every entry itself and names its author as the server authenticated
+# them; log/ then holds this box's copy, checked against the store before every command. A
+# libpq URL: postgresql:///DB for the box's own server over its socket (peer authentication),
+# postgresql://HOST:PORT/DB?sslmode=require for another box's. Never a password: this file is
+# read by the whole group (PGPASSWORD carries one where the server asks).
+# url = "postgresql:///labels"
 """#
 }

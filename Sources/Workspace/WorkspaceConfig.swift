@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import WinnowCore
 
 /// The settings in `winnow.toml`, typed and checked. Every value has a default (the template
@@ -80,6 +81,9 @@ public struct WorkspaceConfig: Sendable {
     /// The Unix group a team shares the workspace through (`winnow init --group`), which
     /// `winnow doctor` checks every file and folder against; nil for a workspace of one user.
     public var group: String?
+    /// `[store] url`: the PostgreSQL store this workspace's log lives in (its `log/` then holds
+    /// a replica); nil for a file workspace, whose log is its own.
+    public var store: StoreURL?
     public var maxLineBytes = 8 * 1024 * 1024
     /// Provenance and id paths for import, as configured (fields not named use their defaults).
     public var importPaths: [RowField: [FieldPath]] = [:]

@@ -6,7 +6,8 @@ public enum WorkspaceCreator {
     /// With a `group`, the folder is given to it (setgid) before anything is made inside, and
     /// the group is recorded in `winnow.toml`; the caller finishes with
     /// `WorkspaceSharing.share` once the log and index exist (see WorkspaceSharing).
-    public static func create(at dir: String, group: UnixGroup? = nil) throws -> WorkspacePaths {
+    /// With a `store` URL, `winnow.toml` names it (`[store] url`); the caller has checked it.
+    public static func create(at dir: String, group: UnixGroup? = nil, store: String? = nil) throws -> WorkspacePaths {
         let paths = WorkspacePaths(root: dir)
         let fm = FileManager.default
         if fm.fileExists(atPath: paths.config) || fm.fileExists(atPath: paths.log) {
@@ -21,6 +22,9 @@ public enum WorkspaceCreator {
         var config = WorkspaceConfig.template
         if let group {
             config = config.replacingOccurrences(of: WorkspaceConfig.groupPlaceholder, with: "group = \"\(tomlEscaped(group.name))\"")
+        }
+        if let store {
+            config = config.replacingOccurrences(of: WorkspaceConfig.storePlaceholder, with: "url = \"\(tomlEscaped(store))\"")
         }
         let created = fm.createFile(
             atPath: paths.config, contents: Data(config.utf8),

@@ -36,6 +36,9 @@ public enum WorkspaceError: UserFacingError {
     /// The review queue was planned again under other settings while this process was
     /// building or using its plan (winnow.toml's review settings changed, or a reindex).
     case queuePlanChanged
+    /// A move of the log into (or out of) a PostgreSQL store that cannot go on: nothing in the
+    /// workspace was changed.
+    case migration(reason: String)
 
     public var message: String {
         switch self {
@@ -71,6 +74,8 @@ public enum WorkspaceError: UserFacingError {
                 : "is not writable by you (\(String(cString: strerror(code))))"
             return "\(path) \(why): this command records to the log and the index, so it needs write access to the "
                 + "workspace; nothing was changed. Commands that only read work here: \(WorkspaceSession.readOnlyCommands)"
+        case .migration(let reason):
+            return "cannot move the log: \(reason)"
         case .queuePlanChanged:
             return "the review queue was planned again meanwhile (winnow.toml's slices or review settings changed, or the "
                 + "index was rebuilt): nothing was served from the old plan; start again to review under the current settings"

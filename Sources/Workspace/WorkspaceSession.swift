@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresStore
 import ProvenanceLog
 import WinnowCore
 
@@ -8,17 +9,29 @@ import WinnowCore
 public final class WorkspaceSession {
     public let paths: WorkspacePaths
     public let config: WorkspaceConfig
-    public let log: LogFile
+    /// Where entries are appended: the log file, or the PostgreSQL store (which copies them
+    /// into the file, its replica on this box).
+    public let log: any LogAppender
+    /// The log file every reader reads: the workspace's own log, or the store's replica.
+    public let logFile: LogFile
+    /// The store, for a workspace whose log lives in PostgreSQL (`[store] url`).
+    public let store: ReplicatedLog?
     public private(set) var index: RowIndex
     /// Things the person should hear about (a repaired log tail, a rebuilt index).
     public internal(set) var notices: [String] = []
 
-    init(paths: WorkspacePaths, config: WorkspaceConfig, log: LogFile, index: RowIndex) {
+    init(paths: WorkspacePaths, config: WorkspaceConfig, logFile: LogFile, store: ReplicatedLog?, index: RowIndex) {
         self.paths = paths
         self.config = config
-        self.log = log
+        self.logFile = logFile
+        self.store = store
+        self.log = store ?? logFile
         self.index = index
     }
+
+    /// Who this session's entries name: the operating system's user, or on a store the role
+    /// the server authenticated.
+    public var actor: LogActor { store?.identity.actor ?? LogActor.current }
 
     /// Opens the workspace. `.readWrite` (every command that records anything) first checks
     /// that this user can write it, and says so plainly when not; `.readOnly` (commands that
@@ -55,12 +68,23 @@ public final class WorkspaceSession {
                 log: paths.display(paths.log), line: nil,
                 reason: "the log is missing, but the index holds \(try index.logPosition().seq) entries applied from it")
         }
-        let log = access == .readOnly
+        let tool = "winnow \(WinnowVersion.current)"
+        // A store's replica is a copy kept up to date for reading: even a command that only
+        // reads brings it up to date where this user may write it (else it would answer from
+        // entries other boxes have long added to).
+        let replicaWritable = config.store != nil && FileManager.default.isWritableFile(atPath: paths.log)
+        let log = access == .readOnly && !replicaWritable
             ? try LogFile.openReadOnly(at: paths.log, displayPath: paths.display(paths.log))
-            : try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: "winnow \(WinnowVersion.current)")
-        let session = WorkspaceSession(paths: paths, config: config, log: log, index: index)
+            : try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: tool)
+        let store = try config.store.map { url in try ReplicatedLog.open(url, replica: log, tool: tool) }
+        store?.pinnedFiles = { [paths] payload in paths.pinnedFiles(of: payload) }
+        let session = WorkspaceSession(paths: paths, config: config, logFile: log, store: store, index: index)
         session.notices += log.repairs.map(\.message)
         if let torn = log.tornTailKept { session.notices.append(torn.message) }
+        if let store, log.readOnly, case let behind = try store.behind(), behind > 0 {
+            session.notices.append("\(paths.display(paths.log)) is \(behind) entries behind the store at \(store.server.connection.url)"
+                + " and this user cannot update it: answers come from the entries it holds")
+        }
         // Even a command that only reads removes the copies a killed import left, where it
         // may (the next command cleans up, whichever it is; a reader without write access
         // reports them instead): they are garbage by construction, never in the log.
@@ -281,15 +305,19 @@ public final class WorkspaceSession {
         switch entry.knownKind {
         case .import:
             let payload = try entry.payload(ImportPayload.self)
+            try fetchPinnedFile(payload.source, to: paths.source(payload.source))
             try importer.replay(source: payload.source, file: payload.file, options: payload.options, seq: entry.seq, in: db)
             if payload.gates == true { try RowIndex.markGatesWanted(db) }
         case .reread:
             let payload = try entry.payload(RereadPayload.self).read
+            try fetchPinnedFile(payload.source, to: paths.source(payload.source))
             _ = try importer.reread(source: payload.source, file: payload.file, options: payload.options, in: db)
         case .gate:
             // Logs written before gate runs had verdict files: one entry per verdict.
             try RowIndex.apply(try entry.payload(GatePayload.self), seq: entry.seq, in: db)
         case .gateRun:
+            let run = try entry.payload(GateRunPayload.self)
+            try fetchPinnedFile(run.verdicts, to: paths.verdictFile(run.verdicts))
             try applyGateRun(entry, db: db)
         case .decision:
             try RowIndex.apply(decision: try entry.payload(DecisionPayload.self), entry: entry, in: db)
@@ -299,6 +327,31 @@ public final class WorkspaceSession {
             try RowIndex.apply(retract: try entry.payload(RetractPayload.self), in: db)
         default:
             break
+        }
+    }
+}
+
+extension WorkspaceSession {
+    /// A file an entry pins (a source, a verdict file) that this box lacks, fetched from the
+    /// store when there is one: the box that imported may be another. Its hash is checked on
+    /// the way in (`ServerFiles.fetch`); a file the store lacks too is left for the replay to
+    /// report missing, as in a file workspace.
+    func fetchPinnedFile(_ sha: String, to path: String) throws {
+        guard let store, !FileManager.default.fileExists(atPath: path) else { return }
+        try WorkspaceCreator.makeDirectory((path as NSString).deletingLastPathComponent)
+        _ = try store.files.fetch(sha, to: path)
+    }
+}
+
+extension WorkspacePaths {
+    /// The files an entry of this payload pins, which a store must hold before the entry: the
+    /// import's (or reread's) source, a gate run's verdict file.
+    func pinnedFiles(of payload: any LogPayload) -> [(sha: String, path: String)] {
+        switch payload {
+        case let imported as ImportPayload: return [(imported.source, source(imported.source))]
+        case let reread as RereadPayload: return [(reread.read.source, source(reread.read.source))]
+        case let run as GateRunPayload: return [(run.verdicts, verdictFile(run.verdicts))]
+        default: return []
         }
     }
 }

@@ -7,7 +7,7 @@ import Workspace
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "Prove or read the provenance log.",
-        subcommands: [LogVerifyCommand.self, LogShowCommand.self])
+        subcommands: [LogVerifyCommand.self, LogShowCommand.self, LogExportCommand.self])
 }
 
 struct LogVerifyCommand: ParsableCommand {
@@ -21,10 +21,26 @@ struct LogVerifyCommand: ParsableCommand {
 
     func run() throws {
         // Verification reads the file as it is: no open (which would repair a torn tail first).
+        // A store's replica is the exception: it is first checked against the store and brought
+        // up to date (only from the store, never repaired), so what is proved is the store's log.
         let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
+        let store = try WorkspaceConfig.load(path: paths.config).store == nil ? nil : try workspace.open(access: .readOnly).store
         let result = try LogVerifier.verify(path: paths.log, displayPath: paths.display(paths.log))
         switch result {
         case let .ok(count, headSeq, headHash):
+            if let store {
+                let remote = try store.server.head()
+                guard remote == LogHead(seq: headSeq, hash: headHash) else {
+                    let reason = "\(paths.display(paths.log)) holds \(headSeq) entries but the store at \(store.server.connection.url) holds"
+                        + " \(remote.seq), and this user cannot bring the copy up to date: not proved"
+                    if json {
+                        Output.json(.object([("ok", .bool(false)), ("reason", .string(reason))]))
+                    } else {
+                        Output.error("winnow: " + Output.safe(reason))
+                    }
+                    throw CommandExit(status: ExitStatus.failure)
+                }
+            }
             // The chain holds; now the verdict files its gate-run entries pin.
             let files: Int
             do { files = try WorkspaceSession.verifyVerdictFiles(paths) } catch let error as UserFacingError {
@@ -39,7 +55,8 @@ struct LogVerifyCommand: ParsableCommand {
                 Output.json(.object([("ok", .bool(true)), ("entries", .int(count)), ("head_seq", .int(headSeq)),
                                      ("head", .string(headHash)), ("verdict_files", .int(files))]))
             } else {
-                Output.line("ok: \(count) entries, head #\(headSeq) \(headHash)" + (files > 0 ? "; \(files) gate verdict files match" : ""))
+                Output.line("ok: \(count) entries, head #\(headSeq) \(headHash)" + (files > 0 ? "; \(files) gate verdict files match" : "")
+                    + (store.map { "; the store at \(Output.safe($0.server.connection.url.text)) holds the same log" } ?? ""))
             }
         case let .failed(failure):
             if json {
@@ -77,6 +94,26 @@ struct LogShowCommand: ParsableCommand {
         } else {
             try LogReader(path: session.paths.log, displayPath: shown).forEach(print)
         }
+    }
+}
+
+/// `winnow log export --out FILE`: the log as a JSONL file, proved before it takes its name.
+struct LogExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write the log (from the store, for a store workspace) to a JSONL file anyone can verify.")
+
+    @OptionGroup var workspace: WorkspaceOption
+    @Option(help: ArgumentHelp("The file to write (refused if it exists).", valueName: "FILE"))
+    var out: String
+
+    func run() throws {
+        guard !FileManager.default.fileExists(atPath: out) else {
+            throw ValidationError("\(Output.safe(out)) exists: name a new file")
+        }
+        let session = try workspace.open(access: .readOnly)
+        let summary = try LogExport.write(session, to: out)
+        let from = summary.store.map { "the store at \(Output.safe($0))" } ?? Output.safe(session.paths.display(session.paths.log))
+        Output.line("wrote \(summary.entries) entries from \(from) to \(Output.safe(out)); verified: head #\(summary.head.seq) \(summary.head.hash)")
     }
 }
 

@@ -3,13 +3,37 @@ import WinnowCore
 
 /// Writes to stdout/stderr. Every piece of untrusted text goes through `Sanitiser` on its way
 /// here; callers pass trusted layout (labels, numbers) and untrusted values separately via `safe`.
+///
+/// Written with write(2), not FileHandle: SwiftNIO (under the PostgreSQL store's client) ignores
+/// SIGPIPE for the whole process, so `winnow queue | head` gets EPIPE where it used to be ended by
+/// the signal, and FileHandle.write stops the program with a stack trace on any write error. A
+/// reader that went away ends winnow quietly with the status the signal would have given (141).
 enum Output {
     static func line(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        if !write(text + "\n", to: STDOUT_FILENO) { Foundation.exit(128 + SIGPIPE) }
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        _ = write(text + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text`; false when the reader is gone (EPIPE) or the descriptor fails.
+    private static func write(_ text: String, to fd: Int32) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n > 0 {
+                    done += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// Untrusted text made safe for one line of a terminal.

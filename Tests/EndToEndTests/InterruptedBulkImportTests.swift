@@ -29,7 +29,10 @@ import Testing
         #expect(verify.status == 0, "\(verify.output)")
         let show = try WinnowProcess.run(["log", "show"], in: ws)
         #expect(show.stdout.split(separator: "\n").isEmpty, "nothing was logged: \(show.output)")
-        #expect(!FileManager.default.fileExists(atPath: journal), "the hot journal was rolled back")
+        // A journal killed before its header was written is empty, and SQLite treats an empty
+        // journal as no journal (it is not hot: nothing to roll back); seen once under load.
+        let left = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? nil
+        #expect(left == nil || left == 0, "the hot journal was rolled back (\(left ?? 0) bytes left)")
         let names = try FileManager.default.contentsOfDirectory(atPath: ws + "/sources")
         #expect(names.isEmpty, "no partial copy and no source without its import entry: \(names)")
 

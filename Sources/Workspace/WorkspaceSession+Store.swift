@@ -1,0 +1,48 @@
+import Foundation
+import PostgresStore
+
+/// What the PostgreSQL store says about a claim this box wants (see `ServerClaims`).
+public enum StoreClaim: Sendable, Equatable {
+    case granted(seconds: Double)
+    case heldByAnother(reviewer: String, uid: Int, seconds: Double)
+}
+
+/// The review queue's side of a store: claims by the server's clock, and this box brought up to
+/// date with what other boxes logged. In a file workspace there is nothing to ask (the index's
+/// claims, shared by every process on the box, are the whole truth): each returns nil or 0.
+extension WorkspaceSession {
+    /// Asks the store for `id` on behalf of this process (`holder`); nil in a file workspace.
+    public func claimOnStore(_ id: String, holder: String, seconds: TimeInterval, anyProcess: Bool = false) throws -> StoreClaim? {
+        guard let store else { return nil }
+        switch try store.claims.claim(id, holder: holder, seconds: max(1, Int(seconds.rounded(.up))), anyProcess: anyProcess) {
+        case .granted(let seconds):
+            return .granted(seconds: seconds)
+        case let .heldByAnother(role, uid, seconds):
+            return .heldByAnother(reviewer: role, uid: uid, seconds: seconds)
+        }
+    }
+
+    /// Who else holds `id` in the store now (nil: nobody, or a file workspace). When nobody
+    /// does, claims this box wrote down for other boxes (`recordClaim`) are stale and removed.
+    public func otherHolderOnStore(_ id: String) throws -> String? {
+        guard let store else { return nil }
+        if let holder = try store.claims.otherHolder(of: id) { return holder }
+        try index.forgetStoreClaims(onRow: id)
+        return nil
+    }
+
+    /// Gives back this reviewer's claim on `id` in the store (by `holder`, or by any process of
+    /// theirs when nil), or every claim of `holder` when `id` is nil.
+    public func releaseOnStore(_ id: String?, holder: String?) throws {
+        try store?.claims.release(id, holder: holder)
+    }
+
+    /// Copies into this box's replica what other boxes logged since, and applies it to the
+    /// index; returns how many entries were applied (0 in a file workspace).
+    @discardableResult
+    public func catchUpWithStore() throws -> Int {
+        guard let store else { return 0 }
+        try store.catchUp()
+        return try catchUp()
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import PostgresStore
+import ProvenanceLog
+import Workspace
+
+/// `winnow store`: the PostgreSQL store (see README, "The PostgreSQL store").
+struct StoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Create a PostgreSQL store, or move a workspace's log into one.",
+        subcommands: [StoreInitCommand.self, StoreMigrateCommand.self])
+}
+
+/// `winnow store init URL`: the admin creates the store's tables, guard and functions.
+struct StoreInitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create the winnow store in a PostgreSQL database (an admin role, once).",
+        discussion: """
+            Creates the log (append-only: reviewers read it and append through a function that writes \\
+            the envelope and the actor itself), the stored files, and the role winnow_reviewer, whose \\
+            members may review. Grant it to each reviewer's login role: GRANT winnow_reviewer TO ana;
+            """)
+
+    @Argument(help: ArgumentHelp("The database, as a libpq URL (postgresql:///labels).", valueName: "URL"))
+    var url: String
+
+    func run() throws {
+        let store = try StoreURL(url, operatingSystemUser: LogActor.current.user)
+        let server = ServerLog(try ServerConnection.connect(store))
+        defer { server.connection.close() }
+        try server.install()
+        Output.line("Created the winnow store in \(Output.safe(store.text)) (schema version \(ServerLogSchema.version)).")
+        Output.line("Next: GRANT \(ServerLogSchema.reviewerRole) TO each reviewer's role, then winnow init DIR --store \(Output.safe(store.text))")
+    }
+}
+
+/// `winnow store migrate --to URL`: a file workspace's log, byte for byte, into a store.
+struct StoreMigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Move this workspace's log and files into a PostgreSQL store.",
+        discussion: """
+            Proves the log, stores every source and verdict file in the server, adopts every entry as it \\
+            is (same actors, times and hashes) into the empty store, reads it back and compares it line \\
+            for line, and only then names the store in winnow.toml. Needs the admin role. Run it again \\
+            to finish a migration that was interrupted. To leave the store later: winnow log export.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOption
+    @Option(help: ArgumentHelp("The database, as a libpq URL.", valueName: "URL"))
+    var to: String
+
+    func run() throws {
+        let store = try StoreURL(to, operatingSystemUser: LogActor.current.user)
+        let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
+        let summary = try StoreMigration.migrate(paths, to: store)
+        if summary.installed { Output.line("Created the winnow store in \(Output.safe(store.text)).") }
+        let how = summary.alreadyThere ? "were already there (an earlier run moved them)" : "moved"
+        Output.line("\(summary.entries) entries \(how), and \(summary.files) files stored; head #\(summary.head.seq) \(summary.head.hash)")
+        Output.line("\(Output.safe(paths.display(paths.config))) now names the store; \(Output.safe(paths.display(paths.log))) is its copy on this box.")
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import ProvenanceLog
+import Testing
+import TestSupport
+
+/// The PostgreSQL store through the built binary: two "boxes" (two workspace folders, two
+/// reviewer roles) share one queue and one chain; every command of the workflow works on it;
+/// a file workspace moves into a store byte for byte; a replica changed on a box stops every
+/// command there. Each test runs its own throwaway cluster (TestSupport.PostgresCluster).
+@Suite(.serialized) struct StoreEndToEndTests {
+    let cluster: PostgresCluster
+    let tmp: TemporaryFolder
+
+    init() throws {
+        cluster = try PostgresCluster()
+        try cluster.prepare(database: "labels", reviewers: ["ana", "ben"])
+        tmp = try TemporaryFolder()
+    }
+
+    var admin: String { cluster.url(database: "labels") }
+    func url(_ role: String) -> String { cluster.url(database: "labels", role: role) }
+
+    func run(_ arguments: [String], in workspace: String? = nil) throws -> WinnowRun {
+        try WinnowProcess.run(arguments + (workspace.map { ["--workspace", $0] } ?? []))
+    }
+
+    func succeed(_ arguments: [String], in workspace: String? = nil) throws -> WinnowRun {
+        let result = try run(arguments, in: workspace)
+        #expect(result.status == 0, "winnow \(arguments.joined(separator: " ")): \(result.output)")
+        return result
+    }
+
+    /// A box: a workspace folder whose log lives in the store, as `role`.
+    func box(_ name: String, as role: String) throws -> String {
+        let dir = tmp.path + "/" + name
+        let created = try succeed(["init", dir, "--store", url(role)])
+        #expect(created.stdout.contains("as role \(role)"), "\(created.output)")
+        return dir
+    }
+
+    static func served(_ run: WinnowRun) -> String? {
+        (try? JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any])?["id"] as? String
+    }
+
+    /// The store's log, exported through `winnow log export`, as entries.
+    func exported(from workspace: String) throws -> [LogEntry] {
+        let file = tmp.path + "/export-\(UUID().uuidString).jsonl"
+        _ = try succeed(["log", "export", "--out", file], in: workspace)
+        guard case .ok = try LogVerifier.verify(path: file) else { Issue.record("the export does not verify"); return [] }
+        var entries: [LogEntry] = []
+        try LogReader(path: file).forEach { entries.append($0) }
+        return entries
+    }
+
+    @Test func twoBoxesShareOneQueueAndOneChain() throws {
+        let refused = try run(["init", tmp.path + "/early", "--store", url("ana")])
+        #expect(refused.status == 1 && refused.stderr.contains("permission denied") && refused.stderr.contains("winnow store init"),
+                "a reviewer cannot create the store: \(refused.output)")
+        _ = try succeed(["store", "init", admin])
+        let boxA = try box("a", as: "ana"), boxB = try box("b", as: "ben")
+        _ = try succeed(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: boxA)
+
+        // Box B has nothing of its own: it copies the log and fetches the source and the
+        // verdict file box A stored, and sees the same queue.
+        let queueA = try succeed(["queue", "--json"], in: boxA).stdout, queueB = try succeed(["queue", "--json"], in: boxB).stdout
+        #expect(queueA == queueB && queueA.contains("\"safety\""), "\(queueA)\n\(queueB)")
+
+        // Both boxes ask at once, again and again: never the same row.
+        nonisolated(unsafe) var ids: [String] = []
+        let lock = NSLock()
+        for _ in 0..<6 {
+            let group = DispatchGroup()
+            for workspace in [boxA, boxB, boxA, boxB] {
+                group.enter()
+                DispatchQueue.global().async {
+                    defer { group.leave() }
+                    guard let next = try? WinnowProcess.run(["next", "--json", "--workspace", workspace]), let id = Self.served(next) else { return }
+                    lock.lock(); ids.append(id); lock.unlock()
+                }
+            }
+            group.wait()
+        }
+        #expect(ids.count == 24 && Set(ids).count == ids.count, "a row was handed out twice: \(ids.sorted())")
+
+        // ana's row is on her screen: ben cannot decide it, even with --force (the server refuses).
+        let anas = try #require(Self.served(try succeed(["next", "--json"], in: boxA)))
+        let stolen = try run(["decide", anas, "--accept"], in: boxB)
+        #expect(stolen.status == 1 && stolen.stderr.contains("on ana's screen"), "\(stolen.output)")
+        let forced = try run(["decide", anas, "--reject", "unsafe", "--force"], in: boxB)
+        #expect(forced.status == 1 && forced.stderr.contains("on ana's screen"), "\(forced.output)")
+        _ = try succeed(["decide", anas, "--reject", "unsafe"], in: boxA)
+
+        // ben's row, served on box B; ana's box learns of his decision before she could decide it.
+        let bens = try #require(Self.served(try succeed(["next", "--json"], in: boxB)))
+        _ = try succeed(["decide", bens, "--accept"], in: boxB)
+        let entries = try exported(from: boxA)
+        let decisions = entries.filter { $0.kind == "decision" }
+        #expect(decisions.map(\.actor.user) == ["ana", "ben"])
+        #expect(entries.allSatisfy { $0.actor.host == "labels" && ($0.kind != "decision" || $0.actor.gate == nil) })
+        #expect(entries.filter { $0.kind == "import" }.map(\.actor.user) == ["ana"])
+        for workspace in [boxA, boxB] {
+            let verify = try succeed(["log", "verify"], in: workspace)
+            #expect(verify.stdout.contains("holds the same log") && verify.stdout.contains("ok: \(entries.count) entries"), "\(verify.output)")
+        }
+        #expect(try String(contentsOfFile: boxA + "/log/provenance.jsonl", encoding: .utf8)
+                == String(contentsOfFile: boxB + "/log/provenance.jsonl", encoding: .utf8))
+    }
+
+    /// import, gates, next/decide, stats, mix, mix verify, rollback: the file workspace's
+    /// workflow, on the store.
+    @Test func theWholeWorkflowRunsOnTheStore() throws {
+        _ = try succeed(["store", "init", admin])
+        let ws = try box("ws", as: "ana")
+        for file in ["support-chat", "instructions-alpaca", "preferences"] {
+            _ = try succeed(["import", WinnowProcess.sampleData + "/\(file).jsonl"], in: ws)
+        }
+        let gates = try succeed(["gates", "--rerun"], in: ws)
+        #expect(gates.stdout.contains("verdicts") || gates.stdout.contains("nothing"), "\(gates.output)")
+        let row = try #require(Self.served(try succeed(["next", "--json"], in: ws)))
+        _ = try succeed(["decide", row, "--accept"], in: ws)
+        let chat = try String(contentsOfFile: WinnowProcess.sampleData + "/support-chat.jsonl", encoding: .utf8)
+        let ids = chat.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  (object["meta"] as? [String: Any])?["origin"] as? String == "synthetic", object["id"] as? String != row else { return nil }
+            return object["id"] as? String
+        }
+        let verdicts = ids.map { #"{"id": "\#($0)", "verdict": "accept"}"# }.joined(separator: "\n") + "\n"
+        _ = try succeed(["decide", "--force", "--from", try tmp.file("verdicts.jsonl", verdicts)], in: ws)
+        let stats = try succeed(["stats"], in: ws)
+        #expect(stats.stdout.contains("reviewed"), "\(stats.output)")
+        let mix = try succeed(["mix", WinnowProcess.sampleData + "/mix-spec.toml"], in: ws)
+        #expect(mix.stdout.contains("Binding constraints:"), "\(mix.output)")
+        let verify = try succeed(["mix", "verify", ws + "/mixes/support-v1"], in: ws)
+        #expect(verify.stdout.contains("data.jsonl: identical"), "\(verify.output)")
+        let rollback = try succeed(["rollback", "--generator", "acme-teacher-7b-v1", "--why", "a bad batch"], in: ws)
+        #expect(!rollback.stdout.isEmpty, "\(rollback.output)")
+        let kinds = try exported(from: ws).map(\.kind)
+        for kind in ["import", "gate-run", "decision", "mix", "retract"] { #expect(kinds.contains(kind), "no \(kind) entry: \(kinds)") }
+        // A second box rebuilds all of it from the store alone.
+        let other = try box("other", as: "ben")
+        #expect(try succeed(["queue", "--json"], in: other).stdout == succeed(["queue", "--json"], in: ws).stdout)
+    }
+
+    @Test func aFileWorkspaceMovesIntoTheStoreByteForByte() throws {
+        let ws = try tmp.workspace()
+        _ = try succeed(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws)
+        let row = try #require(Self.served(try succeed(["next", "--json"], in: ws)))
+        _ = try succeed(["decide", row, "--reject", "unsafe"], in: ws)
+        let before = try String(contentsOfFile: ws + "/log/provenance.jsonl", encoding: .utf8)
+
+        _ = try succeed(["store", "init", admin])
+        let reviewer = try run(["store", "migrate", "--to", url("ana")], in: ws)
+        #expect(reviewer.status == 1 && reviewer.stderr.contains("permission denied"), "a reviewer cannot adopt entries: \(reviewer.output)")
+        #expect(try !String(contentsOfFile: ws + "/winnow.toml", encoding: .utf8).contains("\nurl = "))
+        let moved = try succeed(["store", "migrate", "--to", admin], in: ws)
+        #expect(moved.stdout.contains("3 entries moved") || moved.stdout.contains("entries moved"), "\(moved.output)")
+        #expect(try String(contentsOfFile: ws + "/winnow.toml", encoding: .utf8).contains("url = \"\(admin)\""))
+        // The same bytes, in the store and in the replica; the actors are the file's.
+        let stored = try exported(from: ws)
+        #expect(stored.map { String(decoding: $0.line, as: UTF8.self) }.joined() == before)
+        #expect(try String(contentsOfFile: ws + "/log/provenance.jsonl", encoding: .utf8) == before)
+        #expect(stored.allSatisfy { $0.actor.uid == Int(getuid()) })
+        let again = try run(["store", "migrate", "--to", admin], in: ws)
+        #expect(again.status == 1 && again.stderr.contains("already lives in the store"), "\(again.output)")
+        // Another box joins and gets the same queue from the store alone.
+        let box = try box("b", as: "ben")
+        #expect(try succeed(["queue", "--json"], in: box).stdout == succeed(["queue", "--json"], in: ws).stdout)
+    }
+
+    @Test func aReplicaChangedOnThisBoxStopsEveryCommand() throws {
+        _ = try succeed(["store", "init", admin])
+        let ws = try box("a", as: "ana")
+        _ = try succeed(["import", "--no-gates", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws)
+        let row = try #require(Self.served(try succeed(["next", "--json"], in: ws)))
+        _ = try succeed(["decide", row, "--accept"], in: ws)
+        let replica = ws + "/log/provenance.jsonl"
+        let original = try String(contentsOfFile: replica, encoding: .utf8)
+
+        // A correctly chained entry written on this box, which the store never saw.
+        let forged = try LogFile.open(at: replica)
+        try forged.append(DecisionPayload(row: row, action: .reject, reason: "unsafe"))
+        for command in [["queue"], ["next"], ["log", "verify"]] {
+            let result = try run(command, in: ws)
+            #expect(result.status == 1 && result.stderr.contains("the store only 2"), "\(command): \(result.output)")
+        }
+        // The decision rewritten and the chain redone: the head no longer matches the store's.
+        try original.write(toFile: replica, atomically: false, encoding: .utf8)
+        let lines = original.split(separator: "\n").map(String.init)
+        let first = try LogEntry(parsing: Array(lines[0].utf8))
+        let rewritten = try LogEntry.seal(
+            seq: 2, prev: first.hash, ts: "2026-12-06T00:00:00.000Z", actor: LogActor(uid: 1, user: "ana", host: "labels"),
+            tool: "winnow 0.1.0", kind: "decision", fields: DecisionPayload(row: row, action: .reject, reason: "unsafe").toFields())
+        try (lines[0] + "\n" + String(decoding: rewritten.line, as: UTF8.self)).write(toFile: replica, atomically: false, encoding: .utf8)
+        let stopped = try run(["stats"], in: ws)
+        #expect(stopped.status == 1 && stopped.stderr.contains("is not the store's log"), "\(stopped.output)")
+    }
+}
