@@ -13,11 +13,18 @@ import TestSupport
 
     init() throws {
         cluster = try PostgresCluster()
-        try cluster.prepare(database: "labels", reviewers: ["ana", "ben"])
+        // As README's set-up: an ordinary role that may create roles owns the database.
+        try cluster.prepare(database: "labels", owner: "lead", reviewers: ["ana", "ben"])
         tmp = try TemporaryFolder()
     }
 
-    var admin: String { cluster.url(database: "labels") }
+    var admin: String { cluster.url(database: "labels", role: "lead") }
+
+    /// `winnow store init` as the owner, then the reviewers granted the reviewer role.
+    func createStore() throws {
+        _ = try succeed(["store", "init", admin])
+        try cluster.grantReviewers(["ana", "ben"], database: "labels", as: "lead")
+    }
     func url(_ role: String) -> String { cluster.url(database: "labels", role: role) }
 
     func run(_ arguments: [String], in workspace: String? = nil) throws -> WinnowRun {
@@ -56,7 +63,7 @@ import TestSupport
         let refused = try run(["init", tmp.path + "/early", "--store", url("ana")])
         #expect(refused.status == 1 && refused.stderr.contains("permission denied") && refused.stderr.contains("winnow store init"),
                 "a reviewer cannot create the store: \(refused.output)")
-        _ = try succeed(["store", "init", admin])
+        try createStore()
         let boxA = try box("a", as: "ana"), boxB = try box("b", as: "ben")
         _ = try succeed(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: boxA)
 
@@ -109,7 +116,7 @@ import TestSupport
     /// import, gates, next/decide, stats, mix, mix verify, rollback: the file workspace's
     /// workflow, on the store.
     @Test func theWholeWorkflowRunsOnTheStore() throws {
-        _ = try succeed(["store", "init", admin])
+        try createStore()
         let ws = try box("ws", as: "ana")
         for file in ["support-chat", "instructions-alpaca", "preferences"] {
             _ = try succeed(["import", WinnowProcess.sampleData + "/\(file).jsonl"], in: ws)
@@ -148,7 +155,7 @@ import TestSupport
         _ = try succeed(["decide", row, "--reject", "unsafe"], in: ws)
         let before = try String(contentsOfFile: ws + "/log/provenance.jsonl", encoding: .utf8)
 
-        _ = try succeed(["store", "init", admin])
+        try createStore()
         let reviewer = try run(["store", "migrate", "--to", url("ana")], in: ws)
         #expect(reviewer.status == 1 && reviewer.stderr.contains("permission denied"), "a reviewer cannot adopt entries: \(reviewer.output)")
         #expect(try !String(contentsOfFile: ws + "/winnow.toml", encoding: .utf8).contains("\nurl = "))
@@ -168,7 +175,7 @@ import TestSupport
     }
 
     @Test func aReplicaChangedOnThisBoxStopsEveryCommand() throws {
-        _ = try succeed(["store", "init", admin])
+        try createStore()
         let ws = try box("a", as: "ana")
         _ = try succeed(["import", "--no-gates", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws)
         let row = try #require(Self.served(try succeed(["next", "--json"], in: ws)))

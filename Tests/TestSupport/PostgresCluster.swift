@@ -94,14 +94,31 @@ public final class PostgresCluster: @unchecked Sendable {
 
     static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// Creates `database` and, for each name, a login role in `winnow_reviewer` (the role the
-    /// store's install creates; made here first so the reviewers can be members of it).
-    public func prepare(database: String, reviewers: [String]) throws {
-        let sql = ["CREATE DATABASE \(database)",
-                   "DO $r$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'winnow_reviewer') THEN CREATE ROLE winnow_reviewer NOLOGIN; END IF; END $r$"]
-            + reviewers.map { "CREATE ROLE \($0) LOGIN IN ROLE winnow_reviewer" }
+    /// Creates `database` and a login role for each reviewer. Without an `owner`, the bootstrap
+    /// superuser owns the database and the reviewers are made members of `winnow_reviewer` here
+    /// (the role the store's install creates, made first). With one, as README's set-up does
+    /// it: the owner is an ordinary role that may create roles and owns the database, and the
+    /// reviewers are plain login roles, granted `winnow_reviewer` once the owner installed the
+    /// store (`grantReviewers`).
+    public func prepare(database: String, owner: String? = nil, reviewers: [String]) throws {
+        var sql: [String] = []
+        if let owner {
+            sql.append("CREATE ROLE \(owner) LOGIN CREATEROLE")
+            sql.append("CREATE DATABASE \(database) OWNER \(owner)")
+            sql += reviewers.map { "CREATE ROLE \($0) LOGIN" }
+        } else {
+            sql.append("CREATE DATABASE \(database)")
+            sql.append("DO $r$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'winnow_reviewer') THEN CREATE ROLE winnow_reviewer NOLOGIN; END IF; END $r$")
+            sql += reviewers.map { "CREATE ROLE \($0) LOGIN IN ROLE winnow_reviewer" }
+        }
         let result = try psql(sql.joined(separator: ";\n") + ";")
         guard result.status == 0 else { throw Failure(description: "preparing \(database): \(result.stderr)") }
+    }
+
+    /// The owner grants `winnow_reviewer` to reviewers, as README's set-up says.
+    public func grantReviewers(_ reviewers: [String], database: String, as owner: String) throws {
+        let result = try psql("GRANT winnow_reviewer TO \(reviewers.joined(separator: ", "))", as: owner, database: database)
+        guard result.status == 0 else { throw Failure(description: "granting winnow_reviewer: \(result.stderr)") }
     }
 
     /// Stops the server the hard way (as a power cut would) and starts it again: what it had
