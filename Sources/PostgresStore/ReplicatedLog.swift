@@ -35,6 +35,7 @@ public final class ReplicatedLog: LogAppender, @unchecked Sendable {
     public let server: ServerLog
     public let files: ServerFiles
     public let claims: ServerClaims
+    public let config: ServerConfig
     public let replica: LogFile
     public let identity: StoreIdentity
     let tool: String
@@ -46,6 +47,7 @@ public final class ReplicatedLog: LogAppender, @unchecked Sendable {
         self.server = server
         self.files = ServerFiles(server.connection)
         self.claims = ServerClaims(server.connection)
+        self.config = ServerConfig(server.connection)
         self.replica = replica
         self.identity = identity
         self.tool = tool

@@ -39,7 +39,7 @@ public enum ServerLogSchema {
 
     /// The same, one statement each: the client sends them one by one (PostgreSQL's extended
     /// protocol, which PostgresNIO speaks, takes one statement per message).
-    public static var statements: [String] { logStatements + claimStatements + adoptStatements + fileStatements }
+    public static var statements: [String] { logStatements + claimStatements + configStatements + adoptStatements + fileStatements }
 
     static let logStatements: [String] = [
         #"""
@@ -112,6 +112,8 @@ public enum ServerLogSchema {
             body text;
             i int;
             decided_row text;
+            decided_slice text;
+            slice_role text;
             other_holder text;
         BEGIN
             IF kind IS NULL OR kind !~ '^[a-z][a-z-]{0,31}$' THEN
@@ -163,6 +165,8 @@ public enum ServerLogSchema {
                 FOR i IN 1 .. coalesce(cardinality(names), 0) LOOP
                     IF names[i] = 'row' THEN
                         decided_row := "values"[i]::jsonb #>> '{}';
+                    ELSIF names[i] = 'slice' THEN
+                        decided_slice := "values"[i]::jsonb #>> '{}';
                     END IF;
                 END LOOP;
                 SELECT c.holder_role::text INTO other_holder FROM winnow_claim c
@@ -170,6 +174,15 @@ public enum ServerLogSchema {
                 IF FOUND THEN
                     RAISE EXCEPTION 'row % is on %''s screen now (their claim is live): not recorded', decided_row, other_holder
                         USING ERRCODE = 'lock_not_available';
+                END IF;
+                -- A slice the configuration gives to a role is decided by its members only.
+                IF decided_slice IS NOT NULL THEN
+                    SELECT c.slice_roles ->> decided_slice INTO slice_role FROM winnow_config c ORDER BY c.version DESC LIMIT 1;
+                    IF slice_role IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = slice_role)
+                                                   OR NOT pg_has_role(session_user, slice_role, 'MEMBER')) THEN
+                        RAISE EXCEPTION 'slice % is reviewed by members of role % only, and % is not one: not recorded',
+                            decided_slice, slice_role, session_user USING ERRCODE = 'insufficient_privilege';
+                    END IF;
                 END IF;
             END IF;
 

@@ -34,6 +34,15 @@ public struct ConfigReader {
         // Where the store is says nothing about the data: two boxes reach one server by different
         // URLs (its socket on one, TCP on the other), and their gate runs must not differ for it.
         config.configHash = ContentHash.of(.object(root.filter { $0.0 != "store" }))
+        // What a store's boxes must agree on: the same, less the settings about this box's own
+        // files (its Unix group, whether its folders may be links).
+        config.sharedSettingsHash = ContentHash.of(.object(root.compactMap { name, value in
+            if name == "store" { return nil }
+            if name == "workspace", let members = value.objectValue {
+                return (name, .object(members.filter { !["group", "follow_symlinks"].contains($0.0) }))
+            }
+            return (name, value)
+        }))
         for (name, _) in root where Self.sections[name] == nil {
             throw unknown(name, known: Array(Self.sections.keys), table: [], what: "section")
         }

@@ -25,8 +25,17 @@ public enum StoreMigration {
     }
 
     /// Connects to `url`, creating the winnow store there when the database has none (which
-    /// takes an admin role: a reviewer's is refused with the server's message). Returns whether
-    /// it created it.
+    /// takes an admin role: a reviewer's is refused with the server's message), with the default
+    /// configuration as its version 1. Returns whether it created it.
+    /// Creates the store in a database that has none (`winnow store init`), with the default
+    /// configuration as its version 1; refused where one exists.
+    public static func create(_ url: StoreURL) throws {
+        let server = ServerLog(try ServerConnection.connect(url))
+        defer { server.connection.close() }
+        try server.install()
+        _ = try StoreConfiguration.push(text: WorkspaceConfig.template, to: server.connection)
+    }
+
     public static func attach(_ url: StoreURL) throws -> Bool {
         let server = ServerLog(try ServerConnection.connect(url))
         defer { server.connection.close() }
@@ -42,6 +51,7 @@ public enum StoreMigration {
                                      detail: "the database has no winnow store yet, and this role may not create one:"
                                         + " an admin runs `winnow store init URL` once (see README, \"The PostgreSQL store\")")
         }
+        _ = try StoreConfiguration.push(text: WorkspaceConfig.template, to: server.connection)
         return true
     }
 
@@ -76,7 +86,11 @@ public enum StoreMigration {
                 throw WorkspaceError.migration(reason: "the store's log read back differs from \(paths.display(paths.log)); winnow.toml is unchanged")
             }
         }
-        try setStore(url, in: paths)
+        // The workspace's settings become the store's newest version, then the file names the store.
+        if try ServerConfig(server.connection).latest()?.sha != config.sharedSettingsHash {
+            _ = try StoreConfiguration.push(text: try StoreConfiguration.read(paths), to: server.connection)
+        }
+        try StoreConfiguration.write(StoreConfiguration.text(try StoreConfiguration.read(paths), withStore: url), to: paths, expecting: url)
         let head = try server.head()
         return Summary(entries: lines.count, files: pinned.count, head: head, installed: installed, alreadyThere: alreadyThere)
     }
@@ -118,39 +132,5 @@ public enum StoreMigration {
             }
         }
         return files
-    }
-
-    /// Names the store in `winnow.toml`: the template's commented `url` line, else a `[store]`
-    /// table's first line, else a new table at the end. The new text must read back with this
-    /// URL before it replaces the old (same mode, renamed over it).
-    static func setStore(_ url: StoreURL, in paths: WorkspacePaths) throws {
-        guard let data = FileManager.default.contents(atPath: paths.config), let text = String(data: data, encoding: .utf8) else {
-            throw WorkspaceError.io(path: paths.display(paths.config), action: "read it", errno: errno == 0 ? EIO : errno)
-        }
-        let line = "url = \"\(WorkspaceCreator.tomlEscaped(url.text))\""
-        var updated: String
-        if text.contains(WorkspaceConfig.storePlaceholder) {
-            updated = text.replacingOccurrences(of: WorkspaceConfig.storePlaceholder, with: line)
-        } else if let header = text.range(of: "\n[store]\n") {
-            updated = text
-            updated.insert(contentsOf: line + "\n", at: header.upperBound)
-        } else {
-            updated = text + (text.hasSuffix("\n") ? "" : "\n") + "\n[store]\n" + line + "\n"
-        }
-        let check = try WorkspaceConfig.parse(text: updated, path: paths.display(paths.config))
-        guard check.store?.text == url.text else {
-            throw WorkspaceError.migration(reason: "\(paths.display(paths.config)) could not be set to name the store (it has a [store] table winnow cannot extend); set url = \"\(url.text)\" in it by hand")
-        }
-        var info = stat()
-        let mode = stat(paths.config, &info) == 0 ? info.st_mode & 0o7777 : 0o660
-        let temporary = paths.config + ".migrating-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(updated.utf8), attributes: [.posixPermissions: Int(mode)]) else {
-            throw WorkspaceError.io(path: paths.display(temporary), action: "write it", errno: errno)
-        }
-        guard rename(temporary, paths.config) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw WorkspaceError.io(path: paths.display(paths.config), action: "replace it", errno: code)
-        }
     }
 }

@@ -44,7 +44,8 @@ judge_score = ["meta.judge_score", "judge_score"]
 # Slices: a wrong row is costly in the critical ones, so they are reviewed in full and come
 # first (lower priority number = earlier). Other slices are reviewed by a sample whose
 # measured error rate decides whether their unreviewed rows are trusted.
-# `group` (optional): only members of this OS group are served and may decide the slice.
+# `group` (optional): only members of this OS group are served and may decide the slice (on a
+# PostgreSQL store: members of the server role of that name, which the server itself enforces).
 # `keywords` (and `keyword_regex`): the slice classifier tags rows that arrive without a slice.
 # Per-slice gate settings, on top of [gates]: `blocklist`, `blocklist_regex` (added to the
 # global lists), `max_turn_chars`, `max_row_chars`, and `pii` = "reject" or "flag" (by default

@@ -95,6 +95,9 @@ public struct WorkspaceConfig: Sendable {
     public var mix = Mix()
     /// Canonical JSON of the whole file, so a log entry can record which config produced it.
     public var configHash = ""
+    /// The hash a store's boxes compare (see StoreConfiguration): `configHash` without the
+    /// box's own `[workspace] group` and `follow_symlinks`.
+    public var sharedSettingsHash = ""
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 
 /// `winnow init`: lays out a new workspace with the commented default config. Refuses to touch
 /// a folder that already holds one, so an init typed in the wrong place never costs a log.
@@ -6,8 +7,9 @@ public enum WorkspaceCreator {
     /// With a `group`, the folder is given to it (setgid) before anything is made inside, and
     /// the group is recorded in `winnow.toml`; the caller finishes with
     /// `WorkspaceSharing.share` once the log and index exist (see WorkspaceSharing).
-    /// With a `store` URL, `winnow.toml` names it (`[store] url`); the caller has checked it.
-    public static func create(at dir: String, group: UnixGroup? = nil, store: String? = nil) throws -> WorkspacePaths {
+    /// With a `store`, `winnow.toml` is the store's newest configuration naming it (`[store]
+    /// url`); the caller has checked it.
+    public static func create(at dir: String, group: UnixGroup? = nil, store: StoreURL? = nil) throws -> WorkspacePaths {
         let paths = WorkspacePaths(root: dir)
         let fm = FileManager.default
         if fm.fileExists(atPath: paths.config) || fm.fileExists(atPath: paths.log) {
@@ -20,11 +22,16 @@ public enum WorkspaceCreator {
             try makeDirectory(folder)
         }
         var config = WorkspaceConfig.template
+        if let store {
+            let connection = try ServerConnection.connect(store)
+            defer { connection.close() }
+            guard let latest = try ServerConfig(connection).latest() else {
+                throw WorkspaceError.storeConfig(reason: "the store at \(store.text) holds no configuration yet: its owner pushes one with `winnow store config push`")
+            }
+            config = StoreConfiguration.text(latest.text, withStore: store)
+        }
         if let group {
             config = config.replacingOccurrences(of: WorkspaceConfig.groupPlaceholder, with: "group = \"\(tomlEscaped(group.name))\"")
-        }
-        if let store {
-            config = config.replacingOccurrences(of: WorkspaceConfig.storePlaceholder, with: "url = \"\(tomlEscaped(store))\"")
         }
         let created = fm.createFile(
             atPath: paths.config, contents: Data(config.utf8),

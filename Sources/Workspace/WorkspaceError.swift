@@ -39,6 +39,8 @@ public enum WorkspaceError: UserFacingError {
     /// A move of the log into (or out of) a PostgreSQL store that cannot go on: nothing in the
     /// workspace was changed.
     case migration(reason: String)
+    /// A store workspace whose settings are not the store's, or a store without settings.
+    case storeConfig(reason: String)
 
     public var message: String {
         switch self {
@@ -76,6 +78,8 @@ public enum WorkspaceError: UserFacingError {
                 + "workspace; nothing was changed. Commands that only read work here: \(WorkspaceSession.readOnlyCommands)"
         case .migration(let reason):
             return "cannot move the log: \(reason)"
+        case .storeConfig(let reason):
+            return reason
         case .queuePlanChanged:
             return "the review queue was planned again meanwhile (winnow.toml's slices or review settings changed, or the "
                 + "index was rebuilt): nothing was served from the old plan; start again to review under the current settings"

@@ -77,6 +77,7 @@ public final class WorkspaceSession {
             ? try LogFile.openReadOnly(at: paths.log, displayPath: paths.display(paths.log))
             : try LogFile.open(at: paths.log, displayPath: paths.display(paths.log), tool: tool)
         let store = try config.store.map { url in try ReplicatedLog.open(url, replica: log, tool: tool) }
+        if let store { try StoreConfiguration.check(config, paths: paths, store: store) }
         store?.pinnedFiles = { [paths] payload in paths.pinnedFiles(of: payload) }
         let session = WorkspaceSession(paths: paths, config: config, logFile: log, store: store, index: index)
         session.notices += log.repairs.map(\.message)

@@ -40,7 +40,7 @@ struct InitCommand: ParsableCommand {
             }
             return found
         }
-        let paths = try WorkspaceCreator.create(at: directory, group: shared, store: storeURL?.text)
+        let paths = try WorkspaceCreator.create(at: directory, group: shared, store: storeURL)
         let session = try WorkspaceSession.open(paths)
         if let shared {
             try WorkspaceSharing.share(paths, with: shared)

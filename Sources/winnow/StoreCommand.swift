@@ -8,7 +8,7 @@ import Workspace
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store", abstract: "Create a PostgreSQL store, or move a workspace's log into one.",
-        subcommands: [StoreInitCommand.self, StoreMigrateCommand.self])
+        subcommands: [StoreInitCommand.self, StoreMigrateCommand.self, StoreConfigCommand.self])
 }
 
 /// `winnow store init URL`: the admin creates the store's tables, guard and functions.
@@ -26,10 +26,9 @@ struct StoreInitCommand: ParsableCommand {
 
     func run() throws {
         let store = try StoreURL(url, operatingSystemUser: LogActor.current.user)
-        let server = ServerLog(try ServerConnection.connect(store))
-        defer { server.connection.close() }
-        try server.install()
-        Output.line("Created the winnow store in \(Output.safe(store.text)) (schema version \(ServerLogSchema.version)).")
+        try StoreMigration.create(store)
+        Output.line("Created the winnow store in \(Output.safe(store.text)) (schema version \(ServerLogSchema.version)), its settings"
+            + " winnow init's defaults (version 1: change them in a workspace's winnow.toml, then winnow store config push).")
         Output.line("Next: GRANT \(ServerLogSchema.reviewerRole) TO each reviewer's role, then winnow init DIR --store \(Output.safe(store.text))")
     }
 }
@@ -57,5 +56,52 @@ struct StoreMigrateCommand: ParsableCommand {
         let how = summary.alreadyThere ? "were already there (an earlier run moved them)" : "moved"
         Output.line("\(summary.entries) entries \(how), and \(summary.files) files stored; head #\(summary.head.seq) \(summary.head.hash)")
         Output.line("\(Output.safe(paths.display(paths.config))) now names the store; \(Output.safe(paths.display(paths.log))) is its copy on this box.")
+    }
+}
+
+/// `winnow store config push|pull`: the settings every box of a store shares.
+struct StoreConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Push this workspace's settings to its store (its owner), or pull the store's.",
+        discussion: """
+            On a store the settings that grant power (slices and the roles that review them, review rates, \
+            gates, mix bounds) are the store's: every command checks that winnow.toml holds the store's newest \
+            version and stops if not. Its owner edits winnow.toml and pushes it as a new version; every other \
+            box pulls it.
+            """,
+        subcommands: [StoreConfigPushCommand.self, StoreConfigPullCommand.self])
+}
+
+struct StoreConfigPushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push", abstract: "Make this workspace's winnow.toml the store's next settings version (its owner only).")
+
+    @OptionGroup var workspace: WorkspaceOption
+
+    func run() throws {
+        let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
+        guard let store = try WorkspaceConfig.load(path: paths.config).store else {
+            throw ValidationError("this workspace keeps its own log (no [store] url in winnow.toml): there is no store to push to")
+        }
+        let version = try StoreConfiguration.push(paths, to: store)
+        Output.line("\(Output.safe(paths.display(paths.config))) is version \(version) of the settings of \(Output.safe(store.text));"
+            + " other boxes: winnow store config pull")
+    }
+}
+
+struct StoreConfigPullCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull", abstract: "Rewrite winnow.toml as the store's newest settings.")
+
+    @OptionGroup var workspace: WorkspaceOption
+
+    func run() throws {
+        let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
+        guard let store = try WorkspaceConfig.load(path: paths.config).store else {
+            throw ValidationError("this workspace keeps its own log (no [store] url in winnow.toml): there is no store to pull from")
+        }
+        let latest = try StoreConfiguration.pull(paths, url: store)
+        Output.line("\(Output.safe(paths.display(paths.config))) now holds version \(latest.version) of the store's settings"
+            + " (pushed by \(Output.safe(latest.pushedBy)) at \(latest.pushedAt))")
     }
 }

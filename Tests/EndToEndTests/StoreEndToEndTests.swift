@@ -201,4 +201,54 @@ import TestSupport
         let stopped = try run(["stats"], in: ws)
         #expect(stopped.status == 1 && stopped.stderr.contains("is not the store's log"), "\(stopped.output)")
     }
+
+    /// The store's settings on every box: the owner gives the medical slice to a role and
+    /// pushes; a reviewer outside the role is never served a medical row and the server refuses
+    /// his forced decision on one; a box whose winnow.toml was edited is stopped until it pulls.
+    @Test func theStoresSettingsAndSliceRolesHoldOnEveryBox() throws {
+        try createStore()
+        let lead = try box("lead", as: "lead")
+        let settings = lead + "/winnow.toml"
+        let text = try String(contentsOfFile: settings, encoding: .utf8)
+        try text.replacingOccurrences(of: "# group = \"winnow-medical\"", with: "group = \"winnow_medical\"")
+            .write(toFile: settings, atomically: true, encoding: .utf8)
+        let stale = try run(["queue"], in: lead)
+        #expect(stale.status == 1 && stale.stderr.contains("does not hold the store's settings (version 1"), "\(stale.output)")
+        let pushed = try succeed(["store", "config", "push"], in: lead)
+        #expect(pushed.stdout.contains("version 2"), "\(pushed.output)")
+        let roles = try cluster.psql("CREATE ROLE winnow_medical; GRANT winnow_medical TO ana", as: "lead", database: "labels")
+        try #require(roles.status == 0, "\(roles.stderr)")
+
+        let boxA = try box("a", as: "ana"), boxB = try box("b", as: "ben")
+        _ = try succeed(["import", "--no-gates", WinnowProcess.sampleData + "/support-chat.jsonl"], in: boxA)
+        let chat = try String(contentsOfFile: WinnowProcess.sampleData + "/support-chat.jsonl", encoding: .utf8)
+        let medical = Set(chat.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  (object["meta"] as? [String: Any])?["slice"] as? String == "medical" else { return nil }
+            return object["id"] as? String
+        })
+        try #require(!medical.isEmpty)
+        var bens: [String] = []
+        for _ in 0..<15 { if let id = Self.served(try succeed(["next", "--json"], in: boxB)) { bens.append(id) } }
+        #expect(!bens.isEmpty && medical.isDisjoint(with: bens), "ben was served a medical row: \(bens)")
+        let row = try #require(medical.sorted().first)
+        let forced = try run(["decide", row, "--reject", "unsafe", "--force"], in: boxB)
+        #expect(forced.status == 1 && (forced.stderr.contains("winnow_medical") || forced.stderr.contains("which only members")),
+                "\(forced.output)")
+        _ = try succeed(["decide", row, "--reject", "unsafe", "--force"], in: boxA)
+
+        // ben drops the slice's role in his own copy: every command there stops until he pulls.
+        let bSettings = boxB + "/winnow.toml"
+        let original = try String(contentsOfFile: bSettings, encoding: .utf8)
+        try original.replacingOccurrences(of: "group = \"winnow_medical\"", with: "").write(toFile: bSettings, atomically: true, encoding: .utf8)
+        for command in [["queue"], ["next"], ["stats"]] {
+            let result = try run(command, in: boxB)
+            #expect(result.status == 1 && result.stderr.contains("does not hold the store's settings (version 2"), "\(command): \(result.output)")
+        }
+        let pushByReviewer = try run(["store", "config", "push"], in: boxB)
+        #expect(pushByReviewer.status == 1 && pushByReviewer.stderr.contains("permission denied"), "\(pushByReviewer.output)")
+        _ = try succeed(["store", "config", "pull"], in: boxB)
+        #expect(try String(contentsOfFile: bSettings, encoding: .utf8) == original)
+        _ = try succeed(["queue"], in: boxB)
+    }
 }
