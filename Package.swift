@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "winnow-bench",
             dependencies: [
-                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Workbench", "VirtualTerminal", "TerminalCore", "ReviewQueue",
+                "WinnowCore", "ProvenanceLog", "Workspace", "Gates", "Workbench", "VirtualTerminal", "TerminalCore", "ReviewQueue", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // libFuzzer targets for every parser of untrusted bytes (.ci/fuzz builds it with

@@ -15,48 +15,57 @@ extension ServerLogSchema {
     /// opinion, whatever their box's index says.
     static let claimStatements: [String] = [
         """
-        CREATE TABLE winnow_claim (
+        CREATE TABLE public.winnow_claim (
             row_id text PRIMARY KEY,
             holder_role name NOT NULL,
             holder text NOT NULL,
             until timestamptz NOT NULL
         )
         """,
-        "REVOKE ALL ON winnow_claim FROM PUBLIC",
-        "GRANT SELECT ON winnow_claim TO winnow_reviewer",
+        "REVOKE ALL ON public.winnow_claim FROM PUBLIC",
+        "GRANT SELECT ON public.winnow_claim TO winnow_reviewer",
         #"""
-        CREATE FUNCTION winnow_claim(want_row text, want_holder text, seconds int, any_process boolean,
-                                     OUT granted boolean, OUT held_by text, OUT held_by_uid bigint, OUT remaining double precision)
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $claim$
+        CREATE FUNCTION public.winnow_claim(want_row text, want_holder text, seconds int, any_process boolean,
+                                            OUT granted boolean, OUT held_by text, OUT held_by_uid bigint, OUT remaining double precision)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $claim$
         DECLARE
             at timestamptz := clock_timestamp();
             until_then timestamptz;
+            longest int;
         BEGIN
-            IF want_row IS NULL OR want_holder IS NULL OR length(want_holder) > 200 OR seconds IS NULL
-                OR seconds < 1 OR seconds > 604800 THEN
-                RAISE EXCEPTION 'winnow_claim: a row, a holder and a lease of 1 s to 7 days' USING ERRCODE = 'invalid_parameter_value';
+            IF want_row IS NULL OR length(want_row) > 1000 OR want_holder IS NULL OR length(want_holder) > 200
+                OR seconds IS NULL OR seconds < 1 THEN
+                RAISE EXCEPTION 'winnow_claim: a row, a holder and a lease of at least 1 s' USING ERRCODE = 'invalid_parameter_value';
             END IF;
-            INSERT INTO winnow_claim AS c (row_id, holder_role, holder, until)
+            -- No longer than the store's settings say a lease lasts; no more rows than a screen needs.
+            longest := coalesce((SELECT c.lease_seconds FROM public.winnow_config c ORDER BY c.version DESC LIMIT 1), 600);
+            seconds := least(seconds, longest);
+            IF (SELECT count(*) FROM public.winnow_claim c
+                WHERE c.holder_role = session_user AND c.until > at AND c.row_id <> want_row) >= 100 THEN
+                RAISE EXCEPTION 'winnow_claim: % holds 100 rows already; decide or give some back first', session_user
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
             VALUES (want_row, session_user, want_holder, at + make_interval(secs => seconds))
             ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
                 WHERE c.until <= at OR (c.holder_role = session_user AND (any_process OR c.holder = EXCLUDED.holder))
             RETURNING true, c.holder_role::text, c.until INTO granted, held_by, until_then;
             IF NOT FOUND THEN
                 SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
-                FROM winnow_claim c WHERE c.row_id = want_row;
+                FROM public.winnow_claim c WHERE c.row_id = want_row;
             END IF;
             held_by_uid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = held_by)::bigint;
             remaining := extract(epoch FROM until_then - at);
         END
         $claim$
         """#,
-        "REVOKE ALL ON FUNCTION winnow_claim(text, text, int, boolean) FROM PUBLIC",
-        "GRANT EXECUTE ON FUNCTION winnow_claim(text, text, int, boolean) TO winnow_reviewer",
+        "REVOKE ALL ON FUNCTION public.winnow_claim(text, text, int, boolean) FROM PUBLIC",
+        "GRANT EXECUTE ON FUNCTION public.winnow_claim(text, text, int, boolean) TO winnow_reviewer",
         #"""
-        CREATE FUNCTION winnow_release(want_row text, want_holder text) RETURNS bigint
-        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $release$
+        CREATE FUNCTION public.winnow_release(want_row text, want_holder text) RETURNS bigint
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $release$
             WITH gone AS (
-                DELETE FROM winnow_claim c
+                DELETE FROM public.winnow_claim c
                 WHERE c.holder_role = session_user AND (want_row IS NULL OR c.row_id = want_row)
                   AND (want_holder IS NULL OR c.holder = want_holder)
                   AND (want_row IS NOT NULL OR want_holder IS NOT NULL)
@@ -64,7 +73,7 @@ extension ServerLogSchema {
             SELECT count(*) FROM gone
         $release$
         """#,
-        "REVOKE ALL ON FUNCTION winnow_release(text, text) FROM PUBLIC",
-        "GRANT EXECUTE ON FUNCTION winnow_release(text, text) TO winnow_reviewer",
+        "REVOKE ALL ON FUNCTION public.winnow_release(text, text) FROM PUBLIC",
+        "GRANT EXECUTE ON FUNCTION public.winnow_release(text, text) TO winnow_reviewer",
     ]
 }

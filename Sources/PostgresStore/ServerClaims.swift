@@ -22,7 +22,7 @@ public struct ServerClaims: Sendable {
     public func claim(_ row: String, holder: String, seconds: Int, anyProcess: Bool = false) throws(StoreError) -> ServerClaimAnswer {
         let doing = "claim row \(row)"
         let rows = try connection.query("""
-            SELECT granted, held_by, held_by_uid, remaining FROM winnow_claim(\(row), \(holder), \(Int32(clamping: seconds)), \(anyProcess))
+            SELECT granted, held_by, held_by_uid, remaining FROM public.winnow_claim(\(row), \(holder), \(Int32(clamping: seconds)), \(anyProcess))
             """, doing: doing)
         guard let answer = rows.first else { throw .unexpected(url: url, doing: doing, reason: "winnow_claim returned nothing") }
         let granted = try answer.value(at: 0, "granted", as: Bool.self, url: url, doing: doing)
@@ -37,7 +37,7 @@ public struct ServerClaims: Sendable {
     public func otherHolder(of row: String) throws(StoreError) -> String? {
         let doing = "look up who holds row \(row)"
         let rows = try connection.query("""
-            SELECT holder_role::text FROM winnow_claim
+            SELECT holder_role::text FROM public.winnow_claim
             WHERE row_id = \(row) AND holder_role <> session_user AND until > clock_timestamp()
             """, doing: doing)
         return try rows.first.map { row throws(StoreError) in try row.value(at: 0, "holder_role", as: String.self, url: url, doing: doing) }
@@ -47,6 +47,6 @@ public struct ServerClaims: Sendable {
     /// nil), or with no row every claim `holder` has.
     public func release(_ row: String?, holder: String?) throws(StoreError) {
         guard row != nil || holder != nil else { return }
-        try connection.query("SELECT winnow_release(\(row), \(holder))", doing: row.map { "release row \($0)" } ?? "release this process's rows")
+        try connection.query("SELECT public.winnow_release(\(row), \(holder))", doing: row.map { "release row \($0)" } ?? "release this process's rows")
     }
 }

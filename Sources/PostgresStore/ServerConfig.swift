@@ -27,7 +27,7 @@ public struct ServerConfig: Sendable {
         let doing = "read the store's configuration"
         let rows = try connection.query("""
             SELECT version, text, sha, pushed_by::text, to_char(pushed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-            FROM winnow_config ORDER BY version DESC LIMIT 1
+            FROM public.winnow_config ORDER BY version DESC LIMIT 1
             """, doing: doing)
         guard let row = rows.first else { return nil }
         return StoreConfigVersion(
@@ -38,14 +38,15 @@ public struct ServerConfig: Sendable {
             pushedAt: try row.value(at: 4, "pushed_at", as: String.self, url: url, doing: doing))
     }
 
-    /// Adds a version (the owner only; a reviewer's role is refused by the server). Returns its
-    /// number.
-    public func push(text: String, sha: String, sliceRoles: [String: String]) throws(StoreError) -> Int {
+    /// Adds a version (the owner only; a reviewer's role is refused by the server): the text,
+    /// its settings' hash, the slices' roles and the longest lease the server will grant.
+    /// Returns its number.
+    public func push(text: String, sha: String, sliceRoles: [String: String], leaseSeconds: Int) throws(StoreError) -> Int {
         let doing = "push the configuration"
         let roles = JSONValue.object(sliceRoles.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }).canonicalString
         let rows = try connection.query("""
-            INSERT INTO winnow_config(version, text, sha, slice_roles)
-            SELECT coalesce(max(version), 0) + 1, \(text), \(sha), \(roles)::jsonb FROM winnow_config
+            INSERT INTO public.winnow_config(version, text, sha, slice_roles, lease_seconds)
+            SELECT coalesce(max(version), 0) + 1, \(text), \(sha), \(roles)::jsonb, \(Int32(clamping: leaseSeconds)) FROM public.winnow_config
             RETURNING version
             """, doing: doing)
         guard let row = rows.first else { throw .unexpected(url: url, doing: doing, reason: "no version came back") }

@@ -24,11 +24,17 @@ public final class ServerConnection: @unchecked Sendable {
     public let url: StoreURL
     private var connection: PostgresConnection
     private let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
-    private let mutex = NSLock()
+    /// Held for one statement, and from BEGIN to COMMIT for a transaction (recursive: the
+    /// transaction's own statements take it again), so another thread's statement never runs
+    /// inside someone else's transaction.
+    private let mutex = NSRecursiveLock()
     private var closed = false
     /// Inside BEGIN ... COMMIT: a lost connection is not replaced until the transaction ends.
     private var inTransaction = false
     let timeoutSeconds: Int64
+    /// The longest a statement may take before the connection is closed under it: a server
+    /// that stopped answering (a cut network, a stopped machine) ends in an error, not a hang.
+    public var statementDeadlineSeconds: Int64 = 60
 
     private init(url: StoreURL, connection: PostgresConnection, timeoutSeconds: Int64) {
         self.url = url
@@ -97,16 +103,27 @@ public final class ServerConnection: @unchecked Sendable {
             }
             connection = try Self.open(url, timeoutSeconds: timeoutSeconds)
         }
+        let running = connection
+        let deadline = running.eventLoop.scheduleTask(in: .seconds(statementDeadlineSeconds)) { let closing: EventLoopFuture<Void> = running.close(); _ = closing }
+        defer { deadline.cancel() }
         do {
-            return try connection.query(query, logger: logger).wait().rows
+            return try running.query(query, logger: logger).wait().rows
         } catch {
             throw classify(error, doing: doing)
         }
     }
 
+    /// Runs SQL written by an admin's tool (set-up scripts, the benchmarks' roles), one
+    /// statement, no parameters: never with text from a row, a file or a reviewer.
+    public func execute(adminSQL sql: String, doing: String) throws(StoreError) {
+        try query(PostgresQuery(unsafeSQL: sql), doing: doing)
+    }
+
     /// Runs `body` between BEGIN and COMMIT; any error rolls back and is rethrown. The
     /// connection is a session: only this thread's statements run inside.
     public func transaction<T>(doing: String, _ body: () throws -> T) throws -> T {
+        mutex.lock()
+        defer { mutex.unlock() }
         try query("BEGIN", doing: doing)
         setInTransaction(true)
         defer { setInTransaction(false) }

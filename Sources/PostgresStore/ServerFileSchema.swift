@@ -5,7 +5,8 @@ extension ServerLogSchema {
     ///
     /// A file is its parts (`winnow_file_part`, 4 MB each) and one `winnow_file` row that says how
     /// many, written in the uploader's single transaction, so a file is never seen half there.
-    /// Reviewers may add files and read them; nobody may change or remove one (the log's guard).
+    /// Reviewers may read them; leads (who import and run gates, the entries that pin files) add
+/// them; nobody may change or remove one.
     /// The server does not hash the bytes (SQL has no streaming SHA-256, and hashing a gigabyte
     /// in one value would hold it in memory): every box that fetches a file hashes it and refuses
     /// bytes that are not the name's, naming the role that uploaded them (`winnow_file.owner` is
@@ -13,7 +14,7 @@ extension ServerLogSchema {
     /// under a hash first blocks that file, visibly and attributably, but no box ever uses it.
     static let fileStatements: [String] = [
         """
-        CREATE TABLE winnow_file (
+        CREATE TABLE public.winnow_file (
             sha text PRIMARY KEY CHECK (sha ~ '^[0-9a-f]{64}$'),
             size bigint NOT NULL CHECK (size >= 0),
             parts int NOT NULL CHECK (parts >= 0),
@@ -21,7 +22,7 @@ extension ServerLogSchema {
         )
         """,
         """
-        CREATE TABLE winnow_file_part (
+        CREATE TABLE public.winnow_file_part (
             sha text NOT NULL CHECK (sha ~ '^[0-9a-f]{64}$'),
             part int NOT NULL CHECK (part >= 0),
             bytes bytea NOT NULL,
@@ -29,17 +30,19 @@ extension ServerLogSchema {
         )
         """,
         #"""
-        CREATE FUNCTION winnow_file_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
+        CREATE FUNCTION public.winnow_file_guard() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $guard$
         BEGIN
             RAISE EXCEPTION 'stored files are write-once: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
         END
         $guard$
         """#,
-        "CREATE TRIGGER winnow_file_rows BEFORE UPDATE OR DELETE ON winnow_file FOR EACH ROW EXECUTE FUNCTION winnow_file_guard()",
-        "CREATE TRIGGER winnow_file_truncate BEFORE TRUNCATE ON winnow_file FOR EACH STATEMENT EXECUTE FUNCTION winnow_file_guard()",
-        "CREATE TRIGGER winnow_file_part_rows BEFORE UPDATE OR DELETE ON winnow_file_part FOR EACH ROW EXECUTE FUNCTION winnow_file_guard()",
-        "CREATE TRIGGER winnow_file_part_truncate BEFORE TRUNCATE ON winnow_file_part FOR EACH STATEMENT EXECUTE FUNCTION winnow_file_guard()",
-        "REVOKE ALL ON winnow_file, winnow_file_part FROM PUBLIC",
-        "GRANT SELECT, INSERT ON winnow_file, winnow_file_part TO winnow_reviewer",
+        "CREATE TRIGGER winnow_file_rows BEFORE UPDATE OR DELETE ON public.winnow_file FOR EACH ROW EXECUTE FUNCTION public.winnow_file_guard()",
+        "CREATE TRIGGER winnow_file_truncate BEFORE TRUNCATE ON public.winnow_file FOR EACH STATEMENT EXECUTE FUNCTION public.winnow_file_guard()",
+        "CREATE TRIGGER winnow_file_part_rows BEFORE UPDATE OR DELETE ON public.winnow_file_part FOR EACH ROW EXECUTE FUNCTION public.winnow_file_guard()",
+        "CREATE TRIGGER winnow_file_part_truncate BEFORE TRUNCATE ON public.winnow_file_part FOR EACH STATEMENT EXECUTE FUNCTION public.winnow_file_guard()",
+        "REVOKE ALL ON public.winnow_file, public.winnow_file_part FROM PUBLIC",
+        "GRANT SELECT ON public.winnow_file, public.winnow_file_part TO winnow_reviewer",
+        "GRANT INSERT ON public.winnow_file, public.winnow_file_part TO winnow_lead",
     ]
 }

@@ -19,7 +19,7 @@ public struct ServerFiles: Sendable {
     /// Whether the store holds a file named `sha`.
     public func has(_ sha: String) throws(StoreError) -> Bool {
         let doing = "look for stored file \(sha)"
-        let rows = try connection.query("SELECT 1 FROM winnow_file WHERE sha = \(sha)", doing: doing)
+        let rows = try connection.query("SELECT 1 FROM public.winnow_file WHERE sha = \(sha)", doing: doing)
         return !rows.isEmpty
     }
 
@@ -27,6 +27,16 @@ public struct ServerFiles: Sendable {
     /// bytes are hashed as they are sent: a file that is not `sha` is refused before commit.
     public func put(_ sha: String, from path: String) throws {
         if try has(sha) { return }
+        do {
+            try send(sha, from: path)
+        } catch let error as StoreError where error.isPermissionDenied {
+            guard case let .refused(url, doing, state, message, _) = error else { throw error }
+            throw StoreError.refused(url: url, doing: doing, sqlState: state, message: message,
+                                     detail: "files are stored by the store's leads (the owner and members of winnow_lead), who import and run gates")
+        }
+    }
+
+    private func send(_ sha: String, from path: String) throws {
         let doing = "store file \(sha)"
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.unexpected(url: url, doing: doing, reason: "cannot open \(path) to send it")
@@ -42,14 +52,14 @@ public struct ServerFiles: Sendable {
                 data.withUnsafeBytes { hasher.update($0) }
                 size += Int64(data.count)
                 let bytes = ByteBuffer(bytes: data)
-                try connection.query("INSERT INTO winnow_file_part(sha, part, bytes) VALUES (\(sha), \(part), \(bytes))", doing: doing)
+                try connection.query("INSERT INTO public.winnow_file_part(sha, part, bytes) VALUES (\(sha), \(part), \(bytes))", doing: doing)
                 part += 1
             }
             let computed = hasher.finalizeHex()
             guard computed == sha else {
                 throw StoreError.unexpected(url: url, doing: doing, reason: "\(path) hashes to \(computed), not \(sha): it changed since it was stored")
             }
-            try connection.query("INSERT INTO winnow_file(sha, size, parts) VALUES (\(sha), \(size), \(part))", doing: doing)
+            try connection.query("INSERT INTO public.winnow_file(sha, size, parts) VALUES (\(sha), \(size), \(part))", doing: doing)
         }
     }
 
@@ -57,7 +67,7 @@ public struct ServerFiles: Sendable {
     /// is checked). Returns false when the store has no such file.
     public func fetch(_ sha: String, to path: String, mode: mode_t = 0o440) throws -> Bool {
         let doing = "fetch stored file \(sha)"
-        let files = try connection.query("SELECT parts, size, owner::text FROM winnow_file WHERE sha = \(sha)", doing: doing)
+        let files = try connection.query("SELECT parts, size, owner::text FROM public.winnow_file WHERE sha = \(sha)", doing: doing)
         guard let file = files.first else { return false }
         let parts = try file.value(at: 0, "parts", as: Int32.self, url: url, doing: doing)
         let size = try file.value(at: 1, "size", as: Int64.self, url: url, doing: doing)
@@ -75,7 +85,7 @@ public struct ServerFiles: Sendable {
         var hasher = StreamingHash()
         var written: Int64 = 0
         for part in 0..<parts {
-            let rows = try connection.query("SELECT bytes FROM winnow_file_part WHERE sha = \(sha) AND part = \(part)", doing: doing)
+            let rows = try connection.query("SELECT bytes FROM public.winnow_file_part WHERE sha = \(sha) AND part = \(part)", doing: doing)
             guard let row = rows.first else {
                 throw StoreError.unexpected(url: url, doing: doing, reason: "part \(part) of \(parts) is missing (stored by \(owner))")
             }

@@ -23,7 +23,7 @@ public struct ServerLog: Sendable {
         let doing = "look for a winnow store"
         let found = try connection.query("SELECT to_regclass('public.winnow_store') IS NOT NULL", doing: doing)
         guard try found.first?.value(at: 0, "exists", as: Bool.self, url: url, doing: doing) == true else { return nil }
-        let rows = try connection.query("SELECT max(version) FROM winnow_store", doing: doing)
+        let rows = try connection.query("SELECT max(version) FROM public.winnow_store", doing: doing)
         return try rows.first.map { row throws(StoreError) in Int(try row.value(at: 0, "version", as: Int32.self, url: url, doing: doing)) }
     }
 
@@ -54,7 +54,7 @@ public struct ServerLog: Sendable {
     /// The last entry's seq and hash (seq 0 and the genesis hash for an empty log).
     public func head() throws(StoreError) -> LogHead {
         let doing = "read the log's head"
-        let rows = try connection.query("SELECT seq, hash FROM winnow_log ORDER BY seq DESC LIMIT 1", doing: doing)
+        let rows = try connection.query("SELECT seq, hash FROM public.winnow_log ORDER BY seq DESC LIMIT 1", doing: doing)
         guard let row = rows.first else { return .empty }
         return LogHead(seq: Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing)),
                        hash: try row.value(at: 1, "hash", as: String.self, url: url, doing: doing))
@@ -63,7 +63,7 @@ public struct ServerLog: Sendable {
     /// The hash of entry `seq`, or nil when the log is shorter.
     public func hash(ofEntry seq: Int) throws(StoreError) -> String? {
         let doing = "read entry \(seq)"
-        let rows = try connection.query("SELECT hash FROM winnow_log WHERE seq = \(Int64(seq))", doing: doing)
+        let rows = try connection.query("SELECT hash FROM public.winnow_log WHERE seq = \(Int64(seq))", doing: doing)
         return try rows.first.map { row throws(StoreError) in try row.value(at: 0, "hash", as: String.self, url: url, doing: doing) }
     }
 
@@ -80,7 +80,7 @@ public struct ServerLog: Sendable {
                 let fields = payload.toFields()
                 let kind = type(of: payload).kind.rawValue
                 let rows = try connection.query("""
-                    SELECT seq, line FROM winnow_append(\(kind), \(tool), \(payload.gateName), \(fields.map(\.0)), \(fields.map { $0.1.canonicalString }))
+                    SELECT seq, line FROM public.winnow_append(\(kind), \(tool), \(payload.gateName), \(fields.map(\.0)), \(fields.map { $0.1.canonicalString }))
                     """, doing: doing)
                 guard let row = rows.first else {
                     throw StoreError.unexpected(url: url, doing: doing, reason: "winnow_append returned no entry")
@@ -103,7 +103,7 @@ public struct ServerLog: Sendable {
     public func entries(after head: LogHead, limit: Int = ServerLog.pageSize) throws(StoreError) -> [(entry: LogEntry, line: String)] {
         let doing = "read the log after entry \(head.seq)"
         let rows = try connection.query("""
-            SELECT seq, line FROM winnow_log WHERE seq > \(Int64(head.seq)) ORDER BY seq LIMIT \(Int64(limit))
+            SELECT seq, line FROM public.winnow_log WHERE seq > \(Int64(head.seq)) ORDER BY seq LIMIT \(Int64(limit))
             """, doing: doing)
         var previous = head
         var result: [(LogEntry, String)] = []
@@ -146,15 +146,24 @@ public struct ServerLog: Sendable {
     }
 
     /// Adds entries written elsewhere, as they are (`store migrate`; the admin only, see
-    /// `winnow_adopt`), in one transaction: all of them or none.
-    public func adopt(lines: [String], batch: Int = 1000) throws {
+    /// `winnow_adopt`), in one transaction: all of them or none. With `expecting`, the whole log
+    /// is read back inside that transaction and must be exactly those lines, or nothing commits.
+    public func adopt(lines: [String], expecting whole: [String]? = nil, batch: Int = 1000) throws {
         let doing = "adopt entries into the log"
         try connection.transaction(doing: doing) {
             var start = 0
             while start < lines.count {
                 let chunk = Array(lines[start..<min(start + batch, lines.count)])
-                try connection.query("SELECT winnow_adopt_all(\(chunk))", doing: doing)
+                try connection.query("SELECT public.winnow_adopt_all(\(chunk))", doing: doing)
                 start += chunk.count
+            }
+            if let whole {
+                var stored: [String] = []
+                try forEachEntry(after: .empty) { _, line in stored.append(line) }
+                guard stored == whole else {
+                    throw StoreError.logMismatch(url: url, seq: zip(stored, whole).prefix { $0 == $1 }.count + 1,
+                                                 reason: "the log read back is not the one adopted; rolled back")
+                }
             }
         }
     }

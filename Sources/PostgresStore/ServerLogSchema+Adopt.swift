@@ -14,8 +14,8 @@ extension ServerLogSchema {
     /// are hashed the way `log verify` hashes them.
     static let adoptStatements: [String] = [
         #"""
-        CREATE FUNCTION winnow_adopt(line text, OUT seq bigint, OUT hash text)
-        LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $adopt$
+        CREATE FUNCTION public.winnow_adopt(line text, OUT seq bigint, OUT hash text)
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $adopt$
         DECLARE
             entry jsonb;
             head_seq bigint;
@@ -30,8 +30,8 @@ extension ServerLogSchema {
                 OR coalesce(entry ->> 'prev', '') !~ '^[0-9a-f]{64}$' OR coalesce(entry ->> 'hash', '') !~ '^[0-9a-f]{64}$' THEN
                 RAISE EXCEPTION 'winnow_adopt: the line is not a log entry (seq, prev and hash)' USING ERRCODE = 'invalid_parameter_value';
             END IF;
-            LOCK TABLE winnow_log IN EXCLUSIVE MODE;
-            SELECT l.seq, l.hash INTO head_seq, head_hash FROM winnow_log l ORDER BY l.seq DESC LIMIT 1;
+            LOCK TABLE public.winnow_log IN EXCLUSIVE MODE;
+            SELECT l.seq, l.hash INTO head_seq, head_hash FROM public.winnow_log l ORDER BY l.seq DESC LIMIT 1;
             seq := (entry ->> 'seq')::bigint;
             hash := entry ->> 'hash';
             IF seq <> coalesce(head_seq, 0) + 1 THEN
@@ -43,28 +43,28 @@ extension ServerLogSchema {
                     seq, entry ->> 'prev', coalesce(head_hash, repeat('0', 64)) USING ERRCODE = 'invalid_parameter_value';
             END IF;
             PERFORM set_config('winnow.appending', 'on', true);
-            INSERT INTO winnow_log(seq, hash, line, actor) VALUES (seq, hash, line, session_user);
+            INSERT INTO public.winnow_log(seq, hash, line, actor) VALUES (seq, hash, line, session_user);
             PERFORM set_config('winnow.appending', 'off', true);
         END
         $adopt$
         """#,
-        "REVOKE ALL ON FUNCTION winnow_adopt(text) FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION public.winnow_adopt(text) FROM PUBLIC",
         // Many lines a call, in order: a migration's round trips, not one per entry.
         #"""
-        CREATE FUNCTION winnow_adopt_all(lines text[]) RETURNS bigint
-        LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $all$
+        CREATE FUNCTION public.winnow_adopt_all(lines text[]) RETURNS bigint
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $all$
         DECLARE
             one text;
             adopted bigint := 0;
         BEGIN
             FOREACH one IN ARRAY coalesce(lines, ARRAY[]::text[]) LOOP
-                PERFORM winnow_adopt(one);
+                PERFORM public.winnow_adopt(one);
                 adopted := adopted + 1;
             END LOOP;
             RETURN adopted;
         END
         $all$
         """#,
-        "REVOKE ALL ON FUNCTION winnow_adopt_all(text[]) FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION public.winnow_adopt_all(text[]) FROM PUBLIC",
     ]
 }

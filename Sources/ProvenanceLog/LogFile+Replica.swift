@@ -48,3 +48,20 @@ extension LogFile {
         }
     }
 }
+
+extension LogFile {
+    /// Runs `body` holding the log's exclusive lock, so no process appends meanwhile: for work
+    /// that reads the whole log and must know it did not grow under it (moving the log into a
+    /// store). Other processes' appends wait, then go on.
+    public func holdingLock<T>(_ body: () throws -> T) throws -> T {
+        guard !readOnly else { throw LogError.readOnly(file: displayPath) }
+        mutex.lock()
+        defer { mutex.unlock() }
+        while flock(lockFD, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw LogError.lastIO(displayPath + ".lock", "lock") }
+        }
+        defer { _ = flock(lockFD, LOCK_UN) }
+        guard FileIdentity(path: path) == identity else { throw LogError.replaced(file: displayPath) }
+        return try body()
+    }
+}

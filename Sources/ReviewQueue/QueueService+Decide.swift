@@ -45,9 +45,15 @@ extension QueueService {
     @discardableResult
     public func decide(_ requests: [DecisionRequest], extra: JSONValue = .object([]), claims: ClaimRule = .unchecked) throws -> [LogEntry] {
         var payloads: [DecisionPayload] = []
-        try confirmDecisionsOnStore(try requests.map { try row($0.id) }, claims: claims)
+        var checked: [IndexedRow] = []
+        // On a store, whose screen a row is on is the server's to say (this box's notes of other
+        // boxes' claims may be stale): asked before the checks below read them.
+        for request in requests {
+            if let name = try session.otherHolderOnStore(request.id) { throw QueueError.heldByAnother(row: request.id, reviewer: name) }
+        }
         for request in requests {
             let row = try row(request.id)
+            checked.append(row)
             try checkAllowed(row)
             try checkNotHeldByAnother(row)
             if claims == .mustHold && !request.adjudication { try checkHeldByThisReviewer(row) }
@@ -68,6 +74,8 @@ extension QueueService {
                 spentMs: request.spentMs, newRow: newRow, extra: .object(fields))
             payloads.append(payload)
         }
+        // Last, once every local check passed: nothing is claimed in the store for a request refused here.
+        try confirmDecisionsOnStore(checked, claims: claims)
         let entries = try session.record(payloads)
         do {
             for request in requests { try release(request.id) }

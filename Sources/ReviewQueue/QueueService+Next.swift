@@ -124,7 +124,9 @@ extension QueueService {
             try session.index.releaseClaim(onRow: id, holder: holder)
             return false
         }
-        return try session.index.renewClaim(onRow: id, holder: holder, expires: now().timeIntervalSince1970 + lease)
+        let renewed = try session.index.renewClaim(onRow: id, holder: holder, expires: now().timeIntervalSince1970 + lease)
+        if !renewed { try session.releaseOnStore(id, holder: holder) }
+        return renewed
     }
 
     /// Gives back a row this process holds without deciding it (a skip, a row left on screen):

@@ -23,36 +23,34 @@ extension QueueService {
             try session.index.recordClaim(onRow: id, uid: uid, reviewer: name, holder: "store:\(name)", expires: now + seconds)
             return nil
         case .granted(let seconds):
-            var served = item
-            if try session.catchUpWithStore() > 0 {
-                let until = item.leaseUntil.timeIntervalSince1970
-                let again: ClaimedRow?
-                if let adjudication {
-                    again = try session.index.claimIfServable(
-                        id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until)
-                } else {
-                    again = try session.index.claim(id: id, for: claimant, now: now, expires: until, mayClaim: { _ in true })
-                }
-                guard let again else {
+            do {
+                // Checked again whatever this process applied: another process on this box may
+                // have brought the index up to date a moment ago, after this one chose the row.
+                try session.catchUpWithStore()
+                if let adjudication, try !session.index.isServable(
+                    id: id, to: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now) {
                     try releaseHeldHere(id)
                     return nil
                 }
-                served = self.item(again, until: until, adjudication: again.row.state == .adjudication)
+                var served = item
+                if let fresh = try session.index.row(id: id) { served.row = fresh }
+                served.leaseUntil = min(served.leaseUntil, Date(timeIntervalSince1970: now + seconds))
+                return served
+            } catch {
+                // Not served: given back here and in the store, not left held for a lease.
+                try? releaseHeldHere(id)
+                throw error
             }
-            served.leaseUntil = min(served.leaseUntil, Date(timeIntervalSince1970: now + seconds))
-            return served
         }
     }
 
-    /// Before decisions are recorded on a store: each row's claim taken or kept for this
-    /// reviewer (a row another reviewer's screen holds is refused, as the server would refuse
-    /// the entry), then this box brought up to date; a row whose state changed meanwhile was
+    /// Before decisions are recorded on a store, once `decide` asked whose screen each row is on
+    /// (`otherHolderOnStore`) and checked it locally: each row's claim taken or kept for this
+    /// reviewer, then this box brought up to date; a row whose state changed meanwhile was
     /// decided on another box, and this decision would be a second first opinion: refused.
     func confirmDecisionsOnStore(_ rows: [IndexedRow], claims: ClaimRule) throws {
         guard session.store != nil else { return }
         for row in rows {
-            // The store, not this box's note of other boxes' claims, says whose screen it is on.
-            if let name = try session.otherHolderOnStore(row.id) { throw QueueError.heldByAnother(row: row.id, reviewer: name) }
             if claims == .forced { continue }
             // A row this reviewer was not served is refused below (`notClaimed`): not claimed
             // in the store on the way, where it would sit on nobody's screen for a lease.
@@ -63,7 +61,7 @@ extension QueueService {
                 throw QueueError.heldByAnother(row: row.id, reviewer: name)
             }
         }
-        guard try session.catchUpWithStore() > 0 else { return }
+        try session.catchUpWithStore()
         for row in rows {
             let now = try self.row(row.id)
             if now.state != row.state { throw QueueError.decidedMeanwhile(row: row.id, state: now.state) }

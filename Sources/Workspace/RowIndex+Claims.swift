@@ -150,6 +150,23 @@ extension RowIndex {
         return ClaimedRow(row: indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1)
     }
 
+    /// Whether row `id`, which `claimant`'s own process may hold, is still one `next` would serve
+    /// them: the check after a PostgreSQL store granted the row and this box caught up with what
+    /// other boxes logged (the row may have been decided elsewhere meanwhile).
+    public func isServable(id: String, to claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double) throws -> Bool {
+        var conditions = [
+            adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
+            "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n AND claims.holder != ? AND claims.expires > ?)",
+            "rows.id = ?",
+        ]
+        var arguments: [DatabaseValueConvertible?] = [claimant.holder, now, id]
+        Self.appendYours(claimant, slice: slice, to: &conditions, &arguments)
+        return try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
+                              arguments: StatementArguments(arguments)) ?? false
+        }
+    }
+
     /// Writes down a claim another box holds (its holder `store:ROLE`) (the PostgreSQL store said whose and for how
     /// long), replacing any this box had, so this box does not offer the row until then.
     public func recordClaim(onRow id: String, uid: Int, reviewer: String, holder: String, expires: Double) throws {

@@ -40,13 +40,15 @@ public enum StoreConfiguration {
         let config = try WorkspaceConfig.parse(text: text, path: paths.display(paths.config))
         let connection = try ServerConnection.connect(url)
         defer { connection.close() }
-        return try ServerConfig(connection).push(text: text, sha: config.sharedSettingsHash, sliceRoles: sliceRoles(config))
+        return try ServerConfig(connection).push(text: text, sha: config.sharedSettingsHash, sliceRoles: sliceRoles(config),
+                                                 leaseSeconds: config.review.leaseMinutes * 60)
     }
 
     /// Pushes `text` (a configuration no workspace holds yet: the template, for a new store).
     static func push(text: String, to connection: ServerConnection) throws -> Int {
         let config = try WorkspaceConfig.parse(text: text, path: "winnow.toml")
-        return try ServerConfig(connection).push(text: text, sha: config.sharedSettingsHash, sliceRoles: sliceRoles(config))
+        return try ServerConfig(connection).push(text: text, sha: config.sharedSettingsHash, sliceRoles: sliceRoles(config),
+                                                 leaseSeconds: config.review.leaseMinutes * 60)
     }
 
     /// Rewrites `winnow.toml` as the store's newest version, naming the store as this box does.

@@ -16,26 +16,25 @@ import WinnowCore
 public enum StoreMigration {
     public struct Summary: Sendable {
         public var entries: Int
+        /// Entries this run added (fewer than `entries` when an earlier run moved the rest).
+        public var adopted: Int
         public var files: Int
         public var head: LogHead
         /// Whether this run created the winnow store in the database.
         public var installed: Bool
-        /// Whether the store held this log already (a migration run again).
-        public var alreadyThere: Bool
     }
 
-    /// Connects to `url`, creating the winnow store there when the database has none (which
-    /// takes an admin role: a reviewer's is refused with the server's message), with the default
-    /// configuration as its version 1. Returns whether it created it.
     /// Creates the store in a database that has none (`winnow store init`), with the default
     /// configuration as its version 1; refused where one exists.
     public static func create(_ url: StoreURL) throws {
         let server = ServerLog(try ServerConnection.connect(url))
         defer { server.connection.close() }
-        try server.install()
-        _ = try StoreConfiguration.push(text: WorkspaceConfig.template, to: server.connection)
+        try install(server)
     }
 
+    /// Connects to `url`, creating the winnow store there when the database has none (which
+    /// takes an admin role: a reviewer's is refused with the server's message and what to do).
+    /// Returns whether it created it.
     public static func attach(_ url: StoreURL) throws -> Bool {
         let server = ServerLog(try ServerConnection.connect(url))
         defer { server.connection.close() }
@@ -44,55 +43,74 @@ public enum StoreMigration {
             return false
         }
         do {
-            try server.install()
+            try install(server)
         } catch let error as StoreError where error.isPermissionDenied {
             guard case let .refused(url, doing, state, message, _) = error else { throw error }
             throw StoreError.refused(url: url, doing: doing, sqlState: state, message: message,
                                      detail: "the database has no winnow store yet, and this role may not create one:"
                                         + " an admin runs `winnow store init URL` once (see README, \"The PostgreSQL store\")")
         }
-        _ = try StoreConfiguration.push(text: WorkspaceConfig.template, to: server.connection)
         return true
     }
 
+    /// The store's schema, then `winnow init`'s settings as its version 1.
+    static func install(_ server: ServerLog) throws {
+        try server.install()
+        _ = try StoreConfiguration.push(text: WorkspaceConfig.template, to: server.connection)
+    }
+
+    /// Moves the log: see the type's comment. Also finishes a migration whose `winnow.toml`
+    /// already names this store but whose file holds entries the store lacks (a process that
+    /// kept appending to the file during the move): they are adopted too.
     public static func migrate(_ paths: WorkspacePaths, to url: StoreURL) throws -> Summary {
         let config = try WorkspaceConfig.load(path: paths.config)
-        if let current = config.store {
+        if let current = config.store, current.text != url.text {
             throw WorkspaceError.migration(reason: "the workspace's log already lives in the store at \(current.text)")
         }
-        // An open session repairs a torn tail and brings the index up to date; nothing after
-        // this writes to the file log.
-        let session = try WorkspaceSession.open(paths)
-        try session.verifyWholeLog()
+        // A file workspace is opened first: a torn tail repaired, the index up to date.
+        if config.store == nil { _ = try WorkspaceSession.open(paths) }
+        // What is proved is what moves: the lines are read once, proved, and moved; the file
+        // must still be those bytes when winnow.toml is switched over (checked under the log's
+        // lock, so no append slips in between). A log that grew meanwhile is moved by the next run.
+        if case .failed(let failure) = try LogVerifier.verify(path: paths.log, displayPath: paths.display(paths.log)) {
+            throw WorkspaceError.logDisagrees(log: failure.file, line: failure.line, reason: failure.problem.description)
+        }
         let lines = try logLines(paths)
+        let bytes = lines.reduce(0) { $0 + $1.utf8.count + 1 }
         let pinned = try pinnedFiles(paths)
         let installed = try attach(url)
         let server = ServerLog(try ServerConnection.connect(url))
         defer { server.connection.close() }
+        let stored = try storedLines(server)
+        if config.store != nil, stored.count >= lines.count, Array(stored.prefix(lines.count)) == lines {
+            // Already moved, and the store has gone on: nothing of this file is missing there.
+            return Summary(entries: lines.count, adopted: 0, files: 0, head: try server.head(), installed: installed)
+        }
+        guard stored.count <= lines.count, Array(lines.prefix(stored.count)) == stored else {
+            throw WorkspaceError.migration(
+                reason: "the store at \(url.text) already holds a log of \(stored.count) entries that is not the start of this"
+                    + " workspace's; migrate into a database with an empty store")
+        }
         let files = ServerFiles(server.connection)
-        let storeHead = try server.head()
-        let alreadyThere = storeHead.seq > 0
-        if alreadyThere {
-            guard storeHead.seq == lines.count, try storedLines(server) == lines else {
-                throw WorkspaceError.migration(
-                    reason: "the store at \(url.text) already holds a log of \(storeHead.seq) entries that is not this workspace's;"
-                        + " migrate into a database with an empty store")
-            }
-        }
         for file in pinned { try files.put(file.sha, from: file.path) }
-        if !alreadyThere {
-            try server.adopt(lines: lines)
-            guard try storedLines(server) == lines else {
-                throw WorkspaceError.migration(reason: "the store's log read back differs from \(paths.display(paths.log)); winnow.toml is unchanged")
-            }
-        }
+        let rest = Array(lines[stored.count...])
+        if !rest.isEmpty { try server.adopt(lines: rest, expecting: lines) }
         // The workspace's settings become the store's newest version, then the file names the store.
         if try ServerConfig(server.connection).latest()?.sha != config.sharedSettingsHash {
             _ = try StoreConfiguration.push(text: try StoreConfiguration.read(paths), to: server.connection)
         }
-        try StoreConfiguration.write(StoreConfiguration.text(try StoreConfiguration.read(paths), withStore: url), to: paths, expecting: url)
-        let head = try server.head()
-        return Summary(entries: lines.count, files: pinned.count, head: head, installed: installed, alreadyThere: alreadyThere)
+        try LogFile.open(at: paths.log, displayPath: paths.display(paths.log)).holdingLock {
+            let size = (try? FileManager.default.attributesOfItem(atPath: paths.log)[.size] as? Int) ?? nil
+            guard size == bytes else {
+                throw WorkspaceError.migration(reason: "\(paths.display(paths.log)) grew while it was moved (a command appended to it):"
+                    + " \(rest.count) entries were moved, winnow.toml is unchanged; run `winnow store migrate` again to move the rest")
+            }
+            if config.store == nil {
+                try StoreConfiguration.write(StoreConfiguration.text(try StoreConfiguration.read(paths), withStore: url),
+                                             to: paths, expecting: url)
+            }
+        }
+        return Summary(entries: lines.count, adopted: rest.count, files: pinned.count, head: try server.head(), installed: installed)
     }
 
     /// The log file's lines, without their newlines.

@@ -10,11 +10,8 @@ public enum WorkspaceCreator {
     /// With a `store`, `winnow.toml` is the store's newest configuration naming it (`[store]
     /// url`); the caller has checked it.
     public static func create(at dir: String, group: UnixGroup? = nil, store: StoreURL? = nil) throws -> WorkspacePaths {
-        let paths = WorkspacePaths(root: dir)
+        let paths = try checkAbsent(at: dir)
         let fm = FileManager.default
-        if fm.fileExists(atPath: paths.config) || fm.fileExists(atPath: paths.log) {
-            throw WorkspaceError.alreadyExists(paths.root)
-        }
         if let group { try WorkspaceSharing.check(group, for: paths.root) }
         try makeDirectory(paths.root)
         if let group { try WorkspaceSharing.prepare(root: paths.root, for: group) }
@@ -37,6 +34,17 @@ public enum WorkspaceCreator {
             atPath: paths.config, contents: Data(config.utf8),
             attributes: [.posixPermissions: 0o660])
         guard created else { throw WorkspaceError.io(path: paths.config, action: "write it", errno: errno) }
+        return paths
+    }
+
+    /// Throws when `dir` already holds a workspace (checked before anything else is touched,
+    /// a store included).
+    @discardableResult
+    public static func checkAbsent(at dir: String) throws -> WorkspacePaths {
+        let paths = WorkspacePaths(root: dir)
+        if FileManager.default.fileExists(atPath: paths.config) || FileManager.default.fileExists(atPath: paths.log) {
+            throw WorkspaceError.alreadyExists(paths.root)
+        }
         return paths
     }
 

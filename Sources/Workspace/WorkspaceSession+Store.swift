@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import ProvenanceLog
 
 /// What the PostgreSQL store says about a claim this box wants (see `ServerClaims`).
 public enum StoreClaim: Sendable, Equatable {
@@ -44,5 +45,30 @@ extension WorkspaceSession {
         guard let store else { return 0 }
         try store.catchUp()
         return try catchUp()
+    }
+}
+
+extension WorkspaceSession {
+    /// A file an entry pins (a source, a verdict file) that this box lacks, fetched from the
+    /// store when there is one: the box that imported may be another. Its hash is checked on
+    /// the way in (`ServerFiles.fetch`); a file the store lacks too is left for the replay to
+    /// report missing, as in a file workspace.
+    func fetchPinnedFile(_ sha: String, to path: String) throws {
+        guard let store, !FileManager.default.fileExists(atPath: path) else { return }
+        try WorkspaceCreator.makeDirectory((path as NSString).deletingLastPathComponent)
+        _ = try store.files.fetch(sha, to: path)
+    }
+}
+
+extension WorkspacePaths {
+    /// The files an entry of this payload pins, which a store must hold before the entry: the
+    /// import's (or reread's) source, a gate run's verdict file.
+    func pinnedFiles(of payload: any LogPayload) -> [(sha: String, path: String)] {
+        switch payload {
+        case let imported as ImportPayload: return [(imported.source, source(imported.source))]
+        case let reread as RereadPayload: return [(reread.read.source, source(reread.read.source))]
+        case let run as GateRunPayload: return [(run.verdicts, verdictFile(run.verdicts))]
+        default: return []
+        }
     }
 }

@@ -29,10 +29,6 @@ public final class WorkspaceSession {
         self.index = index
     }
 
-    /// Who this session's entries name: the operating system's user, or on a store the role
-    /// the server authenticated.
-    public var actor: LogActor { store?.identity.actor ?? LogActor.current }
-
     /// Opens the workspace. `.readWrite` (every command that records anything) first checks
     /// that this user can write it, and says so plainly when not; `.readOnly` (commands that
     /// only read) opens the log read-only, the index read-only unless this user can write it,
@@ -245,7 +241,12 @@ public final class WorkspaceSession {
             }
             return 0
         }
-        if position.seq == 0 { return try replayAll() }
+        if position.seq == 0 {
+            // A store's copy is rebuilt from only after it is proved whole: the head check against
+            // the store (ReplicatedLog) vouches for the last entry's hash, not every line's bytes.
+            if store != nil { try verifyWholeLog() }
+            return try replayAll()
+        }
         // The entry at the index's position and everything after it, hashes checked.
         // Another process may append between reading the head and reading the tail: the tail
         // then starts after the index's entry, so it is read again, further back (the entries
@@ -328,31 +329,6 @@ public final class WorkspaceSession {
             try RowIndex.apply(retract: try entry.payload(RetractPayload.self), in: db)
         default:
             break
-        }
-    }
-}
-
-extension WorkspaceSession {
-    /// A file an entry pins (a source, a verdict file) that this box lacks, fetched from the
-    /// store when there is one: the box that imported may be another. Its hash is checked on
-    /// the way in (`ServerFiles.fetch`); a file the store lacks too is left for the replay to
-    /// report missing, as in a file workspace.
-    func fetchPinnedFile(_ sha: String, to path: String) throws {
-        guard let store, !FileManager.default.fileExists(atPath: path) else { return }
-        try WorkspaceCreator.makeDirectory((path as NSString).deletingLastPathComponent)
-        _ = try store.files.fetch(sha, to: path)
-    }
-}
-
-extension WorkspacePaths {
-    /// The files an entry of this payload pins, which a store must hold before the entry: the
-    /// import's (or reread's) source, a gate run's verdict file.
-    func pinnedFiles(of payload: any LogPayload) -> [(sha: String, path: String)] {
-        switch payload {
-        case let imported as ImportPayload: return [(imported.source, source(imported.source))]
-        case let reread as RereadPayload: return [(reread.read.source, source(reread.read.source))]
-        case let run as GateRunPayload: return [(run.verdicts, verdictFile(run.verdicts))]
-        default: return []
         }
     }
 }

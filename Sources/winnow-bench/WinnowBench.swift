@@ -19,5 +19,7 @@ struct WinnowBench: ParsableCommand {
             MixBenchCommand.self,
             PIIBenchCommand.self,
             TrustChecksBenchCommand.self,
+            StoreBenchCommand.self,
+            StoreReviewerCommand.self,
         ])
 }

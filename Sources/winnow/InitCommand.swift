@@ -32,6 +32,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let storeURL = try store.map { try StoreURL($0, operatingSystemUser: LogActor.current.user) }
+        try WorkspaceCreator.checkAbsent(at: directory)
         let installed = try storeURL.map(StoreMigration.attach) ?? false
         let shared = try group.map { name -> UnixGroup in
             guard let found = UnixGroup.named(name) else {

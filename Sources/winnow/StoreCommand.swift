@@ -16,8 +16,8 @@ struct StoreInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Create the winnow store in a PostgreSQL database (an admin role, once).",
         discussion: """
-            Creates the log (append-only: reviewers read it and append through a function that writes \\
-            the envelope and the actor itself), the stored files, and the role winnow_reviewer, whose \\
+            Creates the log (append-only: reviewers read it and append through a function that writes \
+            the envelope and the actor itself), the stored files, and the role winnow_reviewer, whose \
             members may review. Grant it to each reviewer's login role: GRANT winnow_reviewer TO ana;
             """)
 
@@ -38,9 +38,9 @@ struct StoreMigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate", abstract: "Move this workspace's log and files into a PostgreSQL store.",
         discussion: """
-            Proves the log, stores every source and verdict file in the server, adopts every entry as it \\
-            is (same actors, times and hashes) into the empty store, reads it back and compares it line \\
-            for line, and only then names the store in winnow.toml. Needs the admin role. Run it again \\
+            Proves the log, stores every source and verdict file in the server, adopts every entry as it \
+            is (same actors, times and hashes) into the empty store, reads it back and compares it line \
+            for line, and only then names the store in winnow.toml. Needs the admin role. Run it again \
             to finish a migration that was interrupted. To leave the store later: winnow log export.
             """)
 
@@ -53,8 +53,9 @@ struct StoreMigrateCommand: ParsableCommand {
         let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
         let summary = try StoreMigration.migrate(paths, to: store)
         if summary.installed { Output.line("Created the winnow store in \(Output.safe(store.text)).") }
-        let how = summary.alreadyThere ? "were already there (an earlier run moved them)" : "moved"
-        Output.line("\(summary.entries) entries \(how), and \(summary.files) files stored; head #\(summary.head.seq) \(summary.head.hash)")
+        let earlier = summary.entries - summary.adopted
+        Output.line("\(summary.adopted) entries moved" + (earlier > 0 ? " (\(earlier) were moved by an earlier run)" : "")
+            + ", and \(summary.files) files stored; head #\(summary.head.seq) \(summary.head.hash)")
         Output.line("\(Output.safe(paths.display(paths.config))) now names the store; \(Output.safe(paths.display(paths.log))) is its copy on this box.")
     }
 }

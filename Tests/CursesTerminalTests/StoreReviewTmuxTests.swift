@@ -16,11 +16,15 @@ struct StoreReviewTmuxTests {
         let tmp = try TemporaryDirectory(prefix: "winnow-tmux-store")
         let created = try ChildProcess.run(Self.winnow, ["store", "init", cluster.url(database: "labels")])
         try #require(created.status == 0, "\(created.stderr)")
+        // The lead imports on their box; ana reviews on hers.
+        let leadBox = tmp.file("lead")
+        let leadInit = try ChildProcess.run(Self.winnow, ["init", leadBox, "--store", cluster.url(database: "labels")])
+        try #require(leadInit.status == 0, "\(leadInit.stderr)")
+        let imported = try ChildProcess.run(Self.winnow, ["import", "--workspace", leadBox, WinnowProcessRoot.sampleData + "/support-chat.jsonl"])
+        try #require(imported.status == 0, "\(imported.stderr)")
         let ws = tmp.file("ws")
         let initialised = try ChildProcess.run(Self.winnow, ["init", ws, "--store", cluster.url(database: "labels", role: "ana")])
         try #require(initialised.status == 0, "\(initialised.stderr)")
-        let imported = try ChildProcess.run(Self.winnow, ["import", "--workspace", ws, WinnowProcessRoot.sampleData + "/support-chat.jsonl"])
-        try #require(imported.status == 0, "\(imported.stderr)")
 
         let tmux = try TmuxSession()
         try ReviewTmuxTests.start(tmux, workspace: ws)

@@ -29,10 +29,10 @@ import WinnowCore
 
     @Test func onlyTheOwnerPushesAndNobodyRewritesAVersion() throws {
         let sha = String(repeating: "a", count: 64)
-        #expect(try ServerConfig(try connect("lead")).push(text: "seed = \"x\"\n", sha: sha, sliceRoles: [:]) == 1)
-        #expect(try ServerConfig(try connect("lead")).push(text: "seed = \"y\"\n", sha: sha, sliceRoles: ["medical": "winnow_medical"]) == 2)
+        #expect(try ServerConfig(try connect("lead")).push(text: "seed = \"x\"\n", sha: sha, sliceRoles: [:], leaseSeconds: 600) == 1)
+        #expect(try ServerConfig(try connect("lead")).push(text: "seed = \"y\"\n", sha: sha, sliceRoles: ["medical": "winnow_medical"], leaseSeconds: 600) == 2)
         do {
-            _ = try ServerConfig(try connect("ana")).push(text: "", sha: sha, sliceRoles: [:])
+            _ = try ServerConfig(try connect("ana")).push(text: "", sha: sha, sliceRoles: [:], leaseSeconds: 600)
             Issue.record("a reviewer pushed settings")
         } catch let error as StoreError {
             #expect(error.isPermissionDenied, "\(error.message)")
@@ -50,7 +50,7 @@ import WinnowCore
 
     @Test func aSlicesRoleDecidesItAndNobodyElse() throws {
         _ = try ServerConfig(try connect("lead")).push(
-            text: "", sha: String(repeating: "b", count: 64), sliceRoles: ["medical": "winnow_medical", "legal": "no_such_role"])
+            text: "", sha: String(repeating: "b", count: 64), sliceRoles: ["medical": "winnow_medical", "legal": "no_such_role"], leaseSeconds: 600)
         #expect(try decide("m1", slice: "medical", as: "ana").count == 1)
         do {
             _ = try decide("m2", slice: "medical", as: "ben")

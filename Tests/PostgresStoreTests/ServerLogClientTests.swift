@@ -37,8 +37,9 @@ import WinnowCore
         ], tool: "winnow test")
         #expect(decided.map(\.seq) == [1, 2] && decided[1].prev == decided[0].hash)
         #expect(decided.allSatisfy { $0.actor.user == "ana" && $0.actor.host == "labels" && $0.actor.gate == nil && $0.tool == "winnow test" })
-        let gate = try log(as: "ben").append([GatePayload(gate: "pii", action: .flag, row: "r3", reason: "an e-mail address")], tool: "winnow test")
-        #expect(gate[0].actor.user == "ben" && gate[0].actor.gate == "pii" && gate[0].prev == decided[1].hash)
+        // Gate entries are the leads' (here the owner): the gate is in the actor.
+        let gate = try log(as: PostgresCluster.admin).append([GatePayload(gate: "pii", action: .flag, row: "r3", reason: "an e-mail address")], tool: "winnow test")
+        #expect(gate[0].actor.user == PostgresCluster.admin && gate[0].actor.gate == "pii" && gate[0].prev == decided[1].hash)
         #expect(try ana.head() == LogHead(seq: 3, hash: gate[0].hash))
 
         var seen: [LogEntry] = []
@@ -122,5 +123,31 @@ import WinnowCore
         #expect(throws: StoreError.unreachable(url: missing.text, reason: "no server socket at /nonexistent-winnow/.s.PGSQL.5432 (is PostgreSQL running on this box?)")) {
             try ServerConnection.connect(missing)
         }
+    }
+
+    /// A reviewer appends what every box can replay, and only their own kinds: decisions and
+    /// reverts of their own entries. Anything else is refused by the server with its reason.
+    @Test func reviewersAppendDecisionsAndUndoOnlyTheirOwn() throws {
+        let ana = try log(as: "ana"), ben = try log(as: "ben")
+        let mine = try ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")[0]
+        let his = try ben.append([DecisionPayload(row: "r2", action: .edit, newRow: .object([("prompt", .string("p")), ("response", .string("é \u{1}"))]))],
+                                 tool: "winnow test")[0]
+        #expect(try ana.append([RevertPayload(reverts: mine.seq)], tool: "winnow test").count == 1)
+        func refused(_ body: () throws -> Void) -> String {
+            do { try body(); return "accepted" } catch let error as StoreError { return error.message } catch { return "\(error)" }
+        }
+        #expect(refused { _ = try ana.append([RevertPayload(reverts: his.seq)], tool: "winnow test") }.contains("undoes their own entries only"))
+        #expect(refused { _ = try ana.append([RetractPayload(reviewer: "ben", reason: "x")], tool: "winnow test") }.contains("leads"))
+        #expect(refused { _ = try ana.append([GatePayload(gate: "pii", action: .flag, row: "r3", reason: "x")], tool: "winnow test") }.contains("leads"))
+        for (values, why) in [("ARRAY['\"r1\" ', '\"accept\"']", "canonical"), ("ARRAY['\"r1\"', '\"maybe\"']", "accept, edit, reject or flag"),
+                              ("ARRAY['1', '\"accept\"']", "names its row")] {
+            let result = try cluster.psql("SELECT seq FROM public.winnow_append('decision', 'winnow 0.1.0', NULL, ARRAY['row', 'action'], \(values))",
+                                          as: "ana", database: "labels")
+            #expect(result.status != 0 && result.stderr.contains(why), "\(values): \(result.stderr)")
+        }
+        let spent = try cluster.psql("SELECT seq FROM public.winnow_append('decision', 'winnow 0.1.0', NULL, ARRAY['row', 'action', 'spent_ms'], ARRAY['\"r1\"', '\"accept\"', '1.5'])",
+                                     as: "ana", database: "labels")
+        #expect(spent.status != 0 && spent.stderr.contains("whole number"), "\(spent.stderr)")
+        #expect(try ana.head().seq == 3)
     }
 }
