@@ -80,10 +80,7 @@ struct StoreConfigPushCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOption
 
     func run() throws {
-        let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
-        guard let store = try WorkspaceConfig.load(path: paths.config).store else {
-            throw ValidationError("this workspace keeps its own log (no [store] url in winnow.toml): there is no store to push to")
-        }
+        let (paths, store) = try workspace.onStore(toDo: "push to")
         let version = try StoreConfiguration.push(paths, to: store)
         Output.line("\(Output.safe(paths.display(paths.config))) is version \(version) of the settings of \(Output.safe(store.text));"
             + " other boxes: winnow store config pull")
@@ -97,12 +94,20 @@ struct StoreConfigPullCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOption
 
     func run() throws {
-        let paths = try WorkspacePaths.locate(explicit: workspace.workspace)
-        guard let store = try WorkspaceConfig.load(path: paths.config).store else {
-            throw ValidationError("this workspace keeps its own log (no [store] url in winnow.toml): there is no store to pull from")
-        }
+        let (paths, store) = try workspace.onStore(toDo: "pull from")
         let latest = try StoreConfiguration.pull(paths, url: store)
         Output.line("\(Output.safe(paths.display(paths.config))) now holds version \(latest.version) of the store's settings"
             + " (pushed by \(Output.safe(latest.pushedBy)) at \(latest.pushedAt))")
+    }
+}
+
+extension WorkspaceOption {
+    /// The workspace and the store its winnow.toml names; a file workspace is refused.
+    func onStore(toDo what: String) throws -> (WorkspacePaths, StoreURL) {
+        let paths = try WorkspacePaths.locate(explicit: workspace)
+        guard let store = try WorkspaceConfig.load(path: paths.config).store else {
+            throw ValidationError("this workspace keeps its own log (no [store] url in winnow.toml): there is no store to \(what)")
+        }
+        return (paths, store)
     }
 }
