@@ -82,6 +82,12 @@ extension QueueService {
         } catch {
             throw WorkspaceError.loggedButNotApplied(entries: entries, reason: "the rows' claims were not released: \(error)")
         }
+        // A gate run that moved a row to another slice may have been logged between the checks
+        // above and these entries: the log then does not count the decision, and the reviewer
+        // must hear it.
+        if let uncounted = try session.index.uncountedDecisions(among: entries.map(\.seq)).first {
+            throw QueueError.notCounted(row: uncounted.row, seq: uncounted.seq, named: uncounted.namedSlice, slice: uncounted.slice)
+        }
         return entries
     }
 

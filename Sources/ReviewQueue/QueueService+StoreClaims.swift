@@ -65,6 +65,10 @@ extension QueueService {
         for row in rows {
             let now = try self.row(row.id)
             if now.state != row.state { throw QueueError.decidedMeanwhile(row: row.id, state: now.state) }
+            // The decision names the slice this reviewer saw; the log counts it only there.
+            if now.provenance.slices.first != row.provenance.slices.first {
+                throw QueueError.sliceChangedMeanwhile(row: row.id, was: row.provenance.slices.first, now: now.provenance.slices.first)
+            }
         }
     }
 }

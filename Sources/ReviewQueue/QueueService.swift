@@ -17,6 +17,10 @@ public enum QueueError: UserFacingError {
     case notClaimed(row: String)
     /// Decided on another box between this reviewer's look and their decision (a store).
     case decidedMeanwhile(row: String, state: RowState)
+    /// Moved to another slice on another box between this reviewer's look and their decision.
+    case sliceChangedMeanwhile(row: String, was: String?, now: String?)
+    /// Logged, but not counted: by the log the row was in another slice (`RowIndex.apply(decision:)`).
+    case notCounted(row: String, seq: Int, named: String?, slice: String?)
 
     public var message: String {
         switch self {
@@ -39,10 +43,18 @@ public enum QueueError: UserFacingError {
         case let .decidedMeanwhile(row, state):
             return "row '\(row)' was decided on another box meanwhile (it is \(state.rawValue) now): nothing was recorded;"
                 + " look at it again before deciding it"
+        case let .sliceChangedMeanwhile(row, was, now):
+            return "row '\(row)' moved from slice \(Self.name(was)) to \(Self.name(now)) on another box meanwhile:"
+                + " nothing was recorded; look at it again before deciding it"
+        case let .notCounted(row, seq, named, slice):
+            return "entry #\(seq) on row '\(row)' was logged under slice \(Self.name(named)), but by the log the row was in"
+                + " \(Self.name(slice)) by then (it moved meanwhile): the decision does not count, and the row is back in the queue"
         case let .heldByAnother(row, holder):
             return "row '\(row)' is on \(holder)'s screen now (your lease on it ran out): nothing was recorded"
         }
     }
+
+    private static func name(_ slice: String?) -> String { slice.map { "'\($0)'" } ?? "(none)" }
 }
 
 /// The review queue over one workspace for one reviewer: which row comes next (claimed with a

@@ -35,12 +35,19 @@ public struct QueueSummary: Sendable {
     }
 
     public var slices: [SliceLine]
+    /// Decisions the log holds but does not count: named a slice their row was not in (a
+    /// gate run moved the row meanwhile, or a client named another slice than its row's).
+    public var uncounted: [RowIndex.UncountedDecision] = []
     /// The line for rows no slice was given or found for.
     public static let noSlice = "(none)"
     public var adjudicationBacklog: Int { slices.reduce(0) { $0 + $1.adjudication } }
 
     public var json: JSONValue {
-        .object([("slices", .array(slices.map(\.json))), ("adjudication_backlog", .int(adjudicationBacklog))])
+        .object([("slices", .array(slices.map(\.json))), ("adjudication_backlog", .int(adjudicationBacklog)),
+                 ("uncounted_decisions", .array(uncounted.map { u in
+                     .object([("seq", .int(u.seq)), ("row", .string(u.row)), ("named_slice", u.namedSlice.map(JSONValue.string) ?? .null),
+                              ("slice", u.slice.map(JSONValue.string) ?? .null)])
+                 }))])
     }
 }
 
@@ -71,6 +78,6 @@ extension QueueService {
         let order = config.slices.map(\.name)
         return QueueSummary(slices: lines.values.sorted {
             (order.firstIndex(of: $0.slice) ?? order.count, $0.slice) < (order.firstIndex(of: $1.slice) ?? order.count, $1.slice)
-        })
+        }, uncounted: try session.index.uncountedDecisions())
     }
 }

@@ -18,11 +18,30 @@ extension RowIndex {
                 adjudication INTEGER NOT NULL DEFAULT 0,
                 standing INTEGER NOT NULL DEFAULT 1);  -- 0 once reverted or retracted
             CREATE INDEX IF NOT EXISTS decisions_row ON decisions(n, standing);
+            -- Decisions logged under a slice other than their row's (see apply(decision:)).
+            CREATE TABLE IF NOT EXISTS uncounted_decisions (
+                seq INTEGER PRIMARY KEY, n INTEGER NOT NULL REFERENCES rows(n),
+                named_slice TEXT, slice TEXT);
             """)
     }
 
     static func apply(decision payload: DecisionPayload, entry: LogEntry, in db: Database) throws {
-        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [payload.row]) else { return }
+        guard let row = try Row.fetchOne(db, sql: "SELECT n, slice FROM rows WHERE id = ?", arguments: [payload.row]) else { return }
+        let n: Int64 = row["n"]
+        let slice: String? = row["slice"]
+        // A decision counts only in the slice it was made in: the one its entry names must be
+        // its row's slice at that point of the log. On a store the server checks the reviewer is
+        // a member of the slice's role, but it knows only the slice the entry names; a modified
+        // client naming another slice (or none) would otherwise decide a medical row unseen by
+        // anyone allowed to. Every box replays the same log, so every box refuses the same
+        // entries. An honest box names its row's slice after catching up; if a gate run re-tags
+        // the row in between, the decision was made without seeing the new slice, and the row
+        // is rightly served again (`uncountedDecision(seq:)` tells the reviewer).
+        guard payload.slice == slice else {
+            try db.execute(sql: "INSERT OR REPLACE INTO uncounted_decisions(seq, n, named_slice, slice) VALUES (?, ?, ?, ?)",
+                           arguments: [entry.seq, n, payload.slice, slice])
+            return
+        }
         let adjudication = payload.extra["adjudication"]?.boolValue ?? false
         try db.execute(sql: """
             INSERT OR REPLACE INTO decisions(seq, n, uid, reviewer, action, reason, note, ts, spent_ms, adjudication)

@@ -57,6 +57,28 @@ extension RowIndex {
         }
     }
 
+    /// A decision the log holds that does not count: it names a slice its row was not in at
+    /// that point of the log (see `apply(decision:)`).
+    public struct UncountedDecision: Sendable, Equatable {
+        public var seq: Int
+        public var row: String
+        /// The slice the entry names (nil: none).
+        public var namedSlice: String?
+        /// The row's slice when the entry was applied.
+        public var slice: String?
+    }
+
+    /// Uncounted decisions, oldest first; only those among `seqs` when given.
+    public func uncountedDecisions(among seqs: [Int]? = nil) throws -> [UncountedDecision] {
+        try read { db in
+            let only = seqs.map { "WHERE u.seq IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+            return try Row.fetchAll(db, sql: """
+                SELECT u.seq, rows.id, u.named_slice, u.slice FROM uncounted_decisions u JOIN rows ON rows.n = u.n
+                \(only) ORDER BY u.seq
+                """).map { UncountedDecision(seq: $0[0], row: $0[1], namedSlice: $0[2], slice: $0[3]) }
+        }
+    }
+
     /// Reviewer `uid`'s standing decisions made at or after `since` (an RFC 3339 UTC time, as
     /// the log writes them), counted per verdict; verdicts they did not give are absent.
     public func standingVerdictCounts(uid: Int, since: String) throws -> [Verdict: Int] {

@@ -25,7 +25,7 @@ public final class RowIndex {
     /// Why a read-only index was not read from its file but starts empty in memory (missing,
     /// made by another version, not readable here): the session replays the whole log into it.
     public internal(set) var unreadable: String?
-    static let schemaVersion = 7
+    static let schemaVersion = 8
     /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
     static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
 
@@ -176,7 +176,7 @@ public final class RowIndex {
     /// `clear` inside the caller's transaction (reindex clears and replays in one, so a replay
     /// that fails leaves the index as it was).
     static func clear(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gates_wanted_n', 'gate_keys_n', 'gate_keys_config')")
+        try db.execute(sql: "DELETE FROM queue; DELETE FROM claims; DELETE FROM decisions; DELETE FROM uncounted_decisions; DELETE FROM flags; DELETE FROM gate_keys; DELETE FROM rows; DELETE FROM sources; DELETE FROM meta WHERE key IN ('log_seq', 'log_hash', 'queue_plan', 'queue_planned_n', 'queue_dirty', 'gated_n', 'gated_config', 'gates_wanted_n', 'gate_keys_n', 'gate_keys_config')")
     }
 }
 

@@ -41,6 +41,11 @@ struct QueueCommand: ParsableCommand {
                             budget))
         }
         Output.line("* critical: reviewed in full.  Adjudication backlog: \(summary.adjudicationBacklog)")
+        for u in summary.uncounted {
+            let named = u.namedSlice.map { "'\(Output.safe($0))'" } ?? "no slice"
+            let slice = u.slice.map { "'\(Output.safe($0))'" } ?? "none"
+            Output.line("not counted: entry #\(u.seq) decided row '\(Output.safe(u.row))' under \(named), but the row's slice was \(slice)")
+        }
     }
 }
 

@@ -243,6 +243,31 @@ import TestSupport
                 "\(forced.output)")
         _ = try succeed(["decide", row, "--reject", "unsafe", "--force"], in: boxA)
 
+        // ben's own client, modified, names another slice (or none) for medical rows: the server
+        // takes the entries (it checks the slice an entry names), and no box counts them.
+        let others = medical.sorted().dropFirst().prefix(2)
+        try #require(others.count == 2)
+        for (id, slice) in zip(others, ["'\"general\"'", "NULL"]) {
+            let names = slice == "NULL" ? "ARRAY['action', 'row']" : "ARRAY['action', 'row', 'slice']"
+            let values = "ARRAY['\"accept\"', '\"\(id)\"'" + (slice == "NULL" ? "]" : ", \(slice)]")
+            let forged = try cluster.psql("SELECT seq FROM winnow_append('decision', 'winnow 0.1.0', NULL, \(names), \(values))",
+                                          as: "ben", database: "labels")
+            try #require(forged.status == 0, "\(forged.stderr)")
+        }
+        for workspace in [boxA, boxB] {
+            let queue = try succeed(["queue", "--json"], in: workspace)
+            let object = try #require(try JSONSerialization.jsonObject(with: queue.stdoutBytes) as? [String: Any])
+            let uncounted = try #require(object["uncounted_decisions"] as? [[String: Any]])
+            #expect(Set(uncounted.compactMap { $0["row"] as? String }) == Set(others), "\(queue.stdout)")
+            let line = (object["slices"] as? [[String: Any]])?.first { $0["slice"] as? String == "medical" }
+            #expect(line?["accepted"] as? Int == 0 && line?["rejected"] as? Int == 1, "\(queue.stdout)")
+            let text = try succeed(["queue"], in: workspace)
+            #expect(text.stdout.contains("not counted: entry #") && text.stdout.contains("the row's slice was 'medical'"), "\(text.output)")
+            _ = try succeed(["log", "verify"], in: workspace)
+        }
+        // The row is still undecided: a member of the slice's role gives it its first opinion.
+        _ = try succeed(["decide", others.first!, "--accept", "--force"], in: boxA)
+
         // ben drops the slice's role in his own copy: every command there stops until he pulls.
         let bSettings = boxB + "/winnow.toml"
         let original = try String(contentsOfFile: bSettings, encoding: .utf8)

@@ -61,8 +61,10 @@ final class MixFixture {
         var head = try log.head()
         var bytes: [UInt8] = []
         for id in ids {
+            // In the row's slice, as the queue names it (the log counts a decision there only).
+            let slice = try session.index.row(id: id)?.provenance.slices.first
             let payload = DecisionPayload(row: id, action: DecisionPayload.Action(rawValue: verdict.rawValue)!, reason: reason,
-                                          newRow: newRow, extra: adjudication ? .object([("adjudication", .bool(true))]) : .object([]))
+                                          slice: slice, newRow: newRow, extra: adjudication ? .object([("adjudication", .bool(true))]) : .object([]))
             let (entry, line) = try LogEntry.seal(
                 seq: head.seq + 1, prev: head.hash, ts: LogTimestamp.now(), actor: LogActor(uid: 5000 + uid, user: "r\(uid)", host: "test"),
                 tool: "winnow test", kind: DecisionPayload.kind.rawValue, fields: payload.toFields())

@@ -32,8 +32,8 @@ import WinnowCore
             ("b0", .accept, .accept), ("b1", .accept, .accept), ("b2", .reject, .reject), ("b3", .accept, .reject),
         ]
         for (id, a, b) in verdicts {
-            try append(DecisionPayload(row: id, action: a, reason: a == .reject ? "invented-policy" : nil), as: "ana", uid: 5001, to: paths)
-            try append(DecisionPayload(row: id, action: b, reason: b == .reject ? "invented-policy" : nil), as: "ben", uid: 5002, to: paths)
+            try append(DecisionPayload(row: id, action: a, reason: a == .reject ? "invented-policy" : nil, slice: "billing"), as: "ana", uid: 5001, to: paths)
+            try append(DecisionPayload(row: id, action: b, reason: b == .reject ? "invented-policy" : nil, slice: "billing"), as: "ben", uid: 5002, to: paths)
         }
         let session = try WorkspaceSession.open(paths)
         #expect(try session.index.row(id: "b0")?.state == .accepted)
@@ -68,7 +68,7 @@ import WinnowCore
             let session = try WorkspaceSession.open(paths)
             _ = try session.importFile(tmp.file("rows.jsonl"), options: ImportOptions(), progress: nil)
         }
-        try append(DecisionPayload(row: "m0", action: .accept), as: "ana", uid: 5001, to: paths)
+        try append(DecisionPayload(row: "m0", action: .accept, slice: "medical"), as: "ana", uid: 5001, to: paths)
         let session = try WorkspaceSession.open(paths)
         let ana = try QueueService(session: session, reviewer: Reviewer(uid: 5001, user: "ana", groups: []))
         #expect(try ana.next() == nil, "ana already decided it")

@@ -13,8 +13,8 @@ import Workspace
         try WorkbenchFixture(size: size, reviewing: false, configure: {
             $0.replacingOccurrences(of: "overlap_share = 0.10", with: "overlap_share = 1.0")
         }, before: { paths in
-            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .accept), as: "ana", uid: 5001, to: paths)
-            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .reject, reason: "unsafe", note: "sends them to a pharmacy site"),
+            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .accept, slice: "safety"), as: "ana", uid: 5001, to: paths)
+            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .reject, reason: "unsafe", note: "sends them to a pharmacy site", slice: "safety"),
                                         as: "ben", uid: 5002, to: paths)
         })
     }

@@ -87,8 +87,8 @@ import Testing
         let f = try WorkbenchFixture(reviewing: false, configure: {
             $0.replacingOccurrences(of: "overlap_share = 0.10", with: "overlap_share = 1.0")
         }, before: { paths in
-            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .accept), as: "ana", uid: me + 1, to: paths)
-            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .reject, reason: "unsafe"), as: "ben", uid: me + 2, to: paths)
+            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .accept, slice: "safety"), as: "ana", uid: me + 1, to: paths)
+            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .reject, reason: "unsafe", slice: "safety"), as: "ben", uid: me + 2, to: paths)
         })
         try f.type("A")
         #expect(try current(f).item?.row.id == "chat-0053")

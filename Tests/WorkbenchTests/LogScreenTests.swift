@@ -30,7 +30,7 @@ import Workspace
         let f = try WorkbenchFixture(sampleFiles: [], extraRows: Self.rows)
         try f.type("L")
         #expect(!f.screen.contains(" ana decision"))
-        try WorkbenchFixture.append(DecisionPayload(row: "log-0002", action: .reject, reason: "factual-error"), as: "ana", uid: 5001, to: f.paths)
+        try WorkbenchFixture.append(DecisionPayload(row: "log-0002", action: .reject, reason: "factual-error", slice: "medical"), as: "ana", uid: 5001, to: f.paths)
         f.workbench.idleTick()
         #expect(f.screen.contains(" ana decision"))
         #expect(f.screen.contains("factual-error"))

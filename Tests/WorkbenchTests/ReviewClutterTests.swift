@@ -43,8 +43,8 @@ import Testing
         let f = try WorkbenchFixture(reviewing: false, configure: {
             $0.replacingOccurrences(of: "overlap_share = 0.10", with: "overlap_share = 1.0")
         }, before: { paths in
-            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .accept), as: "reviewer", uid: me, to: paths)
-            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .reject, reason: "unsafe"), as: "ben", uid: 5002, to: paths)
+            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .accept, slice: "safety"), as: "reviewer", uid: me, to: paths)
+            try WorkbenchFixture.append(DecisionPayload(row: "chat-0053", action: .reject, reason: "unsafe", slice: "safety"), as: "ben", uid: 5002, to: paths)
         })
         #expect(f.screen.contains("Adjudication backlog: 1 row"))
         try f.type("A")

@@ -19,7 +19,10 @@ import WinnowCore
         options.defaults.seed = "seed-a"
         _ = try a.importFile(tmp.file("rows.jsonl"), options: options, progress: nil)
         let ids = try a.index.allRows().map(\.id)
-        try a.record(ids[0..<40].map { DecisionPayload(row: $0, action: $0.hasSuffix("3") ? .reject : .accept, reason: "low-quality") })
+        try a.record(try ids[0..<40].map { id in
+            DecisionPayload(row: id, action: id.hasSuffix("3") ? .reject : .accept, reason: "low-quality",
+                            slice: try a.index.row(id: id)?.provenance.slices.first)
+        })
         try a.record([GatePayload(gate: "pii", action: .reject, row: ids[1], reason: "email")])
         try a.record([GatePayload(gate: "slice-tag", action: .tag, row: ids[50], reason: "tagged",
                                   detail: .object([("slices", .array([.string("legal"), .string("billing")]))]))])

@@ -26,10 +26,10 @@ import WinnowCore
         try (rows.joined(separator: "\n") + "\n").write(toFile: tmp.file("rows.jsonl"), atomically: true, encoding: .utf8)
         _ = try session.importFile(tmp.file("rows.jsonl"), options: ImportOptions(), progress: nil)
         let decisions = try session.record([
-            DecisionPayload(row: "s-2", action: .accept),
+            DecisionPayload(row: "s-2", action: .accept, slice: "medical"),
             DecisionPayload(row: "s-3", action: .reject, reason: "low-quality"),
-            DecisionPayload(row: "s-4", action: .edit, newRow: .object([("prompt", .string("Q4?")), ("response", .string("Better."))])),
-            DecisionPayload(row: "h-1", action: .accept),
+            DecisionPayload(row: "s-4", action: .edit, slice: "general", newRow: .object([("prompt", .string("Q4?")), ("response", .string("Better."))])),
+            DecisionPayload(row: "h-1", action: .accept, slice: "general"),
         ])
         return (tmp, session, decisions)
     }
