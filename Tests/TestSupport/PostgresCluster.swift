@@ -138,14 +138,46 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Runs `sql` with psql as `role` on `database`, stopping at the first error (one
     /// transaction with `singleTransaction`); the result carries psql's exit status and the
     /// server's messages, unaligned and tuples only.
+    /// `osUser`, a wrapper such as `Unprivileged.asUser`, runs psql as that OS user (what peer
+    /// authentication looks at).
     public func psql(_ sql: String, as role: String = PostgresCluster.admin, database: String = "postgres",
-                     singleTransaction: Bool = false) throws -> ProcessResult {
+                     singleTransaction: Bool = false, osUser wrapper: [String] = []) throws -> ProcessResult {
         let script = folder.file("script-\(UUID().uuidString).sql")
         try sql.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o644)
         defer { try? FileManager.default.removeItem(atPath: script) }
         var arguments = ["-h", socketFolder, "-U", role, "-d", database, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
         if singleTransaction { arguments.append("-1") }
-        return try ChildProcess.run("/usr/bin/env", ["psql"] + arguments + ["-f", script], environment: ["PGCONNECT_TIMEOUT": "10"])
+        let command = wrapper + ["/usr/bin/env", "psql"] + arguments + ["-f", script]
+        return try ChildProcess.run(command[0], Array(command.dropFirst()), environment: ["PGCONNECT_TIMEOUT": "10"])
+    }
+
+    /// From now on the server authenticates every connection by peer: the OS user at the other
+    /// end of the socket, as the kernel reports it, may log in only as the roles `map` gives
+    /// it (pg_ident.conf), as README's set-up for a labeling box does. The socket's folder is
+    /// opened for traversal (0711) so other OS users reach the socket at all; its listing and
+    /// the data folder stay closed.
+    public func usePeerAuthentication(_ map: [(osUser: String, role: String)]) throws {
+        let data = folder.path + "/data"
+        try "local all all peer map=winnow\n".write(toFile: data + "/pg_hba.conf", atomically: false, encoding: .utf8)
+        try map.map { "winnow \($0.osUser) \($0.role)\n" }.joined()
+            .write(toFile: data + "/pg_ident.conf", atomically: false, encoding: .utf8)
+        if getuid() == 0 {
+            for file in ["pg_hba.conf", "pg_ident.conf"] {
+                guard chown(data + "/" + file, uid_t(Unprivileged.uid), gid_t(Unprivileged.gid)) == 0 else {
+                    throw Failure(description: "chown \(file): errno \(errno)")
+                }
+            }
+        }
+        chmod(folder.path, 0o711)
+        try run(binaries + "/pg_ctl", ["-D", data, "-w", "reload"])
+        // A reload is asynchronous: wait until a connection is authenticated the new way.
+        for _ in 0..<100 {
+            let probe = try psql("SELECT 1", as: "winnow_peer_probe_\(getpid())")
+            if probe.stderr.contains("Peer authentication failed") || probe.stderr.contains("no pg_ident.conf entry")
+                || probe.stderr.contains("does not match") { return }
+            usleep(50_000)
+        }
+        throw Failure(description: "the server did not switch to peer authentication")
     }
 }

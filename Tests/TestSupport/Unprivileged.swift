@@ -25,6 +25,13 @@ public enum Unprivileged {
 
     public static var isAvailable: Bool { wrapper != nil }
 
+    /// What to put before a command to run it as the OS user `name` (its uid and primary
+    /// group, no others): root only, with setpriv; nil otherwise or when there is no such user.
+    public static func asUser(_ name: String) -> [String]? {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), let entry = getpwnam(name) else { return nil }
+        return ["/usr/bin/setpriv", "--reuid=\(entry.pointee.pw_uid)", "--regid=\(entry.pointee.pw_gid)", "--clear-groups"]
+    }
+
     /// Makes `path` and everything in it readable and not writable by anyone but root (`a+rX,a-w`),
     /// and the folders above it up to `top` traversable, so the unprivileged user can read it.
     public static func makeReadOnly(_ path: String, traversableFrom top: String) throws {
