@@ -84,27 +84,31 @@ public final class ReplicatedLog: LogAppender, @unchecked Sendable {
 
     /// Checks the replica against the store and copies in the entries it lacks; returns how
     /// many. A read-only replica is checked, and how far behind it is reported by `behind`.
+    /// The check and the first page of new entries are one round trip (`entries(from:)`): this
+    /// runs before every command, every served row and every decision.
     @discardableResult
     public func catchUp() throws -> Int {
         let local = try replica.head()
-        let remote = try server.head()
-        if local.seq > 0 {
-            guard let theirs = try server.hash(ofEntry: local.seq) else {
-                throw StoreError.logMismatch(
-                    url: server.url, seq: local.seq,
-                    reason: "this box's copy (\(replica.displayPath)) holds \(local.seq) entries but the store only \(remote.seq):"
-                        + " entries were removed from the store, or this copy belongs to another store")
-            }
-            guard theirs == local.hash else {
-                throw StoreError.logMismatch(
-                    url: server.url, seq: local.seq,
-                    reason: "this box's copy (\(replica.displayPath)) is not the store's log: its entry \(local.seq) hashes to"
-                        + " \(local.hash), the store's to \(theirs) (one of the two was rewritten)")
+        let (theirs, page) = try server.entries(from: local)
+        guard let theirs else {
+            throw StoreError.logMismatch(
+                url: server.url, seq: local.seq,
+                reason: "this box's copy (\(replica.displayPath)) holds \(local.seq) entries but the store only \(try server.head().seq):"
+                    + " entries were removed from the store, or this copy belongs to another store")
+        }
+        guard theirs == local.hash else {
+            throw StoreError.logMismatch(
+                url: server.url, seq: local.seq,
+                reason: "this box's copy (\(replica.displayPath)) is not the store's log: its entry \(local.seq) hashes to"
+                    + " \(local.hash), the store's to \(theirs) (one of the two was rewritten)")
+        }
+        guard !replica.readOnly, let last = page.last else { return 0 }
+        var added = try replica.appendReplicated(page)
+        if page.count >= ServerLog.pageSize {
+            try server.forEachPage(after: LogHead(seq: last.entry.seq, hash: last.entry.hash)) { more in
+                added += try replica.appendReplicated(more)
             }
         }
-        guard !replica.readOnly, remote.seq > local.seq else { return 0 }
-        var added = 0
-        try server.forEachPage(after: local) { page in added += try replica.appendReplicated(page) }
         return added
     }
 
@@ -121,9 +125,17 @@ public final class ReplicatedLog: LogAppender, @unchecked Sendable {
         for payload in payloads {
             for file in pinnedFiles?(payload) ?? [] { try files.put(file.sha, from: file.path) }
         }
-        let entries = try server.append(payloads, tool: tool)
+        // A decision gives its row's claim back in the same statement (see ServerLog.appendLines).
+        let written = try server.appendLines(payloads, tool: tool, releasingDecidedRows: true)
+        let entries = written.map(\.entry)
         do {
             var position = try replica.head()
+            // Nothing logged elsewhere in between: the entries follow this copy's head, no need
+            // to read them back.
+            if entries[0].seq == position.seq + 1 && entries[0].prev == position.hash {
+                try replica.appendReplicated(written)
+                position = try replica.head()
+            }
             while let last = entries.last, position.seq < last.seq {
                 let page = try server.entries(after: position)
                 guard let end = page.last else { break }

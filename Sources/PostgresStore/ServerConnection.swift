@@ -23,7 +23,11 @@ import PostgresNIO
 public final class ServerConnection: @unchecked Sendable {
     public let url: StoreURL
     private var connection: PostgresConnection
-    private let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// The statement in flight on `connection` (see `InFlight`), made anew with each connection.
+    private var inFlight: InFlight
+    /// PostgresNIO's log, discarded (see above): one for every connection.
+    private static let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    private var logger: Logger { Self.logger }
     /// Held for one statement, and from BEGIN to COMMIT for a transaction (recursive: the
     /// transaction's own statements take it again), so another thread's statement never runs
     /// inside someone else's transaction.
@@ -39,6 +43,7 @@ public final class ServerConnection: @unchecked Sendable {
     private init(url: StoreURL, connection: PostgresConnection, timeoutSeconds: Int64) {
         self.url = url
         self.connection = connection
+        self.inFlight = InFlight(watching: connection)
         self.timeoutSeconds = timeoutSeconds
     }
 
@@ -66,7 +71,6 @@ public final class ServerConnection: @unchecked Sendable {
         }
         configuration.options.connectTimeout = .seconds(timeoutSeconds)
         configuration.options.additionalStartupParameters = [("application_name", "winnow")]
-        let logger = Logger(label: "winnow.store", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
             return try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
@@ -102,12 +106,21 @@ public final class ServerConnection: @unchecked Sendable {
                 throw .lost(url: url.text, doing: doing, reason: "the server closed the connection in the middle of a transaction")
             }
             connection = try Self.open(url, timeoutSeconds: timeoutSeconds)
+            inFlight = InFlight(watching: connection)
         }
-        let running = connection
-        let deadline = running.eventLoop.scheduleTask(in: .seconds(statementDeadlineSeconds)) { let closing: EventLoopFuture<Void> = running.close(); _ = closing }
+        let running = connection, statement = inFlight, seconds = statementDeadlineSeconds
+        let answer = statement.start(on: running.eventLoop)
+        let deadline = running.eventLoop.scheduleTask(in: .seconds(statementDeadlineSeconds)) {
+            statement.finish(.failure(InFlight.Gone.noAnswer(seconds: seconds)))
+            let closing: EventLoopFuture<Void> = running.close()
+            _ = closing
+        }
         defer { deadline.cancel() }
+        running.query(query, logger: logger).whenComplete { statement.finish($0.map(\.rows)) }
         do {
-            return try running.query(query, logger: logger).wait().rows
+            return try answer.wait()
+        } catch let gone as InFlight.Gone {
+            throw .lost(url: url.text, doing: doing, reason: gone.reason)
         } catch {
             throw classify(error, doing: doing)
         }
@@ -203,5 +216,64 @@ extension PostgresRow {
         } catch {
             throw .unexpected(url: url, doing: doing, reason: "column \(name) is not \(T.self)")
         }
+    }
+}
+
+/// The one statement in flight on a connection, answered by whichever comes first: the
+/// server's answer, the connection's end, or the statement's deadline.
+///
+/// Why not just wait on PostgresNIO's future: a statement sent as the server went down (a
+/// `pg_ctl restart -m immediate` in the fault test) once never had its future completed, not
+/// even when the connection was closed under it, and `winnow decide` waited for ever. A
+/// statement cannot be answered once its connection has closed, so then it is failed here
+/// (after a moment, so PostgresNIO's own error, which says more, wins when it comes).
+final class InFlight: @unchecked Sendable {
+    enum Gone: Error {
+        case closed
+        case noAnswer(seconds: Int64)
+
+        var reason: String {
+            switch self {
+            case .closed: return "the server closed the connection"
+            case .noAnswer(let seconds): return "no answer within \(seconds) s; the connection was closed"
+            }
+        }
+    }
+
+    private let lock = NSLock()
+    private var promise: EventLoopPromise<[PostgresRow]>?
+    private var closed = false
+
+    init(watching connection: PostgresConnection) {
+        connection.closeFuture.whenComplete { [weak self] _ in
+            connection.eventLoop.scheduleTask(in: .milliseconds(500)) { self?.closedNow() }
+        }
+    }
+
+    /// The answer to the statement about to be sent.
+    func start(on loop: any EventLoop) -> EventLoopFuture<[PostgresRow]> {
+        let promise = loop.makePromise(of: [PostgresRow].self)
+        lock.lock()
+        self.promise = promise
+        let gone = closed
+        lock.unlock()
+        if gone { finish(.failure(Gone.closed)) }
+        return promise.futureResult
+    }
+
+    /// The first of the three to come answers; the others find nothing to do.
+    func finish(_ result: Result<[PostgresRow], any Error>) {
+        lock.lock()
+        let promise = self.promise
+        self.promise = nil
+        lock.unlock()
+        promise?.completeWith(result)
+    }
+
+    private func closedNow() {
+        lock.lock()
+        closed = true
+        lock.unlock()
+        finish(.failure(Gone.closed))
     }
 }

@@ -30,6 +30,11 @@ public struct ServerLog: Sendable {
     /// Throws unless the database holds a store of the version this client speaks.
     public func requireInstalled() throws(StoreError) {
         guard let version = try installedVersion() else { throw .notInstalled(url: url) }
+        try requireVersion(version)
+    }
+
+    /// Throws unless `version` (the installed store's) is the one this client speaks.
+    public func requireVersion(_ version: Int) throws(StoreError) {
         guard version == ServerLogSchema.version else {
             throw .unexpected(url: url, doing: "open the store",
                               reason: "its schema is version \(version); this winnow speaks version \(ServerLogSchema.version)")
@@ -71,16 +76,30 @@ public struct ServerLog: Sendable {
     /// envelope. Returns the entries as written, in order. Entries other clients appended in
     /// the meantime are not among them: the seq of the first says where these landed.
     public func append(_ payloads: [any LogPayload], tool: String) throws -> [LogEntry] {
+        try appendLines(payloads, tool: tool).map(\.entry)
+    }
+
+    /// `append`, with each entry's line as the server stored it. With `releasingDecidedRows`, a
+    /// decision also gives back its row's claim by this role, in the same statement (the
+    /// review queue releases a decided row at once; one round trip fewer a decision).
+    ///
+    /// One payload is one statement, atomic on its own: no BEGIN and COMMIT around it, two
+    /// round trips fewer. Several are one transaction: all of them or none.
+    public func appendLines(_ payloads: [any LogPayload], tool: String,
+                            releasingDecidedRows: Bool = false) throws -> [(entry: LogEntry, line: String)] {
         guard !payloads.isEmpty else { return [] }
         for payload in payloads { try payload.validate() }
         let doing = "append to the log"
-        return try connection.transaction(doing: doing) {
-            var entries: [LogEntry] = []
+        func appendEach() throws -> [(entry: LogEntry, line: String)] {
+            var entries: [(entry: LogEntry, line: String)] = []
             for payload in payloads {
                 let fields = payload.toFields()
                 let kind = type(of: payload).kind.rawValue
+                let names = fields.map(\.0), values = fields.map { $0.1.canonicalString }
+                let released = releasingDecidedRows ? (payload as? DecisionPayload)?.row : nil
                 let rows = try connection.query("""
-                    SELECT seq, line FROM public.winnow_append(\(kind), \(tool), \(payload.gateName), \(fields.map(\.0)), \(fields.map { $0.1.canonicalString }))
+                    SELECT a.seq, a.line, CASE WHEN \(released)::text IS NULL THEN 0 ELSE public.winnow_release(\(released), NULL) END
+                    FROM public.winnow_append(\(kind), \(tool), \(payload.gateName), \(names), \(values)) a
                     """, doing: doing)
                 guard let row = rows.first else {
                     throw StoreError.unexpected(url: url, doing: doing, reason: "winnow_append returned no entry")
@@ -88,13 +107,36 @@ public struct ServerLog: Sendable {
                 let seq = Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing))
                 let line = try row.value(at: 1, "line", as: String.self, url: url, doing: doing)
                 let entry = try checked(line, seq: seq)
-                if let last = entries.last, entry.seq != last.seq + 1 || entry.prev != last.hash {
+                if let last = entries.last?.entry, entry.seq != last.seq + 1 || entry.prev != last.hash {
                     throw StoreError.logMismatch(url: url, seq: entry.seq, reason: "the entry does not follow entry \(last.seq), appended just before it in the same transaction")
                 }
-                entries.append(entry)
+                entries.append((entry, line))
             }
             return entries
         }
+        return payloads.count == 1 ? try appendEach() : try connection.transaction(doing: doing) { try appendEach() }
+    }
+
+    /// Entry `head.seq` (nil when the log is shorter; checked only by seq and hash) and the
+    /// entries after it, at most `limit`, each checked and chained from that entry: a replica's
+    /// check against the store and its catch-up in one round trip.
+    public func entries(from head: LogHead, limit: Int = ServerLog.pageSize) throws(StoreError)
+        -> (hashAtHead: String?, page: [(entry: LogEntry, line: String)]) {
+        guard head.seq > 0 else { return (LogEntry.genesisHash, try entries(after: head, limit: limit)) }
+        let doing = "read the log from entry \(head.seq)"
+        let rows = try connection.query("""
+            SELECT seq, CASE WHEN seq = \(Int64(head.seq)) THEN hash ELSE line END FROM public.winnow_log
+            WHERE seq >= \(Int64(head.seq)) ORDER BY seq LIMIT \(Int64(limit + 1))
+            """, doing: doing)
+        var hashAtHead: String?
+        var lines: [(seq: Int, line: String)] = []
+        for row in rows {
+            let seq = Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing))
+            let text = try row.value(at: 1, "hash or line", as: String.self, url: url, doing: doing)
+            if seq == head.seq { hashAtHead = text } else { lines.append((seq, text)) }
+        }
+        guard let hashAtHead else { return (nil, []) }
+        return (hashAtHead, try chained(lines, after: LogHead(seq: head.seq, hash: hashAtHead), doing: doing))
     }
 
     /// Entries after `head`, oldest first, at most `limit`, each checked and chained from
@@ -105,12 +147,23 @@ public struct ServerLog: Sendable {
         let rows = try connection.query("""
             SELECT seq, line FROM public.winnow_log WHERE seq > \(Int64(head.seq)) ORDER BY seq LIMIT \(Int64(limit))
             """, doing: doing)
-        var previous = head
-        var result: [(LogEntry, String)] = []
-        result.reserveCapacity(rows.count)
+        var lines: [(seq: Int, line: String)] = []
+        lines.reserveCapacity(rows.count)
         for row in rows {
-            let seq = Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing))
-            let line = try row.value(at: 1, "line", as: String.self, url: url, doing: doing)
+            lines.append((Int(try row.value(at: 0, "seq", as: Int64.self, url: url, doing: doing)),
+                          try row.value(at: 1, "line", as: String.self, url: url, doing: doing)))
+        }
+        return try chained(lines, after: head, doing: doing)
+    }
+
+    /// Lines read from the store, each checked, the first chained to `head` and each to the one
+    /// before.
+    func chained(_ lines: [(seq: Int, line: String)], after head: LogHead, doing: String) throws(StoreError)
+        -> [(entry: LogEntry, line: String)] {
+        var previous = head
+        var result: [(entry: LogEntry, line: String)] = []
+        result.reserveCapacity(lines.count)
+        for (seq, line) in lines {
             let entry = try checked(line, seq: seq)
             guard entry.seq == previous.seq + 1 else {
                 throw .logMismatch(url: url, seq: entry.seq, reason: "expected entry \(previous.seq + 1) next (a row is missing)")

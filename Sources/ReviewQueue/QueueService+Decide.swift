@@ -46,17 +46,21 @@ extension QueueService {
     public func decide(_ requests: [DecisionRequest], extra: JSONValue = .object([]), claims: ClaimRule = .unchecked) throws -> [LogEntry] {
         var payloads: [DecisionPayload] = []
         var checked: [IndexedRow] = []
-        // On a store, whose screen a row is on is the server's to say (this box's notes of other
-        // boxes' claims may be stale): asked before the checks below read them.
-        for request in requests {
-            if let name = try session.otherHolderOnStore(request.id) { throw QueueError.heldByAnother(row: request.id, reviewer: name) }
-        }
         for request in requests {
             let row = try row(request.id)
             checked.append(row)
             try checkAllowed(row)
-            try checkNotHeldByAnother(row)
-            if claims == .mustHold && !request.adjudication { try checkHeldByThisReviewer(row) }
+            // On a store, whose screen a row is on is the server's to say: this box's notes of
+            // other boxes' claims may be stale. The claim taken below (and `winnow_append`, for
+            // a forced decision) refuses a row another role holds; a row this reviewer was not
+            // served is asked about only to say whose it is.
+            if session.store == nil { try checkNotHeldByAnother(row) }
+            if claims == .mustHold && !request.adjudication {
+                do { try checkHeldByThisReviewer(row) } catch QueueError.notClaimed(let id) {
+                    if let name = try session.otherHolderOnStore(id) { throw QueueError.heldByAnother(row: id, reviewer: name) }
+                    throw QueueError.notClaimed(row: id)
+                }
+            }
             try checkReason(request, shape: row.shape)
             var fields = extra.objectValue ?? []
             if request.adjudication { fields.append(("adjudication", .bool(true))) }
@@ -78,7 +82,8 @@ extension QueueService {
         try confirmDecisionsOnStore(checked, claims: claims)
         let entries = try session.record(payloads)
         do {
-            for request in requests { try release(request.id) }
+            // On a store the decisions' entries gave the rows' claims back (ReplicatedLog).
+            for request in requests { try release(request.id, onStore: session.store == nil) }
         } catch {
             throw WorkspaceError.loggedButNotApplied(entries: entries, reason: "the rows' claims were not released: \(error)")
         }

@@ -139,10 +139,12 @@ extension QueueService {
 
     /// Gives back a row after a decision (whichever of this reviewer's processes claimed it),
     /// or every row this process holds (on exit).
-    public func release(_ id: String? = nil) throws {
+    /// `onStore` false: the store gave the claim back already (a decision's entry does, see
+    /// `ServerLog.appendLines`).
+    public func release(_ id: String? = nil, onStore: Bool = true) throws {
         if let id {
             try session.index.releaseClaim(onRow: id, uid: reviewer.uid)
-            try session.releaseOnStore(id, holder: nil)
+            if onStore { try session.releaseOnStore(id, holder: nil) }
         } else {
             try session.index.releaseClaims(holder: holder)
             try session.releaseOnStore(nil, holder: holder)

@@ -38,8 +38,8 @@ public enum StoreMigration {
     public static func attach(_ url: StoreURL) throws -> Bool {
         let server = ServerLog(try ServerConnection.connect(url))
         defer { server.connection.close() }
-        if try server.installedVersion() != nil {
-            try server.requireInstalled()
+        if let version = try server.installedVersion() {
+            try server.requireVersion(version)
             return false
         }
         do {

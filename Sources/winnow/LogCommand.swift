@@ -57,8 +57,11 @@ struct LogVerifyCommand: ParsableCommand {
                                      ("head", .string(headHash)), ("verdict_files", .int(files))]))
             } else {
                 Output.line("ok: \(count) entries, head #\(headSeq) \(headHash)" + (files > 0 ? "; \(files) gate verdict files match" : "")
-                    + (try store.map { "; the store at \(Output.safe($0.server.connection.url.text)) holds the same entries"
-                        + (try $0.behind() > 0 ? " and \(try $0.behind()) more since" : "") } ?? ""))
+                    + (try store.map { store in
+                        let behind = try store.behind()
+                        return "; the store at \(Output.safe(store.server.connection.url.text)) holds the same entries"
+                            + (behind > 0 ? " and \(behind) more since" : "")
+                    } ?? ""))
             }
         case let .failed(failure):
             if json {

@@ -49,10 +49,12 @@ import TestSupport
             do { try cluster.restartImmediately() } catch { shared.restartError.withLock { $0 = "\(error)" } }
             restarted.signal()
         }
+        let scratch = tmp.path
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             for id in stride(from: worker, to: count, by: 4).map({ ids[$0] }) {
-                let result = (try? winnow(["decide", id, "--accept", "--force", "--workspace", box]))
-                    ?? WinnowRun(status: -1, stdout: "", stderr: "could not run winnow", stdoutBytes: Data())
+                // posix_spawn, not Foundation's Process: four threads starting processes at once
+                // once left a finished `winnow` unreaped and the test waiting for ever.
+                let result = WinnowProcess.spawn(["decide", id, "--accept", "--force", "--workspace", box], scratch: scratch)
                 let outcome = Self.outcome(of: result)
                 shared.outcomes.withLock { $0[id] = (outcome, result.stderr) }
                 if outcome != .acknowledged { usleep(20_000) }  // a reviewer's next keystroke, not a busy loop

@@ -79,6 +79,23 @@ enum WinnowProcess {
     }
 }
 
+extension WinnowProcess {
+    /// `run`, through `Spawn` (posix_spawn and waitpid, output through files in `folder`): for
+    /// many processes started from several threads at once.
+    static func spawn(_ arguments: [String], scratch folder: String) -> WinnowRun {
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "UTC"
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        env["COLUMNS"] = "80"
+        env["LINES"] = "24"
+        env.removeValue(forKey: "WINNOW_WORKSPACE")
+        let result = Spawn.run([built("winnow").path] + arguments, environment: env, in: folder)
+        return WinnowRun(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+                         stderr: String(decoding: result.stderr, as: UTF8.self), stdoutBytes: result.stdout)
+    }
+}
+
 /// A temporary folder removed when the test ends.
 final class TemporaryFolder {
     let path: String

@@ -23,12 +23,17 @@ import WinnowCore
         DispatchQueue.global().async {
             while shared.acknowledged.withLock({ $0 }) < 300 { usleep(2000) }
             do { try cluster.restartImmediately() } catch { shared.restartError.withLock { $0 = "\(error)" } }
+            shared.restarted.withLock { $0 = true }
             restarted.signal()
         }
         var acknowledged: [String: Int] = [:]
         var refused: [String: StoreError] = [:]
-        for i in 0..<1000 {
+        // At least 1,000, and on until the restart is over (one append is one statement: a
+        // fast loop could be done before pg_ctl has begun).
+        var i = 0
+        while i < 1000 || !shared.restarted.withLock({ $0 }) {
             let row = "r\(i)"
+            i += 1
             do {
                 let entries = try log.append([DecisionPayload(row: row, action: .accept)], tool: "winnow test")
                 acknowledged[row] = entries[0].seq
@@ -42,7 +47,7 @@ import WinnowCore
         let failure = shared.restartError.withLock { $0 }
         #expect(failure == nil, "\(failure ?? "")")
         #expect(!refused.isEmpty, "the restart was never noticed")
-        #expect(acknowledged.count + refused.count == 1000 && acknowledged.count > 300)
+        #expect(acknowledged.count + refused.count == i && acknowledged.count > 300)
         for (row, error) in refused {
             #expect(error.message.contains(cluster.url(database: "labels", role: "ana")), "\(row): \(error.message)")
             switch error {
@@ -73,4 +78,5 @@ import WinnowCore
 private final class Shared: Sendable {
     let acknowledged = Mutex(0)
     let restartError = Mutex<String?>(nil)
+    let restarted = Mutex(false)
 }
