@@ -226,8 +226,12 @@ public final class WorkspaceSession {
     /// entry stops the command: the index is neither updated nor rebuilt from what is left.
     @discardableResult
     func catchUp() throws -> Int {
-        let head = try log.head()
+        // The index's position first, then the log's head: the log only grows, so a head read
+        // after the position is at or past it unless entries were removed. Read the other way
+        // round, another process's append and apply in between looked like a shorter log (seen
+        // with four reviewers on one box of a store).
         let position = try index.logPosition()
+        let head = try log.head()
         let display = paths.display(paths.log)
         if position.seq > head.seq {
             throw WorkspaceError.logDisagrees(log: display, line: head.seq == 0 ? nil : head.seq, reason: head.seq == 0
@@ -264,13 +268,17 @@ public final class WorkspaceSession {
                                               reason: "entry \(position.seq) is not the one the index applied (the log was rewritten)")
         }
         let importer = Importer(paths: paths, config: config, index: index)
-        try index.write { db in
-            for entry in entries.dropFirst() {
+        return try index.write { db in
+            // Another process may have applied some of them since `position` was read.
+            let applied = try RowIndex.logPosition(db).seq
+            var count = 0
+            for entry in entries.dropFirst() where entry.seq > applied {
                 try apply(entry, importer: importer, db: db)
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
+                count += 1
             }
+            return count
         }
-        return entries.count - 1
     }
 
     /// Applies the whole log to an empty index (a new workspace, a deleted index), or, for

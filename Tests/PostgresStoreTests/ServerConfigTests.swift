@@ -20,7 +20,7 @@ import WinnowCore
     }
 
     func connect(_ role: String) throws -> ServerConnection {
-        try ServerConnection.connect(try StoreURL(cluster.url(database: "labels", role: role), operatingSystemUser: role))
+        try cluster.connect(as: role)
     }
 
     func decide(_ row: String, slice: String?, as role: String) throws -> [LogEntry] {

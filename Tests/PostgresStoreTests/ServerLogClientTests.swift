@@ -25,7 +25,7 @@ import WinnowCore
     }
 
     func log(as role: String) throws -> ServerLog {
-        ServerLog(try ServerConnection.connect(try StoreURL(cluster.url(database: "labels", role: role), operatingSystemUser: role)))
+        try cluster.log(as: role)
     }
 
     @Test func appendsComeBackCheckedWithTheServersActor() throws {
@@ -111,7 +111,7 @@ import WinnowCore
         }
         let empty = try cluster.psql("CREATE DATABASE empty")
         try #require(empty.status == 0)
-        let other = ServerLog(try ServerConnection.connect(try StoreURL(cluster.url(database: "empty", role: "ana"), operatingSystemUser: "ana")))
+        let other = try cluster.log("empty", as: "ana")
         #expect(throws: StoreError.notInstalled(url: cluster.url(database: "empty", role: "ana"))) { try other.requireInstalled() }
         do {
             _ = try ServerConnection.connect(try StoreURL(cluster.url(database: "labels", role: "nobody_here"), operatingSystemUser: "x"))

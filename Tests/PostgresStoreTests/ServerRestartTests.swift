@@ -15,8 +15,8 @@ import WinnowCore
     @Test func aRestartMidwayLosesNoAcknowledgedDecision() throws {
         let cluster = try PostgresCluster()
         try cluster.prepare(database: "labels", reviewers: ["ana"])
-        try ServerLog(try ServerConnection.connect(try StoreURL(cluster.url(database: "labels"), operatingSystemUser: "x"))).install()
-        let log = ServerLog(try ServerConnection.connect(try StoreURL(cluster.url(database: "labels", role: "ana"), operatingSystemUser: "ana")))
+        try cluster.log().install()
+        let log = try cluster.log(as: "ana")
 
         let shared = Shared()
         let restarted = DispatchSemaphore(value: 0)
