@@ -120,11 +120,19 @@ extension QueueService {
     /// the row was decided and released elsewhere): the screen must stop showing a lease then.
     @discardableResult
     public func renew(_ id: String) throws -> Bool {
-        if case .heldByAnother = try session.claimOnStore(id, holder: holder, seconds: lease) {
+        let now = self.now().timeIntervalSince1970
+        var until = now + lease
+        switch try session.claimOnStore(id, holder: holder, seconds: lease) {
+        case .heldByAnother:
             try session.index.releaseClaim(onRow: id, holder: holder)
             return false
+        case .granted(let seconds):
+            // Never past the server's lease: a live claim here means a live one there.
+            until = min(until, now + seconds)
+        case nil:
+            break
         }
-        let renewed = try session.index.renewClaim(onRow: id, holder: holder, expires: now().timeIntervalSince1970 + lease)
+        let renewed = try session.index.renewClaim(onRow: id, holder: holder, expires: until)
         if !renewed { try session.releaseOnStore(id, holder: holder) }
         return renewed
     }

@@ -11,6 +11,10 @@ import Workspace
 /// bringing this box up to date with the store: another box may have decided the row and let
 /// it go a moment ago, and then it is no longer this reviewer's to see.
 extension QueueService {
+    /// How long a claim must still run, by this box's reckoning of the server's lease, for a
+    /// decision to rely on it: far more than a decision takes, and than two clocks drift in a lease.
+    static let claimMargin: TimeInterval = 10
+
     /// `item` as the store confirms it (its lease cut to what the server granted), or nil when
     /// it must be passed over. `adjudication` nil: a row claimed by name, not from the queue
     /// (served if the store grants it, with what this box now knows of it).
@@ -24,6 +28,11 @@ extension QueueService {
             return nil
         case .granted(let seconds):
             do {
+                // This box's note of the claim ends when the server's does (or earlier), so a
+                // live claim here means a live claim there (`confirmDecisionsOnStore`).
+                if now + seconds < item.leaseUntil.timeIntervalSince1970 {
+                    _ = try session.index.renewClaim(onRow: id, holder: holder, expires: now + seconds)
+                }
                 // Checked again whatever this process applied: another process on this box may
                 // have brought the index up to date a moment ago, after this one chose the row.
                 try session.catchUpWithStore()
@@ -50,19 +59,26 @@ extension QueueService {
     /// decided on another box, and this decision would be a second first opinion: refused.
     func confirmDecisionsOnStore(_ rows: [IndexedRow], claims: ClaimRule) throws {
         guard session.store != nil else { return }
+        let now = self.now().timeIntervalSince1970
+        var unsure: [IndexedRow] = []
         for row in rows {
-            if claims == .forced { continue }
+            if claims == .forced { unsure.append(row); continue }
             // A row this reviewer was not served is refused below (`notClaimed`): not claimed
             // in the store on the way, where it would sit on nobody's screen for a lease.
-            if claims == .mustHold, try !session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now().timeIntervalSince1970) {
-                continue
-            }
+            if claims == .mustHold, try !session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now) { continue }
+            // The claim the server granted when the row was served runs a while yet (this box's
+            // note ends with it, see `confirmOnStore`): no other role can have decided the row
+            // since, `winnow_append` refuses them while it is live. Nothing to ask; the
+            // decision is the one round trip.
+            if try session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now + Self.claimMargin) { continue }
             if case let .heldByAnother(name, _, _) = try session.claimOnStore(row.id, holder: holder, seconds: lease, anyProcess: true) {
                 throw QueueError.heldByAnother(row: row.id, reviewer: name)
             }
+            unsure.append(row)
         }
+        guard !unsure.isEmpty else { return }
         try session.catchUpWithStore()
-        for row in rows {
+        for row in unsure {
             let now = try self.row(row.id)
             if now.state != row.state { throw QueueError.decidedMeanwhile(row: row.id, state: now.state) }
             // The decision names the slice this reviewer saw; the log counts it only there.

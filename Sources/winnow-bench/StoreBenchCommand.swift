@@ -35,6 +35,8 @@ struct StoreBenchCommand: ParsableCommand {
     var seconds: Double = 60
     @Flag(help: "Run the boxes' reviewers in two network namespaces (needs root and ip).")
     var netns = false
+    @Option(help: "Milliseconds each reviewer reads a row before deciding it (0: back to back, the most load).")
+    var thinkMs: Int = 0
 
     func validate() throws {
         guard boxes >= 1, perBox >= 1, seconds > 0 else { throw ValidationError("--boxes, --per-box and --seconds must be positive") }
@@ -91,7 +93,7 @@ struct StoreBenchCommand: ParsableCommand {
             for r in 0..<perBox {
                 let out = scratch + "/latency-box\(b + 1)-\(r + 1).txt"
                 var argv = [sibling.appendingPathComponent("winnow-bench").path, "store-reviewer", "--workspace", workspace,
-                            "--seconds", String(seconds), "--out", out]
+                            "--seconds", String(seconds), "--out", out, "--think-ms", String(thinkMs)]
                 if netns { argv = ["/usr/sbin/ip", "netns", "exec", namespaces[b % 2]] + argv }
                 children.append((try Self.spawn(argv, stderr: scratch + "/reviewer-box\(b + 1)-\(r + 1).err"), out))
             }
@@ -108,7 +110,8 @@ struct StoreBenchCommand: ParsableCommand {
                 else if let ns = UInt64(line) { stats.record(ns) }
             }
         }
-        print(stats.summary(label: "next+decide, \(children.count) reviewers on \(boxes) boxes for \(Int(seconds)) s"))
+        print(stats.summary(label: "next+decide, \(children.count) reviewers on \(boxes) boxes for \(Int(seconds)) s"
+                            + (thinkMs > 0 ? ", reading each row about \(thinkMs) ms" : "")))
         print(String(format: "%.0f decisions a second; %d refused by the queue (decided or taken elsewhere); %d reviewer processes failed",
                      Double(stats.samples.count) / seconds, refused, failed))
 

@@ -6,7 +6,9 @@ import Workspace
 /// `winnow-bench store-reviewer`: one reviewer process of the store benchmark (`winnow-bench
 /// store`). It opens its box's workspace once, as the review screen does, then takes a row and
 /// accepts it, again and again, for `--seconds`, timing each next+decide pair; the pairs'
-/// latencies (nanoseconds, one a line) and the refusals go to `--out`.
+/// latencies (nanoseconds, one a line) and the refusals go to `--out`. With `--think-ms`, the
+/// reviewer reads each row for about that long (uniformly 0.5x to 1.5x) between next and decide,
+/// as a person does; the pause is not part of the pair's time.
 struct StoreReviewerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store-reviewer", abstract: "One reviewer of the store benchmark (started by 'winnow-bench store').")
@@ -17,6 +19,8 @@ struct StoreReviewerCommand: ParsableCommand {
     var seconds: Double = 60
     @Option(help: "Where the latencies go.")
     var out: String
+    @Option(help: "Milliseconds spent reading each row before deciding it (0: none).")
+    var thinkMs: Int = 0
 
     func run() throws {
         let session = try WorkspaceSession.open(try WorkspacePaths.locate(explicit: workspace))
@@ -25,8 +29,13 @@ struct StoreReviewerCommand: ParsableCommand {
         var lines: [String] = []
         var refused = 0, decided = 0
         while monotonicNanoseconds() < end {
-            let start = monotonicNanoseconds()
+            var start = monotonicNanoseconds()
             guard let item = try queue.next() else { break }
+            if thinkMs > 0 {
+                let served = monotonicNanoseconds() - start
+                usleep(useconds_t(Double(thinkMs) * 1000 * Double.random(in: 0.5...1.5)))
+                start = monotonicNanoseconds() - served
+            }
             do {
                 _ = try queue.decide(DecisionRequest(id: item.row.id, verdict: .accept))
                 decided += 1

@@ -35,6 +35,19 @@ enum WinnowProcess {
     static var realData: String { RealData.directory }
     static var hasRealData: Bool { RealData.isPresent }
 
+    /// This process's environment with the time zone, locale and terminal size pinned and no
+    /// inherited workspace.
+    static var pinnedEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "UTC"
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        env["COLUMNS"] = "80"
+        env["LINES"] = "24"
+        env.removeValue(forKey: "WINNOW_WORKSPACE")
+        return env
+    }
+
     /// Runs `program` with `arguments`; a `wrapper` (a command and its arguments, such as
     /// `Unprivileged.wrapper`) runs it through that command.
     @discardableResult
@@ -50,13 +63,7 @@ enum WinnowProcess {
             process.executableURL = built(program)
             process.arguments = arguments
         }
-        var env = ProcessInfo.processInfo.environment
-        env["TZ"] = "UTC"
-        env["LANG"] = "C.UTF-8"
-        env["LC_ALL"] = "C.UTF-8"
-        env["COLUMNS"] = "80"
-        env["LINES"] = "24"
-        env.removeValue(forKey: "WINNOW_WORKSPACE")
+        var env = pinnedEnvironment
         for (k, v) in extra { env[k] = v }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -83,14 +90,7 @@ extension WinnowProcess {
     /// `run`, through `Spawn` (posix_spawn and waitpid, output through files in `folder`): for
     /// many processes started from several threads at once.
     static func spawn(_ arguments: [String], scratch folder: String) -> WinnowRun {
-        var env = ProcessInfo.processInfo.environment
-        env["TZ"] = "UTC"
-        env["LANG"] = "C.UTF-8"
-        env["LC_ALL"] = "C.UTF-8"
-        env["COLUMNS"] = "80"
-        env["LINES"] = "24"
-        env.removeValue(forKey: "WINNOW_WORKSPACE")
-        let result = Spawn.run([built("winnow").path] + arguments, environment: env, in: folder)
+        let result = Spawn.run([built("winnow").path] + arguments, environment: pinnedEnvironment, in: folder)
         return WinnowRun(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
                          stderr: String(decoding: result.stderr, as: UTF8.self), stdoutBytes: result.stdout)
     }
