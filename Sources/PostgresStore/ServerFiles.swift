@@ -37,30 +37,46 @@ public struct ServerFiles: Sendable {
     }
 
     private func send(_ sha: String, from path: String) throws {
+        try connection.transaction(doing: "store file \(sha)") {
+            let parts = try sendParts(sha, from: path)
+            try record(sha, parts: parts)
+        }
+    }
+
+    /// Inserts the parts of the file at `path` under `sha`, inside the caller's transaction,
+    /// hashing the bytes as they go: a file that is not `sha` is refused before its `winnow_file`
+    /// row (`record`) is written. `keepGoing` is asked before each part (an upload whose file
+    /// turned out not to be wanted stops early).
+    func sendParts(_ sha: String, from path: String, keepGoing: () -> Bool = { true }) throws -> (count: Int32, size: Int64) {
         let doing = "store file \(sha)"
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.unexpected(url: url, doing: doing, reason: "cannot open \(path) to send it")
         }
         defer { try? handle.close() }
-        try connection.transaction(doing: doing) {
-            var hasher = StreamingHash()
-            var part: Int32 = 0
-            var size: Int64 = 0
-            while true {
-                let data = try handle.read(upToCount: Self.partSize) ?? Data()
-                if data.isEmpty { break }
-                data.withUnsafeBytes { hasher.update($0) }
-                size += Int64(data.count)
-                let bytes = ByteBuffer(bytes: data)
-                try connection.query("INSERT INTO public.winnow_file_part(sha, part, bytes) VALUES (\(sha), \(part), \(bytes))", doing: doing)
-                part += 1
-            }
-            let computed = hasher.finalizeHex()
-            guard computed == sha else {
-                throw StoreError.unexpected(url: url, doing: doing, reason: "\(path) hashes to \(computed), not \(sha): it changed since it was stored")
-            }
-            try connection.query("INSERT INTO public.winnow_file(sha, size, parts) VALUES (\(sha), \(size), \(part))", doing: doing)
+        var hasher = StreamingHash()
+        var part: Int32 = 0
+        var size: Int64 = 0
+        while true {
+            guard keepGoing() else { throw ServerFileUpload.NotWanted() }
+            let data = try handle.read(upToCount: Self.partSize) ?? Data()
+            if data.isEmpty { break }
+            data.withUnsafeBytes { hasher.update($0) }
+            size += Int64(data.count)
+            let bytes = ByteBuffer(bytes: data)
+            try connection.query("INSERT INTO public.winnow_file_part(sha, part, bytes) VALUES (\(sha), \(part), \(bytes))", doing: doing)
+            part += 1
         }
+        let computed = hasher.finalizeHex()
+        guard computed == sha else {
+            throw StoreError.unexpected(url: url, doing: doing, reason: "\(path) hashes to \(computed), not \(sha): it changed since it was stored")
+        }
+        return (part, size)
+    }
+
+    /// The row that makes a file's parts a file, written last in the transaction that sent them.
+    func record(_ sha: String, parts: (count: Int32, size: Int64)) throws(StoreError) {
+        try connection.query("INSERT INTO public.winnow_file(sha, size, parts) VALUES (\(sha), \(parts.size), \(parts.count))",
+                             doing: "store file \(sha)")
     }
 
     /// Writes the stored file `sha` to `path` (through a temporary name, renamed once its hash

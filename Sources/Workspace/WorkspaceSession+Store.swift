@@ -60,6 +60,20 @@ extension WorkspaceSession {
     }
 }
 
+extension WorkspaceSession {
+    /// Smaller sources are sent after their import, as any pinned file is: the head start
+    /// would not pay for a second connection.
+    static let uploadAheadFrom: Int64 = Int64(4 * ServerFiles.partSize)
+
+    /// An import's source sent to the store while it is imported (`ServerFileUpload`), on a
+    /// store, for a plain file big enough to matter. A gzip file's source is its decompressed
+    /// content, whose hash is known only once the import has read it: sent afterwards.
+    func uploadAhead(_ file: String) -> ServerFileUpload? {
+        guard let store, let input = try? InputFile(path: file), !input.isGzip, input.fileSize >= Self.uploadAheadFrom else { return nil }
+        return ServerFileUpload.start(file, to: store.server.connection.url)
+    }
+}
+
 extension WorkspacePaths {
     /// The files an entry of this payload pins, which a store must hold before the entry: the
     /// import's (or reread's) source, a gate run's verdict file.

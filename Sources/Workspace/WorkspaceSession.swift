@@ -117,7 +117,12 @@ public final class WorkspaceSession {
 
     public func importFile(_ file: String, options: ImportOptions, progress: ImportProgress?) throws -> ImportSummary {
         let importer = Importer(paths: paths, config: config, index: index)
+        let upload = uploadAhead(file)
+        defer { upload?.abandon() }
         return try importer.importFile(file, options: options, progress: progress) { summary, record in
+            // The source must be in the store before the entry that pins it: sent meanwhile
+            // if it could be, else by the append (`ReplicatedLog.pinnedFiles`).
+            upload?.finish(as: summary.source)
             let payload = ImportPayload(
                 source: summary.source, file: summary.file, bytes: Int(summary.bytes), rows: summary.rows,
                 quarantined: summary.quarantined, options: record, summary: summary.json, gates: options.gates)

@@ -152,6 +152,30 @@ import TestSupport
         #expect(try succeed(["queue", "--json"], in: other).stdout == succeed(["queue", "--json"], in: ws).stdout)
     }
 
+    /// A source big enough to be sent while it is imported (`ServerFileUpload`): stored once,
+    /// whole, before the entry that pins it, so another box replays the import from the store.
+    @Test func aLargeSourceIsSentWhileItIsImported() throws {
+        try createStore()
+        let lead = try box("lead", as: "lead")
+        var text = ""
+        var n = 0
+        while text.utf8.count < 17 << 20 {
+            n += 1
+            text += #"{"id": "big-\#(n)", "prompt": "How many boxes are on shelf \#(n) of aisle \#(n % 97)?", "#
+                + #""response": "Shelf \#(n) holds \#(n % 13) boxes, counted twice by the night shift on the \#(n % 28 + 1)th; "#
+                + #"the aisle's sheet agrees with the count and nothing was moved since.", "meta": {"origin": "synthetic"}}"# + "\n"
+        }
+        let file = try tmp.file("big.jsonl", text)
+        _ = try succeed(["import", "--no-gates", file], in: lead)
+        let stored = try cluster.psql("SELECT size, parts FROM winnow_file", as: "lead", database: "labels")
+        #expect(stored.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(text.utf8.count)|5", "\(stored.stdout) \(stored.stderr)")
+        let again = try succeed(["import", "--no-gates", file], in: lead)
+        #expect(again.stdout.contains("already imported"), "\(again.output)")
+        let other = try box("other", as: "ana")
+        #expect(try succeed(["queue", "--json"], in: other).stdout == succeed(["queue", "--json"], in: lead).stdout)
+        #expect(try cluster.psql("SELECT count(*) FROM winnow_file_part", as: "lead", database: "labels").stdout.hasPrefix("5"))
+    }
+
     @Test func aFileWorkspaceMovesIntoTheStoreByteForByte() throws {
         let ws = try tmp.workspace()
         _ = try succeed(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: ws)
