@@ -177,6 +177,21 @@ extension RowIndex {
         }
     }
 
+    /// Writes down, in one transaction, the claims other boxes hold on several rows (as
+    /// `recordClaim` does one): what a store lists when it refuses a claim, so this box stops
+    /// offering every row on another screen, not just the one it asked for.
+    public func recordClaims(_ claims: [(id: String, uid: Int, reviewer: String, holder: String, expires: Double)]) throws {
+        guard !claims.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
+                """)
+            for claim in claims {
+                try statement.execute(arguments: [claim.uid, claim.reviewer, claim.holder, claim.expires, claim.id])
+            }
+        }
+    }
+
     /// Removes the claims `recordClaim` wrote down for other boxes on a row (the store says
     /// nobody else holds it any more).
     public func forgetStoreClaims(onRow id: String) throws {

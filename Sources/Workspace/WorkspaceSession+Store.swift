@@ -18,7 +18,11 @@ extension WorkspaceSession {
         switch try store.claims.claim(id, holder: holder, seconds: max(1, Int(seconds.rounded(.up))), anyProcess: anyProcess) {
         case .granted(let seconds):
             return .granted(seconds: seconds)
-        case let .heldByAnother(role, uid, seconds):
+        case let .heldByAnother(role, uid, seconds, others):
+            // The other rows on other screens, written down at once: the queue passes over
+            // them without asking the store about each (the row asked for is the caller's to note).
+            let now = Date().timeIntervalSince1970
+            try index.recordClaims(others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) })
             return .heldByAnother(reviewer: role, uid: uid, seconds: seconds)
         }
     }

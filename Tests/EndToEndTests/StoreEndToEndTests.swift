@@ -152,6 +152,27 @@ import TestSupport
         #expect(try succeed(["queue", "--json"], in: other).stdout == succeed(["queue", "--json"], in: ws).stdout)
     }
 
+    /// A refused claim brings the list of every row on another role's screen: the box writes
+    /// them all down and passes over them without asking the store about each.
+    @Test func aRefusedClaimTellsTheBoxOfEveryRowOnAnotherScreen() throws {
+        try createStore()
+        let lead = try box("lead", as: "lead")
+        _ = try succeed(["import", WinnowProcess.sampleData + "/support-chat.jsonl"], in: lead)
+        let boxA = try box("a", as: "ana"), boxB = try box("b", as: "ben")
+        var anas: [String] = []
+        for _ in 0..<3 { anas.append(try #require(Self.served(try succeed(["next", "--json"], in: boxA)))) }
+        // Box B's queue starts where box A's does: its first choice is refused, with the list.
+        let bens = try #require(Self.served(try succeed(["next", "--json"], in: boxB)))
+        #expect(!anas.contains(bens))
+        let noted = try ChildProcess.run("/usr/bin/env", ["python3", "-c", """
+            import sqlite3
+            c = sqlite3.connect('file:\(boxB)/index.sqlite?mode=ro', uri=True)
+            print(' '.join(sorted(r[0] for r in c.execute("SELECT rows.id FROM claims JOIN rows ON rows.n = claims.n WHERE claims.holder = 'store:ana'"))))
+            """])
+        #expect(noted.status == 0 && noted.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == anas.sorted().joined(separator: " "),
+                "\(noted.stdout) \(noted.stderr) against \(anas.sorted())")
+    }
+
     /// A source big enough to be sent while it is imported (`ServerFileUpload`): stored once,
     /// whole, before the entry that pins it, so another box replays the import from the store.
     @Test func aLargeSourceIsSentWhileItIsImported() throws {

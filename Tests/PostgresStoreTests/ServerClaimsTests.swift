@@ -1,0 +1,50 @@
+import Foundation
+import PostgresStore
+import Testing
+import TestSupport
+
+/// Claims by the server's clock: one role's claim refuses another's, and a refusal lists the
+/// other rows other roles hold now (live leases only, never the asker's own), so a box learns
+/// every screen's row in one answer.
+@Suite(.serialized) struct ServerClaimsTests {
+    let cluster: PostgresCluster
+
+    init() throws {
+        cluster = try PostgresCluster()
+        try cluster.prepare(database: "labels", owner: "lead", reviewers: ["ana", "ben", "cy"])
+        try ServerLog(try cluster.connect(as: "lead")).install()
+        try cluster.grantReviewers(["ana", "ben", "cy"], database: "labels", as: "lead")
+    }
+
+    func claims(_ role: String) throws -> ServerClaims { ServerClaims(try cluster.connect(as: role)) }
+
+    @Test func aRefusalListsEveryOtherRowOnAnotherScreen() throws {
+        let ana = try claims("ana"), ben = try claims("ben"), cy = try claims("cy")
+        for row in ["r1", "r2", "r3"] {
+            guard case .granted(let seconds) = try ana.claim(row, holder: "ana-1", seconds: 60) else { Issue.record("ana was refused \(row)"); return }
+            #expect(seconds > 50 && seconds <= 60)
+        }
+        guard case .granted = try cy.claim("r4", holder: "cy-1", seconds: 1) else { Issue.record("cy was refused r4"); return }
+        guard case .granted = try ben.claim("r5", holder: "ben-1", seconds: 60) else { Issue.record("ben was refused r5"); return }
+        // cy's one-second lease runs out before ben asks.
+        Thread.sleep(forTimeInterval: 1.5)
+        guard case let .heldByAnother(role, uid, seconds, others) = try ben.claim("r1", holder: "ben-1", seconds: 60) else {
+            Issue.record("ben was granted ana's row"); return
+        }
+        #expect(role == "ana" && uid > 0 && seconds > 50)
+        // The other two of ana's rows: not r1 (the answer names it), not cy's lapsed r4, not ben's own r5.
+        #expect(others.map(\.row).sorted() == ["r2", "r3"], "\(others)")
+        #expect(others.allSatisfy { $0.role == "ana" && $0.uid == uid && $0.seconds > 50 && $0.seconds <= 60 })
+        // A granted claim lists nothing; r4's lease ran out, so it is ben's now.
+        guard case .granted = try ben.claim("r4", holder: "ben-1", seconds: 60) else { Issue.record("r4's lapsed lease kept it from ben"); return }
+    }
+
+    @Test func aRefusalWithNothingElseHeldListsNothing() throws {
+        let ana = try claims("ana"), ben = try claims("ben")
+        guard case .granted = try ana.claim("r1", holder: "ana-1", seconds: 60) else { Issue.record("ana was refused r1"); return }
+        guard case let .heldByAnother(_, _, _, others) = try ben.claim("r1", holder: "ben-1", seconds: 60) else {
+            Issue.record("ben was granted ana's row"); return
+        }
+        #expect(others.isEmpty, "\(others)")
+    }
+}
