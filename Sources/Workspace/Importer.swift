@@ -16,7 +16,10 @@ final class Importer {
     let paths: WorkspacePaths
     let config: WorkspaceConfig
     let index: RowIndex
-    let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Parse threads: one a core. Asked once a process: the answer reads the cgroup's files, and
+    /// an importer is made for every catch-up of the index (each decision on a store).
+    var workers: Int { Self.cores }
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     init(paths: WorkspacePaths, config: WorkspaceConfig, index: RowIndex) {
         self.paths = paths

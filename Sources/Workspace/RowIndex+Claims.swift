@@ -76,7 +76,7 @@ extension RowIndex {
         now: Double, expires: Double, servableNow: (QueuePosition) -> Bool
     ) throws -> ClaimedRow? {
         try write { db -> ClaimedRow? in
-            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
             var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication)
             if !excluding.isEmpty {
                 // One argument (a JSON array) rather than one per id: the statement text stays
@@ -96,8 +96,7 @@ extension RowIndex {
             guard servableNow(QueuePosition(rank: found["slice_rank"], flagged: flagged, overlap: overlap, key: found["key"]))
             else { return nil }
             let n: Int64 = found["n"]
-            try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)").execute(arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
             let id: String = found["id"]
             guard let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]) else { return nil }
             return ClaimedRow(row: IndexedRow(row: row), flagged: flagged, overlap: overlap)
@@ -114,7 +113,7 @@ extension RowIndex {
         conditions.append("rows.id = ?")
         arguments.append(id)
         return try write { db -> ClaimedRow? in
-            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
             guard let n = try Int64.fetchOne(
                 db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
                 arguments: StatementArguments(arguments)),
@@ -131,12 +130,12 @@ extension RowIndex {
         id: String, for claimant: QueueClaimant, now: Double, expires: Double, mayClaim: (IndexedRow) -> Bool
     ) throws -> ClaimedRow? {
         try write { db -> ClaimedRow? in
-            try db.execute(sql: "DELETE FROM claims WHERE expires <= ?", arguments: [now])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
             guard let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]) else { return nil }
             let indexed = IndexedRow(row: row)
             guard mayClaim(indexed) else { return nil }
             let n: Int64 = row["n"]
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM claims WHERE n = ? AND holder != ?", arguments: [n, claimant.holder]) != nil { return nil }
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM claims WHERE n = ? AND holder != ?"), arguments: [n, claimant.holder]) != nil { return nil }
             return try Self.take(indexed, n: n, for: claimant, expires: expires, in: db)
         }
     }
@@ -144,9 +143,8 @@ extension RowIndex {
     /// Writes the claim on a row and reads its queue flags (a row without a place reads as
     /// neither flagged nor overlap).
     private static func take(_ indexed: IndexedRow, n: Int64, for claimant: QueueClaimant, expires: Double, in db: Database) throws -> ClaimedRow {
-        try db.execute(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
-        let queued = try Row.fetchOne(db, sql: "SELECT flagged, overlap FROM queue WHERE n = ?", arguments: [n])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)").execute(arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
+        let queued = try Row.fetchOne(db.cachedStatement(sql: "SELECT flagged, overlap FROM queue WHERE n = ?"), arguments: [n])
         return ClaimedRow(row: indexed, flagged: (queued?["flagged"] as Int?) == 1, overlap: (queued?["overlap"] as Int?) == 1)
     }
 
@@ -162,7 +160,7 @@ extension RowIndex {
         var arguments: [DatabaseValueConvertible?] = [claimant.holder, now, id]
         Self.appendYours(claimant, slice: slice, to: &conditions, &arguments)
         return try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))"),
                               arguments: StatementArguments(arguments)) ?? false
         }
     }
@@ -171,9 +169,9 @@ extension RowIndex {
     /// long), replacing any this box had, so this box does not offer the row until then.
     public func recordClaim(onRow id: String, uid: Int, reviewer: String, holder: String, expires: Double) throws {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
-                """, arguments: [uid, reviewer, holder, expires, id])
+                """).execute(arguments: [uid, reviewer, holder, expires, id])
         }
     }
 
@@ -196,9 +194,9 @@ extension RowIndex {
     /// nobody else holds it any more).
     public func forgetStoreClaims(onRow id: String) throws {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 DELETE FROM claims WHERE holder LIKE 'store:%' AND n = (SELECT n FROM rows WHERE id = ?)
-                """, arguments: [id])
+                """).execute(arguments: [id])
         }
     }
 
@@ -206,9 +204,9 @@ extension RowIndex {
     /// holds it.
     public func renewClaim(onRow id: String, holder: String, expires: Double) throws -> Bool {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE claims SET expires = ? WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)
-                """, arguments: [expires, holder, id])
+                """).execute(arguments: [expires, holder, id])
             return db.changesCount > 0
         }
     }
@@ -216,30 +214,30 @@ extension RowIndex {
     /// Gives back the claim one process (`holder`) has on a row, if it still has it.
     public func releaseClaim(onRow id: String, holder: String) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM claims WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)", arguments: [holder, id])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE holder = ? AND n = (SELECT n FROM rows WHERE id = ?)").execute(arguments: [holder, id])
         }
     }
 
     /// Gives back the claim any process of one reviewer (`uid`) has on a row.
     public func releaseClaim(onRow id: String, uid: Int) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)", arguments: [uid, id])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)").execute(arguments: [uid, id])
         }
     }
 
     /// Gives back every claim one process holds.
     public func releaseClaims(holder: String) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM claims WHERE holder = ?", arguments: [holder])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE holder = ?").execute(arguments: [holder])
         }
     }
 
     /// Whether reviewer `uid` (any of their processes) holds a live lease on a row at `now`.
     public func holdsLiveClaim(onRow id: String, uid: Int, now: Double) throws -> Bool {
         let held = try read { db in
-            try Bool.fetchOne(db, sql: """
+            try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT 1 FROM claims JOIN rows ON rows.n = claims.n WHERE rows.id = ? AND claims.uid = ? AND claims.expires > ?
-                """, arguments: [id, uid, now])
+                """), arguments: [id, uid, now])
         }
         return held == true
     }
@@ -247,10 +245,10 @@ extension RowIndex {
     /// The name of the reviewer other than `uid` with a live lease on a row at `now`, if any.
     public func liveClaimHolder(ofRow id: String, otherThan uid: Int, now: Double) throws -> String? {
         try read { db in
-            try String.fetchOne(db, sql: """
+            try String.fetchOne(db.cachedStatement(sql: """
                 SELECT claims.reviewer FROM claims JOIN rows ON rows.n = claims.n
                 WHERE rows.id = ? AND claims.uid != ? AND claims.expires > ?
-                """, arguments: [id, uid, now])
+                """), arguments: [id, uid, now])
         }
     }
 }

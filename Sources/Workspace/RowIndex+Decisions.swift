@@ -26,7 +26,7 @@ extension RowIndex {
     }
 
     static func apply(decision payload: DecisionPayload, entry: LogEntry, in db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT n, slice FROM rows WHERE id = ?", arguments: [payload.row]) else { return }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT n, slice FROM rows WHERE id = ?"), arguments: [payload.row]) else { return }
         let n: Int64 = row["n"]
         let slice: String? = row["slice"]
         // A decision counts only in the slice it was made in: the one its entry names must be
@@ -38,25 +38,24 @@ extension RowIndex {
         // the row in between, the decision was made without seeing the new slice, and the row
         // is rightly served again (`uncountedDecision(seq:)` tells the reviewer).
         guard payload.slice == slice else {
-            try db.execute(sql: "INSERT OR REPLACE INTO uncounted_decisions(seq, n, named_slice, slice) VALUES (?, ?, ?, ?)",
-                           arguments: [entry.seq, n, payload.slice, slice])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO uncounted_decisions(seq, n, named_slice, slice) VALUES (?, ?, ?, ?)").execute(arguments: [entry.seq, n, payload.slice, slice])
             return
         }
         let adjudication = payload.extra["adjudication"]?.boolValue ?? false
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO decisions(seq, n, uid, reviewer, action, reason, note, ts, spent_ms, adjudication)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [entry.seq, n, entry.actor.uid, entry.actor.user, payload.action.rawValue, payload.reason,
+            """).execute(arguments: [entry.seq, n, entry.actor.uid, entry.actor.user, payload.action.rawValue, payload.reason,
                              payload.note, entry.ts, payload.spentMs, adjudication])
         try resolve(n, in: db)
     }
 
     static func apply(revert payload: RevertPayload, in db: Database) throws {
-        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM decisions WHERE seq = ?", arguments: [payload.reverts]) else {
+        guard let n = try Int64.fetchOne(db.cachedStatement(sql: "SELECT n FROM decisions WHERE seq = ?"), arguments: [payload.reverts]) else {
             // Undoing a gate verdict or anything else with no decision row: nothing to resolve.
             return
         }
-        try db.execute(sql: "UPDATE decisions SET standing = 0 WHERE seq = ?", arguments: [payload.reverts])
+        try db.cachedStatement(sql: "UPDATE decisions SET standing = 0 WHERE seq = ?").execute(arguments: [payload.reverts])
         try resolve(n, in: db)
     }
 
@@ -98,14 +97,14 @@ extension RowIndex {
 
     /// Recomputes one row's state from its standing decisions and its gate flags.
     static func resolve(_ n: Int64, in db: Database) throws {
-        let current = RowState(stored: try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]))
+        let current = RowState(stored: try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM rows WHERE n = ?"), arguments: [n]))
         if current == .retracted {
             try reopen(n, in: db)
             return
         }
-        let standing = try Row.fetchAll(db, sql: """
+        let standing = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT uid, action, adjudication FROM decisions WHERE n = ? AND standing = 1 ORDER BY seq
-            """, arguments: [n])
+            """), arguments: [n])
         func verdict(_ row: Row) -> Verdict { Verdict(stored: row["action"]) }
         var state = RowState.pending
         if let adjudicated = standing.last(where: { ($0["adjudication"] as Int) == 1 }) {
@@ -115,10 +114,10 @@ extension RowIndex {
             var byReviewer: [Int: Verdict] = [:]
             for d in standing { byReviewer[d["uid"]] = verdict(d) }
             state = Set(byReviewer.values).count > 1 ? .adjudication : verdict(last).state
-        } else if try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND action = 'reject'", arguments: [n]) ?? false {
+        } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM flags WHERE n = ? AND action = 'reject'"), arguments: [n]) ?? false {
             state = .gateRejected
         }
-        try db.execute(sql: "UPDATE rows SET state = ? WHERE n = ?", arguments: [state.rawValue, n])
+        try db.cachedStatement(sql: "UPDATE rows SET state = ? WHERE n = ?").execute(arguments: [state.rawValue, n])
         try reopen(n, in: db)
     }
 }

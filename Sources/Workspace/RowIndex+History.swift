@@ -37,7 +37,7 @@ extension RowIndex {
 
     public func decisionOwner(seq: Int) throws -> DecisionOwner? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT uid, standing FROM decisions WHERE seq = ?", arguments: [seq])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT uid, standing FROM decisions WHERE seq = ?"), arguments: [seq])
                 .map { DecisionOwner(uid: $0["uid"], standing: ($0["standing"] as Int) == 1) }
         }
     }
@@ -45,10 +45,10 @@ extension RowIndex {
     /// Standing decisions on a row, oldest first.
     public func standingDecisions(onRow id: String) throws -> [RecordedDecision] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT decisions.* FROM decisions JOIN rows ON rows.n = decisions.n
                 WHERE rows.id = ? AND decisions.standing = 1 ORDER BY decisions.seq
-                """, arguments: [id]).map { row in
+                """), arguments: [id]).map { row in
                 RecordedDecision(
                     seq: row["seq"], uid: row["uid"], reviewer: row["reviewer"],
                     verdict: Verdict(stored: row["action"]), reason: row["reason"], note: row["note"],
@@ -84,9 +84,9 @@ extension RowIndex {
     public func standingVerdictCounts(uid: Int, since: String) throws -> [Verdict: Int] {
         try read { db in
             var counts: [Verdict: Int] = [:]
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT action, COUNT(*) AS count FROM decisions WHERE uid = ? AND ts >= ? AND standing = 1 GROUP BY action
-                """, arguments: [uid, since])
+                """), arguments: [uid, since])
             for row in rows {
                 if let verdict = Verdict(rawValue: row["action"]) { counts[verdict, default: 0] += row["count"] as Int }
             }
@@ -97,10 +97,10 @@ extension RowIndex {
     /// One row's current gate flags (classifier tags left out: they are not findings).
     public func flags(of id: String) throws -> [GateFlag] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT flags.gate, flags.reason, flags.action, flags.detail FROM flags JOIN rows ON rows.n = flags.n
                 WHERE rows.id = ? AND flags.action != 'tag' ORDER BY flags.gate
-                """, arguments: [id]).map { GateFlag(row: id, stored: $0) }
+                """), arguments: [id]).map { GateFlag(row: id, stored: $0) }
         }
     }
 }

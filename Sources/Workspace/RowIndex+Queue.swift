@@ -39,9 +39,9 @@ extension RowIndex {
 
     /// Stores which gates' flags do not queue a row (the others, the default, do).
     static func setFlagPolicies(_ policies: [String: String], in db: Database) throws {
-        try db.execute(sql: "DELETE FROM flag_policy")
+        try db.cachedStatement(sql: "DELETE FROM flag_policy").execute()
         for (gate, policy) in policies.sorted(by: { $0.key < $1.key }) where policy != "review" {
-            try db.execute(sql: "INSERT INTO flag_policy(gate, policy) VALUES (?, ?)", arguments: [gate, policy])
+            try db.cachedStatement(sql: "INSERT INTO flag_policy(gate, policy) VALUES (?, ?)").execute(arguments: [gate, policy])
         }
     }
 
@@ -71,22 +71,22 @@ extension RowIndex {
     /// screen right now): a reindex that dropped them let a second reviewer be served a row
     /// someone was reading.
     static func liveClaims(_ db: Database) throws -> [HeldClaim] {
-        try Row.fetchAll(db, sql: "SELECT rows.id, claims.uid, claims.reviewer, claims.holder, claims.expires FROM claims JOIN rows ON rows.n = claims.n")
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT rows.id, claims.uid, claims.reviewer, claims.holder, claims.expires FROM claims JOIN rows ON rows.n = claims.n"))
             .map { HeldClaim(id: $0["id"], uid: $0["uid"], reviewer: $0["reviewer"], holder: $0["holder"], expires: $0["expires"]) }
     }
 
     /// Puts claims back after a replay, on the rows that still exist.
     static func restoreClaims(_ claims: [HeldClaim], in db: Database) throws {
         for c in claims {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
-                """, arguments: [c.uid, c.reviewer, c.holder, c.expires, c.id])
+                """).execute(arguments: [c.uid, c.reviewer, c.holder, c.expires, c.id])
         }
     }
 
     /// Takes a row out of the queue plan (its slice changed); the next plan puts it back.
     static func unplan(_ n: Int64, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM queue WHERE n = ?", arguments: [n])
+        try db.cachedStatement(sql: "DELETE FROM queue WHERE n = ?").execute(arguments: [n])
         try markQueueDirty(db)
     }
 
@@ -95,31 +95,31 @@ extension RowIndex {
     /// since, so a row unplanned during a plan, or a plan that never finished, still gets its
     /// place from the next one.
     static func markQueueDirty(_ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO meta(key, value) VALUES ('queue_dirty', '1')
             ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
-            """)
+            """).execute()
     }
 
     static func reopen(_ n: Int64, in db: Database) throws {
-        guard let q = try Row.fetchOne(db, sql: "SELECT sampled, overlap FROM queue WHERE n = ?", arguments: [n]) else { return }
-        let state = RowState(stored: try String.fetchOne(db, sql: "SELECT state FROM rows WHERE n = ?", arguments: [n]))
-        let flagged = try Bool.fetchOne(db, sql: "SELECT 1 FROM flags WHERE n = ? AND \(queuingFlagCondition)", arguments: [n]) ?? false
+        guard let q = try Row.fetchOne(db.cachedStatement(sql: "SELECT sampled, overlap FROM queue WHERE n = ?"), arguments: [n]) else { return }
+        let state = RowState(stored: try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM rows WHERE n = ?"), arguments: [n]))
+        let flagged = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM flags WHERE n = ? AND \(queuingFlagCondition)"), arguments: [n]) ?? false
         var open = false
         if (q["sampled"] as Int) == 1 || flagged {
             switch state {
             case .pending: open = true
             case .accepted, .edited, .rejected:
                 if (q["overlap"] as Int) == 1 {
-                    let reviewers = try Int.fetchOne(db, sql: """
+                    let reviewers = try Int.fetchOne(db.cachedStatement(sql: """
                         SELECT COUNT(DISTINCT uid) FROM decisions WHERE n = ? AND standing = 1
-                        """, arguments: [n]) ?? 0
+                        """), arguments: [n]) ?? 0
                     open = reviewers < 2
                 }
             default: open = false
             }
         }
-        try db.execute(sql: "UPDATE queue SET open = ?, flagged = ? WHERE n = ?", arguments: [open, flagged, n])
+        try db.cachedStatement(sql: "UPDATE queue SET open = ?, flagged = ? WHERE n = ?").execute(arguments: [open, flagged, n])
     }
 }
 

@@ -26,6 +26,12 @@ public final class RowIndex {
     /// made by another version, not readable here): the session replays the whole log into it.
     public internal(set) var unreadable: String?
     static let schemaVersion = 8
+    /// Statements with fixed SQL on the per-decision path (claims, a decision's apply, the log
+    /// position, a row by id) are GRDB's cached statements (`db.cachedStatement`), compiled once
+    /// per connection: compiled every time, SQLite's parser and GRDB's authorizer took a quarter
+    /// of a store reviewer's CPU (perf, `winnow-bench store`). SQL built from a listing's filters
+    /// is compiled as it comes, so the cache holds a few dozen statements, never one per query.
+    ///
     /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
     static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
 
@@ -81,7 +87,7 @@ public final class RowIndex {
             // The index is derived: one made by another version is dropped and rebuilt from the
             // log (the session replays everything when the log position is gone).
             if try db.tableExists("meta") {
-                let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+                let version = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'schema'"))
                 if version != "\(Self.schemaVersion)" {
                     for table in ["gate_keys", "queue", "flag_policy", "decisions", "claims", "flags", "rows", "sources", "meta"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
                 }
@@ -121,7 +127,7 @@ public final class RowIndex {
             try Self.createDecisionTables(db)
             try Self.createQueueTables(db)
             try Self.createGateKeyTable(db)
-            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", arguments: ["\(Self.schemaVersion)"])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)").execute(arguments: ["\(Self.schemaVersion)"])
         }
     }
 
@@ -131,22 +137,36 @@ public final class RowIndex {
     }
 
     static func logPosition(_ db: Database) throws -> (seq: Int, hash: String) {
-        let seq = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_seq'").flatMap(Int.init) ?? 0
-        let hash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_hash'") ?? ""
+        let seq = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'log_seq'")).flatMap(Int.init) ?? 0
+        let hash = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'log_hash'")) ?? ""
         return (seq, hash)
     }
 
     static func setLogPosition(_ db: Database, seq: Int, hash: String) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('log_seq', ?), ('log_hash', ?)",
-                       arguments: ["\(seq)", hash])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('log_seq', ?), ('log_hash', ?)").execute(arguments: ["\(seq)", hash])
     }
 
+    /// A read: one deferred transaction, so its statements see one state of the index.
+    ///
+    /// Not GRDB's `read`: a queue's read brackets the transaction with `PRAGMA query_only`, and
+    /// setting a flag pragma makes SQLite expire every compiled statement of the connection, so
+    /// each read threw the statement cache away (`sqlite3Reprepare` was a sixth of a store
+    /// reviewer's CPU). What that pragma guarded, a read that writes, is this type's to avoid:
+    /// the bodies are its own, and write through `write`.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        let result: T
-        do { result = try db.read(body) } catch let error as DatabaseError {
+        var result: T?
+        do {
+            try db.unsafeRead { db in
+                try db.inTransaction(.deferred) {
+                    result = try body(db)
+                    return .commit
+                }
+            }
+        } catch let error as DatabaseError {
             throw Self.unusable(path, error)
         }
         try checkUnchanged()
+        guard let result else { preconditionFailure("a read that returned without a value or an error") }
         return result
     }
 
@@ -237,7 +257,7 @@ extension RowIndex {
     }
 
     public func row(id: String) throws -> IndexedRow? {
-        try read { db in try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]).map(IndexedRow.init) }
+        try read { db in try Row.fetchOne(db.cachedStatement(sql: Self.rowSelect + " WHERE rows.id = ?"), arguments: [id]).map(IndexedRow.init) }
     }
 }
 
