@@ -15,6 +15,11 @@ import WinnowCore
 /// and nothing half-sent is ever seen. Any failure here is only a lost head start: the import's
 /// log entry still stores its source the ordinary way (`ServerFiles.put`) before it is appended,
 /// and reports that way's errors.
+///
+/// The transaction holds the parts' keys until the import ends: another box or process storing
+/// the same file at the same time waits for it (and past its statement deadline fails, saying
+/// the connection was lost; run again, it finds the file stored). Two leads importing one file
+/// at once is the only way to meet this.
 public final class ServerFileUpload: @unchecked Sendable {
     /// How an upload ended, for `finish` and the tests.
     public enum Outcome: Sendable, Equatable {
@@ -69,11 +74,14 @@ public final class ServerFileUpload: @unchecked Sendable {
         return outcome!
     }
 
-    /// Not abandoned so far (asked before each part).
-    private var stillWanted: Bool {
+    /// Whether the file `sha` (nil: not known yet) may still be the one wanted: the caller has
+    /// not said, or said this one. Asked before each part, and while hashing, so an upload the
+    /// import will not keep (abandoned, or another file) stops early instead of sending it all.
+    private func stillWanted(_ sha: String? = nil) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        return wanted != ""
+        guard let wanted else { return true }
+        return wanted != "" && (sha == nil || wanted == sha)
     }
 
     /// Blocks until the caller says which file it wants.
@@ -93,8 +101,7 @@ public final class ServerFileUpload: @unchecked Sendable {
 
     private func run(_ path: String, url: StoreURL) {
         do {
-            let sha = try Self.hash(path)
-            guard stillWanted else { return end(.notStored(reason: "abandoned")) }
+            guard let sha = try Self.hash(path, while: { stillWanted() }), stillWanted(sha) else { return end(.notStored(reason: "not the file wanted")) }
             let connection = try ServerConnection.connect(url)
             defer { connection.close() }
             let files = ServerFiles(connection)
@@ -102,7 +109,7 @@ public final class ServerFileUpload: @unchecked Sendable {
                 return end(awaitWanted() == sha ? .stored(sha: sha) : .notStored(reason: "not the file wanted"))
             }
             try connection.transaction(doing: "store file \(sha)") {
-                let parts = try files.sendParts(sha, from: path, keepGoing: { stillWanted })
+                let parts = try files.sendParts(sha, from: path, keepGoing: { stillWanted(sha) })
                 guard awaitWanted() == sha else { throw NotWanted() }
                 try files.record(sha, parts: parts)
             }
@@ -114,14 +121,15 @@ public final class ServerFileUpload: @unchecked Sendable {
         }
     }
 
-    /// The SHA-256 of the file's bytes.
-    static func hash(_ path: String) throws -> String {
+    /// The SHA-256 of the file's bytes, or nil once `keepGoing` says stop.
+    static func hash(_ path: String, while keepGoing: () -> Bool) throws -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.unexpected(url: "", doing: "hash \(path)", reason: "cannot open it")
         }
         defer { try? handle.close() }
         var hasher = StreamingHash()
         while let data = try handle.read(upToCount: ServerFiles.partSize), !data.isEmpty {
+            guard keepGoing() else { return nil }
             data.withUnsafeBytes { hasher.update($0) }
         }
         return hasher.finalizeHex()

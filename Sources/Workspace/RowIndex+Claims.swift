@@ -177,15 +177,20 @@ extension RowIndex {
 
     /// Writes down, in one transaction, the claims other boxes hold on several rows (as
     /// `recordClaim` does one): what a store lists when it refuses a claim, so this box stops
-    /// offering every row on another screen, not just the one it asked for.
-    public func recordClaims(_ claims: [(id: String, uid: Int, reviewer: String, holder: String, expires: Double)]) throws {
+    /// offering every row on another screen, not just the one it asked for. A live claim of a
+    /// process on this box is kept: a workspace shared by several reviewers' roles holds their
+    /// claims too, and the store's list (every role but the asker's) names those rows as well.
+    public func recordClaims(_ claims: [(id: String, uid: Int, reviewer: String, holder: String, expires: Double)], now: Double) throws {
         guard !claims.isEmpty else { return }
         try write { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
+                INSERT INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
+                ON CONFLICT(n) DO UPDATE SET uid = excluded.uid, reviewer = excluded.reviewer, holder = excluded.holder,
+                                             expires = excluded.expires
+                WHERE claims.holder LIKE 'store:%' OR claims.expires <= ?
                 """)
             for claim in claims {
-                try statement.execute(arguments: [claim.uid, claim.reviewer, claim.holder, claim.expires, claim.id])
+                try statement.execute(arguments: [claim.uid, claim.reviewer, claim.holder, claim.expires, claim.id, now])
             }
         }
     }

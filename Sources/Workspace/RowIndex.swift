@@ -30,7 +30,8 @@ public final class RowIndex {
     /// position, a row by id) are GRDB's cached statements (`db.cachedStatement`), compiled once
     /// per connection: compiled every time, SQLite's parser and GRDB's authorizer took a quarter
     /// of a store reviewer's CPU (perf, `winnow-bench store`). SQL built from a listing's filters
-    /// is compiled as it comes, so the cache holds a few dozen statements, never one per query.
+    /// is compiled as it comes, except `isServable`'s (a few variants: adjudication, the kind of
+    /// slice, how many slices are hidden), so the cache holds a few dozen statements.
     ///
     /// Every connection's settings besides WAL mode; a bulk load changes them and puts them back.
     static let connectionSettings = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"

@@ -22,7 +22,7 @@ extension WorkspaceSession {
             // The other rows on other screens, written down at once: the queue passes over
             // them without asking the store about each (the row asked for is the caller's to note).
             let now = Date().timeIntervalSince1970
-            try index.recordClaims(others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) })
+            try index.recordClaims(others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
             return .heldByAnother(reviewer: role, uid: uid, seconds: seconds)
         }
     }

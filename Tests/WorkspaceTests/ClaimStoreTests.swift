@@ -87,6 +87,27 @@ import WinnowCore
         #expect(try serveAll(f, me) == ["c", "b", "a", "d"], "every claim of that process given back")
     }
 
+    /// What a store listed when it refused a claim: rows on other roles' screens are noted and
+    /// passed over; a live claim of a process on this box (another reviewer sharing the
+    /// workspace) is kept, and a lapsed one or an older note is replaced.
+    @Test func claimsAStoreListsAreNotedWithoutTakingThisBoxsLiveClaims() throws {
+        let f = try fixture()
+        let colleague = QueueStoreFixture.claimant("colleague", uid: me.uid + 1)
+        _ = try #require(try f.index.claim(id: "a", for: colleague, now: 100, expires: 200) { _ in true })
+        _ = try #require(try f.index.claim(id: "b", for: colleague, now: 100, expires: 120) { _ in true })
+        try f.index.recordClaim(onRow: "d", uid: 77, reviewer: "zoe", holder: "store:zoe", expires: 130)
+        try f.index.recordClaims([
+            ("a", 42, "ben", "store:ben", 300), ("b", 42, "ben", "store:ben", 300),
+            ("c", 42, "ben", "store:ben", 300), ("d", 42, "ben", "store:ben", 300), ("nope", 42, "ben", "store:ben", 300),
+        ], now: 150)
+        #expect(try f.index.liveClaimHolder(ofRow: "a", otherThan: me.uid, now: 160) == colleague.reviewer, "a live claim here is kept")
+        #expect(try f.index.renewClaim(onRow: "a", holder: colleague.holder, expires: 400), "and its holder still renews it")
+        for id in ["b", "c", "d"] {
+            #expect(try f.index.liveClaimHolder(ofRow: id, otherThan: me.uid, now: 160) == "ben", "\(id): noted for ben")
+        }
+        #expect(try serveAll(f, me).isEmpty, "every open row is on someone's screen")
+    }
+
     @Test func claimingByIdAsksTheCallerAndReadsTheQueueFlags() throws {
         let f = try fixture()
         var asked: [String] = []
