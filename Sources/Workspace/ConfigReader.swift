@@ -19,9 +19,9 @@ public struct ConfigReader {
                   "template_share_max", "contamination_ngram", "contamination_min_words",
                   "contamination_exact_min_words", "eval_files", "blocklist", "blocklist_regex", "on_flag"],
         "review": ["overlap_share", "lease_minutes", "judge_precision"],
-        "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max"],
+        "mix": ["human_floor", "synthetic_cap_ratio", "critical_synthetic_max", "fresh_human_floor"],
         "store": ["url"],
-        "slices": [], "reasons": [],
+        "slices": [], "reasons": [], "generators": [],
     ]
     static let sliceKeys: Set<String> = [
         "priority", "critical", "review_rate", "description", "keywords", "group",
@@ -34,6 +34,7 @@ public struct ConfigReader {
         // Where the store is says nothing about the data: two boxes reach one server by different
         // URLs (its socket on one, TCP on the other), and their gate runs must not differ for it.
         config.configHash = ContentHash.of(.object(root.filter { $0.0 != "store" }))
+        config.gatesConfigHash = ContentHash.of(.object(root.filter { $0.0 != "store" && $0.0 != "generators" }))
         // What a store's boxes must agree on: the same, less the settings about this box's own
         // files (its Unix group, whether its folders may be links).
         config.sharedSettingsHash = ContentHash.of(.object(root.compactMap { name, value in
@@ -72,12 +73,14 @@ public struct ConfigReader {
         config.slices = try readSlices()
         config.reasons = try readReasons()
         config.gates = try readGates()
+        config.generators = try readGenerators()
         config.review.overlapShare = try number(["review"], "overlap_share", 0...1) ?? config.review.overlapShare
         config.review.leaseMinutes = try int(["review"], "lease_minutes", min: 1, max: 7 * 24 * 60) ?? config.review.leaseMinutes
         config.review.judgePrecision = try number(["review"], "judge_precision", 0.01...1) ?? config.review.judgePrecision
         config.mix.humanFloor = try number(["mix"], "human_floor", 0...1) ?? config.mix.humanFloor
         config.mix.syntheticCapRatio = try number(["mix"], "synthetic_cap_ratio", 0...1_000_000) ?? config.mix.syntheticCapRatio
         config.mix.criticalSyntheticMax = try number(["mix"], "critical_synthetic_max", 0...1) ?? config.mix.criticalSyntheticMax
+        config.mix.freshHumanFloor = try number(["mix"], "fresh_human_floor", 0...1)
         return config
     }
 
@@ -216,6 +219,33 @@ public struct ConfigReader {
             reasons.append(.init(code: code, label: text))
         }
         return reasons
+    }
+
+    /// `[generators.NAME] trained_on = ["mixes/round-1", ...]`: mix folders, each named once.
+    func readGenerators() throws -> [WorkspaceConfig.Generator] {
+        guard let table = value([], "generators") else { return [] }
+        guard let members = table.objectValue else { throw fail([], "generators", "expected tables [generators.NAME]") }
+        var generators: [WorkspaceConfig.Generator] = []
+        for (name, body) in members {
+            let at = ["generators", name]
+            guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw fail(["generators"], name, "a generator's name must not be empty or hold control characters")
+            }
+            guard let keys = body.objectValue else { throw fail(["generators"], name, "expected a table [generators.\(name)]") }
+            for (key, _) in keys where key != "trained_on" {
+                throw unknown(key, known: ["trained_on"], table: at, what: "setting")
+            }
+            let mixes = try strings(at, "trained_on") ?? []
+            var seen = Set<String>()
+            for mix in mixes {
+                guard !mix.isEmpty, !mix.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    throw fail(at, "trained_on", "a mix folder must not be empty or hold control characters")
+                }
+                guard seen.insert(mix).inserted else { throw fail(at, "trained_on", "'\(mix)' is listed twice") }
+            }
+            generators.append(.init(name: name, trainedOn: mixes, location: document.location(table: at, key: "trained_on")))
+        }
+        return generators.sorted { $0.name < $1.name }
     }
 
     func readGates() throws -> WorkspaceConfig.Gates {

@@ -30,13 +30,13 @@ extension GateSuite {
         settings.contaminationExactMinimumWords = g.contaminationExactMinimumWords
         var warnings: [String] = []
         var contamination: ContaminationIndex?
-        var configHash = config.configHash
+        var configHash = config.gatesConfigHash
         if !g.evalFiles.isEmpty {
             do throws(ContaminationError) {
                 let loaded = try EvalFiles.load(g.evalFiles, root: paths.root, settings: settings)
                 contamination = loaded.index
                 warnings += loaded.warnings
-                configHash = ContentHash.hex(Array((config.configHash + "|eval|" + loaded.contentHash).utf8))
+                configHash = ContentHash.hex(Array((config.gatesConfigHash + "|eval|" + loaded.contentHash).utf8))
             } catch {
                 throw WorkspaceError.config(location(of: "eval_files", in: paths.config), "eval_files: \(error.message)")
             }

@@ -150,6 +150,18 @@ human_floor = 0.3
 synthetic_cap_ratio = 10.0
 # In a critical slice, synthetic rows may be at most this share.
 critical_synthetic_max = 0.5
+# Of a mix's human rows, at least this share must be fresh: held by no earlier mix that the
+# generators of its synthetic rows were trained on ([generators] below). Without fresh human
+# data every round, models trained on their predecessors' output lose the tails of the human
+# distribution. Without a lineage every human row is fresh.
+fresh_human_floor = 0.2
+
+# What each generator was trained on, so every synthetic row knows its generation: 0 for a
+# generator trained on no winnow mix, n+1 for one trained on a mix whose synthetic rows reached
+# generation n. Folders of mixes winnow built (with provenance), relative to this folder.
+# `winnow lineage` shows the result; `winnow stats` and mix reports count rows by generation.
+# [generators.teacher-b]
+# trained_on = ["mixes/support-v1"]
 
 [store]
 # Where the log lives. Unset: in this folder (log/provenance.jsonl), written by whoever runs

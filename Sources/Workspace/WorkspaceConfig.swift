@@ -69,10 +69,23 @@ public struct WorkspaceConfig: Sendable {
         public var judgePrecision = 0.9
     }
 
+    /// `[generators.NAME]`: what a generator was trained on. A generator trained on a winnow
+    /// mix writes rows one generation after the synthetic rows of that mix (see `MixLineage`).
+    public struct Generator: Sendable, Equatable {
+        public var name: String
+        /// Mix folders (holding `manifest.json`), as written: relative to the workspace root.
+        public var trainedOn: [String]
+        /// Where `trained_on` is written, for messages about it.
+        public var location: SourceLocation
+    }
+
     public struct Mix: Sendable, Equatable {
         public var humanFloor = 0.3
         public var syntheticCapRatio = 10.0
         public var criticalSyntheticMax = 0.5
+        /// The least share of a mix's human rows that no earlier mix in its lineage held (a spec's
+        /// `fresh_human_min_fraction` unless it sets its own); nil: not bounded.
+        public var freshHumanFloor: Double?
     }
 
     public var seed = "winnow"
@@ -93,11 +106,17 @@ public struct WorkspaceConfig: Sendable {
     public var gates = Gates()
     public var review = Review()
     public var mix = Mix()
+    /// By name.
+    public var generators: [Generator] = []
     /// Canonical JSON of the whole file, so a log entry can record which config produced it.
     public var configHash = ""
     /// The hash a store's boxes compare (see StoreConfiguration): `configHash` without the
     /// box's own `[workspace] group` and `follow_symlinks`.
     public var sharedSettingsHash = ""
+    /// What the gates' verdicts depend on: `configHash` without `[generators]`, which says what
+    /// models were trained on and changes after every round of training; declaring a lineage
+    /// must not rerun every gate over every row. Equal to `configHash` when there is none.
+    public var gatesConfigHash = ""
 
     public init() {}
 

@@ -141,6 +141,27 @@ import WinnowCore
         #expect(payload.scope == .new && payload.rows == 100)
     }
 
+    /// A lineage (`[generators]`) says what models were trained on and changes every round:
+    /// declaring one leaves the gates' state standing (no rerun of every row), unlike a gate
+    /// setting.
+    @Test func declaringALineageRerunsNoGate() throws {
+        let tmp = try TemporaryDirectory()
+        var session = try workspace(tmp, "ws")
+        try write(Self.plantedRows(count: 50, seed: 5)[...], to: tmp.file("a.jsonl"))
+        _ = try session.importFile(tmp.file("a.jsonl"), options: ImportOptions(), progress: nil)
+        _ = try session.runGates()
+        let entries = try LogReader.tail(1, path: session.paths.log).last?.seq
+        let handle = try #require(FileHandle(forWritingAtPath: session.paths.config))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\n[generators.next]\ntrained_on = [\"mixes/m\"]\n".utf8))
+        try handle.close()
+        session = try WorkspaceSession.open(session.paths)
+        #expect(session.config.generators.map(\.name) == ["next"])
+        let run = try session.runGates()
+        #expect(run.rows == 0 && run.incremental, "\(run)")
+        #expect(try LogReader.tail(1, path: session.paths.log).last?.seq == entries, "nothing logged")
+    }
+
     /// The gates' fast row scan reads what the ordinary listing reads, field for field.
     @Test func theGatesRowScanReadsWhatTheListingReads() throws {
         let tmp = try TemporaryDirectory()
