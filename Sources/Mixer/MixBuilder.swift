@@ -70,8 +70,9 @@ public final class MixBuilder {
     /// workspace that moved since or has rows pending gates (checked inside the scan's read).
     func render(_ spec: MixSpec, options: MixOptions, index: RowIndex, head: (seq: Int, hash: String),
                 into target: String, scanMustBeAt: (seq: Int, hash: String)? = nil) throws -> (MixManifest, MixReport) {
+        let lineage = try MixLineage.read(config: session.config, root: session.paths.root)
         let composition = try MixComposition.compose(
-            index: index, config: session.config, spec: spec, bestEffort: options.bestEffort,
+            index: index, config: session.config, spec: spec, lineage: lineage, bestEffort: options.bestEffort,
             logPath: session.paths.log, displayLog: session.paths.display(session.paths.log), head: scanMustBeAt)
         let parent = (target as NSString).deletingLastPathComponent
         Self.removeAbandoned(in: parent.isEmpty ? "." : parent)

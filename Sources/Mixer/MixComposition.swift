@@ -25,10 +25,11 @@ struct MixComposition {
     var evalSelection: MixSelection?
     var units: [MixUnit]
 
-    static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool,
+    static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineage = MixLineage(), bestEffort: Bool,
                         logPath: String, displayLog: String, head: (seq: Int, hash: String)? = nil) throws -> MixComposition {
         var timing = MixTiming()
-        let pool = try MixPool.load(index: index, config: config, spec: spec, logPath: logPath, displayLog: displayLog, head: head)
+        let pool = try MixPool.load(index: index, config: config, spec: spec, lineage: lineage, logPath: logPath,
+                                    displayLog: displayLog, head: head)
         timing.mark("read the index")
         try checkSliceNames(spec: spec, config: config, pool: pool)
         // The split comes first and each side is selected on its own, so every bound holds in
@@ -71,6 +72,7 @@ struct MixComposition {
                        side: String? = nil) throws -> (MixSelection, [MixUnit]) {
         var humans = Array(repeating: [MixUnit](), count: pool.sliceNames.count)
         var synthetic = humans
+        let (keyed, freshBinding) = capUsedHumans(keyed, pool: pool, spec: spec)
         // Fields read in place: copying a candidate would retain its five strings.
         for unit in keyed {
             let slice = Int(pool.rows[Int(unit.row)].slice)
@@ -82,7 +84,11 @@ struct MixComposition {
             let (pool, humans, synthetic) = shared.value
             let i = k / 2
             if k % 2 == 0 {
-                pools.set(k, humans[i].sorted { ($0.select, $0.row, $0.copy) < ($1.select, $1.row, $1.copy) })
+                // Fresh human rows first: a slice cut short keeps the rows no earlier mix held.
+                pools.set(k, humans[i].sorted {
+                    let a = pool.rows[Int($0.row)].usedBefore, b = pool.rows[Int($1.row)].usedBefore
+                    return (a ? 1 : 0, $0.select, $0.row, $0.copy) < (b ? 1 : 0, $1.select, $1.row, $1.copy)
+                })
             } else {
                 pools.set(k, synthetic[i].sorted {
                     let a = pool.rows[Int($0.row)].kind == .trusted, b = pool.rows[Int($1.row)].kind == .trusted
@@ -107,13 +113,49 @@ struct MixComposition {
         do { selection = try MixSelection.plan(slices, spec: spec, bestEffort: bestEffort) } catch let MixError.infeasible(binding, short, detail) where side != nil {
             throw MixError.infeasible(binding: "\(side!): \(binding)", shortBy: short, detail: detail)
         }
+        if let freshBinding { selection.binding.insert(freshBinding, at: 0) }
         if let side { selection.binding = selection.binding.map { "\(side): " + $0 } }
         var units: [MixUnit] = []
         for (k, i) in order.enumerated() {
             units += humans[i].prefix(selection.slices[k].humans)
             units += synthetic[i].prefix(selection.slices[k].synthetic)
         }
+        try checkFreshHumans(units, pool: pool, spec: spec, side: side ?? "data.jsonl")
         return (selection, units)
+    }
+
+    /// With `fresh_human_min_fraction`, leaves out the human copies earlier mixes held beyond
+    /// what the fresh ones allow (the last in hash order), like the synthetic caps leave out
+    /// synthetic rows; and the binding line that says so.
+    static func capUsedHumans(_ keyed: [MixUnit], pool: MixPool, spec: MixSpec) -> ([MixUnit], String?) {
+        guard let floor = spec.freshHumanMinFraction else { return (keyed, nil) }
+        var fresh = 0, used: [MixUnit] = []
+        for unit in keyed where pool.rows[Int(unit.row)].kind.isHuman {
+            if pool.rows[Int(unit.row)].usedBefore { used.append(unit) } else { fresh += 1 }
+        }
+        let allowed = MixSelection.cap(humans: fresh, floor: floor)
+        guard used.count > allowed else { return (keyed, nil) }
+        used.sort { ($0.select, $0.row, $0.copy) < ($1.select, $1.row, $1.copy) }
+        let dropped = Set(used[allowed...].map { UInt64(UInt32(bitPattern: $0.row)) << 16 | UInt64($0.copy) })
+        let kept = keyed.filter { !dropped.contains(UInt64(UInt32(bitPattern: $0.row)) << 16 | UInt64($0.copy)) }
+        return (kept, "fresh_human_min_fraction = \(MixSelection.number(floor)) (\(fresh) fresh human rows allow \(allowed) "
+            + "of the \(used.count) human rows an earlier mix in the lineage held)")
+    }
+
+    /// A bound that must hold in the file as written: checked on the chosen copies, never
+    /// assumed from the plan (a mix that breaks it is refused, not written).
+    static func checkFreshHumans(_ units: [MixUnit], pool: MixPool, spec: MixSpec, side: String) throws {
+        guard let floor = spec.freshHumanMinFraction else { return }
+        var fresh = 0, humans = 0
+        for unit in units where pool.rows[Int(unit.row)].kind.isHuman {
+            humans += 1
+            if !pool.rows[Int(unit.row)].usedBefore { fresh += 1 }
+        }
+        guard humans > 0, Double(fresh) < floor * Double(humans) - 1e-9 else { return }
+        throw MixError.infeasible(
+            binding: "\(side): fresh_human_min_fraction = \(MixSelection.number(floor))",
+            shortBy: Int((floor * Double(humans) - 1e-9).rounded(.up)) - fresh,
+            detail: "\(fresh) of \(humans) human rows are fresh (no earlier mix in the lineage held them)")
     }
 
     /// Every copy of every candidate with its keys, hashed on all cores.

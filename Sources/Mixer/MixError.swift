@@ -5,6 +5,8 @@ import WinnowCore
 /// The command line renders these in one place (`ErrorReport`), like every other error.
 public enum MixError: UserFacingError {
     case spec(SourceLocation, String)
+    /// `[generators]` names a mix that cannot be read, or a lineage that loops.
+    case lineage(SourceLocation, String)
     case io(path: String, action: String, errno: Int32)
     /// The constraints cannot all hold: which one binds, and by how much the mix misses.
     case infeasible(binding: String, shortBy: Int, detail: String)
@@ -15,7 +17,7 @@ public enum MixError: UserFacingError {
 
     public var message: String {
         switch self {
-        case let .spec(location, reason):
+        case let .spec(location, reason), let .lineage(location, reason):
             return "\(location): \(reason)"
         case let .io(path, action, code):
             return "\(path): could not \(action): \(String(cString: strerror(code)))"

@@ -28,7 +28,8 @@ public struct MixManifest: Sendable {
             ("winnow_mix", .int(1)), ("name", .string(name)), ("tool", .string(tool)), ("seed", .string(seed)),
             ("spec", .object([("path", .string(specPath)), ("sha256", .string(specHash)), ("text", .string(specText))])),
             ("defaults", .object([("human_floor", .double(defaults.humanFloor)), ("synthetic_cap_ratio", .double(defaults.syntheticCapRatio)),
-                                  ("critical_synthetic_max", .double(defaults.criticalSyntheticMax))])),
+                                  ("critical_synthetic_max", .double(defaults.criticalSyntheticMax))]
+                                  + (defaults.freshHumanFloor.map { [("fresh_human_floor", JSONValue.double($0))] } ?? []))),
             ("config_sha256", .string(configHash)),
             ("log", .object([("head_seq", .int(headSeq)), ("head_hash", .string(headHash))])),
             ("sources", .array(sources.map { .object([("sha256", .string($0.sha)), ("file", .string($0.file))]) })),
@@ -58,6 +59,10 @@ public struct MixManifest: Sendable {
         defaults.humanFloor = try number(v["defaults"]?["human_floor"], "defaults.human_floor")
         defaults.syntheticCapRatio = try number(v["defaults"]?["synthetic_cap_ratio"], "defaults.synthetic_cap_ratio")
         defaults.criticalSyntheticMax = try number(v["defaults"]?["critical_synthetic_max"], "defaults.critical_synthetic_max")
+        // Mixes built before lineage have none: their specs were read without a fresh floor.
+        if v["defaults"]?["fresh_human_floor"] != nil {
+            defaults.freshHumanFloor = try number(v["defaults"]?["fresh_human_floor"], "defaults.fresh_human_floor")
+        }
         var outputs: [String: String] = [:]
         for (name, hash) in v["outputs"]?.objectValue ?? [] { outputs[name] = try string(hash, "outputs.\(name)") }
         return MixManifest(

@@ -15,6 +15,8 @@ struct MixScanContext: @unchecked Sendable {  // read-only while the parts run
     var heldBack: [Int64: String] = [:]
     /// Pairs a reviewer rejected as both bad: out like any reject, counted on their own line.
     var bothBad: Set<Int64> = []
+    /// Each declared generator's generation (`MixLineage`); others write generation 0.
+    var generations: [String: Int] = [:]
 }
 
 /// One part of the index's rows judged for a mix: the eligible rows and the counts of the rest
@@ -85,8 +87,20 @@ struct MixPoolScan: MixRowSink {
         case (.unknown, _): excluded["origin unknown (neither human nor synthetic)", default: 0] += 1; return
         }
         let id = r.id, source = r.source
-        let copies = context.weighting.copies(id: id, origin: origin, source: source, seed: context.spec.seed)
-        if copies == 0 { excluded["weight 0 in the spec", default: 0] += 1; return }
+        var generation = 0
+        if origin == .synthetic {
+            generation = r.generator.flatMap { context.generations[$0] } ?? 0
+            if let max = context.spec.maxGeneration, generation > max {
+                excluded["generation \(generation), above max_generation = \(max)", default: 0] += 1
+                return
+            }
+        }
+        let copies = context.weighting.copies(id: id, origin: origin, source: source, generation: generation, seed: context.spec.seed)
+        if copies == 0 {
+            excluded[generation > 0 && context.spec.weights.generationDecay != nil
+                ? "weight drew 0 copies (generation_decay)" : "weight 0 in the spec", default: 0] += 1
+            return
+        }
         let shape = r.shape
         guard context.spec.format.accepts(shape) else {
             excluded["\(shape.rawValue) rows have no \(context.spec.format.rawValue) form", default: 0] += 1
@@ -95,7 +109,7 @@ struct MixPoolScan: MixRowSink {
         rows.append(MixCandidate(
             n: n, id: id, slice: slice(r.slice ?? "(none)"), kind: kind, source: source, offset: r.offset,
             length: r.length, shape: shape, generator: r.generator, template: r.template, seed: r.seed,
-            copies: copies, cluster: context.clusters[n]))
+            copies: copies, cluster: context.clusters[n], generation: generation))
     }
 
     mutating func slice(_ name: String) -> Int32 {

@@ -30,6 +30,10 @@ struct MixCandidate {
     var copies: Int
     /// Near-duplicate cluster name, if the gate put the row in one (train/eval split).
     var cluster: String?
+    /// Of a synthetic row: its generator's generation (`MixLineage`); 0 for human rows.
+    var generation = 0
+    /// Of a human row: an earlier mix in the lineage of this mix's generators held it.
+    var usedBefore = false
 }
 
 /// The rows a mix may draw from, and every row it may not with the reason, read from the index
@@ -55,14 +59,15 @@ struct MixPool {
 
     /// `head`: the log position the mix was proven at; the scan refuses a workspace that moved
     /// since (or has rows pending gates), checked inside its own read.
-    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, logPath: String, displayLog: String,
+    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineage, logPath: String, displayLog: String,
                      head: (seq: Int, hash: String)? = nil) throws -> MixPool {
         let trust = try MixTrust.measure(index: index, config: config, threshold: spec.unreviewedMaxRejectRate)
         var pool = MixPool(trust: trust)
         let context = MixScanContext(
             config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
             contaminated: [], clusters: [:],
-            heldBack: try index.flaggedRows(holdsBack: config.gates.holdsBack(gate:)))
+            heldBack: try index.flaggedRows(holdsBack: config.gates.holdsBack(gate:)),
+            generations: lineage.generators.mapValues(\.generation))
         let (facts, parts) = try index.scanForMix(clusters: spec.evalFraction != nil) { facts -> MixPoolScan in
             if let head {
                 // Nothing was applied since the checks (the proof, the pending gates, the reads
@@ -82,8 +87,17 @@ struct MixPool {
         for s in facts.sources { pool.sources[s.id] = (s.sha, s.file) }
         for part in parts { pool.absorb(part.finished()) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
+        pool.markUsedHumans(lineage)
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
         return pool
+    }
+
+    /// Marks the human rows an earlier mix in the lineage of the pool's generators held.
+    mutating func markUsedHumans(_ lineage: MixLineage) {
+        let generators = Set(rows.lazy.filter { !$0.kind.isHuman }.compactMap(\.generator))
+        let used = lineage.humanRowsUsed(before: generators)
+        guard !used.isEmpty else { return }
+        for i in rows.indices where rows[i].kind.isHuman && used.contains(rows[i].id) { rows[i].usedBefore = true }
     }
 
     /// Adds one scanned range's rows (in order) and counts, renumbering its slices.
@@ -127,9 +141,11 @@ struct MixWeighting {
     let origins: [Origin: Double]
     let sources: [Int32: Double]
     let maxRepeats: Int
+    let generationDecay: Double?
 
     init(spec: MixSpec, index: RowIndex) throws {
         origins = spec.weights.origins
+        generationDecay = spec.weights.generationDecay
         maxRepeats = spec.weights.maxRepeats
         let known = try index.sources()
         var sources: [Int32: Double] = [:]
@@ -146,8 +162,9 @@ struct MixWeighting {
         self.sources = sources
     }
 
-    func copies(id: String, origin: Origin, source: Int32, seed: String) -> Int {
-        let weight = (origins[origin] ?? 1) * (sources[source] ?? 1)
+    func copies(id: String, origin: Origin, source: Int32, generation: Int = 0, seed: String) -> Int {
+        var weight = (origins[origin] ?? 1) * (sources[source] ?? 1)
+        if generation > 0, let decay = generationDecay { weight *= pow(decay, Double(generation)) }
         if weight == 1 { return 1 }
         let whole = Int(weight.rounded(.down))
         let extra = MixHash.unit(seed: seed, id: id, salt: "weight") < weight - Double(whole) ? 1 : 0

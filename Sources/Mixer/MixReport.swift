@@ -24,6 +24,8 @@ public struct MixReport: Sendable {
     public var evalRows: Int?
     /// With an eval split, each file's own composition (every bound holds in each).
     public var files: [(name: String, slices: [SliceLine])] = []
+    /// Synthetic copies by generation, human copies fresh or held before (`MixReport+Generations`).
+    public var lineage = LineageCounts()
 
     static let barWidth = 30
     static let symbols: [(MixKind, Character)] = [(.human, "#"), (.accepted, "="), (.edited, "~"), (.trusted, ".")]
@@ -50,6 +52,8 @@ public struct MixReport: Sendable {
         excluded = c.pool.excluded.map { ($0.key, $0.value) }.sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
         evalRows = c.spec.evalFraction.map { _ in c.units.filter(\.eval).count }
         warnings = Self.warnings(c, slices: slices, generatorVerdicts: generatorVerdicts)
+        lineage = LineageCounts(c)
+        warnings += lineage.warnings
     }
 
     static func warnings(_ c: MixComposition, slices: [SliceLine], generatorVerdicts: GeneratorVerdicts) -> [String] {
@@ -102,6 +106,7 @@ public struct MixReport: Sendable {
         out.append("")
         out += table(slices)
         out.append("* critical slice")
+        out += lineage.lines
         for (file, lines) in files {
             let total = lines.reduce(0) { $0 + $1.total }, human = lines.reduce(0) { $0 + $1.human }
             out.append("")
@@ -159,6 +164,7 @@ public struct MixReport: Sendable {
             ("binding", .array(binding.map(JSONValue.string))),
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("excluded", .object(excluded.map { ($0.reason, .int($0.count)) })),
+            ("lineage", lineage.json),
         ])
     }
 }

@@ -7,9 +7,9 @@ import Workspace
 extension MixSpec {
     static let topKeys: Set<String> = ["name", "seed", "total", "format", "eval_fraction", "constraints", "slices", "weights"]
     static let constraintKeys: Set<String> = ["human_min_fraction", "synthetic_max_per_human", "critical_synthetic_max",
-                                              "unreviewed_max_reject_rate"]
+                                              "unreviewed_max_reject_rate", "max_generation", "fresh_human_min_fraction"]
     static let sliceKeys: Set<String> = ["human_min_fraction", "synthetic_max_fraction"]
-    static let weightKeys: Set<String> = ["max_repeats", "origin", "source"]
+    static let weightKeys: Set<String> = ["max_repeats", "origin", "source", "generation_decay"]
 
     public static func load(path: String, defaults: WorkspaceConfig.Mix) throws -> MixSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -51,6 +51,8 @@ extension MixSpec {
         spec.total = try reader.int([], "total", min: 1)
         spec.evalFraction = try reader.number([], "eval_fraction", 0...0.9)
         spec.unreviewedMaxRejectRate = try reader.number(c, "unreviewed_max_reject_rate", 0...1)
+        spec.maxGeneration = try reader.int(c, "max_generation", min: 0, max: 1000)
+        spec.freshHumanMinFraction = try reader.number(c, "fresh_human_min_fraction", 0...1) ?? defaults.freshHumanFloor
         spec.slices = try readSlices(reader)
         spec.weights = try readWeights(reader)
         return spec
@@ -85,6 +87,7 @@ extension MixSpec {
         var weights = Weights()
         let w = ["weights"]
         weights.maxRepeats = try reader.int(w, "max_repeats", min: 1) ?? weights.maxRepeats
+        weights.generationDecay = try reader.number(w, "generation_decay", 0...1)
         if let origins = reader.value(w, "origin") {
             for (key, _) in origins.objectValue ?? [] {
                 guard let origin = Origin(rawValue: key), origin != .unknown else {

@@ -39,6 +39,9 @@ public struct MixSpec: Sendable {
         public var sources: [String: Double] = [:]
         public var sourceLocations: [String: SourceLocation] = [:]
         public var maxRepeats = 3
+        /// Per generation, a multiplier on a synthetic row's weight: 0.5 halves generation 1 and
+        /// quarters generation 2, so a mix leans on rows written closest to human data. nil: 1.
+        public var generationDecay: Double?
 
         public init() {}
     }
@@ -58,6 +61,11 @@ public struct MixSpec: Sendable {
     /// nil: unreviewed synthetic rows are never used.
     public var unreviewedMaxRejectRate: Double?
     public var weights = Weights()
+    /// Synthetic rows of a later generation (`MixLineage`) are not eligible; nil: any.
+    public var maxGeneration: Int?
+    /// The least share of the human rows (copies counted) that no earlier mix in the lineage of
+    /// the mix's generators held; nil: not bounded. Holds in every output file.
+    public var freshHumanMinFraction: Double?
     /// Share of rows held out for evaluation (near-duplicate clusters kept on one side); nil: no split.
     public var evalFraction: Double?
     /// The spec file as written (stored in the manifest so `mix verify` can rebuild from it).

@@ -8,6 +8,7 @@ extension TrustReport {
             ("human_slices", .array(humanSlices.map(\.json))),
             ("generators", .array(generators.map(\.json))),
             ("templates", .array(templates.map(\.json))),
+            ("generations", .array(generations.map(\.json))),
             ("agreement", .object([
                 ("by_slice", .array(agreement.bySlice.map { .object([("slice", .string($0.slice))] + $0.agreement.jsonFields) })),
                 ("by_pair", .array(agreement.byPair.map {

@@ -33,6 +33,9 @@ public struct TrustReport: Sendable {
     /// Per generator: share of rows in a near-duplicate cluster, and distinct bigrams.
     public var variety: [(generator: String, nearDuplicateShare: Proportion, distinct2: Double?)]
     public var judge: JudgeReport?
+    /// Synthetic rows by the generation of the model that wrote them (see `MixLineage`), oldest
+    /// first: quality drift round over round. One group, generation 0, without a lineage.
+    public var generations: [GenerationGroup] = []
 }
 
 extension QueueService {
@@ -42,6 +45,8 @@ extension QueueService {
     /// What the report groups rows by, and the name of the group of rows without one.
     enum GroupKey {
         case slice, generator, template
+        /// Generator name → generation; generators it does not name, and rows without one, are 0.
+        case generation([String: Int])
 
         func name(_ count: RowIndex.RowGroupCount) -> String { name(slice: count.slice, generator: count.generator, template: count.template) }
         func name(_ d: RowIndex.TrustDecision) -> String { name(slice: d.slice, generator: d.generator, template: d.template) }
@@ -51,11 +56,14 @@ extension QueueService {
             case .slice: return slice ?? QueueSummary.noSlice
             case .generator: return generator ?? "(human or none)"
             case .template: return template ?? "(none)"
+            case let .generation(of): return TrustReport.GenerationGroup.name(generator.flatMap { of[$0] } ?? 0)
             }
         }
     }
 
-    public func trustReport(precisionTarget: Double = 0.9) throws -> TrustReport {
+    /// `generations`: each declared generator's generation (`MixLineage`); empty, every
+    /// synthetic row is generation 0.
+    public func trustReport(precisionTarget: Double = 0.9, generations: [String: Int] = [:]) throws -> TrustReport {
         let config = session.config
         let standing = try session.index.standingTrustDecisions()
         // The latest standing verdict per row decides its tally.
@@ -93,6 +101,8 @@ extension QueueService {
             DecisionTiming(reviewer: d.reviewer, time: Self.seconds(d.ts) ?? 0, spentMs: d.spentMs)
         })
         report.variety = try variety()
+        report.generations = TrustReport.GenerationGroup.grouped(
+            groups(.generation(generations), human: false) { _ in false }, variety: report.variety, generations: generations)
         report.judge = try judge(latest.values.filter { $0.judgeScore != nil }, precisionTarget: precisionTarget)
         return report
     }

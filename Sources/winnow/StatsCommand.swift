@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Mixer
 import ReviewQueue
 import WinnowCore
 import Workspace
@@ -22,12 +23,25 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let session = try workspace.open(access: .readOnly)
         let queue = try QueueService(session: session)
-        let report = try queue.trustReport(precisionTarget: precision ?? session.config.review.judgePrecision)
+        let lineage = try MixLineage.read(config: session.config, root: session.paths.root)
+        let report = try queue.trustReport(precisionTarget: precision ?? session.config.review.judgePrecision,
+                                           generations: lineage.generators.mapValues(\.generation))
         if json { return Output.json(report.json) }
         for (title, groups) in [("Slices (synthetic rows)", report.slices), ("Slices (human rows)", report.humanSlices),
                                 ("Generators", report.generators), ("Templates", report.templates)] where !groups.isEmpty {
             Output.line("\(title)")
             for g in groups { Output.line(Self.describe(g)) }
+            Output.line()
+        }
+        if !session.config.generators.isEmpty {
+            // Without a declared lineage every synthetic row is generation 0: nothing to compare.
+            Output.line("Generations (synthetic rows; [generators] in winnow.toml)")
+            for g in report.generations {
+                var line = Self.describe(g.group)
+                line += "; near-duplicate share \(Self.pct(g.nearDuplicateShare.rate)) of \(g.nearDuplicateShare.trials)"
+                if !g.generators.isEmpty { line += "; from \(g.generators.map(Output.safe).joined(separator: ", "))" }
+                Output.line(line)
+            }
             Output.line()
         }
         if !report.agreement.byPair.isEmpty {

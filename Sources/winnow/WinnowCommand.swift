@@ -17,7 +17,7 @@ struct Winnow: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, QuarantineCommand.self, ReindexCommand.self,
             LogCommand.self, DemoCommand.self, QueueCommand.self, NextCommand.self, DecideCommand.self, StatsCommand.self, GatesCommand.self, RollbackCommand.self,
-            ReviewCommand.self, KeysCommand.self, MixCommand.self, DoctorCommand.self, StoreCommand.self,
+            ReviewCommand.self, KeysCommand.self, MixCommand.self, LineageCommand.self, DoctorCommand.self, StoreCommand.self,
         ])
 
     static func main() {

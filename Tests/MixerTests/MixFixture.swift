@@ -26,6 +26,12 @@ final class MixFixture {
         let paths = try WorkspaceCreator.create(at: tmp.file("ws"))
         let toml = WorkspaceConfig.template.replacingOccurrences(of: "review_rate = 0.05", with: "review_rate = \(generalRate)")
         try toml.write(toFile: paths.config, atomically: true, encoding: .utf8)
+        try Self.write(groups, shape: shape, to: tmp.file("rows.jsonl"))
+        session = try WorkspaceSession.open(paths)
+        _ = try session.importFile(tmp.file("rows.jsonl"), options: ImportOptions(), progress: nil)
+    }
+
+    static func write(_ groups: [Rows], shape: String, to path: String) throws {
         var lines: [String] = []
         for g in groups {
             for i in 0..<g.count {
@@ -33,9 +39,27 @@ final class MixFixture {
                 lines.append(Self.row(id: id, slice: g.slice, origin: g.origin, generator: g.origin == "human" ? nil : g.generator, shape: shape, i: i))
             }
         }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: tmp.file("rows.jsonl"), atomically: true, encoding: .utf8)
-        session = try WorkspaceSession.open(paths)
-        _ = try session.importFile(tmp.file("rows.jsonl"), options: ImportOptions(), progress: nil)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Imports more rows (give each group a `prefix` of its own: ids must stay unique).
+    func importRows(_ groups: [Rows], file: String, shape: String = "prompt-response") throws {
+        try Self.write(groups, shape: shape, to: tmp.file(file))
+        _ = try session.importFile(tmp.file(file), options: ImportOptions(), progress: nil)
+    }
+
+    /// Imports a file as it is (real data), with the given defaults for what it does not say.
+    func importFile(_ path: String, options: ImportOptions) throws {
+        _ = try session.importFile(path, options: options, progress: nil)
+    }
+
+    /// Appends TOML to winnow.toml (a `[generators.NAME]` table) and reopens the session.
+    func configure(appending toml: String) throws {
+        let handle = FileHandle(forWritingAtPath: session.paths.config)!
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(("\n" + toml + "\n").utf8))
+        try handle.close()
+        session = try WorkspaceSession.open(session.paths)
     }
 
     static func row(id: String, slice: String, origin: String, generator: String?, shape: String, i: Int) -> String {

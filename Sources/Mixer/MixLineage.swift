@@ -1,0 +1,164 @@
+import Foundation
+import WinnowCore
+import Workspace
+
+/// Which generation every generator's rows belong to, from `[generators.NAME] trained_on` and
+/// the mixes those names point at.
+///
+/// A generator trained on no winnow mix writes generation 0. A generator trained on mixes writes
+/// one generation after the newest synthetic rows those mixes held: a model trained on a mix of
+/// human rows and generation-0 rows writes generation 1, and a model trained on that model's
+/// rows writes generation 2. This is what a self-consuming loop looks like in the data, and the
+/// reason to count it: each round trained mostly on the previous round's output loses the tails
+/// of the human distribution (Alemohammad et al. 2023).
+///
+/// The mixes are read from their own files (each row's `metadata.generator` and `kind`), not
+/// from the index: a mix is what a model was trained on, whatever the log says since. Anything
+/// that keeps the lineage from being known is an error naming the `trained_on` line: a folder
+/// that is not a mix, a mix written without provenance, a row without it, or a loop (a
+/// generator trained, through some chain of mixes, on its own rows: a retrained model needs a
+/// name of its own).
+public struct MixLineage: Sendable {
+    /// A mix a generator was trained on, as the lineage read it.
+    public struct Parent: Sendable, Equatable {
+        /// As written in `trained_on`.
+        public var mix: String
+        public var humanRows: Int
+        public var syntheticRows: Int
+        /// The newest generation among its synthetic rows; nil when it held none.
+        public var newestGeneration: Int?
+    }
+
+    public struct Generator: Sendable, Equatable {
+        public var name: String
+        public var generation: Int
+        public var trainedOn: [Parent]
+    }
+
+    /// The declared generators, by name.
+    public private(set) var generators: [String: Generator] = [:]
+    /// Each declared generator's mixes, as folders, and what each folder held.
+    private var folders: [String: [String]] = [:]
+    private var mixes: [String: MixRows] = [:]
+
+    /// The generation of rows written by `generator`: 0 for one trained on no winnow mix, for
+    /// one the config does not name, and for synthetic rows that name no generator.
+    public func generation(of generator: String?) -> Int {
+        generator.flatMap { generators[$0]?.generation } ?? 0
+    }
+
+    /// The highest generation any declared generator writes (0 without a lineage).
+    public var deepest: Int { generators.values.map(\.generation).max() ?? 0 }
+
+    public init() {}
+
+    /// Works out every declared generator's generation, reading each mix once.
+    public static func read(config: WorkspaceConfig, root: String) throws -> MixLineage {
+        var reader = Reader(declared: Dictionary(uniqueKeysWithValues: config.generators.map { ($0.name, $0) }), root: root)
+        for generator in config.generators { _ = try reader.generation(of: generator.name, path: []) }
+        var lineage = MixLineage()
+        lineage.generators = reader.done
+        lineage.mixes = reader.mixes
+        lineage.folders = Dictionary(uniqueKeysWithValues: config.generators.map { g in (g.name, g.trainedOn.map(reader.folder)) })
+        return lineage
+    }
+
+    /// Human rows (ids) that a mix in the lineage of `generators` held: the mixes they were
+    /// trained on, the mixes the generators of those mixes' rows were trained on, and so on.
+    /// A mix whose synthetic rows come from these generators reuses these human rows at its
+    /// peril: they are no longer fresh to the model that will train on it.
+    public func humanRowsUsed(before generators: Set<String>) -> Set<String> {
+        var used = Set<String>(), seenMixes = Set<String>(), seenGenerators = Set<String>()
+        var pending = Array(generators)
+        while let generator = pending.popLast() {
+            guard seenGenerators.insert(generator).inserted else { continue }
+            for folder in folders[generator] ?? [] where seenMixes.insert(folder).inserted {
+                guard let rows = mixes[folder] else { continue }
+                used.formUnion(rows.humanIDs)
+                pending += rows.synthetic.keys.compactMap { $0 }
+            }
+        }
+        return used
+    }
+
+    /// What a mix held, by origin and generator (copies counted), and its human rows' ids.
+    struct MixRows {
+        var human = 0
+        var humanIDs = Set<String>()
+        var synthetic: [String?: Int] = [:]
+    }
+
+    private struct Reader {
+        let declared: [String: WorkspaceConfig.Generator]
+        let root: String
+        var done: [String: Generator] = [:]
+        var mixes: [String: MixRows] = [:]
+
+        /// `path`: the generators and mixes that led here, to name a loop.
+        mutating func generation(of name: String, path: [(generator: String, mix: String)]) throws -> Int {
+            if let known = done[name] { return known.generation }
+            guard let generator = declared[name] else { return 0 }
+            if let start = path.firstIndex(where: { $0.generator == name }) {
+                let chain = path[start...]
+                var loop = "\(name) was trained on \(chain.first!.mix)"
+                for step in chain.dropFirst() { loop += ", which holds rows of \(step.generator), trained on \(step.mix)" }
+                throw MixError.lineage(generator.location, "[generators] loop: \(loop), which holds rows of \(name) "
+                                       + "(a model trained on its own rows is a new model: give it a name of its own)")
+            }
+            var parents: [Parent] = []
+            for mix in generator.trainedOn {
+                let rows = try self.rows(of: mix, for: generator)
+                var newest: Int?
+                for (source, count) in rows.synthetic where count > 0 {
+                    let g = try source.map { try self.generation(of: $0, path: path + [(name, mix)]) } ?? 0
+                    newest = max(newest ?? g, g)
+                }
+                parents.append(Parent(mix: mix, humanRows: rows.human, syntheticRows: rows.synthetic.values.reduce(0, +),
+                                      newestGeneration: newest))
+            }
+            let generation = parents.compactMap(\.newestGeneration).max().map { $0 + 1 } ?? 0
+            done[name] = Generator(name: name, generation: generation, trainedOn: parents)
+            return generation
+        }
+
+        func folder(_ mix: String) -> String { mix.hasPrefix("/") ? mix : root + "/" + mix }
+
+        mutating func rows(of mix: String, for generator: WorkspaceConfig.Generator) throws -> MixRows {
+            let directory = folder(mix)
+            if let known = mixes[directory] { return known }
+            func fail(_ reason: String) -> MixError {
+                .lineage(generator.location, "[generators.\(generator.name)] trained_on: \(mix): \(reason)")
+            }
+            guard FileManager.default.fileExists(atPath: directory + "/manifest.json") else {
+                throw fail("no manifest.json there (not a mix winnow built; name the mix's folder)")
+            }
+            let manifest: MixManifest
+            do { manifest = try MixManifest.read(directory: directory) } catch { throw fail("\((error as? UserFacingError)?.message ?? "\(error)")") }
+            guard !manifest.stripProvenance else {
+                throw fail("written with --strip-provenance, so which generator wrote each row cannot be read")
+            }
+            var result = MixRows()
+            for name in manifest.outputs.keys.sorted() {
+                let path = directory + "/" + name
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw fail("cannot read \(name): \(String(cString: strerror(errno == 0 ? ENOENT : errno)))")
+                }
+                for (i, line) in data.split(separator: 0x0A).enumerated() {
+                    guard let value = try? JSONValue.parse(Array(line)), let meta = value["metadata"],
+                          let id = meta["row"]?.stringValue,
+                          let kind = meta["kind"]?.stringValue.flatMap(MixKind.init(rawValue:)) else {
+                        throw fail("\(name) line \(i + 1): a row without winnow provenance (metadata.row and metadata.kind)")
+                    }
+                    if kind.isHuman {
+                        result.human += 1
+                        result.humanIDs.insert(id)
+                    } else {
+                        result.synthetic[meta["generator"]?.stringValue, default: 0] += 1
+                    }
+                }
+            }
+            mixes[directory] = result
+            return result
+        }
+    }
+}
