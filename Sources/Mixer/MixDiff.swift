@@ -21,8 +21,11 @@ public struct MixDiff: Sendable {
     public var specChanged: Bool
     public var headBefore: Int
     public var headAfter: Int
+    /// Round over round: synthetic copies per generation and human copies fresh or reused, in
+    /// each mix, by the lineage as it stands now (`MixDiff+Generations`).
+    public var rounds = RoundColumns()
 
-    public static func compare(earlier: String, later: String) throws -> MixDiff {
+    public static func compare(earlier: String, later: String, lineage: MixLineage = MixLineage()) throws -> MixDiff {
         let old = try MixManifest.read(directory: earlier), new = try MixManifest.read(directory: later)
         let before = try rows(in: earlier, manifest: old), after = try rows(in: later, manifest: new)
         var added = 0, removed = 0, kept = 0
@@ -42,17 +45,21 @@ public struct MixDiff: Sendable {
         return MixDiff(
             against: earlier, added: added, removed: removed, kept: kept,
             slices: perSlice.keys.sorted().map { SliceChange(slice: $0, before: perSlice[$0]!.0, after: perSlice[$0]!.1) },
-            removedByKind: removedByKind, specChanged: old.specHash != new.specHash, headBefore: old.headSeq, headAfter: new.headSeq)
+            removedByKind: removedByKind, specChanged: old.specHash != new.specHash, headBefore: old.headSeq, headAfter: new.headSeq,
+            rounds: RoundColumns(before: before, after: after, lineage: lineage))
     }
 
-    /// Row id → (copies, slice, kind) over every data file of a mix, from the provenance each
-    /// row carries. A mix written with --strip-provenance cannot be compared row by row.
-    static func rows(in directory: String, manifest: MixManifest) throws -> [String: (copies: Int, slice: String, kind: String)] {
+    typealias RowCopies = [String: (copies: Int, slice: String, kind: String, generator: String?)]
+
+    /// Row id → (copies, slice, kind, generator) over every data file of a mix, from the
+    /// provenance each row carries. A mix written with --strip-provenance cannot be compared
+    /// row by row.
+    static func rows(in directory: String, manifest: MixManifest) throws -> RowCopies {
         guard !manifest.stripProvenance else {
             throw MixError.manifest(path: directory + "/manifest.json",
                                     reason: "this mix was written with --strip-provenance, so its rows cannot be compared one by one")
         }
-        var result: [String: (copies: Int, slice: String, kind: String)] = [:]
+        var result: RowCopies = [:]
         for name in manifest.outputs.keys.sorted() {
             let path = directory + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -64,7 +71,7 @@ public struct MixDiff: Sendable {
                     throw MixError.manifest(path: "\(path):\(i + 1)", reason: "a row without winnow provenance (metadata.row)")
                 }
                 let slice = meta["slice"]?.stringValue ?? "(none)", kind = meta["kind"]?.stringValue ?? "?"
-                result[id, default: (0, slice, kind)].copies += 1
+                result[id, default: (0, slice, kind, meta["generator"]?.stringValue)].copies += 1
             }
         }
         return result
@@ -77,7 +84,7 @@ public struct MixDiff: Sendable {
         for s in slices where s.before != s.after {
             out.append(String(format: "  %@: %d -> %d (%+d)", Sanitiser.clean(s.slice), s.before, s.after, s.after - s.before))
         }
-        return out
+        return out + rounds.lines
     }
 
     public var json: JSONValue {
@@ -86,6 +93,9 @@ public struct MixDiff: Sendable {
             ("removed_by_kind", .object(removedByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("spec_changed", .bool(specChanged)), ("head_before", .int(headBefore)), ("head_after", .int(headAfter)),
             ("slices", .array(slices.map { .object([("slice", .string($0.slice)), ("before", .int($0.before)), ("after", .int($0.after))]) })),
+            ("generations", rounds.json),
+            ("fresh_human_rows", .object([("before", .int(rounds.fresh.before)), ("after", .int(rounds.fresh.after))])),
+            ("reused_human_rows", .object([("before", .int(rounds.reused.before)), ("after", .int(rounds.reused.after))])),
         ])
     }
 }

@@ -33,7 +33,10 @@ struct MixBuildCommand: ParsableCommand {
         let builder = MixBuilder(session: try workspace.open())
         let spec = try builder.spec(at: spec)
         let outcome = try builder.build(spec, options: MixOptions(bestEffort: bestEffort, stripProvenance: stripProvenance, output: out))
-        let diff = try against.map { try MixDiff.compare(earlier: $0, later: outcome.directory) }
+        let diff = try against.map {
+            try MixDiff.compare(earlier: $0, later: outcome.directory,
+                                lineage: try MixLineage.read(config: builder.session.config, root: builder.session.paths.root))
+        }
         if json {
             return Output.json(.object([
                 ("directory", .string(outcome.directory)), ("log_seq", .int(outcome.logSeq)),

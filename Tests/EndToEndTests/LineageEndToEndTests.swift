@@ -31,6 +31,11 @@ import Testing
         #expect(stats.status == 0 && stats.stdout.contains("Generations (synthetic rows") && stats.stdout.contains("generation 0:"),
                 "\(stats.output)")
 
+        let round = try tmp.file("r.toml", "name = \"round-2\"\nseed = 4\n")
+        let against = try WinnowProcess.run(["mix", round, "--against", "mixes/support-v1"], in: ws)
+        #expect(against.status == 0 && against.stdout.contains("by round (earlier -> this mix):")
+                && against.stdout.contains("fresh human") && against.stdout.contains("generation 0"), "\(against.output)")
+
         // A generator declared as trained on a mix of its own rows: every command that reads
         // the lineage refuses, naming the line, and nothing is built.
         try (config + "\n[generators.orca-mini-13b-v3]\ntrained_on = [\"mixes/support-v1\"]\n")

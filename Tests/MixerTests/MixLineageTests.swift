@@ -59,8 +59,13 @@ import Workspace
     }
 
     @Test func aRoundWithoutFreshHumanRowsWarnsAndAFreshFloorRefusesIt() throws {
-        let (f, _, _) = try Self.threeRounds()
+        let (f, _, m2) = try Self.threeRounds()
         let out = try f.build(Self.open)
+        // Against the round before: the same reused human rows, and a new generation on top.
+        let diff = try MixDiff.compare(earlier: m2, later: out.directory, lineage: try Self.lineage(f))
+        #expect(diff.rounds.generations.map { [$0.generation, $0.before, $0.after] } == [[0, 10, 10], [1, 10, 10], [2, 0, 30]])
+        #expect(diff.rounds.fresh == (0, 0) && diff.rounds.reused == (20, 20))
+        #expect(diff.lines.contains { $0.hasPrefix("    generation 2") && $0.contains("0 -> 30") && $0.hasSuffix("#########") }, "\(diff.lines)")
         let lineage = out.report.lineage
         #expect(lineage.freshHumans == 0 && lineage.usedHumans == 20)
         #expect(lineage.generations.map(\.generation) == [0, 1, 2] && lineage.generations.map(\.rows) == [10, 10, 30])
