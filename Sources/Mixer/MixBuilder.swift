@@ -68,9 +68,13 @@ public final class MixBuilder {
     /// sibling folder renamed into place. Nothing is logged (`mix verify` uses this too).
     /// `scanMustBeAt`: for a new mix, the position its checks ran at; the row scan refuses a
     /// workspace that moved since or has rows pending gates (checked inside the scan's read).
+    /// `lineage`: nil reads it from winnow.toml and the mixes it names (a new mix); a rebuild
+    /// passes what the manifest recorded.
     func render(_ spec: MixSpec, options: MixOptions, index: RowIndex, head: (seq: Int, hash: String),
-                into target: String, scanMustBeAt: (seq: Int, hash: String)? = nil) throws -> (MixManifest, MixReport) {
-        let lineage = try MixLineage.read(config: session.config, root: session.paths.root)
+                into target: String, scanMustBeAt: (seq: Int, hash: String)? = nil,
+                lineage recorded: MixLineageUse? = nil) throws -> (MixManifest, MixReport) {
+        let lineage = try recorded.map(MixLineageSource.recorded)
+            ?? .live(MixLineage.read(config: session.config, root: session.paths.root))
         let composition = try MixComposition.compose(
             index: index, config: session.config, spec: spec, lineage: lineage, bestEffort: options.bestEffort,
             logPath: session.paths.log, displayLog: session.paths.display(session.paths.log), head: scanMustBeAt)
@@ -103,7 +107,7 @@ public final class MixBuilder {
                 headSeq: head.seq, headHash: head.seq == 0 ? LogEntry.genesisHash : head.hash,
                 sources: composition.pool.sources.values.sorted { $0.sha < $1.sha }, format: spec.format.rawValue,
                 stripProvenance: options.stripProvenance, bestEffort: options.bestEffort, outputs: outputs,
-                counts: report.json)
+                counts: report.json, lineage: composition.pool.lineageUse.isEmpty ? nil : composition.pool.lineageUse)
             try Self.writeFile(temp + "/manifest.json", manifest.json.canonicalBytes + [0x0A])
             try Self.writeFile(temp + "/report.md", Array(report.markdown.utf8))
             guard rename(temp, target) == 0 else { throw MixError.io(path: target, action: "move the finished mix into place", errno: errno) }

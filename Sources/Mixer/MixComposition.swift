@@ -25,7 +25,7 @@ struct MixComposition {
     var evalSelection: MixSelection?
     var units: [MixUnit]
 
-    static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineage = MixLineage(), bestEffort: Bool,
+    static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineageSource = .recorded(.init()), bestEffort: Bool,
                         logPath: String, displayLog: String, head: (seq: Int, hash: String)? = nil) throws -> MixComposition {
         var timing = MixTiming()
         let pool = try MixPool.load(index: index, config: config, spec: spec, lineage: lineage, logPath: logPath,
@@ -84,9 +84,11 @@ struct MixComposition {
             let (pool, humans, synthetic) = shared.value
             let i = k / 2
             if k % 2 == 0 {
-                // Fresh human rows first: a slice cut short keeps the rows no earlier mix held.
+                // Under a fresh floor, fresh human rows first: a slice cut short keeps the rows no
+                // earlier mix held. Without one, hash order alone, as mixes were always built.
+                let freshFirst = spec.freshHumanMinFraction != nil
                 pools.set(k, humans[i].sorted {
-                    let a = pool.rows[Int($0.row)].usedBefore, b = pool.rows[Int($1.row)].usedBefore
+                    let a = freshFirst && pool.rows[Int($0.row)].usedBefore, b = freshFirst && pool.rows[Int($1.row)].usedBefore
                     return (a ? 1 : 0, $0.select, $0.row, $0.copy) < (b ? 1 : 0, $1.select, $1.row, $1.copy)
                 })
             } else {
@@ -110,8 +112,11 @@ struct MixComposition {
             return (MixSelection(slices: slices, binding: ["\(side): no eligible row drew this side"]), [])
         }
         var selection: MixSelection
-        do { selection = try MixSelection.plan(slices, spec: spec, bestEffort: bestEffort) } catch let MixError.infeasible(binding, short, detail) where side != nil {
-            throw MixError.infeasible(binding: "\(side!): \(binding)", shortBy: short, detail: detail)
+        do { selection = try MixSelection.plan(slices, spec: spec, bestEffort: bestEffort) } catch let MixError.infeasible(binding, short, detail) {
+            // The fresh floor left rows out before the plan: when the plan then fails, that is
+            // what bound it.
+            let cause = freshBinding.map { "\($0), then \(binding)" } ?? binding
+            throw MixError.infeasible(binding: side.map { "\($0): \(cause)" } ?? cause, shortBy: short, detail: detail)
         }
         if let freshBinding { selection.binding.insert(freshBinding, at: 0) }
         if let side { selection.binding = selection.binding.map { "\(side): " + $0 } }

@@ -54,12 +54,12 @@ public struct MixLineage: Sendable {
 
     /// Works out every declared generator's generation, reading each mix once.
     public static func read(config: WorkspaceConfig, root: String) throws -> MixLineage {
-        var reader = Reader(declared: Dictionary(uniqueKeysWithValues: config.generators.map { ($0.name, $0) }), root: root)
+        var reader = Reader(declared: Dictionary(config.generators.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), root: root)
         for generator in config.generators { _ = try reader.generation(of: generator.name, path: []) }
         var lineage = MixLineage()
         lineage.generators = reader.done
         lineage.mixes = reader.mixes
-        lineage.folders = Dictionary(uniqueKeysWithValues: config.generators.map { g in (g.name, g.trainedOn.map(reader.folder)) })
+        lineage.folders = Dictionary(config.generators.map { g in (g.name, g.trainedOn.map(reader.folder)) }, uniquingKeysWith: { first, _ in first })
         return lineage
     }
 
@@ -106,7 +106,11 @@ public struct MixLineage: Sendable {
                                        + "(a model trained on its own rows is a new model: give it a name of its own)")
             }
             var parents: [Parent] = []
+            var folders = Set<String>()
             for mix in generator.trainedOn {
+                guard folders.insert(folder(mix)).inserted else {
+                    throw MixError.lineage(generator.location, "[generators.\(name)] trained_on: \(mix) names a mix already listed")
+                }
                 let rows = try self.rows(of: mix, for: generator)
                 var newest: Int?
                 for (source, count) in rows.synthetic where count > 0 {
@@ -121,7 +125,11 @@ public struct MixLineage: Sendable {
             return generation
         }
 
-        func folder(_ mix: String) -> String { mix.hasPrefix("/") ? mix : root + "/" + mix }
+        /// The mix's folder, absolute and standardised (so "mixes/m", "mixes/m/" and its full
+        /// path are one mix).
+        func folder(_ mix: String) -> String {
+            URL(fileURLWithPath: mix.hasPrefix("/") ? mix : root + "/" + mix).standardizedFileURL.path
+        }
 
         mutating func rows(of mix: String, for generator: WorkspaceConfig.Generator) throws -> MixRows {
             let directory = folder(mix)
@@ -138,7 +146,9 @@ public struct MixLineage: Sendable {
                 throw fail("written with --strip-provenance, so which generator wrote each row cannot be read")
             }
             var result = MixRows()
-            for name in manifest.outputs.keys.sorted() {
+            // What the model was trained on: data.jsonl. Rows held out to eval.jsonl were not,
+            // so they make no generation and leave their human rows fresh.
+            for name in manifest.outputs.keys.sorted() where name != "eval.jsonl" {
                 let path = directory + "/" + name
                 guard let data = FileManager.default.contents(atPath: path) else {
                     throw fail("cannot read \(name): \(String(cString: strerror(errno == 0 ? ENOENT : errno)))")
@@ -159,6 +169,66 @@ public struct MixLineage: Sendable {
             }
             mixes[directory] = result
             return result
+        }
+    }
+}
+
+/// The lineage as one mix used it: the generations of its pool's generators (those past 0) and
+/// the human rows it counted as reused. Recorded in the manifest, so `mix verify` rebuilds with
+/// what the mix was built with, not with whatever winnow.toml and the mix folders say today
+/// (a lineage declared later, a folder moved away, or a loop declared since would otherwise
+/// change or break the rebuild of every mix).
+public struct MixLineageUse: Sendable, Equatable {
+    public var generations: [String: Int] = [:]
+    public var reused: Set<String> = []
+
+    public init(generations: [String: Int] = [:], reused: Set<String> = []) {
+        self.generations = generations
+        self.reused = reused
+    }
+
+    var isEmpty: Bool { generations.isEmpty && reused.isEmpty }
+
+    var json: JSONValue {
+        .object([
+            ("generations", .object(generations.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("reused_human_rows", .array(reused.sorted().map(JSONValue.string))),
+        ])
+    }
+
+    /// From a manifest's `lineage` (nil when absent: a mix built without one).
+    static func read(_ value: JSONValue?, path: String) throws -> MixLineageUse? {
+        guard let value, value != .null else { return nil }
+        var use = MixLineageUse()
+        for (generator, n) in value["generations"]?.objectValue ?? [] {
+            guard let n = n.intValue, n >= 0 else { throw MixError.manifest(path: path, reason: "lineage.generations.\(generator) is not a generation") }
+            use.generations[generator] = n
+        }
+        for id in value["reused_human_rows"]?.arrayValue ?? [] {
+            guard let id = id.stringValue else { throw MixError.manifest(path: path, reason: "lineage.reused_human_rows holds a non-string") }
+            use.reused.insert(id)
+        }
+        return use
+    }
+}
+
+/// Where a composition takes its lineage from: read live for a new mix, as recorded for a rebuild.
+enum MixLineageSource {
+    case live(MixLineage)
+    case recorded(MixLineageUse)
+
+    var generations: [String: Int] {
+        switch self {
+        case let .live(lineage): return lineage.generators.mapValues(\.generation)
+        case let .recorded(use): return use.generations
+        }
+    }
+
+    /// The human rows reused before a mix whose synthetic rows come from `generators`.
+    func reused(before generators: Set<String>) -> Set<String> {
+        switch self {
+        case let .live(lineage): return lineage.humanRowsUsed(before: generators)
+        case let .recorded(use): return use.reused
         }
     }
 }

@@ -22,6 +22,8 @@ public struct MixManifest: Sendable {
     public var bestEffort: Bool
     public var outputs: [String: String]
     public var counts: JSONValue
+    /// The lineage the mix was built with; nil when it had none (and for mixes built before).
+    public var lineage: MixLineageUse?
 
     public var json: JSONValue {
         .object([
@@ -36,7 +38,7 @@ public struct MixManifest: Sendable {
             ("format", .string(format)), ("strip_provenance", .bool(stripProvenance)), ("best_effort", .bool(bestEffort)),
             ("outputs", .object(outputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("counts", counts),
-        ])
+        ] + (lineage.map { [("lineage", $0.json)] } ?? []))
     }
 
     /// Reads `DIR/manifest.json`; a missing or damaged field is named.
@@ -73,6 +75,7 @@ public struct MixManifest: Sendable {
             headSeq: Int(try number(v["log"]?["head_seq"], "log.head_seq")), headHash: try string(v["log"]?["head_hash"], "log.head_hash"),
             sources: try (v["sources"]?.arrayValue ?? []).map { (try string($0["sha256"], "sources.sha256"), try string($0["file"], "sources.file")) },
             format: try string(v["format"], "format"), stripProvenance: v["strip_provenance"]?.boolValue ?? false,
-            bestEffort: v["best_effort"]?.boolValue ?? false, outputs: outputs, counts: v["counts"] ?? .null)
+            bestEffort: v["best_effort"]?.boolValue ?? false, outputs: outputs, counts: v["counts"] ?? .null,
+            lineage: try MixLineageUse.read(v["lineage"], path: path))
     }
 }

@@ -97,8 +97,9 @@ struct MixPoolScan: MixRowSink {
         }
         let copies = context.weighting.copies(id: id, origin: origin, source: source, generation: generation, seed: context.spec.seed)
         if copies == 0 {
-            excluded[generation > 0 && context.spec.weights.generationDecay != nil
-                ? "weight drew 0 copies (generation_decay)" : "weight 0 in the spec", default: 0] += 1
+            let undecayed = generation > 0 && context.spec.weights.generationDecay != nil
+                ? context.weighting.copies(id: id, origin: origin, source: source, seed: context.spec.seed) : 0
+            excluded[undecayed > 0 ? "weight drew 0 copies (generation_decay)" : "weight 0 in the spec", default: 0] += 1
             return
         }
         let shape = r.shape

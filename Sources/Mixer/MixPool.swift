@@ -56,10 +56,12 @@ struct MixPool {
     /// not gated since): nothing checked them for contamination, personal data or duplicates.
     /// 0 when no gate run ever happened.
     var gatedThrough: Int64 = 0
+    /// The lineage as this pool used it (recorded in the manifest for `mix verify`).
+    var lineageUse = MixLineageUse()
 
     /// `head`: the log position the mix was proven at; the scan refuses a workspace that moved
     /// since (or has rows pending gates), checked inside its own read.
-    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineage, logPath: String, displayLog: String,
+    static func load(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineageSource, logPath: String, displayLog: String,
                      head: (seq: Int, hash: String)? = nil) throws -> MixPool {
         let trust = try MixTrust.measure(index: index, config: config, threshold: spec.unreviewedMaxRejectRate)
         var pool = MixPool(trust: trust)
@@ -67,7 +69,7 @@ struct MixPool {
             config: config, spec: spec, trust: trust, weighting: try MixWeighting(spec: spec, index: index),
             contaminated: [], clusters: [:],
             heldBack: try index.flaggedRows(holdsBack: config.gates.holdsBack(gate:)),
-            generations: lineage.generators.mapValues(\.generation))
+            generations: lineage.generations)
         let (facts, parts) = try index.scanForMix(clusters: spec.evalFraction != nil) { facts -> MixPoolScan in
             if let head {
                 // Nothing was applied since the checks (the proof, the pending gates, the reads
@@ -92,12 +94,19 @@ struct MixPool {
         return pool
     }
 
-    /// Marks the human rows an earlier mix in the lineage of the pool's generators held.
-    mutating func markUsedHumans(_ lineage: MixLineage) {
+    /// Marks the human rows an earlier mix in the lineage of the pool's generators held (the
+    /// generators of every eligible synthetic row: which of them the mix ends up using depends
+    /// on these marks), and keeps what it used for the manifest.
+    mutating func markUsedHumans(_ lineage: MixLineageSource) {
         let generators = Set(rows.lazy.filter { !$0.kind.isHuman }.compactMap(\.generator))
-        let used = lineage.humanRowsUsed(before: generators)
+        let generations = lineage.generations
+        lineageUse.generations = generations.filter { generators.contains($0.key) && $0.value > 0 }
+        let used = lineage.reused(before: generators)
         guard !used.isEmpty else { return }
-        for i in rows.indices where rows[i].kind.isHuman && used.contains(rows[i].id) { rows[i].usedBefore = true }
+        for i in rows.indices where rows[i].kind.isHuman && used.contains(rows[i].id) {
+            rows[i].usedBefore = true
+            lineageUse.reused.insert(rows[i].id)
+        }
     }
 
     /// Adds one scanned range's rows (in order) and counts, renumbering its slices.

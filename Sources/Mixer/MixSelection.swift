@@ -31,7 +31,10 @@ struct MixSelection {
     static func cap(humans: Int, floor: Double) -> Int {
         guard floor > 0 else { return Int.max / 4 }
         guard floor < 1 else { return 0 }
-        var s = Int((Double(humans) * (1 - floor) / floor + 1e-9).rounded(.down))
+        // A floor near 0 allows more than any mix holds (and more than an Int can count).
+        let most = (Double(humans) * (1 - floor) / floor + 1e-9).rounded(.down)
+        guard most < Double(Int.max / 4) else { return Int.max / 4 }
+        var s = Int(most)
         while s > 0 && Double(humans) < floor * Double(humans + s) - 1e-9 { s -= 1 }
         return s
     }

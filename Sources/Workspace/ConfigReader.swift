@@ -34,7 +34,13 @@ public struct ConfigReader {
         // Where the store is says nothing about the data: two boxes reach one server by different
         // URLs (its socket on one, TCP on the other), and their gate runs must not differ for it.
         config.configHash = ContentHash.of(.object(root.filter { $0.0 != "store" }))
-        config.gatesConfigHash = ContentHash.of(.object(root.filter { $0.0 != "store" && $0.0 != "generators" }))
+        config.gatesConfigHash = ContentHash.of(.object(root.compactMap { name, value in
+            if name == "store" || name == "generators" { return nil }
+            if name == "mix", let members = value.objectValue {  // the fresh floor is the mixer's alone
+                return (name, .object(members.filter { $0.0 != "fresh_human_floor" }))
+            }
+            return (name, value)
+        }))
         // What a store's boxes must agree on: the same, less the settings about this box's own
         // files (its Unix group, whether its folders may be links).
         config.sharedSettingsHash = ContentHash.of(.object(root.compactMap { name, value in
@@ -226,7 +232,11 @@ public struct ConfigReader {
         guard let table = value([], "generators") else { return [] }
         guard let members = table.objectValue else { throw fail([], "generators", "expected tables [generators.NAME]") }
         var generators: [WorkspaceConfig.Generator] = []
+        var names = Set<String>()
         for (name, body) in members {
+            // TOML compares keys byte by byte, Swift by canonical equivalence: "é" written two
+            // ways is one generator twice.
+            guard names.insert(name).inserted else { throw fail(["generators"], name, "this generator is declared twice") }
             let at = ["generators", name]
             guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw fail(["generators"], name, "a generator's name must not be empty or hold control characters")

@@ -73,7 +73,12 @@ import Workspace
         #expect(out.report.warnings.contains { $0.contains("57.1% of the mix (40 of 70 rows) was written by models trained on earlier mixes") })
         #expect(out.report.lines.contains("Lineage: human 20 (fresh 0, held by earlier mixes 20)"))
 
-        #expect(throws: MixError.self) { try f.build(Self.open.replacingOccurrences(of: "fresh_human_min_fraction = 0", with: "fresh_human_min_fraction = 0.2")) }
+        do {
+            _ = try f.build(Self.open.replacingOccurrences(of: "fresh_human_min_fraction = 0", with: "fresh_human_min_fraction = 0.2"))
+            Issue.record("a round without fresh human rows was built under a fresh floor")
+        } catch let error as MixError {
+            #expect(error.message.contains("fresh_human_min_fraction = 0.2 (0 fresh human rows allow 0 of the 20"), "\(error.message)")
+        }
 
         // Fresh human rows arrive: reused ones are kept only as far as the floor allows.
         try f.importRows([.init(slice: "general", origin: "human", count: 10, prefix: "h2")], file: "h2.jsonl")
@@ -82,6 +87,62 @@ import Workspace
         #expect(humans.filter { $0.hasPrefix("h2-") }.count == 10 && humans.filter { $0.hasPrefix("h1-") }.count == 10)
         #expect(fresh.report.binding.contains { $0.contains("fresh_human_min_fraction = 0.5 (10 fresh human rows allow 10 of the 20") })
         #expect(fresh.report.lineage.freshHumans == 10 && fresh.report.lineage.usedHumans == 10)
+
+        // The manifest keeps the lineage the mix was built with: declared differently since (here
+        // a loop, which every new mix refuses), the mix still rebuilds to the same bytes.
+        #expect(fresh.manifest.lineage?.reused == Set(f.ids("h1", 0..<20)))
+        #expect(fresh.manifest.lineage?.generations == ["gen-b": 1, "gen-c": 2])
+        try f.configure(appending: "[generators.gen-a]\ntrained_on = [\"\(fresh.directory)\"]")
+        #expect(throws: MixError.self) { try Self.lineage(f) }
+        let verified = try MixBuilder(session: f.session).verify(directory: fresh.directory)
+        #expect(verified.identical, "\(verified.lines)")
+    }
+
+    /// The check on the file as written, reached directly: a choice of rows below the floor is
+    /// refused, naming the file and the counts; at the floor it passes.
+    @Test func theWrittenFilesFreshShareIsCheckedNotAssumed() throws {
+        var pool = MixPool(trust: MixTrust())
+        for i in 0..<4 {
+            pool.rows.append(MixCandidate(n: Int64(i), id: "h\(i)", slice: 0, kind: .human, source: 0, offset: 0, length: 0,
+                                          shape: .promptResponse, copies: 1, usedBefore: i > 0))
+        }
+        var spec = MixSpec(name: "c", seed: "1")
+        spec.freshHumanMinFraction = 0.3
+        let units = (0..<4).map { MixUnit(row: Int32($0), copy: 0, select: 0, order: 0) }
+        do {
+            try MixComposition.checkFreshHumans(units, pool: pool, spec: spec, side: "eval.jsonl")
+            Issue.record("1 fresh of 4 passed a 0.3 floor")
+        } catch let error as MixError {
+            #expect(error.message.contains("eval.jsonl: fresh_human_min_fraction = 0.3 binds, 1 rows short"), "\(error.message)")
+            #expect(error.message.contains("1 of 4 human rows are fresh"))
+        }
+        spec.freshHumanMinFraction = 0.25
+        try MixComposition.checkFreshHumans(units, pool: pool, spec: spec, side: "data.jsonl")
+        spec.freshHumanMinFraction = 1e-300  // no overflow in the cap either
+        #expect(MixSelection.cap(humans: 5, floor: 1e-300) == Int.max / 4)
+    }
+
+    /// Rows held out to eval.jsonl were not trained on: no generation, no reused human row.
+    @Test func theEvalSideOfAMixIsNotWhatItsModelWasTrainedOn() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 40, prefix: "h"),
+                                .init(slice: "general", origin: "synthetic", count: 40, generator: "gen-a", prefix: "a")])
+        try f.decide(f.ids("a", 0..<40), .accept)
+        let m1 = try f.build(Self.open.replacingOccurrences(of: "seed = 5", with: "seed = 5\neval_fraction = 0.3"), into: "m1").directory
+        let trained = try MixFixture.rows(m1).map { $0["metadata"] as! [String: Any] }
+        let held = try MixFixture.rows(m1, file: "eval.jsonl").map { $0["metadata"] as! [String: Any] }
+        #expect(!held.isEmpty)
+        try f.configure(appending: "[generators.gen-b]\ntrained_on = [\"\(m1)/\", \"\(m1)\"]")
+        #expect(throws: MixError.self) { try Self.lineage(f) }  // one folder written two ways
+        let config = try String(contentsOfFile: f.session.paths.config, encoding: .utf8)
+            .replacingOccurrences(of: "[\"\(m1)/\", \"\(m1)\"]", with: "[\"\(m1)/\"]")
+        try config.write(toFile: f.session.paths.config, atomically: false, encoding: .utf8)
+        try f.configure(appending: "")
+        let lineage = try Self.lineage(f)
+        let parent = try #require(lineage.generators["gen-b"]?.trainedOn.first)
+        #expect(parent.humanRows == trained.filter { $0["kind"] as? String == "human" }.count)
+        #expect(parent.syntheticRows == trained.count - parent.humanRows)
+        let heldHumans = Set(held.filter { $0["kind"] as? String == "human" }.map { $0["row"] as! String })
+        #expect(lineage.humanRowsUsed(before: ["gen-b"]).isDisjoint(with: heldHumans))
     }
 
     @Test func maxGenerationAndDecayBoundWhatLaterGenerationsContribute() throws {

@@ -26,13 +26,31 @@ struct GeneratorConfigTests {
         try expectConfigError(text, expected)
     }
 
-    /// A lineage says what models were trained on, after every round: declaring one must not
-    /// send every row through the gates again. Without one, the gates' hash is the config's.
-    @Test func theGatesHashIgnoresTheLineage() throws {
-        let plain = try WorkspaceConfig.parse(text: WorkspaceConfig.template, path: "w.toml")
+    /// A lineage says what models were trained on, after every round: declaring one (or the
+    /// mixer's fresh floor) must not send every row through the gates again. Without either,
+    /// the gates' hash is the config's, as it was before there were lineages: an existing
+    /// workspace's gates stand.
+    @Test func theGatesHashIgnoresTheLineageAndTheFreshFloor() throws {
+        let template = try WorkspaceConfig.parse(text: WorkspaceConfig.template, path: "w.toml")
+        let older = WorkspaceConfig.template.replacingOccurrences(of: "fresh_human_floor = 0.2\n", with: "")
+        #expect(older != WorkspaceConfig.template)
+        let before = try WorkspaceConfig.parse(text: older, path: "w.toml")
+        #expect(before.gatesConfigHash == before.configHash)
+        #expect(template.gatesConfigHash == before.configHash && template.configHash != before.configHash)
         let declared = try WorkspaceConfig.parse(text: WorkspaceConfig.template + "\n[generators.x]\ntrained_on = [\"mixes/m\"]\n", path: "w.toml")
-        #expect(plain.gatesConfigHash == plain.configHash)
-        #expect(declared.gatesConfigHash == plain.gatesConfigHash)
-        #expect(declared.configHash != plain.configHash)
+        #expect(declared.gatesConfigHash == template.gatesConfigHash)
+        #expect(declared.configHash != template.configHash)
+        #expect(template.mix.freshHumanFloor == 0.2 && before.mix.freshHumanFloor == nil)
+    }
+
+    @Test func aGeneratorDeclaredTwiceIsRefused() throws {
+        // "é" precomposed and decomposed: two TOML keys, one name.
+        try expectConfigError("[generators.\"\u{E9}\"]\ntrained_on = []\n[generators.\"e\u{301}\"]\ntrained_on = []\n",
+                              "w.toml:")
+        do {
+            _ = try WorkspaceConfig.parse(text: "[generators.\"\u{E9}\"]\ntrained_on = []\n[generators.\"e\u{301}\"]\ntrained_on = []\n", path: "w.toml")
+        } catch let error as WorkspaceError {
+            #expect(error.message.contains("declared twice"), "\(error.message)")
+        }
     }
 }
