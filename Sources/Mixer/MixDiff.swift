@@ -62,13 +62,10 @@ public struct MixDiff: Sendable {
         var result: RowCopies = [:]
         for name in manifest.outputs.keys.sorted() {
             let path = directory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw MixError.io(path: path, action: "read the mix data", errno: errno == 0 ? ENOENT : errno)
-            }
-            for (i, line) in data.split(separator: 0x0A).enumerated() {
-                guard let value = try? JSONValue.parse(Array(line)), let meta = value["metadata"],
+            try MixLineage.forEachLine(path: path) { number, line in
+                guard let value = try? JSONValue.parse(line), let meta = value["metadata"],
                       let id = meta["row"]?.stringValue else {
-                    throw MixError.manifest(path: "\(path):\(i + 1)", reason: "a row without winnow provenance (metadata.row)")
+                    throw MixError.manifest(path: "\(path):\(number)", reason: "a row without winnow provenance (metadata.row)")
                 }
                 let slice = meta["slice"]?.stringValue ?? "(none)", kind = meta["kind"]?.stringValue ?? "?"
                 result[id, default: (0, slice, kind, meta["generator"]?.stringValue)].copies += 1

@@ -218,6 +218,21 @@ import Workspace
         #expect(m2.report.warnings.contains { $0.contains("only 0.0% of the human rows") })
     }
 
+    /// Mix files are read 4 MB at a time: lines across a chunk's edge, blank lines and a last
+    /// line without a newline come out whole, numbered among the non-empty ones.
+    @Test func mixFilesAreReadLineByLineAcrossChunks() throws {
+        let tmp = try TemporaryDirectory()
+        let long = String(repeating: "x", count: (4 << 20) + 17)
+        try "first\n\n\(long)\n\nlast".write(toFile: tmp.file("m.jsonl"), atomically: true, encoding: .utf8)
+        var lines: [(Int, Int)] = []
+        try MixLineage.forEachLine(path: tmp.file("m.jsonl")) { number, line in lines.append((number, line.count)) }
+        #expect(lines.map(\.0) == [1, 2, 3] && lines.map(\.1) == [5, long.utf8.count, 4])
+        #expect(throws: MixError.self) { try MixLineage.forEachLine(path: tmp.file("missing.jsonl")) { _, _ in } }
+        #expect(MixLineage.provenance(of: Array(#"{"metadata": {"row": "r\u0031", "kind": "human"}}"#.utf8))?.id == "r1")
+        #expect(MixLineage.provenance(of: Array(#"{"metadata": {"row": "r", "kind": "someone"}}"#.utf8)) == nil)
+        #expect(MixLineage.provenance(of: Array(#"{"metadata": {"row": 3, "kind": "human"}}"#.utf8)) == nil)
+    }
+
     @Test func aLoopAMissingMixAndAMixWithoutProvenanceAreErrorsNamingTheLine() throws {
         let f = try MixFixture([.init(slice: "general", origin: "human", count: 5, prefix: "h"),
                                 .init(slice: "general", origin: "synthetic", count: 5, generator: "gen-a", prefix: "a")])
