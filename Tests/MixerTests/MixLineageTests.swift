@@ -122,6 +122,56 @@ import Workspace
         #expect(MixSelection.cap(humans: 5, floor: 1e-300) == Int.max / 4)
     }
 
+    /// Random pools (how many reused and fresh human rows, how many rows of each generation, in
+    /// two slices) under random specs (max_generation, the fresh floor, total, split,
+    /// best-effort): every file written keeps both bounds, counted from the rows' own
+    /// provenance, or the mix is refused.
+    @Test func generationAndFreshBoundsHoldOverRandomPools() throws {
+        var random = SplitMix64(27)
+        func count(_ range: ClosedRange<UInt64>) -> Int { Int(range.lowerBound + random.next() % (range.upperBound - range.lowerBound + 1)) }
+        var built = 0, refused = 0
+        for pool in 0..<3 {
+            let f = try MixFixture([.init(slice: "general", origin: "human", count: count(5...30), prefix: "old"),
+                                    .init(slice: "general", origin: "synthetic", count: count(5...20), generator: "gen-a", prefix: "a")])
+            try f.decide(try f.session.index.allRows().filter { $0.id.hasPrefix("a-") }.map(\.id), .accept)
+            let parent = try f.build(Self.open, into: "parent").directory
+            try f.configure(appending: "[generators.gen-b]\ntrained_on = [\"\(parent)\"]")
+            try f.importRows([.init(slice: "general", origin: "human", count: count(0...15), prefix: "new"),
+                              .init(slice: "billing", origin: "human", count: count(1...10), prefix: "newb"),
+                              .init(slice: "general", origin: "synthetic", count: count(1...25), generator: "gen-b", prefix: "b"),
+                              .init(slice: "billing", origin: "synthetic", count: count(1...10), generator: "gen-b", prefix: "bb")],
+                             file: "round-2.jsonl")
+            try f.decide(try f.session.index.allRows().filter { $0.id.hasPrefix("b") }.map(\.id), .accept)
+            for round in 0..<4 {
+                let maxGeneration: Int? = random.next() % 3 == 0 ? nil : Int(random.next() % 2)
+                let floor: Double? = random.next() % 4 == 0 ? nil : Double(random.next() % 10) / 10
+                var toml = "name = \"p\"\nseed = \(random.next() % 1000)\n"
+                if random.next() % 2 == 0 { toml += "total = \(10 + random.next() % 60)\n" }
+                if random.next() % 3 == 0 { toml += "eval_fraction = 0.3\n" }
+                toml += "[constraints]\nhuman_min_fraction = 0\nsynthetic_max_per_human = 1000\ncritical_synthetic_max = 1\n"
+                toml += "fresh_human_min_fraction = \(floor ?? 0)\n"
+                if let maxGeneration { toml += "max_generation = \(maxGeneration)\n" }
+                let out: MixOutcome
+                do { out = try f.build(toml, bestEffort: random.next() % 2 == 0) } catch is MixError { refused += 1; continue }
+                built += 1
+                for file in ["data.jsonl", "eval.jsonl"] where FileManager.default.fileExists(atPath: out.directory + "/" + file) {
+                    let rows = try MixFixture.rows(out.directory, file: file).map { $0["metadata"] as! [String: Any] }
+                    let context = "pool \(pool) round \(round) \(file)\n\(toml)"
+                    if maxGeneration == 0 { #expect(rows.allSatisfy { $0["generator"] as? String != "gen-b" }, "\(context)") }
+                    let humans = rows.filter { $0["kind"] as? String == "human" }.map { $0["row"] as! String }
+                    // The old human rows trained gen-b: reused in a mix whose pool holds gen-b's
+                    // rows; with max_generation = 0 it holds none, and the mix has no lineage.
+                    let fresh = maxGeneration == 0 ? humans.count : humans.filter { !$0.hasPrefix("old-") }.count
+                    if let floor {
+                        #expect(humans.isEmpty || Double(fresh) >= floor * Double(humans.count) - 1e-9,
+                                "\(fresh) of \(humans.count) fresh, floor \(floor): \(context)")
+                    }
+                }
+            }
+        }
+        #expect(built >= 6, "\(built) built, \(refused) refused")
+    }
+
     /// Rows held out to eval.jsonl were not trained on: no generation, no reused human row.
     @Test func theEvalSideOfAMixIsNotWhatItsModelWasTrainedOn() throws {
         let f = try MixFixture([.init(slice: "general", origin: "human", count: 40, prefix: "h"),
