@@ -71,7 +71,7 @@ extension MixBuilder {
             let options = MixOptions(bestEffort: manifest.bestEffort, stripProvenance: manifest.stripProvenance)
             let (rebuilt, _) = try render(spec, options: options, index: index,
                                           head: (manifest.headSeq, manifest.headHash), into: scratch + "/mix",
-                                          lineage: manifest.lineage ?? MixLineageUse())
+                                          recorded: manifest)
             for (name, hash) in manifest.outputs.sorted(by: { $0.key < $1.key }) {
                 result.outputs.append((name, hash, rebuilt.outputs[name]))
             }

@@ -51,69 +51,20 @@ public final class MixBuilder {
         if pending > 0 { throw WorkspaceError.gatesPending(rows: pending) }
         let head = try session.index.logPosition()
         let (manifest, report) = try render(spec, options: options, index: session.index, head: head, into: target, scanMustBeAt: head)
+        // A staged mix has one data.jsonl per stage: its entry names the manifest's hash, which
+        // names every output's, and lists the outputs.
+        let staged = !manifest.stages.isEmpty
+        let output = staged ? ContentHash.hex(manifest.json.canonicalBytes + [0x0A]) : manifest.outputs["data.jsonl"] ?? ""
         let payload = MixPayload(
-            name: spec.name, spec: spec.hash, output: manifest.outputs["data.jsonl"] ?? "", headSeq: head.seq,
+            name: spec.name, spec: spec.hash, output: output, headSeq: head.seq,
             headHash: head.seq == 0 ? LogEntry.genesisHash : head.hash, rows: report.rows,
-            extra: .object([("directory", .string(session.paths.display(target)))]))
+            extra: .object([("directory", .string(session.paths.display(target)))]
+                + (staged ? [("outputs", .object(manifest.outputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))] : [])))
         do {
             let entry = try session.record([payload])[0]
             return MixOutcome(directory: target, manifest: manifest, report: report, logSeq: entry.seq)
         } catch {
             try? FileManager.default.removeItem(atPath: target)
-            throw error
-        }
-    }
-
-    /// Composes and writes a mix into `target` (which must not exist) through a temporary
-    /// sibling folder renamed into place. Nothing is logged (`mix verify` uses this too).
-    /// `scanMustBeAt`: for a new mix, the position its checks ran at; the row scan refuses a
-    /// workspace that moved since or has rows pending gates (checked inside the scan's read).
-    /// `lineage`: nil reads it from winnow.toml and the mixes it names (a new mix); a rebuild
-    /// passes what the manifest recorded.
-    func render(_ spec: MixSpec, options: MixOptions, index: RowIndex, head: (seq: Int, hash: String),
-                into target: String, scanMustBeAt: (seq: Int, hash: String)? = nil,
-                lineage recorded: MixLineageUse? = nil) throws -> (MixManifest, MixReport) {
-        let lineage = try recorded.map(MixLineageSource.recorded)
-            ?? .live(MixLineage.read(config: session.config, root: session.paths.root))
-        let composition = try MixComposition.compose(
-            index: index, config: session.config, spec: spec, lineage: lineage, bestEffort: options.bestEffort,
-            logPath: session.paths.log, displayLog: session.paths.display(session.paths.log), head: scanMustBeAt)
-        let parent = (target as NSString).deletingLastPathComponent
-        Self.removeAbandoned(in: parent.isEmpty ? "." : parent)
-        let temp = (parent.isEmpty ? "." : parent) + "/.\((target as NSString).lastPathComponent).tmp-\(getpid())"
-        do {
-            try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
-        } catch { throw MixError.io(path: temp, action: "create the mix folder", errno: errno) }
-        do {
-            var timing = MixTiming()
-            // The report's one query runs on its own connection while the rows are written.
-            let verdicts = ConcurrentSlots<Result<MixReport.GeneratorVerdicts, Error>>(count: 1)
-            let background = DispatchGroup()
-            let shared = MixBox(index)
-            DispatchQueue.global().async(group: background) {
-                verdicts.set(0, Result { try shared.value.generatorVerdictCounts() })
-            }
-            var writer = MixWriter(paths: session.paths, index: index, composition: composition,
-                                   stripProvenance: options.stripProvenance)
-            writer.fastPaths = options.fastPaths
-            let outputs = try writer.write(into: temp)
-            timing.mark("write the data")
-            background.wait()
-            let report = MixReport(composition: composition, generatorVerdicts: try verdicts.get(0)!.get())
-            timing.mark("report")
-            let manifest = MixManifest(
-                name: spec.name, tool: "winnow \(WinnowVersion.current)", seed: spec.seed, specPath: spec.path,
-                specText: spec.text, specHash: spec.hash, defaults: session.config.mix, configHash: session.config.configHash,
-                headSeq: head.seq, headHash: head.seq == 0 ? LogEntry.genesisHash : head.hash,
-                sources: composition.pool.sources.values.sorted { $0.sha < $1.sha }, format: spec.format.rawValue,
-                stripProvenance: options.stripProvenance, bestEffort: options.bestEffort, outputs: outputs,
-                counts: report.json, lineage: composition.pool.lineageUse.isEmpty ? nil : composition.pool.lineageUse)
-            try Self.writeFile(temp + "/manifest.json", manifest.json.canonicalBytes + [0x0A])
-            try Self.writeFile(temp + "/report.md", Array(report.markdown.utf8))
-            guard rename(temp, target) == 0 else { throw MixError.io(path: target, action: "move the finished mix into place", errno: errno) }
-            return (manifest, report)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
             throw error
         }
     }

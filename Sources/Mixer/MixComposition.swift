@@ -25,12 +25,10 @@ struct MixComposition {
     var evalSelection: MixSelection?
     var units: [MixUnit]
 
-    static func compose(index: RowIndex, config: WorkspaceConfig, spec: MixSpec, lineage: MixLineageSource = .recorded(.init()), bestEffort: Bool,
-                        logPath: String, displayLog: String, head: (seq: Int, hash: String)? = nil) throws -> MixComposition {
+    /// One output's composition from its rows (`MixPool.narrowed`): the stages of a staged mix
+    /// each come here with their own.
+    static func compose(pool: MixPool, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool) throws -> MixComposition {
         var timing = MixTiming()
-        let pool = try MixPool.load(index: index, config: config, spec: spec, lineage: lineage, logPath: logPath,
-                                    displayLog: displayLog, head: head)
-        timing.mark("read the index")
         try checkSliceNames(spec: spec, config: config, pool: pool)
         // The split comes first and each side is selected on its own, so every bound holds in
         // data.jsonl and in eval.jsonl as written. Selecting first and splitting after let the

@@ -197,7 +197,8 @@ public struct MixLineage: Sendable {
             var result = MixRows()
             // What the model was trained on: data.jsonl. Rows held out to eval.jsonl were not,
             // so they make no generation and leave their human rows fresh.
-            for name in manifest.outputs.keys.sorted() where name != "eval.jsonl" {
+            // A staged mix has one per stage (sft/data.jsonl, sft/eval.jsonl, ...).
+            for name in manifest.outputs.keys.sorted() where name != "eval.jsonl" && !name.hasSuffix("/eval.jsonl") {
                 let path = directory + "/" + name
                 do {
                     try MixLineage.forEachLine(path: path) { number, line in

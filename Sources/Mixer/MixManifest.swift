@@ -23,10 +23,39 @@ public struct MixManifest: Sendable {
     public var outputs: [String: String]
     public var counts: JSONValue
     /// The lineage the mix was built with; nil when it had none (and for mixes built before).
+    /// A staged mix records it per stage instead.
     public var lineage: MixLineageUse?
+    /// A staged mix's stages, in the spec's order; empty for a mix of one output.
+    public var stages: [Stage] = []
+    /// The judge cut of a mix of one output that takes `judge-kept` rows (stages record their own).
+    public var judge: MixJudgeCut?
+
+    /// What a rebuild of one stage needs beyond the spec: what it was built with.
+    public struct Stage: Sendable {
+        public var name: String
+        public var format: String
+        public var rows: String
+        public var lineage: MixLineageUse?
+        public var judge: MixJudgeCut?
+
+        var json: JSONValue {
+            .object([("name", .string(name)), ("format", .string(format)), ("rows", .string(rows))]
+                + (judge.map { [("judge", $0.json)] } ?? []) + (lineage.map { [("lineage", $0.json)] } ?? []))
+        }
+    }
+
+    /// The lineage stage `stage` (nil: the mix of one output) was built with.
+    func lineage(stage: String?) -> MixLineageUse? {
+        guard let stage else { return lineage }
+        return stages.first { $0.name == stage }?.lineage
+    }
 
     public var json: JSONValue {
-        .object([
+        var optional: [(String, JSONValue)] = []
+        if let lineage { optional.append(("lineage", lineage.json)) }
+        if !stages.isEmpty { optional.append(("stages", .array(stages.map(\.json)))) }
+        if let judge { optional.append(("judge", judge.json)) }
+        let fields: [(String, JSONValue)] = [
             ("winnow_mix", .int(1)), ("name", .string(name)), ("tool", .string(tool)), ("seed", .string(seed)),
             ("spec", .object([("path", .string(specPath)), ("sha256", .string(specHash)), ("text", .string(specText))])),
             ("defaults", .object([("human_floor", .double(defaults.humanFloor)), ("synthetic_cap_ratio", .double(defaults.syntheticCapRatio)),
@@ -38,7 +67,8 @@ public struct MixManifest: Sendable {
             ("format", .string(format)), ("strip_provenance", .bool(stripProvenance)), ("best_effort", .bool(bestEffort)),
             ("outputs", .object(outputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("counts", counts),
-        ] + (lineage.map { [("lineage", $0.json)] } ?? []))
+        ]
+        return .object(fields + optional)
     }
 
     /// Reads `DIR/manifest.json`; a missing or damaged field is named.
@@ -67,6 +97,14 @@ public struct MixManifest: Sendable {
         }
         var outputs: [String: String] = [:]
         for (name, hash) in v["outputs"]?.objectValue ?? [] { outputs[name] = try string(hash, "outputs.\(name)") }
+        var stages: [Stage] = []
+        for (i, stage) in (v["stages"]?.arrayValue ?? []).enumerated() {
+            let name = try string(stage["name"], "stages[\(i)].name")
+            stages.append(Stage(name: name, format: try string(stage["format"], "stages.\(name).format"),
+                                rows: try string(stage["rows"], "stages.\(name).rows"),
+                                lineage: try MixLineageUse.read(stage["lineage"], path: path),
+                                judge: try MixJudgeCut.read(stage["judge"], path: path, stage: name)))
+        }
         return MixManifest(
             name: try string(v["name"], "name"), tool: try string(v["tool"], "tool"), seed: try string(v["seed"], "seed"),
             specPath: try string(v["spec"]?["path"], "spec.path"), specText: try string(v["spec"]?["text"], "spec.text"),
@@ -76,6 +114,7 @@ public struct MixManifest: Sendable {
             sources: try (v["sources"]?.arrayValue ?? []).map { (try string($0["sha256"], "sources.sha256"), try string($0["file"], "sources.file")) },
             format: try string(v["format"], "format"), stripProvenance: v["strip_provenance"]?.boolValue ?? false,
             bestEffort: v["best_effort"]?.boolValue ?? false, outputs: outputs, counts: v["counts"] ?? .null,
-            lineage: try MixLineageUse.read(v["lineage"], path: path))
+            lineage: try MixLineageUse.read(v["lineage"], path: path), stages: stages,
+            judge: try MixJudgeCut.read(v["judge"], path: path, stage: "(the mix)"))
     }
 }

@@ -102,14 +102,11 @@ struct MixPoolScan: MixRowSink {
             excluded[undecayed > 0 ? "weight drew 0 copies (generation_decay)" : "weight 0 in the spec", default: 0] += 1
             return
         }
-        let shape = r.shape
-        guard context.spec.format.accepts(shape) else {
-            excluded["\(shape.rawValue) rows have no \(context.spec.format.rawValue) form", default: 0] += 1
-            return
-        }
+        // Whether the output's format and filter take the row's shape is decided per output
+        // (`MixPool.narrowed`): the stages of one mix share this scan.
         rows.append(MixCandidate(
             n: n, id: id, slice: slice(r.slice ?? "(none)"), kind: kind, source: source, offset: r.offset,
-            length: r.length, shape: shape, generator: r.generator, template: r.template, seed: r.seed,
+            length: r.length, shape: r.shape, generator: r.generator, template: r.template, seed: r.seed,
             copies: copies, cluster: context.clusters[n], generation: generation))
     }
 

@@ -89,18 +89,21 @@ struct MixPool {
         for s in facts.sources { pool.sources[s.id] = (s.sha, s.file) }
         for part in parts { pool.absorb(part.finished()) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
-        pool.markUsedHumans(lineage)
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
         return pool
     }
 
     /// Marks the human rows an earlier mix in the lineage of the pool's generators held (the
     /// generators of every eligible synthetic row: which of them the mix ends up using depends
-    /// on these marks), and keeps what it used for the manifest.
+    /// on these marks), and keeps what it used for the manifest. Called once, on a pool whose
+    /// rows are not marked yet (each output's own, from `narrowed`).
+    ///
+    /// Every declared generation past 0 is recorded, not only those of eligible rows: the scan
+    /// judged every row by them (`max_generation`, `generation_decay`), and a rebuild that
+    /// forgot a generator whose rows were all left out would let them back in.
     mutating func markUsedHumans(_ lineage: MixLineageSource) {
         let generators = Set(rows.lazy.filter { !$0.kind.isHuman }.compactMap(\.generator))
-        let generations = lineage.generations
-        lineageUse.generations = generations.filter { generators.contains($0.key) && $0.value > 0 }
+        lineageUse = MixLineageUse(generations: lineage.generations.filter { $0.value > 0 })
         let used = lineage.reused(before: generators)
         guard !used.isEmpty else { return }
         for i in rows.indices where rows[i].kind.isHuman && used.contains(rows[i].id) {

@@ -26,6 +26,8 @@ public struct MixReport: Sendable {
     public var files: [(name: String, slices: [SliceLine])] = []
     /// Synthetic copies by generation, human copies fresh or held before (`MixReport+Generations`).
     public var lineage = LineageCounts()
+    /// A staged mix's stages, each with its own report (`MixReport+Stages`); empty otherwise.
+    public var stages: [Stage] = []
 
     static let barWidth = 30
     static let symbols: [(MixKind, Character)] = [(.human, "#"), (.accepted, "="), (.edited, "~"), (.trusted, ".")]
@@ -60,11 +62,13 @@ public struct MixReport: Sendable {
         var warnings: [String] = []
         let humans = slices.reduce(0) { $0 + $1.human }, total = slices.reduce(0) { $0 + $1.total }
         let upweighted = (c.spec.weights.origins[.human] ?? 1) > 1
-        if total > 0, Double(humans) / Double(total) < 0.2, !upweighted {
+        // An output of synthetic rows only (`judge-kept`) has no human share to warn about.
+        let syntheticOnly = c.spec.rows.syntheticOnly
+        if total > 0, Double(humans) / Double(total) < 0.2, !upweighted, !syntheticOnly {
             warnings.append(String(format: "human rows are only %.1f%% of the mix: they will be drowned unless upweighted ([weights.origin] human = 2 or more)",
                                    Double(humans) * 100 / Double(total)))
         }
-        for slice in c.selection.slices where slice.humansEligible == 0 {
+        for slice in c.selection.slices where slice.humansEligible == 0 && !syntheticOnly {
             let used = slice.synthetic
             warnings.append("slice \(Sanitiser.clean(slice.name)) has no eligible human rows: nothing anchors it to human-written data"
                 + (used > 0 ? " (\(used) synthetic rows used)" : " (none of its \(slice.syntheticEligible) synthetic rows can be used)"))
@@ -102,6 +106,7 @@ public struct MixReport: Sendable {
 
     /// The report as plain lines (the terminal prints them; `markdown` wraps them).
     public var lines: [String] {
+        if !stages.isEmpty { return stagedLines }
         var out = ["Mix \(Sanitiser.clean(name)): \(rows) rows (\(uniqueRows) distinct)" + (evalRows.map { ", \($0) held out for eval" } ?? "")]
         out.append("")
         out += table(slices)
@@ -156,7 +161,8 @@ public struct MixReport: Sendable {
     }
 
     public var json: JSONValue {
-        .object([
+        if !stages.isEmpty { return stagedJSON }
+        return .object([
             ("name", .string(name)), ("rows", .int(rows)), ("distinct_rows", .int(uniqueRows)),
             ("eval_rows", evalRows.map(JSONValue.int) ?? .null),
             ("slices", Self.json(slices)),

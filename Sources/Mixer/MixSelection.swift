@@ -40,6 +40,8 @@ struct MixSelection {
     }
 
     func overallCap(humans: Int, spec: MixSpec) -> Int {
+        // An output of synthetic rows only (`judge-kept`) has no human share to bound.
+        guard !spec.rows.syntheticOnly else { return Int.max / 4 }
         let ratio = Int((Double(humans) * spec.syntheticMaxPerHuman + 1e-9).rounded(.down))
         return min(ratio, Self.cap(humans: humans, floor: spec.humanMinFraction))
     }

@@ -68,6 +68,14 @@ public struct MixSpec: Sendable {
     public var freshHumanMinFraction: Double?
     /// Share of rows held out for evaluation (near-duplicate clusters kept on one side); nil: no split.
     public var evalFraction: Double?
+    /// Which of the eligible rows this output takes (a preference stage only pairs, an RFT stage
+    /// only the synthetic rows the judge keeps).
+    public var rows: MixRowFilter = .any
+    /// Where `rows` was written (for the message when a judge-kept cut cannot be calibrated).
+    public var rowsLocation: SourceLocation?
+    /// Sibling outputs written from one pool under one manifest, each with its own effective
+    /// spec (`MixStage`); empty for a mix of one output.
+    public var stages: [MixStage] = []
     /// The spec file as written (stored in the manifest so `mix verify` can rebuild from it).
     public var text: String
     /// Where it was read from, for messages.
@@ -92,6 +100,7 @@ public struct MixSpec: Sendable {
     /// (at most 40 % synthetic is at least 60 % human). Critical slices default to the
     /// workspace's critical synthetic maximum.
     public func humanFloor(slice: String, critical: Bool) -> Double {
+        guard !rows.syntheticOnly else { return 0 }
         let rule = slices[slice]
         let syntheticMax = rule?.syntheticMaxFraction ?? (critical ? criticalSyntheticMax : nil)
         return max(rule?.humanMinFraction ?? 0, syntheticMax.map { 1 - $0 } ?? 0)

@@ -103,7 +103,7 @@ extension QueueService {
         report.variety = try variety()
         report.generations = TrustReport.GenerationGroup.grouped(
             groups(.generation(generations), human: false) { _ in false }, variety: report.variety, generations: generations)
-        report.judge = try judge(latest.values.filter { $0.judgeScore != nil }, precisionTarget: precisionTarget)
+        report.judge = try judge(JudgeStatistics.scoredDecisions(standing), precisionTarget: precisionTarget)
         return report
     }
 
@@ -129,6 +129,7 @@ extension QueueService {
         }
     }
 
+    /// `decided`: `JudgeStatistics.scoredDecisions`, the rows a `judge-kept` mix is calibrated on too.
     func judge(_ decided: [RowIndex.TrustDecision], precisionTarget: Double) throws -> JudgeReport? {
         guard !decided.isEmpty else { return nil }
         let store = RowStore(paths: session.paths, index: session.index)
@@ -146,5 +147,16 @@ extension QueueService {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return (formatter.date(from: ts) ?? ISO8601DateFormatter().date(from: ts))?.timeIntervalSince1970
+    }
+}
+
+extension JudgeStatistics {
+    /// Each row's latest standing decision, where the row carries a judge score, in log order:
+    /// what `winnow stats` compares the judge with, and what a `judge-kept` mix output is
+    /// calibrated on (one definition, so the mix keeps the threshold stats shows).
+    public static func scoredDecisions(_ standing: [RowIndex.TrustDecision]) -> [RowIndex.TrustDecision] {
+        var latest: [String: RowIndex.TrustDecision] = [:]
+        for d in standing { latest[d.rowID] = d }
+        return latest.values.filter { $0.judgeScore != nil }.sorted { $0.seq < $1.seq }
     }
 }

@@ -45,6 +45,16 @@ extension RowIndex {
         }
     }
 
+    /// Every row an AI judge scored, by row number: what a `judge-kept` mix output cuts on.
+    public func judgeScores() throws -> [Int64: Double] {
+        try read { db in
+            var scores: [Int64: Double] = [:]
+            let cursor = try Row.fetchCursor(db, sql: "SELECT n, judge_score FROM rows WHERE judge_score IS NOT NULL")
+            while let row = try cursor.next() { scores[row["n"]] = row["judge_score"] }
+            return scores
+        }
+    }
+
     /// A standing verdict on a synthetic row, with the row's slice and generator.
     public struct SyntheticVerdict: Sendable, Equatable {
         public var id: String

@@ -50,7 +50,8 @@ struct MixBuildCommand: ParsableCommand {
             for line in diff.lines { Output.line(Output.safe(line)) }
         }
         Output.line()
-        Output.line("Wrote \(Output.safe(builder.session.paths.display(outcome.directory)))/ (data.jsonl\(spec.evalFraction == nil ? "" : ", eval.jsonl"), manifest.json, report.md); logged as #\(outcome.logSeq)")
+        let files = outcome.manifest.outputs.keys.sorted() + ["manifest.json", "report.md"]
+        Output.line("Wrote \(Output.safe(builder.session.paths.display(outcome.directory)))/ (\(files.joined(separator: ", "))); logged as #\(outcome.logSeq)")
     }
 }
 

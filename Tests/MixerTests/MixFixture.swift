@@ -15,6 +15,8 @@ final class MixFixture {
         var count: Int
         var generator = "gen-a"
         var prefix: String? = nil
+        /// Each row carries a judge score, (i mod 10) / 10 for its i-th row.
+        var judged = false
     }
 
     let tmp: TemporaryDirectory
@@ -36,7 +38,8 @@ final class MixFixture {
         for g in groups {
             for i in 0..<g.count {
                 let id = "\(g.prefix ?? "\(g.slice)-\(g.origin.prefix(1))")-\(i)"
-                lines.append(Self.row(id: id, slice: g.slice, origin: g.origin, generator: g.origin == "human" ? nil : g.generator, shape: shape, i: i))
+                lines.append(Self.row(id: id, slice: g.slice, origin: g.origin, generator: g.origin == "human" ? nil : g.generator, shape: shape, i: i,
+                                      judge: g.judged ? Self.judgeScore(i) : nil))
             }
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -62,8 +65,11 @@ final class MixFixture {
         session = try WorkspaceSession.open(session.paths)
     }
 
-    static func row(id: String, slice: String, origin: String, generator: String?, shape: String, i: Int) -> String {
-        let gen = generator.map { #", "generator": "\#($0)", "template": "tpl-\#(i % 3)", "seed_id": "seed-\#(i % 5)""# } ?? ""
+    static func judgeScore(_ i: Int) -> Double { Double(i % 10) / 10 }
+
+    static func row(id: String, slice: String, origin: String, generator: String?, shape: String, i: Int, judge: Double? = nil) -> String {
+        let gen = (generator.map { #", "generator": "\#($0)", "template": "tpl-\#(i % 3)", "seed_id": "seed-\#(i % 5)""# } ?? "")
+            + (judge.map { #", "judge_score": \#($0)"# } ?? "")
         let meta = #""meta": {"origin": "\#(origin)", "slice": "\#(slice)"\#(gen)}"#
         switch shape {
         case "preference":

@@ -1,0 +1,334 @@
+import Foundation
+@testable import Mixer
+import ReviewQueue
+import TestSupport
+import Testing
+import WinnowCore
+import Workspace
+
+/// Issue 14, stage-wise mixes: one spec names stages (SFT, preference, RFT), each written as a
+/// sibling folder under one manifest with its own format, bounds and row filter; `mix verify`
+/// checks every stage's files.
+@Suite(.serialized) struct MixStageTests {
+    static let staged = """
+        name = "staged"
+        seed = 7
+        [constraints]
+        human_min_fraction = 0.3
+        synthetic_max_per_human = 1000
+        critical_synthetic_max = 1
+
+        [stages.sft]
+        format = "chat"
+        rows = "non-pairs"
+        [stages.sft.constraints]
+        human_min_fraction = 0.5
+
+        [stages.preference]
+        format = "preference"
+
+        [stages.rft]
+        format = "chat"
+        rows = "judge-kept"
+        """
+
+    /// Human and synthetic single-answer rows (30 synthetic with judge scores), human and
+    /// synthetic pairs; the scored rows decided so the calibrated cut is 0.5 (see below).
+    static func fixture() throws -> MixFixture {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 20, prefix: "h"),
+                                .init(slice: "general", origin: "synthetic", count: 30, prefix: "s", judged: true)],
+                               generalRate: 1)
+        try f.importRows([.init(slice: "general", origin: "human", count: 6, prefix: "ph"),
+                          .init(slice: "general", origin: "synthetic", count: 8, prefix: "ps")], file: "pairs.jsonl", shape: "preference")
+        // Scores are (i mod 10) / 10. Rows 0-19: accepted from 0.5 up, rejected below; rows
+        // 20-29 all accepted. From 0.5 up every reviewed row was accepted (precision 1); from
+        // 0.4, 16 of 18 (0.89 < 0.9): the lowest cut keeping 0.9 is 0.5, and rows 20-24 were
+        // accepted by a reviewer yet fall below it.
+        try f.decide((0..<30).filter { $0 >= 20 || $0 % 10 >= 5 }.map { "s-\($0)" }, .accept)
+        try f.decide((0..<20).filter { $0 % 10 < 5 }.map { "s-\($0)" }, .reject)
+        try f.decide(f.ids("ps", 0..<8), .accept)
+        return f
+    }
+
+    static func meta(_ directory: String, _ file: String) throws -> [[String: Any]] {
+        try MixFixture.rows(directory, file: file).map { $0["metadata"] as! [String: Any] }
+    }
+
+    @Test func eachStageIsWrittenWithItsOwnFormatBoundsAndRowsUnderOneManifest() throws {
+        let f = try Self.fixture()
+        let out = try f.build(Self.staged, into: "staged")
+        let manifest = try MixManifest.read(directory: out.directory)
+        #expect(manifest.stages.map(\.name) == ["sft", "preference", "rft"])
+        #expect(Set(manifest.outputs.keys) == ["sft/data.jsonl", "preference/data.jsonl", "rft/data.jsonl"])
+        #expect(!FileManager.default.fileExists(atPath: out.directory + "/data.jsonl"))
+
+        // SFT: chat rows, no pair, and its own human floor (0.5, not the top's 0.3) holds in the file.
+        let sft = try MixFixture.rows(out.directory, file: "sft/data.jsonl")
+        #expect(sft.allSatisfy { $0["messages"] != nil })
+        let sftMeta = sft.map { $0["metadata"] as! [String: Any] }
+        #expect(!sftMeta.contains { ($0["row"] as! String).hasPrefix("p") })
+        let sftHumans = sftMeta.filter { $0["kind"] as? String == "human" }.count
+        #expect(sftHumans == 20 && Double(sftHumans) >= 0.5 * Double(sft.count), "\(sftHumans) of \(sft.count)")
+
+        // Preference: pairs only, in TRL's form.
+        let pairs = try MixFixture.rows(out.directory, file: "preference/data.jsonl")
+        #expect(pairs.count == 14 && pairs.allSatisfy { $0["chosen"] != nil && $0["rejected"] != nil && $0["prompt"] != nil })
+
+        // RFT: only the synthetic rows scored at or above the calibrated cut.
+        let rft = try Self.meta(out.directory, "rft/data.jsonl").map { $0["row"] as! String }
+        let expected = (0..<30).filter { $0 % 10 >= 5 }.map { "s-\($0)" }
+        #expect(Set(rft) == Set(expected), "\(rft.sorted())")
+        let cut = try #require(manifest.stages.first { $0.name == "rft" }?.judge)
+        #expect(cut.threshold == 0.5 && cut.precision == 1 && cut.reviewed == 30 && cut.precisionTarget == 0.9)
+        let rftReport = try #require(out.report.stages.first { $0.name == "rft" }?.report)
+        let reasons = Dictionary(uniqueKeysWithValues: rftReport.excluded.map { ($0.reason, $0.count) })
+        #expect(reasons["judge score below the calibrated threshold (rows = \"judge-kept\")"] == 5, "\(reasons)")
+        #expect(reasons["human-written (rows = \"judge-kept\" takes synthetic rows)"] == 26)
+        #expect(reasons["no judge score (rows = \"judge-kept\")"] == 8)
+
+        // The report names every stage; the log entry lists every output.
+        let text = out.report.lines.joined(separator: "\n")
+        #expect(text.contains("Mix staged: 3 stages") && text.contains("== Stage rft: rft/data.jsonl, chat, rows = judge-kept =="))
+        #expect(text.contains("judge score >= 0.5, precision 1.00 (target 0.90) on 30 reviewed rows"))
+        #expect(out.report.rows == sft.count + pairs.count + rft.count)
+
+        let verification = try MixBuilder(session: f.session).verify(directory: out.directory)
+        #expect(verification.ok, "\(verification.lines)")
+        #expect(verification.outputs.map(\.name) == ["preference/data.jsonl", "rft/data.jsonl", "sft/data.jsonl"])
+    }
+
+    /// `mix verify` rebuilds every stage and names the one whose file was changed.
+    @Test func verifyNamesTheStageWhoseFileChanged() throws {
+        let f = try Self.fixture()
+        let out = try f.build(Self.staged, into: "staged")
+        let path = out.directory + "/preference/data.jsonl"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "good answer", with: "fine answer").write(toFile: path, atomically: true, encoding: .utf8)
+        // The manifest's recorded hash is what verify compares the rebuild with; a changed file
+        // is caught by its rebuild differing from the file, which verify reports per output.
+        var manifestText = try String(contentsOfFile: out.directory + "/manifest.json", encoding: .utf8)
+        let old = try MixManifest.read(directory: out.directory).outputs["preference/data.jsonl"]!
+        manifestText = manifestText.replacingOccurrences(of: old, with: ContentHash.hex(Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
+        try manifestText.write(toFile: out.directory + "/manifest.json", atomically: true, encoding: .utf8)
+        let verification = try MixBuilder(session: f.session).verify(directory: out.directory)
+        #expect(!verification.ok)
+        let differing = verification.outputs.filter { $0.recorded != $0.rebuilt }.map(\.name)
+        #expect(differing == ["preference/data.jsonl"], "\(verification.lines)")
+        #expect(verification.lines.contains { $0.hasPrefix("preference/data.jsonl: DIFFERS") })
+    }
+
+    /// One seed, one split: a row held out in one stage is held out in every stage that has it.
+    @Test func aRowHeldOutInOneStageIsHeldOutInEveryStage() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 200, prefix: "h"),
+                                .init(slice: "general", origin: "synthetic", count: 200, prefix: "s")], generalRate: 1)
+        try f.decide(f.ids("s", 0..<200), .accept)
+        let out = try f.build("""
+            name = "split"
+            seed = 3
+            eval_fraction = 0.2
+            [stages.a]
+            format = "chat"
+            [stages.b]
+            format = "alpaca"
+            [stages.b.constraints]
+            human_min_fraction = 0.6
+            """, into: "split")
+        let ids = { (file: String) in Set(try Self.meta(out.directory, file).map { $0["row"] as! String }) }
+        let (aTrain, aEval, bTrain, bEval) = (try ids("a/data.jsonl"), try ids("a/eval.jsonl"), try ids("b/data.jsonl"), try ids("b/eval.jsonl"))
+        #expect(!aEval.isEmpty && !bEval.isEmpty)
+        #expect(aTrain.isDisjoint(with: bEval) && bTrain.isDisjoint(with: aEval))
+        #expect(out.report.evalRows == aEval.count + bEval.count)
+        #expect(try MixBuilder(session: f.session).verify(directory: out.directory).ok)
+    }
+
+    @Test func aStageThatCannotBeMetIsNamed() throws {
+        let f = try Self.fixture()
+        #expect {
+            try f.build("""
+                name = "short"
+                seed = 1
+                [stages.sft]
+                total = 100000
+                """)
+        } throws: { error in
+            let message = (error as? MixError)?.message ?? ""
+            return message.contains("stage sft: ") && message.contains("total = 100000")
+        }
+    }
+
+    /// No calibrated cut, no judge-kept rows: scores nobody checked keep nothing.
+    @Test func aJudgeCutThatCannotBeCalibratedIsAnErrorNamingTheLine() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 5, prefix: "h"),
+                                .init(slice: "general", origin: "synthetic", count: 10, prefix: "s", judged: true)], generalRate: 1)
+        let spec = "name = \"r\"\nseed = 1\n[stages.sft]\nformat = \"chat\"\n[stages.rft]\nrows = \"judge-kept\"\n"
+        #expect {
+            try f.build(spec)
+        } throws: { error in
+            let message = (error as? MixError)?.message ?? ""
+            return message.contains("spec.toml:6") && message.contains("no reviewed row carries a judge score")
+        }
+        // Reviewers accepted none of them: no threshold reaches 0.9.
+        try f.decide(f.ids("s", 0..<10), .reject)
+        #expect {
+            try f.build(spec)
+        } throws: { error in
+            ((error as? MixError)?.message ?? "").contains("no judge-score threshold keeps precision ≥ 0.9 on the 10 reviewed rows with a score")
+        }
+    }
+
+    /// A generator trained on a staged mix learned from every stage's data.jsonl, not its eval.jsonl.
+    @Test func aLineageReadsEveryStageButNoEvalFile() throws {
+        let f = try Self.fixture()
+        let out = try f.build(Self.staged, into: "staged")
+        try f.configure(appending: "[generators.student]\ntrained_on = [\"\(out.directory)\"]")
+        let lineage = try MixLineage.read(config: f.session.config, root: f.session.paths.root)
+        let used = try ["sft", "preference", "rft"].flatMap { try Self.meta(out.directory, "\($0)/data.jsonl") }
+        let syntheticRows = used.filter { $0["kind"] as? String != "human" }.count
+        #expect(lineage.generation(of: "student") == 1)
+        #expect(lineage.generators["student"]?.trainedOn.first?.syntheticRows == syntheticRows)
+        #expect(lineage.humanRowsUsed(before: ["student"]) == Set(used.filter { $0["kind"] as? String == "human" }.map { $0["row"] as! String }))
+    }
+
+    /// A generator whose rows `max_generation` leaves out entirely is still in the manifest's
+    /// lineage: a rebuild that forgot it would let its rows back in.
+    @Test func aGenerationLeftOutEntirelyStaysOutOnRebuild() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 10, prefix: "h"),
+                                .init(slice: "general", origin: "synthetic", count: 10, generator: "gen-a", prefix: "a")], generalRate: 1)
+        try f.decide(f.ids("a", 0..<10), .accept)
+        let open = "name = \"m\"\nseed = 1\n[constraints]\nhuman_min_fraction = 0\nsynthetic_max_per_human = 100\ncritical_synthetic_max = 1\nfresh_human_min_fraction = 0\n"
+        let m1 = try f.build(open, into: "m1")
+        try f.configure(appending: "[generators.student]\ntrained_on = [\"\(m1.directory)\"]")
+        try f.importRows([.init(slice: "general", origin: "synthetic", count: 10, generator: "student", prefix: "st")], file: "st.jsonl")
+        try f.decide(f.ids("st", 0..<10), .accept)
+        let m2 = try f.build(open.replacingOccurrences(of: "name = \"m\"", with: "name = \"m2\"") + "max_generation = 0\n", into: "m2")
+        #expect(try Self.meta(m2.directory, "data.jsonl").allSatisfy { !($0["row"] as! String).hasPrefix("st-") })
+        let verification = try MixBuilder(session: f.session).verify(directory: m2.directory)
+        #expect(verification.ok, "\(verification.lines)")
+    }
+
+    /// On data nobody here wrote: HH-RLHF's harmless test pairs (human preference data) and
+    /// Alpaca (text-davinci-003's answers, some accepted). The preference stage holds HH's pairs
+    /// and nothing else, the SFT stage no pair, and each the rows a mix of one output would.
+    @Test(.enabled(if: RealData.isPresent)) func realDataPairsGoToThePreferenceStageAndNowhereElse() throws {
+        let f = try MixFixture([.init(slice: "general", origin: "human", count: 1, prefix: "seed")])
+        var human = ImportOptions()
+        human.defaults.origin = .human
+        try f.importFile(RealData.path("hh-rlhf/harmless-base/test.jsonl.gz"), options: human)
+        var teacher = ImportOptions()
+        teacher.defaults.origin = .synthetic
+        teacher.defaults.generator = "text-davinci-003"
+        try f.importFile(RealData.path("alpaca/alpaca_5000.json"), options: teacher)
+        let rows = try f.session.index.allRows()
+        let alpaca = rows.filter { $0.provenance.generator == "text-davinci-003" }.map(\.id)
+        try f.decide(Array(alpaca.prefix(300)), .accept)
+        let hhPairs = Set(rows.filter { $0.shape == .hh }.map(\.id))
+        #expect(hhPairs.count > 2000)
+        let out = try f.build("""
+            name = "real"
+            seed = 11
+            [constraints]
+            human_min_fraction = 0
+            synthetic_max_per_human = 1000
+            critical_synthetic_max = 1
+            [stages.sft]
+            rows = "non-pairs"
+            [stages.preference]
+            format = "preference"
+            """, bestEffort: true, into: "real")
+        let preference = Set(try Self.meta(out.directory, "preference/data.jsonl").map { $0["row"] as! String })
+        let sft = Set(try Self.meta(out.directory, "sft/data.jsonl").map { $0["row"] as! String })
+        #expect(sft.isDisjoint(with: hhPairs) && preference.isSubset(of: hhPairs) && preference.count > 2000)
+        // A stage takes exactly the rows a mix of one output with its spec would.
+        let constraints = "[constraints]\nhuman_min_fraction = 0\nsynthetic_max_per_human = 1000\ncritical_synthetic_max = 1\n"
+        let alone = try f.build("name = \"pref\"\nseed = 11\nformat = \"preference\"\n" + constraints, into: "pref")
+        #expect(Set(try Self.meta(alone.directory, "data.jsonl").map { $0["row"] as! String }) == preference)
+        let single = try f.build("name = \"single\"\nseed = 11\nrows = \"non-pairs\"\n" + constraints, into: "single")
+        #expect(Set(try Self.meta(single.directory, "data.jsonl").map { $0["row"] as! String }) == sft)
+        #expect(Set(alpaca.prefix(300)).isSubset(of: sft))
+        #expect(try MixBuilder(session: f.session).verify(directory: out.directory).ok)
+    }
+}
+
+/// What a staged spec may say, and the errors naming the line for what it may not.
+@Suite struct MixStageSpecTests {
+    static let defaults = WorkspaceConfig().mix
+
+    static func parse(_ text: String) throws -> MixSpec {
+        try MixSpec.parse(text: text, path: "spec.toml", defaults: defaults)
+    }
+
+    static func refused(_ text: String) -> String {
+        do {
+            _ = try parse(text)
+            return "accepted"
+        } catch {
+            return (error as? UserFacingError)?.message ?? "\(error)"
+        }
+    }
+
+    @Test func aStageLaysItsSettingsOverTheTopOfTheSpec() throws {
+        let spec = try Self.parse("""
+            name = "m"
+            seed = 1
+            format = "alpaca"
+            [constraints]
+            human_min_fraction = 0.25
+            max_generation = 2
+            [slices.billing]
+            human_min_fraction = 0.6
+            [stages.zeta]
+            total = 10
+            [stages.zeta.constraints]
+            human_min_fraction = 0.5
+            max_generation = 1
+            [stages.zeta.slices.medical]
+            synthetic_max_fraction = 0.2
+            [stages.alpha]
+            format = "preference"
+            rows = "pairs"
+            [stages.rft]
+            rows = "judge-kept"
+            """)
+        #expect(spec.stages.map(\.name) == ["zeta", "alpha", "rft"], "in the order written, not by name")
+        let (zeta, alpha, rft) = (spec.stages[0].spec, spec.stages[1].spec, spec.stages[2].spec)
+        #expect(zeta.format == .alpaca && zeta.total == 10 && zeta.humanMinFraction == 0.5 && zeta.maxGeneration == 1)
+        #expect(zeta.slices["billing"]?.humanMinFraction == 0.6 && zeta.slices["medical"]?.syntheticMaxFraction == 0.2)
+        #expect(alpha.format == .preference && alpha.rows == .pairs && alpha.humanMinFraction == 0.25 && alpha.total == nil)
+        #expect(alpha.maxGeneration == 2 && alpha.slices["medical"] == nil && alpha.stages.isEmpty)
+        #expect(rft.rows == .judgeKept && rft.humanMinFraction == 0 && rft.slices.isEmpty && rft.freshHumanMinFraction == nil)
+        #expect(rft.humanFloor(slice: "billing", critical: true) == 0)
+        #expect(spec.stages[0].location.line == 9)
+    }
+
+    @Test func whatOnlyTheWholeMixMaySetIsRefusedInAStage() {
+        let top = "name = \"m\"\nseed = 1\n"
+        #expect(Self.refused(top + "[stages.a]\neval_fraction = 0.1\n")
+                == "spec.toml:4: [stages.a] eval_fraction: is set once for the whole mix, at the top of the spec: every stage shares one pool, one seed and one train/eval split")
+        #expect(Self.refused(top + "[stages.a]\nseed = 2\n").contains("[stages.a] seed: is set once for the whole mix"))
+        #expect(Self.refused(top + "[stages.a.weights]\nmax_repeats = 2\n").contains("[stages.a] weights: is set once for the whole mix"))
+        #expect(Self.refused(top + "[stages.a.constraints]\nunreviewed_max_reject_rate = 0.1\n")
+                    .contains("spec.toml:4: [stages.a.constraints] unreviewed_max_reject_rate: is set once for the whole mix"))
+        #expect(Self.refused(top + "[stages.a]\nformt = \"chat\"\n") == "spec.toml:4: unknown stage setting 'formt' (did you mean 'format'?)")
+        #expect(Self.refused(top + "total = 5\n[stages.a]\n").contains("spec.toml:3: total: a staged mix sets total in each [stages.NAME]"))
+        #expect(Self.refused(top + "[stages.SFT]\n").contains("a stage's name is its folder's"))
+        #expect(Self.refused(top + "stages = 3\n").contains("stages: expected one or more tables"))
+        #expect(Self.refused(top + "[constraints]\nmax_generation = 1\n[stages.a.constraints]\nmax_generation = 2\n")
+                    .contains("spec.toml:6: [stages.a.constraints] max_generation: 2 is above the whole mix's max_generation = 1"))
+        #expect(Self.refused(top + "[stages.a]\nformat = \"preference\"\nrows = \"non-pairs\"\n").contains("leaves a preference output nothing to write"))
+        #expect(Self.refused(top + "[stages.a]\nrows = \"some\"\n").contains("must be one of any, pairs, non-pairs, judge-kept"))
+        #expect(Self.refused(top + "rows = \"judge-kept\"\n[stages.a]\n").contains("\"judge-kept\" at the top would take the human rows out of every stage"))
+    }
+
+    /// A judge-kept output holds no human row: a human bound written for it could never hold.
+    @Test func aHumanBoundInAJudgeKeptOutputIsRefused() {
+        let top = "name = \"m\"\nseed = 1\n"
+        #expect(Self.refused(top + "[stages.rft]\nrows = \"judge-kept\"\n[stages.rft.constraints]\nhuman_min_fraction = 0.3\n")
+                    .contains("spec.toml:6: [stages.rft.constraints] human_min_fraction: rows = \"judge-kept\" takes synthetic rows only"))
+        #expect(Self.refused(top + "[stages.rft]\nrows = \"judge-kept\"\n[stages.rft.slices.billing]\nsynthetic_max_fraction = 0.3\n")
+                    .contains("[stages.rft.slices.billing]: rows = \"judge-kept\" takes synthetic rows only"))
+        #expect(Self.refused(top + "rows = \"judge-kept\"\n[constraints]\nfresh_human_min_fraction = 0.2\n")
+                    .hasSuffix("spec.toml:5: [constraints] fresh_human_min_fraction: rows = \"judge-kept\" takes synthetic rows only, so a bound on the human share cannot hold here"))
+        // The top's bounds are the other stages': inherited, they are dropped, not refused.
+        #expect(Self.refused(top + "[constraints]\nhuman_min_fraction = 0.4\n[stages.sft]\n[stages.rft]\nrows = \"judge-kept\"\n") == "accepted")
+    }
+}
