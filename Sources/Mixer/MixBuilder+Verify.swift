@@ -14,13 +14,16 @@ public struct MixVerification: Sendable {
     public var sourceProblems: [String] = []
     /// File name → (recorded hash, rebuilt hash or nil when the rebuild failed).
     public var outputs: [(name: String, recorded: String, rebuilt: String?)] = []
+    /// Output files in the folder whose bytes no longer hash to what the manifest recorded (or
+    /// that are gone): a rebuild that matches the manifest says nothing of a file edited since.
+    public var changedFiles: [(name: String, onDisk: String?)] = []
     public var rebuildProblem: String?
     /// winnow.toml differs from the one the mix was built with (slices, review rates and the
     /// seed decide criticality and trust, so a difference may explain a different rebuild).
     public var configChanged = false
 
     public var identical: Bool { rebuildProblem == nil && !outputs.isEmpty && outputs.allSatisfy { $0.recorded == $0.rebuilt } }
-    public var ok: Bool { logProblem == nil && sourceProblems.isEmpty && identical }
+    public var ok: Bool { logProblem == nil && sourceProblems.isEmpty && identical && changedFiles.isEmpty }
 
     public var lines: [String] {
         var out: [String] = []
@@ -28,6 +31,11 @@ public struct MixVerification: Sendable {
         out += sourceProblems.map { "source: \($0)" }
         if sourceProblems.isEmpty { out.append("sources: every source still hashes to its name") }
         if configChanged { out.append("config: winnow.toml has changed since this mix was built") }
+        for file in changedFiles {
+            out.append(file.onDisk.map { "\(file.name): CHANGED on disk (its bytes hash to \($0.prefix(16)), the manifest recorded another)" }
+                       ?? "\(file.name): MISSING from the mix folder")
+        }
+        if changedFiles.isEmpty && !outputs.isEmpty { out.append("files: every output in the folder still hashes to the manifest") }
         if let rebuildProblem { out.append("rebuild: failed: \(rebuildProblem)") }
         for o in outputs {
             out.append(o.recorded == o.rebuilt ? "\(o.name): identical (\(o.recorded.prefix(16)))"
@@ -43,6 +51,7 @@ public struct MixVerification: Sendable {
             ("log_problem", logProblem.map(JSONValue.string) ?? .null),
             ("source_problems", .array(sourceProblems.map(JSONValue.string))),
             ("rebuild_problem", rebuildProblem.map(JSONValue.string) ?? .null), ("config_changed", .bool(configChanged)),
+            ("changed_files", .array(changedFiles.map { .object([("name", .string($0.name)), ("on_disk", $0.onDisk.map(JSONValue.string) ?? .null)]) })),
             ("outputs", .array(outputs.map { .object([("name", .string($0.name)), ("recorded", .string($0.recorded)),
                                                        ("rebuilt", $0.rebuilt.map(JSONValue.string) ?? .null)]) })),
         ])
@@ -57,6 +66,10 @@ extension MixBuilder {
         result.configChanged = manifest.configHash != session.config.configHash
         for source in manifest.sources {
             if let problem = SourceCheck.problem(source.sha, paths: session.paths) { result.sourceProblems.append(problem) }
+        }
+        for (name, recorded) in manifest.outputs.sorted(by: { $0.key < $1.key }) {
+            let onDisk = Self.fileHash(directory + "/" + name)
+            if onDisk != recorded { result.changedFiles.append((name, onDisk)) }
         }
         guard result.logProblem == nil || !(result.logProblem ?? "").hasPrefix("the log ends") else { return result }
         let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -79,6 +92,17 @@ extension MixBuilder {
             result.rebuildProblem = error.message
         }
         return result
+    }
+
+    /// SHA-256 of a file's bytes; nil when it cannot be read.
+    static func fileHash(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hash = StreamingHash()
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hash.update(Array(chunk)) }
+        } catch { return nil }
+        return hash.finalizeHex()
     }
 
     /// nil when entry `headSeq` of the log is still the entry the mix saw.

@@ -71,6 +71,13 @@ public struct MixManifest: Sendable {
         return .object(fields + optional)
     }
 
+    /// `data.jsonl`, `eval.jsonl`, or either under a stage's folder (a lowercase code).
+    static func isOutputName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard let file = parts.last, file == "data.jsonl" || file == "eval.jsonl" else { return false }
+        return parts.count == 1 || (parts.count == 2 && Suggestion.isCode(String(parts[0])))
+    }
+
     /// Reads `DIR/manifest.json`; a missing or damaged field is named.
     public static func read(directory: String) throws -> MixManifest {
         let path = directory + "/manifest.json"
@@ -96,7 +103,13 @@ public struct MixManifest: Sendable {
             defaults.freshHumanFloor = try number(v["defaults"]?["fresh_human_floor"], "defaults.fresh_human_floor")
         }
         var outputs: [String: String] = [:]
-        for (name, hash) in v["outputs"]?.objectValue ?? [] { outputs[name] = try string(hash, "outputs.\(name)") }
+        for (name, hash) in v["outputs"]?.objectValue ?? [] {
+            // Names are paths `mix verify` opens: only the files a mix writes, in its own folder.
+            guard isOutputName(name) else {
+                throw MixError.manifest(path: path, reason: "outputs names \"\(Sanitiser.clean(name))\", not a file a mix writes (data.jsonl, eval.jsonl, STAGE/data.jsonl, STAGE/eval.jsonl)")
+            }
+            outputs[name] = try string(hash, "outputs.\(name)")
+        }
         var stages: [Stage] = []
         for (i, stage) in (v["stages"]?.arrayValue ?? []).enumerated() {
             let name = try string(stage["name"], "stages[\(i)].name")

@@ -50,3 +50,56 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: ws + "/mixes/s2"))
     }
 }
+
+/// Stage-wise mixes through the built binary on the SampleData workspace.
+@Suite(.serialized) struct StagedMixEndToEndTests {
+    @Test func aStagedSpecBuildsEveryStageAndVerifyChecksThemAll() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try MixEndToEndTests().workspace(tmp)
+        let spec = try tmp.file("staged.toml", """
+            name = "staged"
+            seed = 5
+            [constraints]
+            human_min_fraction = 0
+            critical_synthetic_max = 1
+            [stages.sft]
+            rows = "non-pairs"
+            [stages.preference]
+            format = "preference"
+            [stages.rft]
+            rows = "judge-kept"
+            """)
+        let run = try WinnowProcess.run(["mix", spec, "--json"], in: ws)
+        #expect(run.status == 0, "\(run.output)")
+        let object = try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any]
+        let outputs = (object?["outputs"] as? [String: Any]).map { Set($0.keys) }
+        #expect(outputs == ["sft/data.jsonl", "preference/data.jsonl", "rft/data.jsonl"], "\(run.output)")
+        let stages = ((object?["report"] as? [String: Any])?["stages"] as? [[String: Any]])?.map { $0["name"] as? String }
+        #expect(stages == ["sft", "preference", "rft"])
+        for stage in ["sft", "preference", "rft"] {
+            #expect(FileManager.default.fileExists(atPath: ws + "/mixes/staged/\(stage)/data.jsonl"))
+        }
+        let report = try String(contentsOfFile: ws + "/mixes/staged/report.md", encoding: .utf8)
+        #expect(report.contains("== Stage preference: preference/data.jsonl, preference, rows = any =="), "\(report)")
+
+        let verify = try WinnowProcess.run(["mix", "verify", "mixes/staged"], in: ws)
+        #expect(verify.status == 0 && verify.stdout.contains("rft/data.jsonl: identical") && verify.stdout.contains("verified"), "\(verify.output)")
+        // An edited stage file fails verification, named.
+        let file = ws + "/mixes/staged/preference/data.jsonl"
+        chmod(file, 0o644)
+        let handle = FileHandle(forWritingAtPath: file)!
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{}\n".utf8))
+        try handle.close()
+        let tampered = try WinnowProcess.run(["mix", "verify", "mixes/staged"], in: ws)
+        #expect(tampered.status == 1 && tampered.stdout.contains("preference/data.jsonl: CHANGED on disk") && tampered.stdout.contains("NOT verified"),
+                "\(tampered.output)")
+
+        // A stage setting that belongs to the whole mix: refused, naming the line; nothing built.
+        let bad = try tmp.file("bad.toml", "name = \"bad\"\nseed = 1\n[stages.sft]\neval_fraction = 0.1\n")
+        let refused = try WinnowProcess.run(["mix", bad], in: ws)
+        #expect(refused.status == 1 && refused.stderr.contains("bad.toml:4: [stages.sft] eval_fraction: is set once for the whole mix"),
+                "\(refused.output)")
+        #expect(!FileManager.default.fileExists(atPath: ws + "/mixes/bad"))
+    }
+}

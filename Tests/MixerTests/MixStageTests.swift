@@ -117,6 +117,41 @@ import Workspace
         #expect(verification.lines.contains { $0.hasPrefix("preference/data.jsonl: DIFFERS") })
     }
 
+    /// A file edited after the mix was built, its manifest left alone: the rebuild still matches
+    /// the manifest, so only hashing the folder's files catches it.
+    @Test(arguments: [true, false]) func verifyHashesTheFilesInTheFolder(staged: Bool) throws {
+        let f = try Self.fixture()
+        let out = try f.build(staged ? Self.staged : "name = \"one\"\nseed = 1\n", into: "m")
+        let name = staged ? "sft/data.jsonl" : "data.jsonl"
+        let path = out.directory + "/" + name
+        chmod(path, 0o644)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try String(text.dropLast(1)).write(toFile: path, atomically: false, encoding: .utf8)
+        var verification = try MixBuilder(session: f.session).verify(directory: out.directory)
+        #expect(!verification.ok && verification.identical)
+        #expect(verification.changedFiles.map(\.name) == [name])
+        #expect(verification.lines.contains { $0.hasPrefix("\(name): CHANGED on disk") }, "\(verification.lines)")
+        try FileManager.default.removeItem(atPath: path)
+        verification = try MixBuilder(session: f.session).verify(directory: out.directory)
+        #expect(verification.lines.contains("\(name): MISSING from the mix folder") && !verification.ok)
+    }
+
+    /// Output names in a manifest are paths verify opens: nothing outside the mix's own files.
+    @Test func aManifestNamingAnotherFileIsRefused() throws {
+        let f = try Self.fixture()
+        let out = try f.build("name = \"one\"\nseed = 1\n", into: "m")
+        let path = out.directory + "/manifest.json"
+        chmod(path, 0o644)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"data.jsonl\":", with: "\"../../winnow.toml\":").write(toFile: path, atomically: false, encoding: .utf8)
+        #expect {
+            try MixBuilder(session: f.session).verify(directory: out.directory)
+        } throws: { error in
+            ((error as? MixError)?.message ?? "").contains("outputs names \"../../winnow.toml\", not a file a mix writes")
+        }
+        #expect(MixManifest.isOutputName("sft/eval.jsonl") && !MixManifest.isOutputName("../data.jsonl") && !MixManifest.isOutputName("a/b/data.jsonl"))
+    }
+
     /// One seed, one split: a row held out in one stage is held out in every stage that has it.
     @Test func aRowHeldOutInOneStageIsHeldOutInEveryStage() throws {
         let f = try MixFixture([.init(slice: "general", origin: "human", count: 200, prefix: "h"),
