@@ -4,7 +4,7 @@ extension GateFinding {
     /// Every gate's name, as findings and the settings (`[gates.on_flag]`) spell it.
     public static let gateNames = [
         "schema", "length", "blocklist", "pii", "classifier", "exact-duplicate", "near-duplicate", "template", "contamination",
-        "answer-overlap",
+        "answer-overlap", "pair",
     ]
 }
 

@@ -16,12 +16,13 @@ extension GateSettings {
         public let blocklist: BlocklistGate
         public let pii: PIIGate
         public let contamination: ContaminationGate?
+        public let pair: PairGate
 
         /// What the gates said about one row.
         public struct Result: Sendable {
             /// The row's slices (its own, or the classifier's tags).
             public var assignment: SliceClassifier.Assignment
-            /// In gate order: schema, length, blocklist, PII, contamination, classifier.
+            /// In gate order: schema, length, blocklist, PII, contamination, classifier, pair.
             public var findings: [GateFinding]
         }
 
@@ -32,6 +33,7 @@ extension GateSettings {
             blocklist = try BlocklistGate(settings: settings)
             pii = PIIGate(settings: settings)
             self.contamination = contamination.map(ContaminationGate.init)
+            pair = PairGate(settings: settings)
         }
 
         public func run(_ row: GateRow) -> Result {
@@ -46,6 +48,8 @@ extension GateSettings {
             findings += pii.check(row)
             if let contamination { findings += contamination.check(row) }
             findings += classifierFindings
+            // Last: it reads what the others found on each side of a pair.
+            if row.shape == .preference || row.shape == .hh { findings += pair.check(row, findings: findings) }
             return Result(assignment: assignment, findings: findings)
         }
     }

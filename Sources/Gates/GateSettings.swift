@@ -63,6 +63,13 @@ public struct GateSettings: Sendable, Equatable {
     /// "Hey" or "Thanks!" says nothing.
     public var contaminationExactMinimumWords = 3
 
+    /// The pair gate (`PairGate`): answers at or above this Jaccard similarity of their word
+    /// shingles (of this many words) are near-duplicates of each other; the workspace passes
+    /// the near-duplicate gate's threshold and shingle size, so "near-duplicate" means one thing.
+    public var pairSimilarityMax = 0.8
+    public var pairShingleWords = 5
+    public var pairAction: GateAction = .flag
+
     public init() {}
 
     /// The slices `winnow init` writes (safety, legal, medical, billing, general) with their

@@ -58,6 +58,8 @@ struct MixPool {
     var gatedThrough: Int64 = 0
     /// The lineage as this pool used it (recorded in the manifest for `mix verify`).
     var lineageUse = MixLineageUse()
+    /// Per pair the pair gate flagged, its reasons (read only when the pool holds a pair).
+    var pairReasons: [Int64: Set<String>] = [:]
 
     /// `head`: the log position the mix was proven at; the scan refuses a workspace that moved
     /// since (or has rows pending gates), checked inside its own read.
@@ -89,6 +91,7 @@ struct MixPool {
         for s in facts.sources { pool.sources[s.id] = (s.sha, s.file) }
         for part in parts { pool.absorb(part.finished()) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
+        if pool.rows.contains(where: { $0.shape == .preference || $0.shape == .hh }) { pool.pairReasons = try index.pairGateReasons() }
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
         return pool
     }

@@ -26,6 +26,8 @@ public struct MixReport: Sendable {
     public var files: [(name: String, slices: [SliceLine])] = []
     /// Synthetic copies by generation, human copies fresh or held before (`MixReport+Generations`).
     public var lineage = LineageCounts()
+    /// Preference pairs per slice, and how many come from two different generators.
+    public var pairs = PairCounts()
     /// A staged mix's stages, each with its own report (`MixReport+Stages`); empty otherwise.
     public var stages: [Stage] = []
 
@@ -56,6 +58,8 @@ public struct MixReport: Sendable {
         warnings = Self.warnings(c, slices: slices, generatorVerdicts: generatorVerdicts)
         lineage = LineageCounts(c)
         warnings += lineage.warnings
+        pairs = PairCounts(c)
+        warnings += pairs.warnings
     }
 
     static func warnings(_ c: MixComposition, slices: [SliceLine], generatorVerdicts: GeneratorVerdicts) -> [String] {
@@ -112,6 +116,7 @@ public struct MixReport: Sendable {
         out += table(slices)
         out.append("* critical slice")
         out += lineage.lines
+        out += pairs.lines
         for (file, lines) in files {
             let total = lines.reduce(0) { $0 + $1.total }, human = lines.reduce(0) { $0 + $1.human }
             out.append("")
@@ -171,6 +176,7 @@ public struct MixReport: Sendable {
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("excluded", .object(excluded.map { ($0.reason, .int($0.count)) })),
             ("lineage", lineage.json),
+            ("pairs", pairs.json),
         ])
     }
 }

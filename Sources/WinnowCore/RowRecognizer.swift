@@ -146,6 +146,10 @@ public struct RowRecognizer: Sendable {
             if let text = try text(.created, defaults.created, &row.conflicts, view) { row.provenance.created = text }
             if let value = try number(.temperature, view) { row.provenance.temperature = value }
             if let value = try number(.judgeScore, view) { row.provenance.judgeScore = value }
+            // Who wrote each side of a pair: checked here, so a value the pair gate could not
+            // read is a problem named at import rather than a field dropped without a word.
+            _ = try text(.chosenGenerator, nil, &row.conflicts, view)
+            _ = try text(.rejectedGenerator, nil, &row.conflicts, view)
         } catch {
             return error
         }

@@ -62,6 +62,9 @@ public enum RowField: String, Sendable, CaseIterable {
     case history
     /// Self-Instruct's `[{input, output}, ...]` examples of one instruction.
     case instances
+    /// Of a preference pair: the generator that wrote each side (the pair gate compares them).
+    case chosenGenerator = "chosen_generator"
+    case rejectedGenerator = "rejected_generator"
 
     /// Position in `allCases`, without hashing (used in the import hot loop).
     public var ordinal: Int {
@@ -92,6 +95,8 @@ public enum RowField: String, Sendable, CaseIterable {
         case .system: return 23
         case .history: return 24
         case .instances: return 25
+        case .chosenGenerator: return 26
+        case .rejectedGenerator: return 27
         }
     }
 
@@ -108,6 +113,8 @@ public enum RowField: String, Sendable, CaseIterable {
         case .created: return ["meta.created", "created"]
         case .slice: return ["meta.slice", "meta.slices", "slice"]
         case .judgeScore: return ["meta.judge_score", "judge_score"]
+        case .chosenGenerator: return ["meta.chosen_generator", "chosen_generator", "meta.chosen_model", "chosen_model"]
+        case .rejectedGenerator: return ["meta.rejected_generator", "rejected_generator", "meta.rejected_model", "rejected_model"]
         default: return [rawValue]
         }
     }

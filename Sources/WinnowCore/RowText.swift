@@ -25,8 +25,15 @@ public struct RowText: Sendable, Equatable {
     }
 
     public var segments: [Segment]
+    /// Of a preference pair: who wrote each side ("chosen" / "rejected" → generator), where the
+    /// row says (`chosen_generator`, `rejected_generator`); read from the row with its text,
+    /// since the index keeps one generator per row. Empty otherwise.
+    public var sideGenerators: [String: String] = [:]
 
-    public init(segments: [Segment]) { self.segments = segments }
+    public init(segments: [Segment], sideGenerators: [String: String] = [:]) {
+        self.segments = segments
+        self.sideGenerators = sideGenerators
+    }
 
     /// All segments joined by blank lines (for whole-row checks such as length and duplicates).
     public var fullText: String { segments.map(\.text).joined(separator: "\n\n") }
@@ -105,7 +112,17 @@ extension RowRecognizer {
                 add(field)
             }
         }
-        return RowText(segments: segments)
+        var sides: [String: String] = [:]
+        if shape == .preference || shape == .hh {
+            for (field, side) in [(RowField.chosenGenerator, "chosen"), (.rejectedGenerator, "rejected")] {
+                guard let (node, _) = find(field, view) else { continue }
+                // Import refused any other type (`readProvenance`), so nothing is dropped here.
+                let text = tape.kind(node) == .string ? tape.decodeString(node, source: source).trimmingSpaces
+                    : tape.kind(node) == .number ? tape.decodeNumberText(node, source: source) : ""
+                if !text.isEmpty { sides[side] = text }
+            }
+        }
+        return RowText(segments: segments, sideGenerators: sides)
     }
 
     /// Splits an HH-RLHF transcript ("\n\nHuman: ...\n\nAssistant: ...") into turns.

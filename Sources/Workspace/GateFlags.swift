@@ -131,6 +131,22 @@ extension RowIndex {
         }
     }
 
+    /// Per pair the pair gate flagged, the reasons it found there (`same-generator`,
+    /// `cannot-judge`, `similar-answers`, `both-GATE`): what a mix report counts pairs from two
+    /// different generators by.
+    public func pairGateReasons() throws -> [Int64: Set<String>] {
+        try read { db in
+            var result: [Int64: Set<String>] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT n, detail FROM flags WHERE gate = ?", arguments: [PairGate.name])
+            while let row = try rows.next() {
+                let detail = (row["detail"] as String?).flatMap { try? JSONValue.parse(Array($0.utf8)) }
+                let reasons = detail?["matches"]?.arrayValue?.compactMap { $0["reason"]?.stringValue } ?? []
+                result[row["n"]] = Set(reasons)
+            }
+            return result
+        }
+    }
+
     /// Flag counts per gate and action, for summaries and `winnow gates`.
     public func flagCounts() throws -> [(gate: String, action: String, count: Int)] {
         try read { db in

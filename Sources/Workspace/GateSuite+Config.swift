@@ -5,6 +5,8 @@ import WinnowCore
 extension GateSuite {
     /// The pseudo-gate whose "finding" is the classifier's slice for a row that came without one.
     static let tagGate = "slice-tag"
+    /// Bumped when a gate is added or changes what it finds (2: the pair gate).
+    static let suiteVersion = 2
 
     /// The gates `winnow.toml` asks for: per-row (schema, length, blocklist, PII, classifier,
     /// contamination against the eval files) and corpus (exact and near duplicates, template
@@ -28,15 +30,19 @@ extension GateSuite {
         settings.defaultSlice = config.slice(named: "general") != nil ? "general" : nil
         settings.contaminationMinimumWords = g.contaminationMinimumWords
         settings.contaminationExactMinimumWords = g.contaminationExactMinimumWords
+        settings.pairSimilarityMax = g.nearDuplicateThreshold
+        settings.pairShingleWords = g.shingleWords
         var warnings: [String] = []
         var contamination: ContaminationIndex?
-        var configHash = config.gatesConfigHash
+        // The suite's own version beside the settings: a winnow with a new gate (the pair gate,
+        // suite 2) has not seen the rows an older one gated, so its first run reads them all.
+        var configHash = ContentHash.hex(Array((config.gatesConfigHash + "|suite|\(suiteVersion)").utf8))
         if !g.evalFiles.isEmpty {
             do throws(ContaminationError) {
                 let loaded = try EvalFiles.load(g.evalFiles, root: paths.root, settings: settings)
                 contamination = loaded.index
                 warnings += loaded.warnings
-                configHash = ContentHash.hex(Array((config.gatesConfigHash + "|eval|" + loaded.contentHash).utf8))
+                configHash = ContentHash.hex(Array((configHash + "|eval|" + loaded.contentHash).utf8))
             } catch {
                 throw WorkspaceError.config(location(of: "eval_files", in: paths.config), "eval_files: \(error.message)")
             }

@@ -125,7 +125,7 @@ blocklist_regex = []
 
 # What a gate's flag does to a row no reviewer has decided yet, per gate (schema, length,
 # blocklist, pii, classifier, exact-duplicate, near-duplicate, template, contamination,
-# answer-overlap):
+# answer-overlap, pair):
 #   "review"  (the default) queued for a reviewer in any slice, flagged rows first, before the
 #             sample; kept out of mixes until a reviewer decides it;
 #   "exclude" kept out of mixes, but not queued unless the sample draws it;

@@ -21,7 +21,11 @@ struct CopiedBinaryTmuxTests {
             for folder in ["bin", "cwd", "home", "config", "tmp"] {
                 try FileManager.default.createDirectory(atPath: tmp.file(folder), withIntermediateDirectories: true)
             }
-            try FileManager.default.copyItem(atPath: BuiltProduct.executable(named: "winnow"), toPath: binary)
+            // Copied by cp, not in this process: a child another test spawns while our copy's
+            // descriptor is open for writing would inherit it, and the kernel refuses to run a
+            // file anyone holds open for writing ("Text file busy", seen under load in CI-like runs).
+            let copy = Spawn.run(["/bin/cp", BuiltProduct.executable(named: "winnow"), binary], environment: [:], in: tmp.path)
+            #expect(copy.status == 0, "cp: \(String(decoding: copy.stderr, as: UTF8.self))")
             // Nothing of the checkout is reachable from here (the test would prove nothing if it were).
             var folder = tmp.path
             while folder != "/" && !folder.isEmpty {
