@@ -86,12 +86,13 @@ extension MixBuilder {
     /// each narrows it to its own rows (`MixPool.narrowed`).
     func compose(_ spec: MixSpec, options: MixOptions, index: RowIndex, scanMustBeAt: (seq: Int, hash: String)?,
                  recorded: MixManifest?) throws -> [MixOutput] {
+        var timing = MixTiming()
         let live = try recorded == nil ? MixLineage.read(config: session.config, root: session.paths.root) : nil
+        timing.mark("read the lineage")
         func lineage(_ stage: String?) -> MixLineageSource {
             live.map(MixLineageSource.live) ?? .recorded(recorded?.lineage(stage: stage) ?? MixLineageUse())
         }
-        var scores: [Int64: Double]?
-        func judge(_ spec: MixSpec, stage: String?) throws -> (cut: MixJudgeCut, scores: [Int64: Double])? {
+        func judge(_ spec: MixSpec, stage: String?) throws -> MixJudgeCut? {
             guard spec.rows == .judgeKept else { return nil }
             let cut: MixJudgeCut
             if let recorded {
@@ -105,25 +106,27 @@ extension MixBuilder {
                 cut = try MixJudge.calibrate(index: index, precisionTarget: session.config.review.judgePrecision,
                                              location: spec.rowsLocation ?? SourceLocation(file: spec.path))
             }
-            if scores == nil { scores = try index.judgeScores() }
-            return (cut, scores ?? [:])
+            return cut
         }
         let scanLineage: MixLineageSource = live.map(MixLineageSource.live)
             ?? .recorded(MixLineageUse(generations: (recorded?.stages.compactMap(\.lineage) ?? [])
                 .reduce(into: recorded?.lineage?.generations ?? [:]) { all, use in all.merge(use.generations) { a, _ in a } }))
         let scanned = try MixPool.load(index: index, config: session.config, spec: spec, lineage: scanLineage,
                                        logPath: session.paths.log, displayLog: session.paths.display(session.paths.log), head: scanMustBeAt)
+        timing.mark("read the index")
         let wanted = spec.stages.isEmpty ? [(nil, spec)] : spec.stages.map { (Optional($0.name), $0.spec) }
         return try wanted.map { stage, spec in
             let cut = try judge(spec, stage: stage)
+            timing.mark("calibrate the judge")
             let pool = scanned.narrowed(for: spec, judge: cut, lineage: lineage(stage))
+            timing.mark("narrow to the output")
             let composition: MixComposition
             do {
                 composition = try MixComposition.compose(pool: pool, config: session.config, spec: spec, bestEffort: options.bestEffort)
             } catch let MixError.infeasible(binding, short, detail) where stage != nil {
                 throw MixError.infeasible(binding: "stage \(stage!): \(binding)", shortBy: short, detail: detail)
             }
-            return MixOutput(stage: stage, composition: composition, judge: cut?.cut)
+            return MixOutput(stage: stage, composition: composition, judge: cut)
         }
     }
 

@@ -43,8 +43,11 @@ public final class MixBuilder {
         let target = options.output ?? session.paths.mixes + "/" + spec.name
         if FileManager.default.fileExists(atPath: target) { throw MixError.outputExists(path: target) }
         // A mix is a record others train on: the whole log and every source are proven first.
+        var timing = MixTiming()
         try session.verifyWholeLog()
+        timing.mark("prove the log")
         try session.verifySources()
+        timing.mark("prove the sources")
         // Rows whose gates never ran could be duplicates, contaminated or blocklisted: a mix of
         // them would not say so, so none is built until the gates have run.
         let pending = try session.index.pendingGateRows()

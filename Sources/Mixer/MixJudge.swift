@@ -8,8 +8,7 @@ import Workspace
 /// judge_precision` or better), and every scored row's score.
 enum MixJudge {
     static func calibrate(index: RowIndex, precisionTarget: Double, location: SourceLocation) throws -> MixJudgeCut {
-        let decided = JudgeStatistics.scoredDecisions(try index.standingTrustDecisions())
-        let judged = decided.compactMap { d in d.judgeScore.flatMap { JudgedRow(score: $0, verdict: d.verdict, length: 0) } }
+        let judged = try index.scoredStandingVerdicts().compactMap { JudgedRow(score: $0.score, verdict: $0.verdict, length: 0) }
         guard let found = JudgeStatistics.threshold(judged, precisionTarget: precisionTarget) else {
             // Without a calibrated cut the judge's scores mean nothing a reviewer checked:
             // keeping rows on them would be trusting the teacher model's own grader blind.

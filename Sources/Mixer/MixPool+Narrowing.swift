@@ -8,8 +8,8 @@ extension MixPool {
     ///
     /// Why a second pass and not a condition in the scan: the stages of a staged mix share one
     /// scan of the index (the part of a mix that grows with the workspace), and differ only here.
-    /// `judge`: for a `judge-kept` output, the cut and each scored row's score by row number.
-    func narrowed(for spec: MixSpec, judge: (cut: MixJudgeCut, scores: [Int64: Double])?, lineage: MixLineageSource) -> MixPool {
+    /// `judge`: for a `judge-kept` output, the cut.
+    func narrowed(for spec: MixSpec, judge: MixJudgeCut?, lineage: MixLineageSource) -> MixPool {
         var pool = self
         var kept: [MixCandidate] = []
         kept.reserveCapacity(rows.count)
@@ -29,7 +29,7 @@ extension MixPool {
     }
 
     /// Why `row` is not for this output, or nil when it is.
-    func leftOut(_ row: MixCandidate, spec: MixSpec, judge: (cut: MixJudgeCut, scores: [Int64: Double])?) -> String? {
+    func leftOut(_ row: MixCandidate, spec: MixSpec, judge: MixJudgeCut?) -> String? {
         guard spec.format.accepts(row.shape) else { return "\(row.shape.rawValue) rows have no \(spec.format.rawValue) form" }
         guard spec.rows.takes(row.shape) else {
             return spec.rows == .pairs ? "not a preference pair (rows = \"pairs\")" : "a preference pair (rows = \"non-pairs\")"
@@ -39,8 +39,8 @@ extension MixPool {
         }
         guard spec.rows == .judgeKept else { return nil }
         if row.kind.isHuman { return "human-written (rows = \"judge-kept\" takes synthetic rows)" }
-        guard let score = judge?.scores[row.n] else { return "no judge score (rows = \"judge-kept\")" }
-        guard let cut = judge?.cut, score >= cut.threshold else {
+        guard let score = row.judgeScore else { return "no judge score (rows = \"judge-kept\")" }
+        guard let cut = judge, score >= cut.threshold else {
             return "judge score below the calibrated threshold (rows = \"judge-kept\")"
         }
         return nil

@@ -107,7 +107,7 @@ struct MixPoolScan: MixRowSink {
         rows.append(MixCandidate(
             n: n, id: id, slice: slice(r.slice ?? "(none)"), kind: kind, source: source, offset: r.offset,
             length: r.length, shape: r.shape, generator: r.generator, template: r.template, seed: r.seed,
-            copies: copies, cluster: context.clusters[n], generation: generation))
+            copies: copies, cluster: context.clusters[n], generation: generation, judgeScore: r.judgeScore))
     }
 
     mutating func slice(_ name: String) -> Int32 {

@@ -34,6 +34,8 @@ struct MixCandidate {
     var generation = 0
     /// Of a human row: an earlier mix in the lineage of this mix's generators held it.
     var usedBefore = false
+    /// An AI judge's score, when the row carries one (`judge-kept` outputs cut on it).
+    var judgeScore: Double?
 }
 
 /// The rows a mix may draw from, and every row it may not with the reason, read from the index

@@ -45,13 +45,17 @@ extension RowIndex {
         }
     }
 
-    /// Every row an AI judge scored, by row number: what a `judge-kept` mix output cuts on.
-    public func judgeScores() throws -> [Int64: Double] {
+    /// Each scored row's latest standing human verdict, with the score: the rows
+    /// `JudgeStatistics.scoredDecisions` picks from every standing decision (the latest per
+    /// row, where the row has a score), read here in one grouped query, for a `judge-kept` mix
+    /// output's calibration. SQLite takes a bare column of a `MAX()` query from the row with the
+    /// maximum, so `action` is the latest decision's.
+    public func scoredStandingVerdicts() throws -> [(score: Double, verdict: Verdict)] {
         try read { db in
-            var scores: [Int64: Double] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT n, judge_score FROM rows WHERE judge_score IS NOT NULL")
-            while let row = try cursor.next() { scores[row["n"]] = row["judge_score"] }
-            return scores
+            try Row.fetchAll(db, sql: """
+                SELECT r.judge_score, d.action, MAX(d.seq) FROM decisions d JOIN rows r ON r.n = d.n
+                WHERE d.standing = 1 AND r.judge_score IS NOT NULL GROUP BY d.n
+                """).map { ($0["judge_score"], Verdict(stored: $0["action"])) }
         }
     }
 

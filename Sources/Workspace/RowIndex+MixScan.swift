@@ -53,6 +53,10 @@ extension RowIndex {
         public var shape: RowShape { text(5).flatMap(RowShape.init(rawValue:)) ?? .chat }
         public var template: String? { text(10) }
         public var seed: String? { text(11) }
+        /// An AI judge's score, when the row carries one (what a `judge-kept` mix output cuts on).
+        public var judgeScore: Double? {
+            sqlite3_column_type(statement, 12) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 12)
+        }
 
         /// Columns in the order of `mixColumns`.
         init(_ statement: OpaquePointer) {
@@ -76,7 +80,7 @@ extension RowIndex {
     /// unreviewed synthetic rows (most of a big workspace, judged per slice and generator). A
     /// scan in C that skips a row costs a tenth of handing it to Swift.
     static let mixParts = ["NOT (origin = 'synthetic' AND state = 'pending')", "origin = 'synthetic' AND state = 'pending'"]
-    static let mixColumns = "SELECT n, id, source, offset, length, shape, origin, generator, slice, state, template, seed FROM rows"
+    static let mixColumns = "SELECT n, id, source, offset, length, shape, origin, generator, slice, state, template, seed, judge_score FROM rows"
 
     /// Every row, judged by the mixer, in one read: the facts first, then `begin` (which may
     /// refuse them, say a workspace that moved since the mix's checks, and otherwise returns an

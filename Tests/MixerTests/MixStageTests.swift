@@ -80,6 +80,9 @@ import Workspace
         #expect(Set(rft) == Set(expected), "\(rft.sorted())")
         let cut = try #require(manifest.stages.first { $0.name == "rft" }?.judge)
         #expect(cut.threshold == 0.5 && cut.precision == 1 && cut.reviewed == 30 && cut.precisionTarget == 0.9)
+        // The cut is the one `winnow stats` shows (its rows are read by another query).
+        let stats = try QueueService(session: f.session).trustReport(precisionTarget: 0.9).judge?.threshold
+        #expect(stats?.threshold == cut.threshold && stats?.precision == cut.precision)
         let rftReport = try #require(out.report.stages.first { $0.name == "rft" }?.report)
         let reasons = Dictionary(uniqueKeysWithValues: rftReport.excluded.map { ($0.reason, $0.count) })
         #expect(reasons["judge score below the calibrated threshold (rows = \"judge-kept\")"] == 5, "\(reasons)")
@@ -95,6 +98,17 @@ import Workspace
         let verification = try MixBuilder(session: f.session).verify(directory: out.directory)
         #expect(verification.ok, "\(verification.lines)")
         #expect(verification.outputs.map(\.name) == ["preference/data.jsonl", "rft/data.jsonl", "sft/data.jsonl"])
+    }
+
+    /// A row decided twice counts by its latest standing verdict, as in `winnow stats`.
+    @Test func theJudgeCutReadsEachRowsLatestVerdict() throws {
+        let f = try Self.fixture()
+        // Row 4 (score 0.4) was rejected; a second reviewer's accept, adjudicated, now stands:
+        // from 0.4 up, 17 of 18 accepted (0.94), so the cut drops to 0.4.
+        try f.decide(["s-4"], .accept, uid: 2, adjudication: true)
+        let cut = try MixJudge.calibrate(index: f.session.index, precisionTarget: 0.9, location: SourceLocation(file: "spec.toml"))
+        let stats = try QueueService(session: f.session).trustReport(precisionTarget: 0.9).judge?.threshold
+        #expect(cut.threshold == 0.4 && stats?.threshold == 0.4 && cut.reviewed == stats.map { _ in 30 }, "\(cut) \(String(describing: stats))")
     }
 
     /// `mix verify` rebuilds every stage and names the one whose file was changed.
