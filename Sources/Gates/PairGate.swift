@@ -6,7 +6,9 @@ import WinnowCore
 /// - `same-generator`: both answers were written by one generator (from one prompt: a pair
 ///   shares it). Sampling a model twice and letting it, or its judge, pick teaches a ranker to
 ///   prefer fluent wrong over fluent wrong. The row's `chosen_generator` / `rejected_generator`
-///   say who wrote each side; without them the row's own generator wrote both.
+///   say who wrote each side (names compared without case); a row that names neither was
+///   written by its own generator on both sides; a row that names one side only leaves the
+///   other unknown.
 /// - `cannot-judge`: the pair names no generator for a side (HH-RLHF's transcripts, most
 ///   scraped preference sets). The gate cannot say the sides differ in origin, so it says so
 ///   rather than pass the pair: fail closed, like every gate.
@@ -48,9 +50,12 @@ public struct PairGate: Sendable {
         guard row.shape == .preference || row.shape == .hh, let (chosen, rejected) = Self.answers(row.text) else { return [] }
         var out: [GateFinding] = []
         let sides = row.text.sideGenerators
-        let chosenBy = sides["chosen"] ?? row.provenance.generator, rejectedBy = sides["rejected"] ?? row.provenance.generator
+        // The row's generator stands for both sides only when the row names neither: a row that
+        // names one side's writer says the row's generator is not simply "who wrote both".
+        let fallback = sides.isEmpty ? row.provenance.generator : nil
+        let chosenBy = sides["chosen"] ?? fallback, rejectedBy = sides["rejected"] ?? fallback
         switch (chosenBy, rejectedBy) {
-        case let (a?, b?) where a == b:
+        case let (a?, b?) where Self.sameWriter(a, b):
             out.append(GateFinding(gate: Self.name, reason: "same-generator", action: action, matched: a,
                                    detail: [("generator", .string(a))] + (row.provenance.template.map { [("template", .string($0))] } ?? [])
                                        + [("per_side", .bool(!sides.isEmpty))]))
@@ -79,6 +84,12 @@ public struct PairGate: Sendable {
                                    detail: [("gate", .string(gate))]))
         }
         return out
+    }
+
+    /// Two generator names for one writer: compared without case ("GPT-4" and "gpt-4" are one
+    /// model; a side's name is trimmed when it is read).
+    static func sameWriter(_ a: String, _ b: String) -> Bool {
+        a.lowercased() == b.lowercased()
     }
 
     /// Jaccard similarity of the two texts' sets of word shingles (the near-duplicate gate's

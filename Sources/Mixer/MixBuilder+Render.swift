@@ -114,6 +114,10 @@ extension MixBuilder {
         let scanned = try MixPool.load(index: index, config: session.config, spec: spec, lineage: scanLineage,
                                        logPath: session.paths.log, displayLog: session.paths.display(session.paths.log), head: scanMustBeAt)
         timing.mark("read the index")
+        if let recorded, recorded.stages.map(\.name) != spec.stages.map(\.name) {
+            throw MixError.manifest(path: "manifest.json", reason: "it records the stages [\(recorded.stages.map(\.name).joined(separator: ", "))] "
+                + "and its spec names [\(spec.stages.map(\.name).joined(separator: ", "))]: the manifest was edited")
+        }
         let wanted = spec.stages.isEmpty ? [(nil, spec)] : spec.stages.map { (Optional($0.name), $0.spec) }
         return try wanted.map { stage, spec in
             let cut = try judge(spec, stage: stage)

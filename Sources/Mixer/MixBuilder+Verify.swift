@@ -17,17 +17,21 @@ public struct MixVerification: Sendable {
     /// Output files in the folder whose bytes no longer hash to what the manifest recorded (or
     /// that are gone): a rebuild that matches the manifest says nothing of a file edited since.
     public var changedFiles: [(name: String, onDisk: String?)] = []
+    /// nil when a `mix` entry of the log records this manifest (its name, head, spec and output
+    /// hashes): a manifest edited since, or one from another workspace, is not this log's mix.
+    public var entryProblem: String?
     public var rebuildProblem: String?
     /// winnow.toml differs from the one the mix was built with (slices, review rates and the
     /// seed decide criticality and trust, so a difference may explain a different rebuild).
     public var configChanged = false
 
     public var identical: Bool { rebuildProblem == nil && !outputs.isEmpty && outputs.allSatisfy { $0.recorded == $0.rebuilt } }
-    public var ok: Bool { logProblem == nil && sourceProblems.isEmpty && identical && changedFiles.isEmpty }
+    public var ok: Bool { logProblem == nil && entryProblem == nil && sourceProblems.isEmpty && identical && changedFiles.isEmpty }
 
     public var lines: [String] {
         var out: [String] = []
         out.append(logProblem.map { "log: \($0)" } ?? "log: still holds entry #\(headSeq), the head this mix was built from")
+        out.append(entryProblem.map { "manifest: \($0)" } ?? "manifest: recorded by the log's mix entry")
         out += sourceProblems.map { "source: \($0)" }
         if sourceProblems.isEmpty { out.append("sources: every source still hashes to its name") }
         if configChanged { out.append("config: winnow.toml has changed since this mix was built") }
@@ -38,6 +42,10 @@ public struct MixVerification: Sendable {
         if changedFiles.isEmpty && !outputs.isEmpty { out.append("files: every output in the folder still hashes to the manifest") }
         if let rebuildProblem { out.append("rebuild: failed: \(rebuildProblem)") }
         for o in outputs {
+            if o.recorded.isEmpty {
+                out.append("\(o.name): the rebuild writes it, the manifest does not list it")
+                continue
+            }
             out.append(o.recorded == o.rebuilt ? "\(o.name): identical (\(o.recorded.prefix(16)))"
                        : "\(o.name): DIFFERS (recorded \(o.recorded.prefix(16)), rebuilt \(o.rebuilt.map { String($0.prefix(16)) } ?? "nothing"))")
         }
@@ -51,6 +59,7 @@ public struct MixVerification: Sendable {
             ("log_problem", logProblem.map(JSONValue.string) ?? .null),
             ("source_problems", .array(sourceProblems.map(JSONValue.string))),
             ("rebuild_problem", rebuildProblem.map(JSONValue.string) ?? .null), ("config_changed", .bool(configChanged)),
+            ("entry_problem", entryProblem.map(JSONValue.string) ?? .null),
             ("changed_files", .array(changedFiles.map { .object([("name", .string($0.name)), ("on_disk", $0.onDisk.map(JSONValue.string) ?? .null)]) })),
             ("outputs", .array(outputs.map { .object([("name", .string($0.name)), ("recorded", .string($0.recorded)),
                                                        ("rebuilt", $0.rebuilt.map(JSONValue.string) ?? .null)]) })),
@@ -71,6 +80,7 @@ extension MixBuilder {
             let onDisk = Self.fileHash(directory + "/" + name)
             if onDisk != recorded { result.changedFiles.append((name, onDisk)) }
         }
+        result.entryProblem = entryProblem(manifest, directory: directory)
         guard result.logProblem == nil || !(result.logProblem ?? "").hasPrefix("the log ends") else { return result }
         let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -88,10 +98,36 @@ extension MixBuilder {
             for (name, hash) in manifest.outputs.sorted(by: { $0.key < $1.key }) {
                 result.outputs.append((name, hash, rebuilt.outputs[name]))
             }
+            // A file the rebuild writes and the manifest leaves out (a stage's entry deleted
+            // from it) would otherwise go unchecked, and unread by a lineage.
+            for (name, hash) in rebuilt.outputs.sorted(by: { $0.key < $1.key }) where manifest.outputs[name] == nil {
+                result.outputs.append((name, "", hash))
+            }
         } catch let error as UserFacingError {
             result.rebuildProblem = error.message
         }
         return result
+    }
+
+    /// nil when a `mix` entry of the log names this manifest: its name, head and spec, and its
+    /// output (data.jsonl's hash; a staged mix's, the manifest file's own).
+    func entryProblem(_ manifest: MixManifest, directory: String) -> String? {
+        let output = manifest.stages.isEmpty ? manifest.outputs["data.jsonl"] : Self.fileHash(directory + "/manifest.json")
+        do {
+            let reader = try LogReader(path: session.paths.log, displayPath: session.paths.display(session.paths.log))
+            while let entry = try reader.next() {
+                guard entry.knownKind == .mix, let mix = try? entry.payload(MixPayload.self) else { continue }
+                if mix.name == manifest.name && mix.headSeq == manifest.headSeq && mix.spec == manifest.specHash && mix.output == output {
+                    return nil
+                }
+            }
+            return "no mix entry of the log records this manifest (its name, head, spec and output hashes): "
+                + "it was edited after the mix was built, or the mix was not built in this workspace"
+        } catch let error as UserFacingError {
+            return "the log cannot be read: \(error.message)"
+        } catch {
+            return "the log cannot be read: \(error)"
+        }
     }
 
     /// SHA-256 of a file's bytes; nil when it cannot be read.

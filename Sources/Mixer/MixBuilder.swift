@@ -52,6 +52,9 @@ public final class MixBuilder {
         // them would not say so, so none is built until the gates have run.
         let pending = try session.index.pendingGateRows()
         if pending > 0 { throw WorkspaceError.gatesPending(rows: pending) }
+        // Flags from gates that no longer match the settings (or a gate added since, like the
+        // pair gate) would pass rows today's gates hold back, and count pairs they never judged.
+        guard try session.gatesAreCurrent() else { throw WorkspaceError.gatesStale }
         let head = try session.index.logPosition()
         let (manifest, report) = try render(spec, options: options, index: session.index, head: head, into: target, scanMustBeAt: head)
         // A staged mix has one data.jsonl per stage: its entry names the manifest's hash, which

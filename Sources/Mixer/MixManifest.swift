@@ -111,6 +111,7 @@ public struct MixManifest: Sendable {
             outputs[name] = try string(hash, "outputs.\(name)")
         }
         var stages: [Stage] = []
+        if let value = v["stages"], value.arrayValue == nil { throw MixError.manifest(path: path, reason: "stages is not a list") }
         for (i, stage) in (v["stages"]?.arrayValue ?? []).enumerated() {
             let name = try string(stage["name"], "stages[\(i)].name")
             stages.append(Stage(name: name, format: try string(stage["format"], "stages.\(name).format"),

@@ -39,6 +39,8 @@ extension MixPool {
         }
         guard spec.rows == .judgeKept else { return nil }
         if row.kind.isHuman { return "human-written (rows = \"judge-kept\" takes synthetic rows)" }
+        // The judge scored the row as generated; a reviewer's edit is other text.
+        if row.kind == .edited { return "edited by a reviewer: the judge scored the text before the edit (rows = \"judge-kept\")" }
         guard let score = row.judgeScore else { return "no judge score (rows = \"judge-kept\")" }
         guard let cut = judge, score >= cut.threshold else {
             return "judge score below the calibrated threshold (rows = \"judge-kept\")"

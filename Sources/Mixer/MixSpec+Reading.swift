@@ -95,7 +95,14 @@ extension MixSpec {
             spec.maxGeneration = most
         }
         spec.freshHumanMinFraction = try reader.number(c, "fresh_human_min_fraction", 0...1) ?? spec.freshHumanMinFraction
-        for (slice, rule) in try readSlices(reader, at: at) { spec.slices[slice] = rule }
+        // A stage's rule for a slice is laid over the top's key by key, like every other setting:
+        // a stage that sets one bound keeps the other it inherited.
+        for (slice, rule) in try readSlices(reader, at: at) {
+            let inherited = spec.slices[slice]
+            spec.slices[slice] = SliceRule(humanMinFraction: rule.humanMinFraction ?? inherited?.humanMinFraction,
+                                           syntheticMaxFraction: rule.syntheticMaxFraction ?? inherited?.syntheticMaxFraction,
+                                           location: rule.location)
+        }
         if spec.rows.syntheticOnly { try dropHumanBounds(reader, at: at, from: &spec) }
     }
 
@@ -139,6 +146,9 @@ extension MixSpec {
                 }
                 throw reader.unknown(key, known: Array(stageKeys), table: at, what: "stage setting")
             }
+            for table in ["constraints", "slices"] where reader.value(at, table) != nil && reader.value(at, table)?.objectValue == nil {
+                throw reader.fail(at, table, "expected a table [stages.\(name).\(table)]")
+            }
             if let constraints = reader.value(at, "constraints")?.objectValue {
                 for (key, _) in constraints where !stageConstraintKeys.contains(key) {
                     if constraintKeys.contains(key) {
@@ -166,8 +176,9 @@ extension MixSpec {
 
     static func readSlices(_ reader: ConfigReader, at prefix: [String]) throws -> [String: SliceRule] {
         guard let table = reader.value(prefix, "slices") else { return [:] }
+        guard let slices = table.objectValue else { throw reader.fail(prefix, "slices", "expected tables [slices.NAME]") }
         var rules: [String: SliceRule] = [:]
-        for (slice, body) in table.objectValue ?? [] {
+        for (slice, body) in slices {
             let at = prefix + ["slices", slice]
             guard let members = body.objectValue else { throw reader.fail(prefix + ["slices"], slice, "expected a table [slices.\(slice)]") }
             for (key, _) in members where !sliceKeys.contains(key) {

@@ -147,9 +147,12 @@ public struct RowRecognizer: Sendable {
             if let value = try number(.temperature, view) { row.provenance.temperature = value }
             if let value = try number(.judgeScore, view) { row.provenance.judgeScore = value }
             // Who wrote each side of a pair: checked here, so a value the pair gate could not
-            // read is a problem named at import rather than a field dropped without a word.
-            _ = try text(.chosenGenerator, nil, &row.conflicts, view)
-            _ = try text(.rejectedGenerator, nil, &row.conflicts, view)
+            // read is a problem named at import rather than a field dropped without a word. Only
+            // pairs read them (other rows name such a member as not used, as before).
+            if row.shape == .preference || row.shape == .hh {
+                _ = try text(.chosenGenerator, nil, &row.conflicts, view)
+                _ = try text(.rejectedGenerator, nil, &row.conflicts, view)
+            }
         } catch {
             return error
         }

@@ -93,6 +93,15 @@ extension WorkspaceSession {
         return PreparedGates(suite: suite, warnings: warnings)
     }
 
+    /// Whether the last gate run used the gates this config and this winnow make (their
+    /// settings, eval files and suite version): false when a setting or the suite changed since,
+    /// so its verdicts say nothing of what today's gates would find. True when no gate ever ran
+    /// (rows imported with `--no-gates`: a mix says so row by row).
+    public func gatesAreCurrent() throws -> Bool {
+        guard let gated = try index.gatedThrough() else { return true }
+        return gated.config == (try prepareGates()).suite.configHash
+    }
+
     /// Runs the gates with gates prepared earlier or built now, and logs what changed (see
     /// `GateRunner`): over the rows imported since the last run, or over every row when
     /// `everything` is asked for (`gates --rerun`).

@@ -33,6 +33,9 @@ public enum WorkspaceError: UserFacingError {
     /// Rows whose import asked for gates no run has finished (see `RowIndex.pendingGateRows`),
     /// refused by `mix`.
     case gatesPending(rows: Int)
+    /// The last gate run used other gate settings, or an older winnow's gates: the rows were
+    /// not checked the way the mix would claim.
+    case gatesStale
     /// The review queue was planned again under other settings while this process was
     /// building or using its plan (winnow.toml's review settings changed, or a reindex).
     case queuePlanChanged
@@ -85,6 +88,10 @@ public enum WorkspaceError: UserFacingError {
                 + "index was rebuilt): nothing was served from the old plan; start again to review under the current settings"
         case .gatesPending(let rows):
             return "\(WorkspaceError.pendingGatesFact(rows)): run 'winnow gates' to finish them first; nothing was built"
+        case .gatesStale:
+            return "the gates last ran with other settings than winnow.toml's [gates] and eval files, or before this winnow "
+                + "added a gate (the pair gate): no row has been checked as a mix would claim; run 'winnow gates', then "
+                + "build the mix again; nothing was built"
         case let .verdictFile(path, reason):
             return "\(path): \(reason); the workspace is damaged (restore gates/ from a backup; "
                 + "'winnow log verify' checks every verdict file)"

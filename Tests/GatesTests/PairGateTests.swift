@@ -46,7 +46,12 @@ import WinnowCore
         let same = try Self.pair(Self.good + ", " + Self.bad + #", "chosen_model": "m-1", "rejected_model": "m-1""#)
         #expect(Self.pairFindings(same).map(\.reason) == ["same-generator"])
         #expect(JSONValue.object(Self.pairFindings(same)[0].detail)["per_side"] == .bool(true))
-        // One side named, the other side's writer unknown: cannot judge.
+        // Names compared without case.
+        let cased = try Self.pair(Self.good + ", " + Self.bad + #", "chosen_model": "GPT-4", "rejected_model": "gpt-4""#)
+        #expect(Self.pairFindings(cased).map(\.reason) == ["same-generator"])
+        // One side named, the other side's writer unknown (even with a row generator): cannot judge.
+        let oneNamed = try Self.pair(Self.good + ", " + Self.bad + #", "meta": {"generator": "pipeline-x", "chosen_generator": "m-1"}"#)
+        #expect(Self.pairFindings(oneNamed).map(\.reason) == ["cannot-judge"])
         let half = try Self.pair(Self.good + ", " + Self.bad + #", "chosen_generator": "m-1""#)
         let found = Self.pairFindings(half)
         #expect(found.map(\.reason) == ["cannot-judge"])
@@ -60,6 +65,16 @@ import WinnowCore
         let result = bytes.withUnsafeBufferPointer { RowRecognizer().recognize(tape, source: $0) }
         guard case .failure(let problem) = result else { Issue.record("accepted"); return }
         #expect(problem.reason.contains("'chosen_generator' is an object, expected a string"), "\(problem.reason)")
+    }
+
+    /// Only pairs read the per-side fields: a chat row with such a member imports as before
+    /// (named as not used: here the whole `meta`, since nothing in it is read).
+    @Test func aChatRowWithAPerSideMemberIsNotAProblem() throws {
+        let bytes = Array((#"{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}], "meta": {"chosen_model": {"name": "x"}}}"#).utf8)
+        let tape = try JSONTape.parse(bytes)
+        let result = bytes.withUnsafeBufferPointer { RowRecognizer().recognize(tape, source: $0) }
+        guard case .success(let row) = result else { Issue.record("refused: \(result)"); return }
+        #expect(row.unused == ["meta"], "named as not used, as any member nothing reads")
     }
 
     @Test func nearDuplicateAnswersAreFlaggedAndDifferentOnesAreNot() throws {

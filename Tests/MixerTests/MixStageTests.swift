@@ -100,6 +100,17 @@ import Workspace
         #expect(verification.outputs.map(\.name) == ["preference/data.jsonl", "rft/data.jsonl", "sft/data.jsonl"])
     }
 
+    /// The judge scored a row as generated: a row a reviewer edited is not judge-kept.
+    @Test func anEditedRowIsNotJudgeKept() throws {
+        let f = try Self.fixture()
+        try f.decide(["s-9"], .edit, uid: 2, newRow: .object([("prompt", .string("q")), ("response", .string("rewritten"))]), adjudication: true)
+        let out = try f.build(Self.staged, into: "m")
+        let rft = try Self.meta(out.directory, "rft/data.jsonl").map { $0["row"] as! String }
+        #expect(!rft.contains("s-9") && rft.contains("s-19"))
+        let report = try #require(out.report.stages.first { $0.name == "rft" }?.report)
+        #expect(report.excluded.contains { $0.reason.hasPrefix("edited by a reviewer: the judge scored the text before the edit") })
+    }
+
     /// A row decided twice counts by its latest standing verdict, as in `winnow stats`.
     @Test func theJudgeCutReadsEachRowsLatestVerdict() throws {
         let f = try Self.fixture()
@@ -148,6 +159,45 @@ import Workspace
         try FileManager.default.removeItem(atPath: path)
         verification = try MixBuilder(session: f.session).verify(directory: out.directory)
         #expect(verification.lines.contains("\(name): MISSING from the mix folder") && !verification.ok)
+    }
+
+    /// A stage's entry deleted from the manifest (and its file then changed at will): the
+    /// rebuild writes a file the manifest does not list, and the log's entry no longer matches.
+    @Test func aStageLeftOutOfTheManifestIsCaught() throws {
+        let f = try Self.fixture()
+        let out = try f.build(Self.staged, into: "m")
+        let path = out.directory + "/manifest.json"
+        chmod(path, 0o644)
+        let manifest = try MixManifest.read(directory: out.directory)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"rft/data.jsonl\":\"\(manifest.outputs["rft/data.jsonl"]!)\",", with: "")
+        #expect(!text.contains("rft/data.jsonl\":"))
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let verification = try MixBuilder(session: f.session).verify(directory: out.directory)
+        #expect(!verification.ok && !verification.identical)
+        #expect(verification.lines.contains("rft/data.jsonl: the rebuild writes it, the manifest does not list it"), "\(verification.lines)")
+        #expect(verification.entryProblem?.contains("no mix entry of the log records this manifest") == true)
+    }
+
+    /// A mix is proven against the gates as configured today: after a [gates] change (or a
+    /// winnow that adds a gate) it is refused until the gates have run again.
+    @Test func aMixAfterTheGateSettingsChangedWaitsForTheGates() throws {
+        let f = try Self.fixture()
+        _ = try f.session.runGates()
+        let spec = "name = \"g\"\nseed = 1\n[constraints]\nhuman_min_fraction = 0\nsynthetic_max_per_human = 100\ncritical_synthetic_max = 1\n"
+        _ = try f.build(spec)
+        var config = try String(contentsOfFile: f.session.paths.config, encoding: .utf8)
+        config = config.replacingOccurrences(of: "near_duplicate_threshold = 0.8", with: "near_duplicate_threshold = 0.7")
+        try config.write(toFile: f.session.paths.config, atomically: true, encoding: .utf8)
+        try f.configure(appending: "")
+        #expect {
+            try f.build(spec)
+        } throws: { error in
+            if case .gatesStale = error as? WorkspaceError { return true }
+            return false
+        }
+        _ = try f.session.runGates()
+        _ = try f.build(spec)
     }
 
     /// Output names in a manifest are paths verify opens: nothing outside the mix's own files.
@@ -366,6 +416,25 @@ import Workspace
         #expect(Self.refused(top + "[stages.a]\nformat = \"preference\"\nrows = \"non-pairs\"\n").contains("leaves a preference output nothing to write"))
         #expect(Self.refused(top + "[stages.a]\nrows = \"some\"\n").contains("must be one of any, pairs, non-pairs, judge-kept"))
         #expect(Self.refused(top + "rows = \"judge-kept\"\n[stages.a]\n").contains("\"judge-kept\" at the top would take the human rows out of every stage"))
+    }
+
+    /// A stage's slice rule keeps what it does not set; a stage's constraints or slices must be tables.
+    @Test func aStageSliceRuleIsLaidOverTheTopsKeyByKey() throws {
+        let spec = try Self.parse("""
+            name = "m"
+            seed = 1
+            [slices.billing]
+            synthetic_max_fraction = 0.1
+            [stages.sft.slices.billing]
+            human_min_fraction = 0.3
+            """)
+        let rule = spec.stages[0].spec.slices["billing"]
+        #expect(rule?.humanMinFraction == 0.3 && rule?.syntheticMaxFraction == 0.1)
+        #expect(spec.stages[0].spec.humanFloor(slice: "billing", critical: true) == 0.9)
+        let top = "name = \"m\"\nseed = 1\n"
+        #expect(Self.refused(top + "[stages.sft]\nconstraints = 0.4\n").contains("[stages.sft] constraints: expected a table [stages.sft.constraints]"))
+        #expect(Self.refused(top + "[stages.sft]\nslices = 1\n").contains("[stages.sft] slices: expected a table [stages.sft.slices]"))
+        #expect(Self.refused(top + "slices = 1\n").contains("slices: expected tables [slices.NAME]"))
     }
 
     /// A judge-kept output holds no human row: a human bound written for it could never hold.
