@@ -49,7 +49,7 @@ extension GateSettings {
             if let contamination { findings += contamination.check(row) }
             findings += classifierFindings
             // Last: it reads what the others found on each side of a pair.
-            if row.shape == .preference || row.shape == .hh { findings += pair.check(row, findings: findings) }
+            if row.shape.isPreferencePair { findings += pair.check(row, findings: findings) }
             return Result(assignment: assignment, findings: findings)
         }
     }

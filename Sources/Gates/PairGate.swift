@@ -47,7 +47,7 @@ public struct PairGate: Sendable {
 
     /// `findings`: what the other per-row gates found in the row.
     public func check(_ row: GateRow, findings: [GateFinding]) -> [GateFinding] {
-        guard row.shape == .preference || row.shape == .hh, let (chosen, rejected) = Self.answers(row.text) else { return [] }
+        guard row.shape.isPreferencePair, let (chosen, rejected) = Self.answers(row.text) else { return [] }
         var out: [GateFinding] = []
         let sides = row.text.sideGenerators
         // The row's generator stands for both sides only when the row names neither: a row that

@@ -72,7 +72,7 @@ extension MixBuilder {
                                              judge: output.judge)
                 },
                 judge: spec.stages.isEmpty ? outputs[0].judge : nil)
-            try Self.writeFile(temp + "/manifest.json", manifest.json.canonicalBytes + [0x0A])
+            try Self.writeFile(temp + "/manifest.json", manifest.fileBytes)
             try Self.writeFile(temp + "/report.md", Array(report.markdown.utf8))
             guard rename(temp, target) == 0 else { throw MixError.io(path: target, action: "move the finished mix into place", errno: errno) }
             return (manifest, report)
@@ -94,19 +94,15 @@ extension MixBuilder {
         }
         func judge(_ spec: MixSpec, stage: String?) throws -> MixJudgeCut? {
             guard spec.rows == .judgeKept else { return nil }
-            let cut: MixJudgeCut
-            if let recorded {
-                let stageRecord = recorded.stages.first { $0.name == stage }
-                guard let known = stage == nil ? recorded.judge : stageRecord?.judge else {
-                    throw MixError.manifest(path: "manifest.json", reason: (stage.map { "stage \($0)" } ?? "the mix")
-                        + " takes judge-kept rows and its judge cut is not recorded")
-                }
-                cut = known
-            } else {
-                cut = try MixJudge.calibrate(index: index, precisionTarget: session.config.review.judgePrecision,
-                                             location: spec.rowsLocation ?? SourceLocation(file: spec.path))
+            guard let recorded else {
+                return try MixJudge.calibrate(index: index, precisionTarget: session.config.review.judgePrecision,
+                                              location: spec.rowsLocation ?? SourceLocation(file: spec.path))
             }
-            return cut
+            guard let known = stage == nil ? recorded.judge : recorded.stages.first(where: { $0.name == stage })?.judge else {
+                throw MixError.manifest(path: "manifest.json", reason: (stage.map { "stage \($0)" } ?? "the mix")
+                    + " takes judge-kept rows and its judge cut is not recorded")
+            }
+            return known
         }
         let scanLineage: MixLineageSource = live.map(MixLineageSource.live)
             ?? .recorded(MixLineageUse(generations: (recorded?.stages.compactMap(\.lineage) ?? [])

@@ -71,16 +71,15 @@ extension MixBuilder {
     public func verify(directory: String) throws -> MixVerification {
         let manifest = try MixManifest.read(directory: directory)
         var result = MixVerification(directory: directory, headSeq: manifest.headSeq)
-        result.logProblem = logProblem(manifest)
+        (result.logProblem, result.entryProblem) = logProblems(manifest, directory: directory)
         result.configChanged = manifest.configHash != session.config.configHash
         for source in manifest.sources {
             if let problem = SourceCheck.problem(source.sha, paths: session.paths) { result.sourceProblems.append(problem) }
         }
         for (name, recorded) in manifest.outputs.sorted(by: { $0.key < $1.key }) {
-            let onDisk = Self.fileHash(directory + "/" + name)
+            let onDisk = ContentHash.file(at: directory + "/" + name)
             if onDisk != recorded { result.changedFiles.append((name, onDisk)) }
         }
-        result.entryProblem = entryProblem(manifest, directory: directory)
         guard result.logProblem == nil || !(result.logProblem ?? "").hasPrefix("the log ends") else { return result }
         let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -109,58 +108,40 @@ extension MixBuilder {
         return result
     }
 
-    /// nil when a `mix` entry of the log names this manifest: its name, head and spec, and its
-    /// output (data.jsonl's hash; a staged mix's, the manifest file's own).
-    func entryProblem(_ manifest: MixManifest, directory: String) -> String? {
-        let output = manifest.stages.isEmpty ? manifest.outputs["data.jsonl"] : Self.fileHash(directory + "/manifest.json")
+    /// What is wrong between the log and the mix, read in one pass: `head`, nil when entry
+    /// `headSeq` is still the entry the mix saw; `entry`, nil when a `mix` entry names this
+    /// manifest (its name, head and spec, and its output: data.jsonl's hash, or a staged mix's
+    /// manifest file's own).
+    func logProblems(_ manifest: MixManifest, directory: String) -> (head: String?, entry: String?) {
+        let output = manifest.stages.isEmpty ? manifest.outputs["data.jsonl"] : ContentHash.file(at: directory + "/manifest.json")
+        var head: String? = manifest.headSeq > 0
+            ? "the log ends before entry #\(manifest.headSeq), the head this mix was built from: the log was rewritten or truncated" : nil
+        var entry: String? = "no mix entry of the log records this manifest (its name, head, spec and output hashes): "
+            + "it was edited after the mix was built, or the mix was not built in this workspace"
+        // The whole chain first: an entry edited anywhere (before or after the mix's head) makes
+        // every rebuild from this log suspect.
+        var failed: String?
         do {
+            if manifest.headSeq > 0,
+               case .failed(let failure) = try LogVerifier.verify(path: session.paths.log, displayPath: session.paths.display(session.paths.log)) {
+                failed = "the log fails verification: \(failure.description) ('winnow log verify')"
+            }
             let reader = try LogReader(path: session.paths.log, displayPath: session.paths.display(session.paths.log))
-            while let entry = try reader.next() {
-                guard entry.knownKind == .mix, let mix = try? entry.payload(MixPayload.self) else { continue }
-                if mix.name == manifest.name && mix.headSeq == manifest.headSeq && mix.spec == manifest.specHash && mix.output == output {
-                    return nil
+            while let e = try reader.next() {
+                if e.seq == manifest.headSeq && manifest.headSeq > 0 {
+                    head = e.hash == manifest.headHash ? nil
+                        : "entry #\(manifest.headSeq) now hashes to \(e.hash.prefix(16)), the mix recorded \(manifest.headHash.prefix(16)): the log was rewritten"
+                }
+                if entry != nil, e.knownKind == .mix, let mix = try? e.payload(MixPayload.self), mix.name == manifest.name,
+                   mix.headSeq == manifest.headSeq, mix.spec == manifest.specHash, mix.output == output {
+                    entry = nil
                 }
             }
-            return "no mix entry of the log records this manifest (its name, head, spec and output hashes): "
-                + "it was edited after the mix was built, or the mix was not built in this workspace"
+            return (failed ?? head, entry)
         } catch let error as UserFacingError {
-            return "the log cannot be read: \(error.message)"
+            return (failed ?? "the log cannot be read up to entry #\(manifest.headSeq): \(error.message)", "the log cannot be read: \(error.message)")
         } catch {
-            return "the log cannot be read: \(error)"
-        }
-    }
-
-    /// SHA-256 of a file's bytes; nil when it cannot be read.
-    static func fileHash(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var hash = StreamingHash()
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hash.update(Array(chunk)) }
-        } catch { return nil }
-        return hash.finalizeHex()
-    }
-
-    /// nil when entry `headSeq` of the log is still the entry the mix saw.
-    func logProblem(_ manifest: MixManifest) -> String? {
-        guard manifest.headSeq > 0 else { return nil }
-        do {
-            // The whole chain first: an entry edited anywhere (before or after the mix's head)
-            // makes every rebuild from this log suspect.
-            if case .failed(let failure) = try LogVerifier.verify(path: session.paths.log, displayPath: session.paths.display(session.paths.log)) {
-                return "the log fails verification: \(failure.description) ('winnow log verify')"
-            }
-            let reader = try LogReader(path: session.paths.log, displayPath: session.paths.display(session.paths.log))
-            while let entry = try reader.next() {
-                guard entry.seq == manifest.headSeq else { continue }
-                return entry.hash == manifest.headHash ? nil
-                    : "entry #\(manifest.headSeq) now hashes to \(entry.hash.prefix(16)), the mix recorded \(manifest.headHash.prefix(16)): the log was rewritten"
-            }
-            return "the log ends before entry #\(manifest.headSeq), the head this mix was built from: the log was rewritten or truncated"
-        } catch let error as UserFacingError {
-            return "the log cannot be read up to entry #\(manifest.headSeq): \(error.message)"
-        } catch {
-            return "the log cannot be read: \(error)"
+            return (failed ?? "the log cannot be read: \(error)", "the log cannot be read: \(error)")
         }
     }
 }

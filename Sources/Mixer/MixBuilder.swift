@@ -60,7 +60,7 @@ public final class MixBuilder {
         // A staged mix has one data.jsonl per stage: its entry names the manifest's hash, which
         // names every output's, and lists the outputs.
         let staged = !manifest.stages.isEmpty
-        let output = staged ? ContentHash.hex(manifest.json.canonicalBytes + [0x0A]) : manifest.outputs["data.jsonl"] ?? ""
+        let output = staged ? ContentHash.hex(manifest.fileBytes) : manifest.outputs["data.jsonl"] ?? ""
         let payload = MixPayload(
             name: spec.name, spec: spec.hash, output: output, headSeq: head.seq,
             headHash: head.seq == 0 ? LogEntry.genesisHash : head.hash, rows: report.rows,

@@ -10,7 +10,7 @@ extension MixFormat {
     func accepts(_ shape: RowShape) -> Bool {
         switch self {
         case .chat, .alpaca: return true
-        case .preference: return shape == .preference || shape == .hh
+        case .preference: return shape.isPreferencePair
         }
     }
 

@@ -50,6 +50,10 @@ public struct MixManifest: Sendable {
         return stages.first { $0.name == stage }?.lineage
     }
 
+    /// `manifest.json` as written: canonical JSON and a newline (a staged mix's log entry names
+    /// the hash of these bytes).
+    public var fileBytes: [UInt8] { json.canonicalBytes + [0x0A] }
+
     public var json: JSONValue {
         var optional: [(String, JSONValue)] = []
         if let lineage { optional.append(("lineage", lineage.json)) }

@@ -93,7 +93,7 @@ struct MixPool {
         for s in facts.sources { pool.sources[s.id] = (s.sha, s.file) }
         for part in parts { pool.absorb(part.finished()) }
         pool.excluded = pool.excluded.filter { $0.value > 0 }
-        if pool.rows.contains(where: { $0.shape == .preference || $0.shape == .hh }) { pool.pairReasons = try index.pairGateReasons() }
+        if pool.rows.contains(where: \.shape.isPreferencePair) { pool.pairReasons = try index.pairGateReasons() }
         pool.edits = try Self.edits(index: index, logPath: logPath, displayLog: displayLog)
         return pool
     }

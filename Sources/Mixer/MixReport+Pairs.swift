@@ -27,7 +27,7 @@ extension MixReport {
             var pairs: [Int32: Int] = [:], two: [Int32: Int] = [:]
             for unit in c.units {
                 let row = c.pool.rows[Int(unit.row)]
-                guard row.shape == .preference || row.shape == .hh else { continue }
+                guard row.shape.isPreferencePair else { continue }
                 pairs[row.slice, default: 0] += 1
                 let reasons = c.pool.pairReasons[row.n]
                 let gated = row.n <= c.pool.gatedThrough

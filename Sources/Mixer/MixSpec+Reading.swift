@@ -146,18 +146,14 @@ extension MixSpec {
                 }
                 throw reader.unknown(key, known: Array(stageKeys), table: at, what: "stage setting")
             }
-            for table in ["constraints", "slices"] where reader.value(at, table) != nil && reader.value(at, table)?.objectValue == nil {
-                throw reader.fail(at, table, "expected a table [stages.\(name).\(table)]")
+            if let slices = reader.value(at, "slices"), slices.objectValue == nil {
+                throw reader.fail(at, "slices", "expected a table [stages.\(name).slices]")
             }
-            if let constraints = reader.value(at, "constraints")?.objectValue {
-                for (key, _) in constraints where !stageConstraintKeys.contains(key) {
-                    if constraintKeys.contains(key) {
-                        throw reader.fail(at + ["constraints"], key, "is set once for the whole mix, in the top [constraints]: "
-                            + "which unreviewed rows are trusted is a property of the rows, not of a stage")
-                    }
-                    throw reader.unknown(key, known: Array(stageConstraintKeys), table: at + ["constraints"], what: "setting")
-                }
+            for (key, _) in reader.value(at, "constraints")?.objectValue ?? [] where constraintKeys.contains(key) && !stageConstraintKeys.contains(key) {
+                throw reader.fail(at + ["constraints"], key, "is set once for the whole mix, in the top [constraints]: "
+                    + "which unreviewed rows are trusted is a property of the rows, not of a stage")
             }
+            try refuseUnknown(reader, at: at, "constraints", stageConstraintKeys)
             var spec = top
             spec.stages = []
             try readOutput(reader, at: at, into: &spec)

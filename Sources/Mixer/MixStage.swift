@@ -21,8 +21,8 @@ public enum MixRowFilter: String, Sendable, CaseIterable {
     func takes(_ shape: RowShape) -> Bool {
         switch self {
         case .any, .judgeKept: return true
-        case .pairs: return shape == .preference || shape == .hh
-        case .nonPairs: return shape != .preference && shape != .hh
+        case .pairs: return shape.isPreferencePair
+        case .nonPairs: return !shape.isPreferencePair
         }
     }
 }

@@ -32,6 +32,19 @@ public enum ContentHash {
     }
 }
 
+extension ContentHash {
+    /// SHA-256 of a file's bytes, read 4 MB at a time; nil when it cannot be opened or read.
+    public static func file(at path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hash = StreamingHash()
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hash.update(Array(chunk)) }
+        } catch { return nil }
+        return hash.finalizeHex()
+    }
+}
+
 /// Incremental SHA-256 for streams (a source file copied while it is read).
 public struct StreamingHash {
     private var hasher = SHA256()

@@ -41,7 +41,7 @@ extension RowRecognizer {
             }
             read(.id); read(.origin); read(.generator); read(.template); read(.seed)
             read(.temperature); read(.created); read(.slice); read(.judgeScore)
-            if shape == .preference || shape == .hh { read(.chosenGenerator); read(.rejectedGenerator) }
+            if shape.isPreferencePair { read(.chosenGenerator); read(.rejectedGenerator) }
             for field in Self.contentOrder(shape, rendering: rendering) where renders(field, view) { read(field) }
 
             var unused: [String] = []

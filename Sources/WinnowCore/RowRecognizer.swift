@@ -149,7 +149,7 @@ public struct RowRecognizer: Sendable {
             // Who wrote each side of a pair: checked here, so a value the pair gate could not
             // read is a problem named at import rather than a field dropped without a word. Only
             // pairs read them (other rows name such a member as not used, as before).
-            if row.shape == .preference || row.shape == .hh {
+            if row.shape.isPreferencePair {
                 _ = try text(.chosenGenerator, nil, &row.conflicts, view)
                 _ = try text(.rejectedGenerator, nil, &row.conflicts, view)
             }

@@ -50,6 +50,11 @@ public struct Provenance: Sendable, Equatable, Codable {
     public init() {}
 }
 
+extension RowShape {
+    /// A row with a chosen and a rejected answer (TRL preference, hh-rlhf).
+    public var isPreferencePair: Bool { self == .preference || self == .hh }
+}
+
 /// The provenance and content fields import looks up, by the names `--map` and the config use.
 public enum RowField: String, Sendable, CaseIterable {
     case id, origin, generator, template, seed, temperature, created, slice

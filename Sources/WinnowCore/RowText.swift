@@ -113,7 +113,7 @@ extension RowRecognizer {
             }
         }
         var sides: [String: String] = [:]
-        if shape == .preference || shape == .hh {
+        if shape.isPreferencePair {
             for (field, side) in [(RowField.chosenGenerator, "chosen"), (.rejectedGenerator, "rejected")] {
                 guard let (node, _) = find(field, view) else { continue }
                 // Import refused any other type (`readProvenance`), so nothing is dropped here.

@@ -78,7 +78,7 @@ final class ReviewScreen: Screen {
         return actions + [.back]
     }
 
-    var isPreference: Bool { item.map { [.preference, .hh].contains($0.row.shape) } ?? false }
+    var isPreference: Bool { item?.row.shape.isPreferencePair ?? false }
 
     /// Claims the next row (or `item` itself when given) and reads what the screen shows.
     func advance(workbench: Workbench, to claimed: QueueItem? = nil) throws {

@@ -11,11 +11,6 @@ extension WorkspaceConfig {
     public static let bothBadReason = "both-bad"
 }
 
-extension RowShape {
-    /// A row with a chosen and a rejected answer (TRL preference, hh-rlhf).
-    public var isPreferencePair: Bool { self == .preference || self == .hh }
-}
-
 extension RowIndex {
     /// Rows whose latest standing decision is a both-bad reject, by row number: what the mixer
     /// counts apart from other rejections.

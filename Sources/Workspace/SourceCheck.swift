@@ -9,11 +9,9 @@ public enum SourceCheck {
     /// nil when `sources/SHA.jsonl` exists and its bytes hash to SHA; else what is wrong.
     public static func problem(_ sha: String, paths: WorkspacePaths) -> String? {
         let path = paths.source(sha)
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "\(paths.display(path)) is missing" }
-        defer { try? handle.close() }
-        var hash = StreamingHash()
-        while let chunk = try? handle.read(upToCount: 1 << 22), !chunk.isEmpty { hash.update(Array(chunk)) }
-        let actual = hash.finalizeHex()
+        guard let actual = ContentHash.file(at: path) else {
+            return "\(paths.display(path)) " + (FileManager.default.fileExists(atPath: path) ? "cannot be read" : "is missing")
+        }
         return actual == sha ? nil : "\(paths.display(path)) changed: its bytes now hash to \(actual.prefix(16)), not to its name"
     }
 }
