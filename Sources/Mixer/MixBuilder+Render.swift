@@ -29,7 +29,7 @@ extension MixBuilder {
             try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
         } catch { throw MixError.io(path: temp, action: "create the mix folder", errno: errno) }
         do {
-            var timing = MixTiming()
+            var timing = PhaseTiming.mix()
             // The report's one query runs on its own connection while the rows are written.
             let verdicts = ConcurrentSlots<Result<MixReport.GeneratorVerdicts, Error>>(count: 1)
             let background = DispatchGroup()
@@ -86,7 +86,7 @@ extension MixBuilder {
     /// each narrows it to its own rows (`MixPool.narrowed`).
     func compose(_ spec: MixSpec, options: MixOptions, index: RowIndex, scanMustBeAt: (seq: Int, hash: String)?,
                  recorded: MixManifest?) throws -> [MixOutput] {
-        var timing = MixTiming()
+        var timing = PhaseTiming.mix()
         let live = try recorded == nil ? MixLineage.read(config: session.config, root: session.paths.root) : nil
         timing.mark("read the lineage")
         func lineage(_ stage: String?) -> MixLineageSource {

@@ -43,7 +43,7 @@ public final class MixBuilder {
         let target = options.output ?? session.paths.mixes + "/" + spec.name
         if FileManager.default.fileExists(atPath: target) { throw MixError.outputExists(path: target) }
         // A mix is a record others train on: the whole log and every source are proven first.
-        var timing = MixTiming()
+        var timing = PhaseTiming.mix()
         try session.verifyWholeLog()
         timing.mark("prove the log")
         try session.verifySources()

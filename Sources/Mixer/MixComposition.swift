@@ -28,7 +28,7 @@ struct MixComposition {
     /// One output's composition from its rows (`MixPool.narrowed`): the stages of a staged mix
     /// each come here with their own.
     static func compose(pool: MixPool, config: WorkspaceConfig, spec: MixSpec, bestEffort: Bool) throws -> MixComposition {
-        var timing = MixTiming()
+        var timing = PhaseTiming.mix()
         try checkSliceNames(spec: spec, config: config, pool: pool)
         // The split comes first and each side is selected on its own, so every bound holds in
         // data.jsonl and in eval.jsonl as written. Selecting first and splitting after let the

@@ -225,6 +225,9 @@ final class GateRunner {
     struct VerdictLines {
         var bytes: [UInt8] = []
         var count = 0
+        /// How many of them are also in the index's verdict stage (all, unless a test adds
+        /// lines by hand): the apply uses the stage only when it holds every line.
+        var staged = 0
 
         mutating func add(_ verdict: GatePayload) {
             bytes += verdict.verdictLine
@@ -256,14 +259,20 @@ final class GateRunner {
         }
     }
 
+    /// A run's empty verdict lines, with the index's verdict stage emptied to match.
+    func newVerdictLines() throws -> VerdictLines {
+        try index.clearGateVerdictStage()
+        return VerdictLines()
+    }
+
     /// Adds the verdicts that bring the index's flags to `desired` for the (row, gate) pairs the
-    /// run evaluated (`gates` nil: all of the row's), in the given row order then gate order.
+    /// run evaluated (`gates` nil: all of the row's), in the given row order then gate order,
+    /// to the lines and to the index's verdict stage.
     func diff(
         desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
         order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: inout VerdictLines
-    ) {
+    ) throws {
         var verdicts: [GatePayload] = []
-        defer { out.add(contentsOf: verdicts) }
         for (id, evaluated) in order {
             let want = desired[id] ?? [:], have = current[id] ?? [:]
             if want.isEmpty && have.isEmpty { continue }
@@ -284,6 +293,9 @@ final class GateRunner {
                 }
             }
         }
+        out.add(contentsOf: verdicts)
+        try index.stageGateVerdicts(verdicts)
+        out.staged += verdicts.count
     }
 
     /// Folds findings into one flag per (row, gate).
@@ -302,6 +314,12 @@ final class GateRunner {
     /// row. A run that changed nothing and saw no new row logs nothing. `last` is the last row
     /// the run saw (rows imported meanwhile are the next run's).
     func append(_ lines: VerdictLines, scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?) throws {
+        var timing = PhaseTiming.gates()
+        try append(lines, scope: scope, rows: rows, last: last, timing: &timing)
+    }
+
+    func append(_ lines: VerdictLines, scope: GateRunPayload.Scope, rows: Int, last: (n: Int64, id: String)?,
+                timing: inout PhaseTiming) throws {
         let gated = try index.gatedThrough()
         let config = suite.configHash, through = last?.n ?? 0
         if lines.count == 0 && gated?.config == config && gated?.n == through {
@@ -314,14 +332,25 @@ final class GateRunner {
         // reindex restores it and rows the gates passed never count as pending (about 500 bytes
         // a run, not a row).
         let sha = try GateVerdictFile.write(lines.bytes, paths: paths)
+        timing.mark("verdict file written")
         let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
         let display = paths.display(paths.verdictFile(sha))
         _ = try index.appendAndApply([run], to: log) { entry, db in
-            let verdicts = try GateVerdictFile.parse(lines.bytes, of: run, seq: entry.seq, display: display)
-            try RowIndex.apply(gateRun: run, verdicts: verdicts, seq: entry.seq, in: db)
+            if lines.staged == lines.count && lines.count >= RowIndex.bulkApplyThreshold {
+                try RowIndex.apply(stagedGateRun: run, seq: entry.seq, in: db)
+            } else {
+                let verdicts = try GateVerdictFile.parse(lines.bytes, of: run, seq: entry.seq, display: display)
+                try RowIndex.apply(gateRun: run, verdicts: verdicts, seq: entry.seq, in: db)
+            }
             try RowIndex.setGateKeysThrough(through, config: config, in: db)
         }
+        timing.mark("logged and applied")
     }
+}
+
+extension PhaseTiming {
+    /// A gate run's phases on stderr when `WINNOW_GATE_TIMING` is set.
+    static func gates() -> PhaseTiming { PhaseTiming("gates", variable: "WINNOW_GATE_TIMING") }
 }
 
 /// Result slots written by one worker each, read after all have finished.

@@ -17,12 +17,26 @@ extension RowIndex {
     static func applyInBulk(_ verdicts: [GatePayload], seq: Int, in db: Database) throws -> Bool {
         var pairs = Set<String>()
         for verdict in verdicts where !pairs.insert(verdict.row + "\u{0}" + verdict.gate).inserted { return false }
+        try clearVerdictStage(db)
+        try stage(verdicts, in: db)
+        try applyStaged(seq: seq, in: db)
+        return true
+    }
+
+    /// Empties the staging table (a temporary table of this connection: never in the index
+    /// file, gone with the connection).
+    static func clearVerdictStage(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS gate_verdicts (
                 id TEXT NOT NULL, gate TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT,
-                slice TEXT, slices TEXT);
+                slice TEXT, slices TEXT, PRIMARY KEY (id, gate)) WITHOUT ROWID;
             DELETE FROM gate_verdicts;
             """)
+    }
+
+    /// Adds verdicts to the staging table. A (row, gate) staged twice is refused by its key:
+    /// the set-wise apply needs each once.
+    static func stage(_ verdicts: some Sequence<GatePayload>, in db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO gate_verdicts VALUES (?, ?, ?, ?, ?, ?, ?)")
         for verdict in verdicts {
             var slice: String?, slices: String?
@@ -35,6 +49,10 @@ extension RowIndex {
                 verdict.row, verdict.gate, verdict.action.rawValue, verdict.reason, verdict.detail?.canonicalString, slice, slices,
             ])
         }
+    }
+
+    /// Applies the staged verdicts, set-wise, and empties the stage.
+    static func applyStaged(seq: Int, in db: Database) throws {
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.gate_applied;
             CREATE TEMP TABLE gate_applied AS
@@ -92,6 +110,27 @@ extension RowIndex {
         let specialSet = Set(special)
         for n in queued where !specialSet.contains(n) { try reopen(n, in: db) }
         try db.execute(sql: "DELETE FROM gate_verdicts; DROP TABLE temp.gate_applied")
-        return true
+    }
+}
+
+extension RowIndex {
+    /// Starts a gate run's stage: its verdicts are staged as they are decided (while the next
+    /// rows are gated on the other cores) so the apply, inside the transaction that follows the
+    /// log entry, neither reads the verdict file back nor parses a third of a million lines on
+    /// the run's critical path. A replay (reindex, an entry the index missed) applies from the
+    /// file as before; a test holds the two to the same index.
+    func clearGateVerdictStage() throws {
+        try write { db in try Self.clearVerdictStage(db) }
+    }
+
+    func stageGateVerdicts(_ verdicts: [GatePayload]) throws {
+        guard !verdicts.isEmpty else { return }
+        try write { db in try Self.stage(verdicts, in: db) }
+    }
+
+    /// A gate run's verdicts, staged while they were decided, applied with the run's entry.
+    static func apply(stagedGateRun run: GateRunPayload, seq: Int, in db: Database) throws {
+        try applyStaged(seq: seq, in: db)
+        try setGatedThrough(run, in: db)
     }
 }

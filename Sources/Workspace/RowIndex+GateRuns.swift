@@ -13,6 +13,11 @@ extension RowIndex {
     static func apply(gateRun run: GateRunPayload, verdicts: [GatePayload], seq: Int, in db: Database, bulk: Bool? = nil) throws {
         let applied = (bulk ?? (verdicts.count >= bulkApplyThreshold)) ? try applyInBulk(verdicts, seq: seq, in: db) : false
         if !applied { for verdict in verdicts { try apply(verdict, seq: seq, in: db) } }
+        try setGatedThrough(run, in: db)
+    }
+
+    /// Marks the rows through the run's last as gated under its config.
+    static func setGatedThrough(_ run: GateRunPayload, in db: Database) throws {
         let through = try run.through.flatMap {
             try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [$0])
         } ?? 0

@@ -80,6 +80,36 @@ import WinnowCore
         #expect(ra.first { $0.id == ids[100] }?.provenance.slices == ["medical"])
     }
 
+    /// A gate run's own verdicts are staged while it decides them and applied from the stage;
+    /// the same verdicts applied one by one (as a replay from the file would) give the same index.
+    @Test func stagedIsOneByOne() throws {
+        let tmp = try TemporaryDirectory()
+        let (a, b, ids) = try twins(tmp)
+        let list = verdicts(ids)
+        let run = GateRunPayload(verdicts: String(repeating: "0", count: 64), count: list.count, config: "c", scope: .all, rows: 400, through: ids.last)
+        try a.index.clearGateVerdictStage()
+        try a.index.stageGateVerdicts(Array(list[..<100]))
+        try a.index.stageGateVerdicts(Array(list[100...]))
+        try a.index.write { db in try RowIndex.apply(stagedGateRun: run, seq: 99, in: db) }
+        try b.index.write { db in try RowIndex.apply(gateRun: run, verdicts: list, seq: 99, in: db, bulk: false) }
+        let (fa, ra, _) = try snapshot(a), (fb, rb, _) = try snapshot(b)
+        #expect(fa == fb)
+        #expect(ra == rb)
+        #expect(try a.index.gatedThrough()?.n == b.index.gatedThrough()?.n)
+        let left = try a.index.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM temp.gate_verdicts") }
+        #expect(left == 0, "the stage is emptied by the apply")
+    }
+
+    /// A (row, gate) staged twice is refused: the set-wise apply needs each once.
+    @Test func stagingAPairTwiceFails() throws {
+        let tmp = try TemporaryDirectory()
+        let (a, _, ids) = try twins(tmp)
+        try a.index.clearGateVerdictStage()
+        let verdict = GatePayload(gate: "length", action: .flag, row: ids[5], reason: "too-long")
+        try a.index.stageGateVerdicts([verdict])
+        #expect(throws: (any Error).self) { try a.index.stageGateVerdicts([verdict]) }
+    }
+
     @Test func aRunThatNamesAPairTwiceIsAppliedOneByOne() throws {
         let tmp = try TemporaryDirectory()
         let (a, _, ids) = try twins(tmp)

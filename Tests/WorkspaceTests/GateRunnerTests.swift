@@ -64,4 +64,29 @@ import WinnowCore
         try session.reindex()
         #expect(try session.index.flags() == before)
     }
+
+    /// Runs with hundreds of verdicts are applied from the stage the run filled as it decided
+    /// them; rebuilding the index from the log (the verdict files parsed) gives the same index.
+    @Test func largeRunsAppliedFromTheStageMatchAReplay() throws {
+        let dir = NSTemporaryDirectory() + "/winnow-gates-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = try WorkspaceSession.open(try WorkspaceCreator.create(at: dir))
+        let words = ["refund", "invoice", "dosage"]
+        let lines = (0..<900).map { i in
+            #"{"id": "r\#(i)", "prompt": "Question \#(i)", "response": "About the \#(words[i % 3]) and \#(words[(i / 3) % 3])."}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/rows.jsonl", atomically: true, encoding: .utf8)
+        _ = try session.importFile(dir + "/rows.jsonl", options: ImportOptions(), progress: nil)
+        let runner = { (word: String?) in GateRunner(paths: session.paths, index: session.index, log: session.log, suite: self.suite(word)) }
+        #expect(try runner("refund").run().flagged == 500)
+        let second = try runner("invoice").run()
+        #expect(second.flagged == 500 && second.cleared == 300)
+        let flags = try session.index.flags(), rows = try session.index.allRows()
+        #expect(flags.count == 500)
+        let left = try session.index.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM temp.gate_verdicts") }
+        #expect(left == 0, "the stage was used and emptied")
+        try session.reindex()
+        #expect(try session.index.flags() == flags)
+        #expect(try session.index.allRows() == rows)
+    }
 }
