@@ -93,18 +93,38 @@ public struct PairGate: Sendable {
     }
 
     /// Jaccard similarity of the two texts' sets of word shingles (the near-duplicate gate's
-    /// words); 0 when either has no word.
+    /// words); 0 when either has no word. The sets are sorted arrays of distinct hashes counted
+    /// by one merge: a hash set per side cost more than the gate's other checks together.
     static func similarity(_ a: String, _ b: String, shingleWords: Int) -> Double {
         var shingler = NearDuplicateShingler()
-        func shingles(_ text: String) -> Set<UInt64> {
+        func shingles(_ text: String) -> [UInt64] {
             shingler.tokenize(text)
-            var set: Set<UInt64> = []
-            shingler.forEachShingle(size: shingleWords) { set.insert($0) }
-            return set
+            var list: [UInt64] = []
+            list.reserveCapacity(shingler.words.count)
+            shingler.forEachShingle(size: shingleWords) { list.append($0) }
+            list.sort()
+            var distinct = 0
+            for k in list.indices where distinct == 0 || list[distinct - 1] != list[k] {
+                list[distinct] = list[k]
+                distinct += 1
+            }
+            list.removeLast(list.count - distinct)
+            return list
         }
         let x = shingles(a), y = shingles(b)
         guard !x.isEmpty, !y.isEmpty else { return 0 }
-        let common = x.intersection(y).count
+        var i = 0, j = 0, common = 0
+        while i < x.count && j < y.count {
+            if x[i] == y[j] {
+                common += 1
+                i += 1
+                j += 1
+            } else if x[i] < y[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
         return Double(common) / Double(x.count + y.count - common)
     }
 }

@@ -92,7 +92,8 @@ extension RowIndex {
             """, arguments: [seq])
         // Each flagged, rejected or cleared row's state, as `resolve` decides it: rows with a
         // standing decision or a retraction go through `resolve` itself; the rest are pending or
-        // gate-rejected by their flags.
+        // gate-rejected by their flags. Only rows whose state changes are written (a flag on a
+        // pending row leaves it pending: most of a first run's verdicts).
         let special = try Int64.fetchAll(db, sql: """
             SELECT DISTINCT a.n FROM gate_applied a JOIN rows ON rows.n = a.n WHERE a.action != 'tag'
               AND (rows.state = 'retracted' OR EXISTS (SELECT 1 FROM decisions d WHERE d.n = a.n AND d.standing = 1))
@@ -103,6 +104,8 @@ extension RowIndex {
                                          THEN 'gate-rejected' ELSE 'pending' END
             WHERE n IN (SELECT n FROM gate_applied WHERE action != 'tag') AND state != 'retracted'
               AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.n = rows.n AND d.standing = 1)
+              AND state != CASE WHEN EXISTS (SELECT 1 FROM flags WHERE flags.n = rows.n AND flags.action = 'reject')
+                                THEN 'gate-rejected' ELSE 'pending' END
             """)
         let queued = try Int64.fetchAll(db, sql: """
             SELECT DISTINCT a.n FROM gate_applied a JOIN queue q ON q.n = a.n WHERE a.action != 'tag'

@@ -1,5 +1,6 @@
 import Foundation
-import Gates
+@testable import Gates
+import TestSupport
 import Testing
 import WinnowCore
 
@@ -140,5 +141,28 @@ import WinnowCore
         // Both sides repeat the conversation; only the answers are compared, so pairs whose last
         // answers differ are not called near-duplicates wholesale.
         #expect((reasons["similar-answers"] ?? 0) < rows.count / 10, "\(reasons)")
+    }
+
+    /// The similarity counted by merging sorted shingle hashes is the Jaccard index of the two
+    /// sets of shingles, repeats and all, on random texts from a small vocabulary.
+    @Test func similarityIsTheJaccardIndexOfTheShingleSets() {
+        var rng = SplitMix64(14)
+        let words = ["reset", "the", "router", "hold", "button", "wait", "lights", "Store", "new", "one"]
+        func text() -> String {
+            (0..<Int.random(in: 0...40, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+        }
+        for _ in 0..<300 {
+            let a = text(), b = Bool.random(using: &rng) ? text() : a + " " + text()
+            var shingler = NearDuplicateShingler()
+            func set(_ text: String) -> Set<UInt64> {
+                shingler.tokenize(text)
+                var found: Set<UInt64> = []
+                shingler.forEachShingle(size: 3) { found.insert($0) }
+                return found
+            }
+            let x = set(a), y = set(b)
+            let expected = x.isEmpty || y.isEmpty ? 0 : Double(x.intersection(y).count) / Double(x.union(y).count)
+            #expect(abs(PairGate.similarity(a, b, shingleWords: 3) - expected) < 1e-12, "\(a) | \(b)")
+        }
     }
 }
