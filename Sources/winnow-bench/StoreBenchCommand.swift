@@ -98,7 +98,7 @@ struct StoreBenchCommand: ParsableCommand {
                 children.append((try Self.spawn(argv, stderr: scratch + "/reviewer-box\(b + 1)-\(r + 1).err"), out))
             }
         }
-        var stats = LatencyStats()
+        var stats = LatencyStats(), nexts = LatencyStats(), decides = LatencyStats()
         var refused = 0, failed = 0
         for child in children {
             var status: Int32 = 0
@@ -107,11 +107,19 @@ struct StoreBenchCommand: ParsableCommand {
             let text = (try? String(contentsOfFile: child.out, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") {
                 if line.hasPrefix("# decided"), let n = Int(line.split(separator: " ").last ?? "") { refused += n }
-                else if let ns = UInt64(line) { stats.record(ns) }
+                else {
+                    let parts = line.split(separator: " ").compactMap { UInt64($0) }
+                    guard parts.count == 3 else { continue }
+                    stats.record(parts[0])
+                    nexts.record(parts[1])
+                    decides.record(parts[2])
+                }
             }
         }
         print(stats.summary(label: "next+decide, \(children.count) reviewers on \(boxes) boxes for \(Int(seconds)) s"
                             + (thinkMs > 0 ? ", reading each row about \(thinkMs) ms" : "")))
+        print(nexts.summary(label: "  of which next"))
+        print(decides.summary(label: "  of which decide"))
         print(String(format: "%.0f decisions a second; %d refused by the queue (decided or taken elsewhere); %d reviewer processes failed",
                      Double(stats.samples.count) / seconds, refused, failed))
 

@@ -6,7 +6,7 @@ import Workspace
 /// `winnow-bench store-reviewer`: one reviewer process of the store benchmark (`winnow-bench
 /// store`). It opens its box's workspace once, as the review screen does, then takes a row and
 /// accepts it, again and again, for `--seconds`, timing each next+decide pair; the pairs'
-/// latencies (nanoseconds, one a line) and the refusals go to `--out`. With `--think-ms`, the
+/// latencies (nanoseconds: the pair, its next and its decide, one pair a line) and the refusals go to `--out`. With `--think-ms`, the
 /// reviewer reads each row for about that long (uniformly 0.5x to 1.5x) between next and decide,
 /// as a person does; the pause is not part of the pair's time.
 struct StoreReviewerCommand: ParsableCommand {
@@ -29,17 +29,16 @@ struct StoreReviewerCommand: ParsableCommand {
         var lines: [String] = []
         var refused = 0, decided = 0
         while monotonicNanoseconds() < end {
-            var start = monotonicNanoseconds()
+            let start = monotonicNanoseconds()
             guard let item = try queue.next() else { break }
-            if thinkMs > 0 {
-                let served = monotonicNanoseconds() - start
-                usleep(useconds_t(Double(thinkMs) * 1000 * Double.random(in: 0.5...1.5)))
-                start = monotonicNanoseconds() - served
-            }
+            let served = monotonicNanoseconds() - start
+            if thinkMs > 0 { usleep(useconds_t(Double(thinkMs) * 1000 * Double.random(in: 0.5...1.5))) }
             do {
+                let deciding = monotonicNanoseconds()
                 _ = try queue.decide(DecisionRequest(id: item.row.id, verdict: .accept))
                 decided += 1
-                lines.append(String(monotonicNanoseconds() - start))
+                let decision = monotonicNanoseconds() - deciding
+                lines.append("\(served + decision) \(served) \(decision)")
             } catch let error as QueueError {
                 // Decided on another box meanwhile, or taken: the queue's answer, not a failure.
                 refused += 1
