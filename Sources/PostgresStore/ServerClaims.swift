@@ -10,6 +10,13 @@ public enum ServerClaimAnswer: Sendable, Equatable {
     case heldByAnother(role: String, uid: Int, seconds: Double, others: [HeldClaim])
 }
 
+/// The server's answer to `claimFirst`: the row granted (and the seconds its lease runs), if
+/// any was free; the rows other roles hold when any row asked for was refused.
+public struct ServerFirstClaim: Sendable {
+    public var granted: (row: String, seconds: Double)?
+    public var others: [HeldClaim]
+}
+
 /// A row on another role's screen, as the server lists it.
 public struct HeldClaim: Sendable, Equatable {
     public var row: String
@@ -62,17 +69,51 @@ public struct ServerClaims: Sendable {
         let granted = try answer.value(at: 0, "granted", as: Bool.self, url: url, doing: doing)
         let remaining = try answer.value(at: 3, "remaining", as: Double.self, url: url, doing: doing)
         if granted { return .granted(seconds: remaining) }
-        let ids = try answer.value(at: 5, "rows", as: [String]?.self, url: url, doing: doing) ?? []
-        let roles = try answer.value(at: 6, "roles", as: [String]?.self, url: url, doing: doing) ?? []
-        let uids = try answer.value(at: 7, "uids", as: [Int64]?.self, url: url, doing: doing) ?? []
-        let left = try answer.value(at: 8, "remaining", as: [Double]?.self, url: url, doing: doing) ?? []
-        guard roles.count == ids.count, uids.count == ids.count, left.count == ids.count else {
-            throw .unexpected(url: url, doing: doing, reason: "the list of rows other roles hold has columns of different lengths")
-        }
-        let others = ids.indices.map { HeldClaim(row: ids[$0], role: roles[$0], uid: Int(uids[$0]), seconds: left[$0]) }
+        let others = try Self.held(answer, from: 5, url: url, doing: doing)
         return .heldByAnother(role: try answer.value(at: 1, "held_by", as: String.self, url: url, doing: doing),
                               uid: Int(try answer.value(at: 2, "held_by_uid", as: Int64.self, url: url, doing: doing)),
                               seconds: remaining, others: others)
+    }
+
+    /// Claims for this process the first of `rows` (a box's next few, in its queue order) that
+    /// is free or already its own, in one round trip. When any row before it (or every row) was
+    /// held, the answer also lists the rows other roles hold, as a refused `claim` does.
+    public func claimFirst(_ rows: [String], holder: String, seconds: Int) throws(StoreError) -> ServerFirstClaim {
+        let doing = "claim one of rows \(rows.prefix(3).joined(separator: ", "))\(rows.count > 3 ? ", ..." : "")"
+        let first = rows.first ?? ""
+        let answer = try connection.query("""
+            SELECT f.claimed, f.remaining, set_config('synchronous_commit', 'off', true),
+                   o.rows, o.roles, o.uids, o.remaining
+            FROM public.winnow_claim_first(\(rows), \(holder), \(Int32(clamping: seconds))) f
+            LEFT JOIN LATERAL (
+                SELECT array_agg(w.row_id) AS rows, array_agg(w.holder_role::text) AS roles, array_agg(r.oid::bigint) AS uids,
+                       array_agg(extract(epoch FROM w.until - clock_timestamp())::float8) AS remaining
+                FROM (SELECT x.row_id, x.holder_role, x.until FROM public.winnow_claim x
+                      WHERE f.claimed IS DISTINCT FROM \(first) AND x.holder_role <> session_user AND x.until > clock_timestamp()
+                      ORDER BY x.until DESC LIMIT \(Self.othersListed)) w
+                JOIN pg_roles r ON r.rolname = w.holder_role
+            ) o ON true
+            """, doing: doing).first
+        guard let answer else { throw .unexpected(url: url, doing: doing, reason: "winnow_claim_first returned nothing") }
+        let claimed = try answer.value(at: 0, "claimed", as: String?.self, url: url, doing: doing)
+        let remaining = try answer.value(at: 1, "remaining", as: Double?.self, url: url, doing: doing)
+        if let claimed, !rows.contains(claimed) {
+            throw .unexpected(url: url, doing: doing, reason: "the server granted row \(claimed), which was not asked for")
+        }
+        let others = try Self.held(answer, from: 3, url: url, doing: doing)
+        return ServerFirstClaim(granted: claimed.map { ($0, remaining ?? 0) }, others: others)
+    }
+
+    /// The rows other roles hold, from the four array columns starting at `column`.
+    static func held(_ row: PostgresRow, from column: Int, url: String, doing: String) throws(StoreError) -> [HeldClaim] {
+        let ids = try row.value(at: column, "rows", as: [String]?.self, url: url, doing: doing) ?? []
+        let roles = try row.value(at: column + 1, "roles", as: [String]?.self, url: url, doing: doing) ?? []
+        let uids = try row.value(at: column + 2, "uids", as: [Int64]?.self, url: url, doing: doing) ?? []
+        let left = try row.value(at: column + 3, "remaining", as: [Double]?.self, url: url, doing: doing) ?? []
+        guard roles.count == ids.count, uids.count == ids.count, left.count == ids.count else {
+            throw .unexpected(url: url, doing: doing, reason: "the list of rows other roles hold has columns of different lengths")
+        }
+        return ids.indices.map { HeldClaim(row: ids[$0], role: roles[$0], uid: Int(uids[$0]), seconds: left[$0]) }
     }
 
     /// The most rows a refused claim lists as held by others (the latest leases first): a

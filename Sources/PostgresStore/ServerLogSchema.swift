@@ -31,7 +31,8 @@ public enum ServerLogSchema {
     public static let leadRole = "winnow_lead"
 
     /// The schema's version, kept in `winnow_store`: a client refuses a store of another one.
-    public static let version = 2
+    /// 3: `winnow_claim_first`.
+    public static let version = 3
 
     /// Creates the store as one script (for psql). Run once by the database's owner (an admin
     /// role that may create roles), in one transaction.

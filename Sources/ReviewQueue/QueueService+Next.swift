@@ -31,6 +31,7 @@ extension QueueService {
     /// before anything is served: a running session never serves from a partial queue.
     public func next(slice: String? = nil, adjudication: Bool = false, excluding: Set<String> = []) throws -> QueueItem? {
         try session.requireWritable(to: "claim a row")
+        if session.store != nil { return try nextOnStore(slice: slice, adjudication: adjudication, excluding: excluding) }
         var passedOver = excluding
         while true {
             guard let item = try nextHere(slice: slice, adjudication: adjudication, excluding: passedOver) else { return nil }
@@ -51,6 +52,20 @@ extension QueueService {
             // first: place more and look again (once every servable row is placed, nothing
             // found is final: the rows left are ones no reviewer needs).
             guard let building, item == nil, !building.servableRowsPlaced else { return item }
+            try continuePlanning()
+        }
+    }
+
+    /// The ids of the next few servable rows as this box's index has them, claiming none;
+    /// planned first like `nextHere`, so none is served from a partial queue.
+    func candidatesHere(slice: String?, adjudication: Bool, excluding: Set<String>, limit: Int) throws -> [String] {
+        if build == nil { build = try QueuePlanBuild(plan: plan, index: session.index, mayReset: false) }
+        while true {
+            let building = build.flatMap { $0.isComplete ? nil : $0 }
+            let found = try session.index.servableCandidates(
+                for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, excluding: excluding,
+                now: now().timeIntervalSince1970, limit: limit) { order in building?.covers(order) ?? true }
+            guard let building, found.isEmpty, !building.servableRowsPlaced else { return found }
             try continuePlanning()
         }
     }

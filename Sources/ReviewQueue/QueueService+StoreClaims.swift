@@ -15,6 +15,49 @@ extension QueueService {
     /// decision to rely on it: far more than a decision takes, and than two clocks drift in a lease.
     static let claimMargin: TimeInterval = 10
 
+    /// How many of its next rows a box offers the store to choose from (`nextOnStore`): more
+    /// than the rows a team's other reviewers take between two of this box's looks at the queue.
+    static let candidatesOffered = 16
+
+    /// `next` on a PostgreSQL store: the box's next few servable rows go to the server, which
+    /// claims the first one free for this process (one round trip, however many other boxes
+    /// took rows at the head of the queue since this box last heard); then it is claimed here
+    /// and confirmed as `confirmOnStore` does. Rows refused are passed over for this call, so
+    /// it always ends.
+    func nextOnStore(slice: String?, adjudication: Bool, excluding: Set<String>) throws -> QueueItem? {
+        var passedOver = excluding
+        while true {
+            let candidates = try candidatesHere(slice: slice, adjudication: adjudication, excluding: passedOver,
+                                                limit: Self.candidatesOffered)
+            guard !candidates.isEmpty else { return nil }
+            guard let (id, seconds) = try session.claimFirstOnStore(candidates, holder: holder, seconds: lease) else {
+                passedOver.formUnion(candidates)
+                continue
+            }
+            passedOver.formUnion(candidates.prefix { $0 != id })
+            let now = self.now().timeIntervalSince1970
+            let until = min(now + lease, now + seconds)
+            let claimed: ClaimedRow?
+            do {
+                claimed = try session.index.claimIfServable(
+                    id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until)
+            } catch {
+                try? session.releaseOnStore(id, holder: holder)
+                throw error
+            }
+            guard let claimed else {
+                // Taken or decided on this box between the look and the claim: the store's
+                // claim goes back, and the row is passed over.
+                try session.releaseOnStore(id, holder: holder)
+                passedOver.insert(id)
+                continue
+            }
+            let item = item(claimed, until: until, adjudication: adjudication)
+            if let served = try confirmGranted(item, seconds: seconds, slice: slice, adjudication: adjudication) { return served }
+            passedOver.insert(id)
+        }
+    }
+
     /// `item` as the store confirms it (its lease cut to what the server granted), or nil when
     /// it must be passed over. `adjudication` nil: a row claimed by name, not from the queue
     /// (served if the store grants it, with what this box now knows of it).
@@ -27,29 +70,38 @@ extension QueueService {
             try session.index.recordClaim(onRow: id, uid: uid, reviewer: name, holder: "store:\(name)", expires: now + seconds)
             return nil
         case .granted(let seconds):
-            do {
-                // This box's note of the claim ends when the server's does (or earlier), so a
-                // live claim here means a live claim there (`confirmDecisionsOnStore`).
-                if now + seconds < item.leaseUntil.timeIntervalSince1970 {
-                    _ = try session.index.renewClaim(onRow: id, holder: holder, expires: now + seconds)
-                }
-                // Checked again whatever this process applied: another process on this box may
-                // have brought the index up to date a moment ago, after this one chose the row.
-                try session.catchUpWithStore()
-                if let adjudication, try !session.index.isServable(
-                    id: id, to: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now) {
-                    try releaseHeldHere(id)
-                    return nil
-                }
-                var served = item
-                if let fresh = try session.index.row(id: id) { served.row = fresh }
-                served.leaseUntil = min(served.leaseUntil, Date(timeIntervalSince1970: now + seconds))
-                return served
-            } catch {
-                // Not served: given back here and in the store, not left held for a lease.
-                try? releaseHeldHere(id)
-                throw error
+            return try confirmGranted(item, seconds: seconds, slice: slice, adjudication: adjudication)
+        }
+    }
+
+    /// A row the store granted for `seconds` and this box claimed: its note here cut to the
+    /// server's lease, this box brought up to date, the row checked again. Nil (and the row
+    /// given back here and in the store) when it is no longer this reviewer's to see.
+    private func confirmGranted(_ item: QueueItem, seconds: Double, slice: String?, adjudication: Bool?) throws -> QueueItem? {
+        let id = item.row.id
+        let now = self.now().timeIntervalSince1970
+        do {
+            // This box's note of the claim ends when the server's does (or earlier), so a
+            // live claim here means a live claim there (`confirmDecisionsOnStore`).
+            if now + seconds < item.leaseUntil.timeIntervalSince1970 {
+                _ = try session.index.renewClaim(onRow: id, holder: holder, expires: now + seconds)
             }
+            // Checked again whatever this process applied: another process on this box may
+            // have brought the index up to date a moment ago, after this one chose the row.
+            try session.catchUpWithStore()
+            if let adjudication, try !session.index.isServable(
+                id: id, to: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now) {
+                try releaseHeldHere(id)
+                return nil
+            }
+            var served = item
+            if let fresh = try session.index.row(id: id) { served.row = fresh }
+            served.leaseUntil = min(served.leaseUntil, Date(timeIntervalSince1970: now + seconds))
+            return served
+        } catch {
+            // Not served: given back here and in the store, not left held for a lease.
+            try? releaseHeldHere(id)
+            throw error
         }
     }
 

@@ -103,6 +103,36 @@ extension RowIndex {
         }
     }
 
+    /// The ids of the first rows (at most `limit`) `claimFirstServable` would serve `claimant`,
+    /// in its order, claiming none: what a box asks a PostgreSQL store to choose from
+    /// (`winnow_claim_first`). Only the rows up to the first `servableNow` refuses.
+    public func servableCandidates(
+        for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, excluding: Set<String>,
+        now: Double, limit: Int, servableNow: (QueuePosition) -> Bool
+    ) throws -> [String] {
+        var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication, liveAt: now)
+        if !excluding.isEmpty {
+            conditions.append("rows.id NOT IN (SELECT value FROM json_each(?))")
+            arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
+        }
+        let sql = """
+            SELECT rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
+            JOIN rows ON rows.n = queue.n
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
+            LIMIT \(max(1, limit))
+            """
+        let found = try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+        var ids: [String] = []
+        for row in found {
+            let position = QueuePosition(rank: row["slice_rank"], flagged: row["flagged"] as Int == 1,
+                                         overlap: row["overlap"] as Int == 1, key: row["key"])
+            guard servableNow(position) else { break }
+            ids.append(row["id"])
+        }
+        return ids
+    }
+
     /// Claims the row `id` if it is servable to `claimant` as `claimFirstServable` would serve
     /// it (nobody decided it meanwhile, nobody holds it, in a slice they may see); nil otherwise.
     /// Checked and claimed in one write transaction.

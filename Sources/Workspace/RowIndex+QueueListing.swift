@@ -10,13 +10,16 @@ extension RowIndex {
     /// What a row must be to be served to `claimant`: in the review queue (or waiting for
     /// adjudication), held by nobody (their own process included: asking again moves on), not
     /// decided by them already, in a slice they may see (and the one asked for).
-    static func servable(to claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool)
+    /// `liveAt`: count only claims whose lease runs past this time (a read, which cannot drop
+    /// the ones that ran out first); nil counts every claim.
+    static func servable(to claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, liveAt: Double? = nil)
         -> (conditions: [String], arguments: [DatabaseValueConvertible?]) {
         var conditions = [
             adjudication ? "rows.state = 'adjudication'" : "queue.open = 1",
-            "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)",
+            liveAt == nil ? "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n)"
+                : "NOT EXISTS (SELECT 1 FROM claims WHERE claims.n = queue.n AND claims.expires > ?)",
         ]
-        var arguments: [DatabaseValueConvertible?] = []
+        var arguments: [DatabaseValueConvertible?] = liveAt.map { [$0] } ?? []
         appendYours(claimant, slice: slice, to: &conditions, &arguments)
         return (conditions, arguments)
     }

@@ -27,6 +27,20 @@ extension WorkspaceSession {
         }
     }
 
+    /// Asks the store for the first free row of `ids` (a box's next few, in its order) for this
+    /// process: the row granted and its lease's seconds, nil when every one is held. The rows
+    /// other roles hold, when the store lists them (some row was refused), are written down
+    /// here as `claimOnStore` does. Only on a store (nil in a file workspace: nothing to ask).
+    public func claimFirstOnStore(_ ids: [String], holder: String, seconds: TimeInterval) throws -> (id: String, seconds: Double)? {
+        guard let store else { return nil }
+        let answer = try store.claims.claimFirst(ids, holder: holder, seconds: max(1, Int(seconds.rounded(.up))))
+        if !answer.others.isEmpty {
+            let now = Date().timeIntervalSince1970
+            try index.recordClaims(answer.others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
+        }
+        return answer.granted.map { ($0.row, $0.seconds) }
+    }
+
     /// Who else holds `id` in the store now (nil: nobody, or a file workspace). When nobody
     /// does, claims this box wrote down for other boxes (`recordClaim`) are stale and removed.
     public func otherHolderOnStore(_ id: String) throws -> String? {

@@ -152,8 +152,9 @@ import TestSupport
         #expect(try succeed(["queue", "--json"], in: other).stdout == succeed(["queue", "--json"], in: ws).stdout)
     }
 
-    /// A refused claim brings the list of every row on another role's screen: the box writes
-    /// them all down and passes over them without asking the store about each.
+    /// A box offers the store its next rows and is granted the first free one; the rows it
+    /// offered that another role holds bring the list of every row on another role's screen:
+    /// the box writes them all down and passes over them without asking the store about each.
     @Test func aRefusedClaimTellsTheBoxOfEveryRowOnAnotherScreen() throws {
         try createStore()
         let lead = try box("lead", as: "lead")
@@ -161,7 +162,8 @@ import TestSupport
         let boxA = try box("a", as: "ana"), boxB = try box("b", as: "ben")
         var anas: [String] = []
         for _ in 0..<3 { anas.append(try #require(Self.served(try succeed(["next", "--json"], in: boxA)))) }
-        // Box B's queue starts where box A's does: its first choice is refused, with the list.
+        // Box B's queue starts where box A's does: its first three rows are held, so it gets the
+        // fourth, with the list.
         let bens = try #require(Self.served(try succeed(["next", "--json"], in: boxB)))
         #expect(!anas.contains(bens))
         let noted = try ChildProcess.run("/usr/bin/env", ["python3", "-c", """

@@ -47,4 +47,37 @@ import TestSupport
         }
         #expect(others.isEmpty, "\(others)")
     }
+
+    /// `claimFirst`: the first row of the list that is free (or this process's already) is
+    /// claimed, in one round trip; rows before it held by others are listed with every other
+    /// row on another screen; nothing is claimed when every row is held.
+    @Test func claimFirstTakesTheFirstFreeRowAndListsTheRestWhenAnyWasRefused() throws {
+        let ana = try claims("ana"), ben = try claims("ben")
+        for row in ["r1", "r2"] {
+            guard case .granted = try ana.claim(row, holder: "ana-1", seconds: 60) else { Issue.record("ana was refused \(row)"); return }
+        }
+        let first = try ben.claimFirst(["r1", "r2", "r3", "r4"], holder: "ben-1", seconds: 60)
+        #expect(first.granted?.row == "r3" && (first.granted?.seconds ?? 0) > 50)
+        #expect(first.others.map(\.row).sorted() == ["r1", "r2"] && first.others.allSatisfy { $0.role == "ana" }, "\(first.others)")
+        // r3 is ben's now: ana is refused it, and r4 was left alone (ana gets it).
+        guard case .heldByAnother(let role, _, _, _) = try ana.claim("r3", holder: "ana-2", seconds: 60) else { Issue.record("r3 was not claimed"); return }
+        #expect(role == "ben")
+        let again = try ana.claimFirst(["r4", "r5"], holder: "ana-1", seconds: 60)
+        #expect(again.granted?.row == "r4")
+        #expect(again.others.isEmpty, "the first row was free: nothing to list")
+        // The same process asking again for its own row is a renewal; another process of the
+        // same role is refused it.
+        #expect(try ana.claimFirst(["r4"], holder: "ana-1", seconds: 60).granted?.row == "r4")
+        #expect(try ana.claimFirst(["r4"], holder: "ana-9", seconds: 60).granted == nil)
+        let none = try ben.claimFirst(["r1", "r2", "r4"], holder: "ben-1", seconds: 60)
+        #expect(none.granted == nil)
+        #expect(Set(none.others.map(\.row)).isSuperset(of: ["r1", "r2", "r4"]))
+    }
+
+    @Test func claimFirstRefusesABadList() throws {
+        let ben = try claims("ben")
+        for rows in [[String](), Array(repeating: "r", count: 101), [String(repeating: "x", count: 1001)]] {
+            #expect(throws: StoreError.self) { _ = try ben.claimFirst(rows, holder: "ben-1", seconds: 60) }
+        }
+    }
 }
