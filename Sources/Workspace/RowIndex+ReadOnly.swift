@@ -114,7 +114,7 @@ extension RowIndex {
         var config = Configuration()
         config.label = "winnow-index-readonly"
         config.readonly = true
-        config.busyMode = .timeout(30)
+        config.busyMode = .callback(RowIndex.waitWhileBusy)
         return config
     }
 

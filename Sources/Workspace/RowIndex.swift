@@ -60,10 +60,26 @@ public final class RowIndex {
         }
     }
 
+    /// How a connection waits for another process's transaction on the index: tries again
+    /// every 100 µs for the first 10 ms, then every millisecond, and gives up after about 30 s
+    /// (SQLITE_BUSY, reported as the index being busy). SQLite's own timeout sleeps 1, 2, 5,
+    /// 10, 15, 20, 25 ms... between tries, so a claim that met a box-mate's millisecond-long
+    /// write waited up to 8 ms, and one that met a catch-up 30-50 ms: the tail of a store
+    /// reviewer's next (the store benchmark: local claims' max 34-66 ms).
+    static let waitWhileBusy: Database.BusyCallback = { tries in
+        if tries < 100 {
+            usleep(100)
+            return true
+        }
+        guard tries < 100 + 30_000 else { return false }
+        usleep(1000)
+        return true
+    }
+
     static func openReadWrite(_ path: String) throws -> DatabaseQueue {
         var config = Configuration()
         config.label = "winnow-index"
-        config.busyMode = .timeout(30)
+        config.busyMode = .callback(RowIndex.waitWhileBusy)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL; " + RowIndex.connectionSettings)
         }
