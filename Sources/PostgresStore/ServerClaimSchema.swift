@@ -45,11 +45,19 @@ extension ServerLogSchema {
                 RAISE EXCEPTION 'winnow_claim: % holds 100 rows already; decide or give some back first', session_user
                     USING ERRCODE = 'insufficient_privilege';
             END IF;
-            INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
-            VALUES (want_row, session_user, want_holder, at + make_interval(secs => seconds))
-            ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
-                WHERE c.until <= at OR (c.holder_role = session_user AND (any_process OR c.holder = EXCLUDED.holder))
-            RETURNING true, c.holder_role::text, c.until INTO granted, held_by, until_then;
+            -- Held by another role (or process), as last committed: refused without touching
+            -- the row, whose lock a decision deleting its claim holds until the server's disk
+            -- has the decision (the insert below would wait for it).
+            SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
+            FROM public.winnow_claim c WHERE c.row_id = want_row AND c.until > at
+                AND NOT (c.holder_role = session_user AND (any_process OR c.holder = want_holder));
+            IF NOT FOUND THEN
+                INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
+                VALUES (want_row, session_user, want_holder, at + make_interval(secs => seconds))
+                ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
+                    WHERE c.until <= at OR (c.holder_role = session_user AND (any_process OR c.holder = EXCLUDED.holder))
+                RETURNING true, c.holder_role::text, c.until INTO granted, held_by, until_then;
+            END IF;
             IF NOT FOUND THEN
                 SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
                 FROM public.winnow_claim c WHERE c.row_id = want_row;
@@ -91,6 +99,11 @@ extension ServerLogSchema {
                     USING ERRCODE = 'insufficient_privilege';
             END IF;
             FOREACH candidate IN ARRAY want_rows LOOP
+                -- A row another role holds, as last committed, is passed over without touching
+                -- it: the insert below would wait on the row's lock, and the claim of a row being
+                -- decided is deleted in the decision's transaction, which waits for the disk.
+                CONTINUE WHEN EXISTS (SELECT 1 FROM public.winnow_claim c WHERE c.row_id = candidate AND c.until > at
+                                      AND NOT (c.holder_role = session_user AND c.holder = want_holder));
                 INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
                 VALUES (candidate, session_user, want_holder, at + make_interval(secs => seconds))
                 ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until

@@ -80,4 +80,25 @@ import TestSupport
             #expect(throws: StoreError.self) { _ = try ben.claimFirst(rows, holder: "ben-1", seconds: 60) }
         }
     }
+
+    /// A row whose claim is being given back in a transaction still open (a decision waiting
+    /// for the server's disk) is passed over, not waited for: `claimFirst` grants the next row
+    /// at once (before, the claim waited on the row's lock until the transaction ended).
+    @Test func claimFirstPassesOverARowBeingDecidedWithoutWaiting() throws {
+        let anaConnection = try cluster.connect(as: "ana")
+        let ana = ServerClaims(anaConnection), ben = try claims("ben")
+        guard case .granted = try ana.claim("r1", holder: "ana-1", seconds: 60) else { Issue.record("ana was refused r1"); return }
+        try anaConnection.transaction(doing: "give r1 back, not yet committed") {
+            _ = try anaConnection.query("SELECT public.winnow_release('r1', 'ana-1')", doing: "give r1 back")
+            let started = Date()
+            let first = try ben.claimFirst(["r1", "r2"], holder: "ben-1", seconds: 60)
+            #expect(first.granted?.row == "r2")
+            #expect(Date().timeIntervalSince(started) < 2, "the claim waited for ana's transaction")
+            let asked = Date()
+            guard case .heldByAnother(let role, _, _, _) = try ben.claim("r1", holder: "ben-1", seconds: 60) else {
+                Issue.record("ben was granted r1 before ana's release committed"); return
+            }
+            #expect(role == "ana" && Date().timeIntervalSince(asked) < 2, "the claim waited for ana's transaction")
+        }
+    }
 }
