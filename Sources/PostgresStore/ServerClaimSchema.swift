@@ -24,100 +24,10 @@ extension ServerLogSchema {
         """,
         "REVOKE ALL ON public.winnow_claim FROM PUBLIC",
         "GRANT SELECT ON public.winnow_claim TO winnow_reviewer",
-        #"""
-        CREATE FUNCTION public.winnow_claim(want_row text, want_holder text, seconds int, any_process boolean,
-                                            OUT granted boolean, OUT held_by text, OUT held_by_uid bigint, OUT remaining double precision)
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $claim$
-        DECLARE
-            at timestamptz := clock_timestamp();
-            until_then timestamptz;
-            longest int;
-        BEGIN
-            IF want_row IS NULL OR length(want_row) > 1000 OR want_holder IS NULL OR length(want_holder) > 200
-                OR seconds IS NULL OR seconds < 1 THEN
-                RAISE EXCEPTION 'winnow_claim: a row, a holder and a lease of at least 1 s' USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            -- No longer than the store's settings say a lease lasts; no more rows than a screen needs.
-            longest := coalesce((SELECT c.lease_seconds FROM public.winnow_config c ORDER BY c.version DESC LIMIT 1), 600);
-            seconds := least(seconds, longest);
-            IF (SELECT count(*) FROM public.winnow_claim c
-                WHERE c.holder_role = session_user AND c.until > at AND c.row_id <> want_row) >= 100 THEN
-                RAISE EXCEPTION 'winnow_claim: % holds 100 rows already; decide or give some back first', session_user
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-            -- Held by another role (or process), as last committed: refused without touching
-            -- the row, whose lock a decision deleting its claim holds until the server's disk
-            -- has the decision (the insert below would wait for it).
-            SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
-            FROM public.winnow_claim c WHERE c.row_id = want_row AND c.until > at
-                AND NOT (c.holder_role = session_user AND (any_process OR c.holder = want_holder));
-            IF NOT FOUND THEN
-                INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
-                VALUES (want_row, session_user, want_holder, at + make_interval(secs => seconds))
-                ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
-                    WHERE c.until <= at OR (c.holder_role = session_user AND (any_process OR c.holder = EXCLUDED.holder))
-                RETURNING true, c.holder_role::text, c.until INTO granted, held_by, until_then;
-            END IF;
-            IF NOT FOUND THEN
-                SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
-                FROM public.winnow_claim c WHERE c.row_id = want_row;
-            END IF;
-            held_by_uid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = held_by)::bigint;
-            remaining := extract(epoch FROM until_then - at);
-        END
-        $claim$
-        """#,
+        claimFunction,
         "REVOKE ALL ON FUNCTION public.winnow_claim(text, text, int, boolean) FROM PUBLIC",
         "GRANT EXECUTE ON FUNCTION public.winnow_claim(text, text, int, boolean) TO winnow_reviewer",
-        // The first of a box's next few rows that is free, claimed: what `next` asks. Every box
-        // serves the same queue in the same order, so the row at a box's head is most often
-        // one another box took a moment ago; asked one row at a time, three reviewers in four
-        // were refused first and asked again (the store benchmark). Same rules as
-        // `winnow_claim`, for this process only (no `any_process`); NULL when every row is held.
-        #"""
-        CREATE FUNCTION public.winnow_claim_first(want_rows text[], want_holder text, seconds int,
-                                                  OUT claimed text, OUT remaining double precision)
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $first$
-        DECLARE
-            at timestamptz := clock_timestamp();
-            until_then timestamptz;
-            longest int;
-            candidate text;
-        BEGIN
-            IF want_rows IS NULL OR cardinality(want_rows) < 1 OR cardinality(want_rows) > 100
-                OR array_position(want_rows, NULL) IS NOT NULL
-                OR EXISTS (SELECT 1 FROM unnest(want_rows) r WHERE length(r) > 1000)
-                OR want_holder IS NULL OR length(want_holder) > 200 OR seconds IS NULL OR seconds < 1 THEN
-                RAISE EXCEPTION 'winnow_claim_first: 1 to 100 rows, a holder and a lease of at least 1 s'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            longest := coalesce((SELECT c.lease_seconds FROM public.winnow_config c ORDER BY c.version DESC LIMIT 1), 600);
-            seconds := least(seconds, longest);
-            IF (SELECT count(*) FROM public.winnow_claim c
-                WHERE c.holder_role = session_user AND c.until > at AND NOT (c.row_id = ANY (want_rows))) >= 100 THEN
-                RAISE EXCEPTION 'winnow_claim_first: % holds 100 rows already; decide or give some back first', session_user
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-            FOREACH candidate IN ARRAY want_rows LOOP
-                -- A row another role holds, as last committed, is passed over without touching
-                -- it: the insert below would wait on the row's lock, and the claim of a row being
-                -- decided is deleted in the decision's transaction, which waits for the disk.
-                CONTINUE WHEN EXISTS (SELECT 1 FROM public.winnow_claim c WHERE c.row_id = candidate AND c.until > at
-                                      AND NOT (c.holder_role = session_user AND c.holder = want_holder));
-                INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
-                VALUES (candidate, session_user, want_holder, at + make_interval(secs => seconds))
-                ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
-                    WHERE c.until <= at OR (c.holder_role = session_user AND c.holder = EXCLUDED.holder)
-                RETURNING c.until INTO until_then;
-                IF FOUND THEN
-                    claimed := candidate;
-                    remaining := extract(epoch FROM until_then - at);
-                    RETURN;
-                END IF;
-            END LOOP;
-        END
-        $first$
-        """#,
+        claimFirstFunction,
         "REVOKE ALL ON FUNCTION public.winnow_claim_first(text[], text, int) FROM PUBLIC",
         "GRANT EXECUTE ON FUNCTION public.winnow_claim_first(text[], text, int) TO winnow_reviewer",
         #"""
@@ -134,5 +44,112 @@ extension ServerLogSchema {
         """#,
         "REVOKE ALL ON FUNCTION public.winnow_release(text, text) FROM PUBLIC",
         "GRANT EXECUTE ON FUNCTION public.winnow_release(text, text) TO winnow_reviewer",
+    ]
+
+    /// `winnow_claim`: one row for this process, granted or refused with who holds it.
+    static let claimFunction = #"""
+    CREATE OR REPLACE FUNCTION public.winnow_claim(want_row text, want_holder text, seconds int, any_process boolean,
+                                        OUT granted boolean, OUT held_by text, OUT held_by_uid bigint, OUT remaining double precision)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $claim$
+    DECLARE
+        at timestamptz := clock_timestamp();
+        until_then timestamptz;
+        longest int;
+    BEGIN
+        IF want_row IS NULL OR length(want_row) > 1000 OR want_holder IS NULL OR length(want_holder) > 200
+            OR seconds IS NULL OR seconds < 1 THEN
+            RAISE EXCEPTION 'winnow_claim: a row, a holder and a lease of at least 1 s' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        -- No longer than the store's settings say a lease lasts; no more rows than a screen needs.
+        longest := coalesce((SELECT c.lease_seconds FROM public.winnow_config c ORDER BY c.version DESC LIMIT 1), 600);
+        seconds := least(seconds, longest);
+        IF (SELECT count(*) FROM public.winnow_claim c
+            WHERE c.holder_role = session_user AND c.until > at AND c.row_id <> want_row) >= 100 THEN
+            RAISE EXCEPTION 'winnow_claim: % holds 100 rows already; decide or give some back first', session_user
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        -- Held by another role (or process), as last committed: refused without touching
+        -- the row, whose lock a decision deleting its claim holds until the server's disk
+        -- has the decision (the insert below would wait for it).
+        SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
+        FROM public.winnow_claim c WHERE c.row_id = want_row AND c.until > at
+            AND NOT (c.holder_role = session_user AND (any_process OR c.holder = want_holder));
+        IF NOT FOUND THEN
+            INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
+            VALUES (want_row, session_user, want_holder, at + make_interval(secs => seconds))
+            ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
+                WHERE c.until <= at OR (c.holder_role = session_user AND (any_process OR c.holder = EXCLUDED.holder))
+            RETURNING true, c.holder_role::text, c.until INTO granted, held_by, until_then;
+        END IF;
+        IF NOT FOUND THEN
+            SELECT false, c.holder_role::text, c.until INTO granted, held_by, until_then
+            FROM public.winnow_claim c WHERE c.row_id = want_row;
+        END IF;
+        held_by_uid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = held_by)::bigint;
+        remaining := extract(epoch FROM until_then - at);
+    END
+    $claim$
+    """#
+
+    /// The first of a box's next few rows that is free, claimed: what `next` asks. Every box
+    /// serves the same queue in the same order, so the row at a box's head is most often
+    /// one another box took a moment ago; asked one row at a time, three reviewers in four
+    /// were refused first and asked again (the store benchmark). Same rules as
+    /// `winnow_claim`, for this process only (no `any_process`); NULL when every row is held.
+    static let claimFirstFunction = #"""
+    CREATE OR REPLACE FUNCTION public.winnow_claim_first(want_rows text[], want_holder text, seconds int,
+                                              OUT claimed text, OUT remaining double precision)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $first$
+    DECLARE
+        at timestamptz := clock_timestamp();
+        until_then timestamptz;
+        longest int;
+        candidate text;
+    BEGIN
+        IF want_rows IS NULL OR cardinality(want_rows) < 1 OR cardinality(want_rows) > 100
+            OR array_position(want_rows, NULL) IS NOT NULL
+            OR EXISTS (SELECT 1 FROM unnest(want_rows) r WHERE length(r) > 1000)
+            OR want_holder IS NULL OR length(want_holder) > 200 OR seconds IS NULL OR seconds < 1 THEN
+            RAISE EXCEPTION 'winnow_claim_first: 1 to 100 rows, a holder and a lease of at least 1 s'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        longest := coalesce((SELECT c.lease_seconds FROM public.winnow_config c ORDER BY c.version DESC LIMIT 1), 600);
+        seconds := least(seconds, longest);
+        FOREACH candidate IN ARRAY want_rows LOOP
+            -- A row another role holds, as last committed, is passed over without touching
+            -- it: the insert below would wait on the row's lock, and the claim of a row being
+            -- decided is deleted in the decision's transaction, which waits for the disk.
+            CONTINUE WHEN EXISTS (SELECT 1 FROM public.winnow_claim c WHERE c.row_id = candidate AND c.until > at
+                                  AND NOT (c.holder_role = session_user AND c.holder = want_holder));
+            -- No more rows than a screen needs, as `winnow_claim` counts them.
+            IF (SELECT count(*) FROM public.winnow_claim c
+                WHERE c.holder_role = session_user AND c.until > at AND c.row_id <> candidate) >= 100 THEN
+                RAISE EXCEPTION 'winnow_claim_first: % holds 100 rows already; decide or give some back first', session_user
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
+            VALUES (candidate, session_user, want_holder, at + make_interval(secs => seconds))
+            ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
+                WHERE c.until <= at OR (c.holder_role = session_user AND c.holder = EXCLUDED.holder)
+            RETURNING c.until INTO until_then;
+            IF FOUND THEN
+                claimed := candidate;
+                remaining := extract(epoch FROM until_then - at);
+                RETURN;
+            END IF;
+        END LOOP;
+    END
+    $first$
+    """#
+
+    /// What turns a store of the version before into this version's (`winnow store upgrade`,
+    /// by the store's owner, in one transaction), by the version it starts from.
+    static let upgrades: [Int: [String]] = [
+        2: [
+            claimFunction,
+            claimFirstFunction,
+            "REVOKE ALL ON FUNCTION public.winnow_claim_first(text[], text, int) FROM PUBLIC",
+            "GRANT EXECUTE ON FUNCTION public.winnow_claim_first(text[], text, int) TO winnow_reviewer",
+        ],
     ]
 }

@@ -36,9 +36,42 @@ public struct ServerLog: Sendable {
     /// Throws unless `version` (the installed store's) is the one this client speaks.
     public func requireVersion(_ version: Int) throws(StoreError) {
         guard version == ServerLogSchema.version else {
+            let upgrade = ServerLogSchema.upgrades[version] != nil
+                ? " (its owner upgrades it: winnow store upgrade URL)" : ""
             throw .unexpected(url: url, doing: "open the store",
-                              reason: "its schema is version \(version); this winnow speaks version \(ServerLogSchema.version)")
+                              reason: "its schema is version \(version); this winnow speaks version \(ServerLogSchema.version)" + upgrade)
         }
+    }
+
+    /// Brings a store of the version before up to this one (its owner, once): every statement
+    /// in one transaction, the new version recorded last. Returns the version it started from;
+    /// a store already at this version is left alone.
+    @discardableResult
+    public func upgrade() throws -> Int {
+        guard let version = try installedVersion() else { throw StoreError.notInstalled(url: url) }
+        guard version != ServerLogSchema.version else { return version }
+        guard let statements = ServerLogSchema.upgrades[version] else { try requireVersion(version); return version }
+        let doing = "upgrade the store from schema version \(version) to \(ServerLogSchema.version)"
+        try connection.transaction(doing: doing) {
+            // The functions run as their owner: only the role that owns the store's functions
+            // may replace them or add new ones (a superuser's would run as a superuser).
+            let owner = try connection.query("""
+                SELECT pg_get_userbyid(p.proowner)::text, current_user::text FROM pg_proc p
+                WHERE p.oid = 'public.winnow_claim(text, text, int, boolean)'::regprocedure
+                """, doing: doing).first
+            let owns = try owner.map { row throws(StoreError) in
+                (try row.value(at: 0, "owner", as: String.self, url: url, doing: doing),
+                 try row.value(at: 1, "current_user", as: String.self, url: url, doing: doing))
+            }
+            guard let owns, owns.0 == owns.1 else {
+                throw StoreError.refused(url: url, doing: doing, sqlState: "42501",
+                                         message: "only the store's owner (\(owns?.0 ?? "the role that created it")) upgrades it", detail: nil)
+            }
+            for statement in statements + ["INSERT INTO public.winnow_store VALUES (\(ServerLogSchema.version))"] {
+                try connection.query(PostgresQuery(unsafeSQL: statement), doing: doing)
+            }
+        }
+        return version
     }
 
     /// Creates the store (an admin, once): every statement in one transaction, so a refusal

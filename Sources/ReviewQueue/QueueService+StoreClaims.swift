@@ -40,7 +40,8 @@ extension QueueService {
             let claimed: ClaimedRow?
             do {
                 claimed = try session.index.claimIfServable(
-                    id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until)
+                    id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until,
+                    grantedByStore: true)
             } catch {
                 try? session.releaseOnStore(id, holder: holder)
                 throw error

@@ -336,7 +336,8 @@ final class GateRunner {
         let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
         let display = paths.display(paths.verdictFile(sha))
         _ = try index.appendAndApply([run], to: log) { entry, db in
-            if lines.staged == lines.count && lines.count >= RowIndex.bulkApplyThreshold {
+            if lines.staged == lines.count && lines.count >= RowIndex.bulkApplyThreshold,
+               try RowIndex.stagedVerdicts(db) == run.count {
                 try RowIndex.apply(stagedGateRun: run, seq: entry.seq, in: db)
             } else {
                 let verdicts = try GateVerdictFile.parse(lines.bytes, of: run, seq: entry.seq, display: display)

@@ -135,15 +135,23 @@ extension RowIndex {
 
     /// Claims the row `id` if it is servable to `claimant` as `claimFirstServable` would serve
     /// it (nobody decided it meanwhile, nobody holds it, in a slice they may see); nil otherwise.
-    /// Checked and claimed in one write transaction.
+    /// Checked and claimed in one write transaction. `grantedByStore`: a PostgreSQL store has
+    /// just granted the row to this claimant, so this box's notes that another box holds it
+    /// are stale (one may have been written a moment ago, from a list the store gave another
+    /// role's process before the grant reached this one) and are dropped first.
     public func claimIfServable(
-        id: String, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double
+        id: String, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double,
+        grantedByStore: Bool = false
     ) throws -> ClaimedRow? {
         var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication)
         conditions.append("rows.id = ?")
         arguments.append(id)
         return try write { db -> ClaimedRow? in
             try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
+            if grantedByStore {
+                try db.cachedStatement(sql: "DELETE FROM claims WHERE holder LIKE 'store:%' AND n = (SELECT n FROM rows WHERE id = ?)")
+                    .execute(arguments: [id])
+            }
             guard let n = try Int64.fetchOne(
                 db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
                 arguments: StatementArguments(arguments)),

@@ -131,6 +131,13 @@ extension RowIndex {
         try write { db in try Self.stage(verdicts, in: db) }
     }
 
+    /// How many verdicts the stage holds (0 when there is none): the apply uses the stage only
+    /// when it holds the run's every verdict, and reads the file back otherwise.
+    static func stagedVerdicts(_ db: Database) throws -> Int {
+        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_temp_master WHERE name = 'gate_verdicts'") == 1 else { return 0 }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.gate_verdicts") ?? 0
+    }
+
     /// A gate run's verdicts, staged while they were decided, applied with the run's entry.
     static func apply(stagedGateRun run: GateRunPayload, seq: Int, in db: Database) throws {
         try applyStaged(seq: seq, in: db)

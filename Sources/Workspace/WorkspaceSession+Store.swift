@@ -36,7 +36,13 @@ extension WorkspaceSession {
         let answer = try store.claims.claimFirst(ids, holder: holder, seconds: max(1, Int(seconds.rounded(.up))))
         if !answer.others.isEmpty {
             let now = Date().timeIntervalSince1970
-            try index.recordClaims(answer.others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
+            do {
+                try index.recordClaims(answer.others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
+            } catch {
+                // The grant is the server's already: given back, not left on nobody's screen.
+                if let granted = answer.granted { try? store.claims.release(granted.row, holder: holder) }
+                throw error
+            }
         }
         return answer.granted.map { ($0.row, $0.seconds) }
     }

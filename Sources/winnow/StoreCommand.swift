@@ -8,7 +8,7 @@ import Workspace
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store", abstract: "Create a PostgreSQL store, or move a workspace's log into one.",
-        subcommands: [StoreInitCommand.self, StoreMigrateCommand.self, StoreConfigCommand.self])
+        subcommands: [StoreInitCommand.self, StoreUpgradeCommand.self, StoreMigrateCommand.self, StoreConfigCommand.self])
 }
 
 /// `winnow store init URL`: the admin creates the store's tables, guard and functions.
@@ -30,6 +30,26 @@ struct StoreInitCommand: ParsableCommand {
         Output.line("Created the winnow store in \(Output.safe(store.text)) (schema version \(ServerLogSchema.version)), its settings"
             + " winnow init's defaults (version 1: change them in a workspace's winnow.toml, then winnow store config push).")
         Output.line("Next: GRANT \(ServerLogSchema.reviewerRole) TO each reviewer's role, then winnow init DIR --store \(Output.safe(store.text))")
+    }
+}
+
+/// `winnow store upgrade URL`: the store's owner brings a store made by an earlier winnow up to
+/// this version's schema (new functions; the log and its chain untouched).
+struct StoreUpgradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upgrade", abstract: "Bring a store made by an earlier winnow up to this version (its owner, once).")
+
+    @Argument(help: ArgumentHelp("The database, as a libpq URL (postgresql:///labels).", valueName: "URL"))
+    var url: String
+
+    func run() throws {
+        let store = try StoreURL(url, operatingSystemUser: LogActor.current.user)
+        let server = ServerLog(try ServerConnection.connect(store))
+        defer { server.connection.close() }
+        let from = try server.upgrade()
+        Output.line(from == ServerLogSchema.version
+            ? "The store in \(Output.safe(store.text)) is at schema version \(from) already: nothing to do."
+            : "Upgraded the store in \(Output.safe(store.text)) from schema version \(from) to \(ServerLogSchema.version).")
     }
 }
 

@@ -150,4 +150,42 @@ import WinnowCore
         #expect(spent.status != 0 && spent.stderr.contains("whole number"), "\(spent.stderr)")
         #expect(try ana.head().seq == 3)
     }
+
+    /// A store made by the version before (schema 2: no `winnow_claim_first`) is refused by
+    /// name, with the command that upgrades it; a reviewer may not upgrade it; its owner does,
+    /// in one transaction, and then `claimFirst` works and the log is as it was.
+    @Test func aStoreOfTheVersionBeforeIsUpgradedByItsOwner() throws {
+        let admin = try log(as: PostgresCluster.admin)
+        let before = try admin.append([GatePayload(gate: "pii", action: .flag, row: "r1", reason: "an e-mail address")], tool: "winnow test")
+        let downgraded = try cluster.psql("""
+            DROP FUNCTION public.winnow_claim_first(text[], text, int);
+            DELETE FROM public.winnow_store;
+            INSERT INTO public.winnow_store VALUES (2);
+            """, database: "labels", singleTransaction: true)
+        try #require(downgraded.status == 0, "\(downgraded.stderr)")
+        let ana = try log(as: "ana")
+        do {
+            try ana.requireInstalled()
+            Issue.record("a version 2 store was accepted")
+        } catch {
+            let message = (error as? UserFacingError)?.message ?? "\(error)"
+            #expect(message.contains("version 2") && message.contains("winnow store upgrade"), "\(message)")
+        }
+        do {
+            try ana.upgrade()
+            Issue.record("a reviewer upgraded the store")
+        } catch {
+            let message = (error as? UserFacingError)?.message ?? "\(error)"
+            #expect(message.contains("only the store's owner"), "\(message)")
+        }
+        #expect(try admin.upgrade() == 2)
+        #expect(try admin.upgrade() == ServerLogSchema.version, "a second upgrade has nothing to do")
+        try ana.requireInstalled()
+        let claims = ServerClaims(try cluster.connect(as: "ana"))
+        #expect(try claims.claimFirst(["r1", "r2"], holder: "ana-1", seconds: 60).granted?.row == "r1")
+        guard case .granted = try claims.claim("r3", holder: "ana-1", seconds: 60) else {
+            Issue.record("winnow_claim, replaced by the upgrade, refused a reviewer"); return
+        }
+        #expect(try ana.head() == LogHead(seq: before[0].seq, hash: before[0].hash))
+    }
 }

@@ -56,6 +56,36 @@ import WinnowCore
         #expect(unsliced.row.id == "d" && unsliced.overlap && !unsliced.flagged)
     }
 
+    /// The candidates a box offers a store are the rows `claimFirstServable` would serve, in its
+    /// order, none claimed, only up to the first row not servable yet, leaving out rows held
+    /// here (a lease that ran out does not count).
+    @Test func candidatesAreTheServingOrderUnclaimed() throws {
+        let f = try fixture()
+        let all = try f.index.servableCandidates(for: me, slice: nil, adjudication: false, excluding: [], now: 100, limit: 16) { _ in true }
+        #expect(all == ["c", "b", "a", "d"])
+        #expect(try serveAll(f, me) == all, "offering claimed nothing")
+        let g = try fixture()
+        _ = try #require(try g.index.claim(id: "b", for: QueueStoreFixture.claimant("there", uid: me.uid + 1), now: 100, expires: 200) { _ in true })
+        try g.index.recordClaim(onRow: "a", uid: 77, reviewer: "zoe", holder: "store:zoe", expires: 120)
+        #expect(try g.index.servableCandidates(for: me, slice: nil, adjudication: false, excluding: ["d"], now: 100, limit: 16) { _ in true } == ["c"])
+        #expect(try g.index.servableCandidates(for: me, slice: nil, adjudication: false, excluding: [], now: 130, limit: 2) { _ in true } == ["c", "a"],
+                "zoe's lease ran out by 130")
+        #expect(try g.index.servableCandidates(for: me, slice: nil, adjudication: false, excluding: [], now: 100, limit: 16) { $0.rank == 0 } == ["c"],
+                "only up to the first row a plan being built has not placed")
+    }
+
+    /// A row a store just granted is claimed here even when this box noted a moment before,
+    /// from a list the store gave another role, that another box holds it; without the grant
+    /// such a note keeps the row from this box.
+    @Test func aStoresGrantOverridesAStaleNoteOfAnotherBox() throws {
+        let f = try fixture()
+        try f.index.recordClaim(onRow: "a", uid: 77, reviewer: "zoe", holder: "store:zoe", expires: 500)
+        #expect(try f.index.claimIfServable(id: "a", for: me, slice: nil, adjudication: false, now: 100, expires: 200) == nil)
+        let claimed = try f.index.claimIfServable(id: "a", for: me, slice: nil, adjudication: false, now: 100, expires: 200, grantedByStore: true)
+        #expect(claimed?.row.id == "a")
+        #expect(try f.index.holdsLiveClaim(onRow: "a", uid: me.uid, now: 150))
+    }
+
     @Test func aRowNotServableNowIsNotClaimed() throws {
         let f = try fixture()
         #expect(try f.index.claimFirstServable(for: me, slice: nil, adjudication: false, excluding: [],
