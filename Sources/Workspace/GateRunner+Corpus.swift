@@ -10,7 +10,7 @@ extension GateRunner {
         var timing = PhaseTiming.gates()
         try index.invalidateGateKeys(everything: true)
         var summary = GateRunSummary()
-        var lines = try newVerdictLines()
+        let lines = try newVerdictLines()
         // Per-row verdicts are decided chunk by chunk and kept only as verdict lines; the corpus
         // gates' flags wait for the end. A million rows' flags are never held at once.
         var desired: [String: [String: GateFlag]] = [:]
@@ -46,7 +46,7 @@ extension GateRunner {
                     groups[TemplateGroupKey(row.row.provenance), default: []].append((row.n, .init(id: row.row.id, keys: template)))
                 }
             }
-            try diff(desired: chunkDesired, current: chunkCurrent, order: rows.map { ($0.row.id, nil) }, summary: &summary, into: &lines)
+            try diff(desired: chunkDesired, current: chunkCurrent, order: rows.map { ($0.row.id, nil) }, summary: &summary, into: lines)
             last = (lastRow.n, lastRow.row.id)
             guard suite.corpus != nil, near != nil else { return }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near!, rows: first..<(first + rows.count))
@@ -73,7 +73,7 @@ extension GateRunner {
         var current: [String: [String: GateFlag]] = [:]
         for (_, row) in try index.flags(after: Int64.max, orOf: Array(Self.corpusGates)) { current[row.id] = row.flags }
         let corpusOrder = order.lazy.filter { desired[$0] != nil || current[$0] != nil }.map { ($0, Optional(Self.corpusGates)) }
-        try diff(desired: desired, current: current, order: Array(corpusOrder), summary: &summary, into: &lines)
+        try diff(desired: desired, current: current, order: Array(corpusOrder), summary: &summary, into: lines)
         summary.rows = order.count
         desired = [:]
         order = []
@@ -184,8 +184,8 @@ extension GateRunner {
         for (_, row) in current { currentByID[row.id] = row.flags }
         let rowOrder = order.sorted { $0.key < $1.key }.map { (id: $0.value.id, gates: Optional($0.value.gates)) }
             + fresh.map { (id: $0.row.id, gates: nil) }
-        var lines = try newVerdictLines()
-        try diff(desired: Self.flags(findings), current: currentByID, order: rowOrder, summary: &summary, into: &lines)
+        let lines = try newVerdictLines()
+        try diff(desired: Self.flags(findings), current: currentByID, order: rowOrder, summary: &summary, into: lines)
         try append(lines, scope: .new, rows: fresh.count, last: fresh.last.map { ($0.n, $0.row.id) })
         return summary
     }
@@ -209,8 +209,8 @@ extension GateRunner {
         let current = try index.flags(after: start, orOf: [])
         var currentByID: [String: [String: GateFlag]] = [:]
         for (_, row) in current { currentByID[row.id] = row.flags }
-        var lines = try newVerdictLines()
-        try diff(desired: Self.flags(findings), current: currentByID, order: order, summary: &summary, into: &lines)
+        let lines = try newVerdictLines()
+        try diff(desired: Self.flags(findings), current: currentByID, order: order, summary: &summary, into: lines)
         try append(lines, scope: .new, rows: order.count, last: last)
         return summary
     }

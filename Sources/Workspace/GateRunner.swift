@@ -219,27 +219,50 @@ final class GateRunner {
     /// The gates that compare rows with each other (the rest judge each row alone).
     static let corpusGates: Set<String> = ["exact-duplicate", "near-duplicate", "template"]
 
-    /// A run's verdicts as the lines of its verdict file, written as they are decided: a whole
-    /// run over a million rows has hundreds of thousands, and as values they cost several times
-    /// their 150 bytes of text.
-    struct VerdictLines {
-        var bytes: [UInt8] = []
-        var count = 0
-        /// How many of them are also in the index's verdict stage (all, unless a test adds
-        /// lines by hand): the apply uses the stage only when it holds every line.
+    /// A run's verdicts as the lines of its verdict file, written to a temporary file in
+    /// `gates/` as they are decided and hashed on the way: a whole run over a million rows has
+    /// hundreds of thousands (97 MB of lines at make_rows' million), which held in memory sat
+    /// beside the near-duplicate signatures at the run's peak. `commit` names the file by its
+    /// SHA-256; a run that fails or logs nothing leaves no file (the temporary one is removed).
+    final class VerdictLines {
+        private(set) var count = 0
+        /// How many of them are also in the index's verdict stage: the apply uses the stage
+        /// only when it holds every line.
         var staged = 0
+        private let paths: WorkspacePaths
+        private var hash = StreamingHash()
+        private var copy: SourceCopy?
+        private var committed = false
 
-        mutating func add(_ verdict: GatePayload) {
-            bytes += verdict.verdictLine
-            bytes.append(0x0A)
+        init(paths: WorkspacePaths) {
+            self.paths = paths
+        }
+
+        deinit {
+            if !committed { copy?.discard() }
+        }
+
+        private func write(_ bytes: [UInt8]) throws {
+            if copy == nil {
+                try WorkspaceCreator.makeDirectory(paths.gates)
+                copy = try SourceCopy(path: paths.gates + "/.writing-\(getpid())-\(UInt64.random(in: 0 ... .max))", what: "gate verdict file")
+            }
+            try bytes.withUnsafeBytes { buffer in
+                try copy!.write(buffer)
+                hash.update(buffer)
+            }
+        }
+
+        func add(_ verdict: GatePayload) throws {
+            try write(verdict.verdictLine + [0x0A])
             count += 1
         }
 
         /// Adds verdicts in order, encoding them on all cores (canonical JSON of a third of a
         /// million verdicts is seconds of work on one).
-        mutating func add(contentsOf verdicts: [GatePayload]) {
+        func add(contentsOf verdicts: [GatePayload]) throws {
             guard verdicts.count > 256 else {
-                for verdict in verdicts { add(verdict) }
+                for verdict in verdicts { try add(verdict) }
                 return
             }
             let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, verdicts.count / 256))
@@ -254,15 +277,33 @@ final class GateRunner {
                 }
                 slots.set(part, out)
             }
-            for part in slots.values { bytes += part }
+            for part in slots.values { try write(part) }
             count += verdicts.count
+        }
+
+        /// Flushes the file and names it `gates/<sha256>.jsonl` (an empty file for a run with
+        /// no verdict); returns the hash. A file of that hash already there (the same verdicts
+        /// written before) is checked and kept.
+        func commit() throws -> String {
+            let sha = hash.finalizeHex()
+            let final = paths.verdictFile(sha)
+            if FileManager.default.fileExists(atPath: final) {
+                _ = try GateVerdictFile.read(final, expected: sha, display: paths.display(final), seq: nil)
+                copy?.discard()
+                copy = nil
+                return sha
+            }
+            if copy == nil { try write([]) }
+            try copy!.commit(to: final)
+            committed = true
+            return sha
         }
     }
 
     /// A run's empty verdict lines, with the index's verdict stage emptied to match.
     func newVerdictLines() throws -> VerdictLines {
         try index.clearGateVerdictStage()
-        return VerdictLines()
+        return VerdictLines(paths: paths)
     }
 
     /// Adds the verdicts that bring the index's flags to `desired` for the (row, gate) pairs the
@@ -270,7 +311,7 @@ final class GateRunner {
     /// to the lines and to the index's verdict stage.
     func diff(
         desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
-        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: inout VerdictLines
+        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: VerdictLines
     ) throws {
         var verdicts: [GatePayload] = []
         for (id, evaluated) in order {
@@ -293,7 +334,7 @@ final class GateRunner {
                 }
             }
         }
-        out.add(contentsOf: verdicts)
+        try out.add(contentsOf: verdicts)
         try index.stageGateVerdicts(verdicts)
         out.staged += verdicts.count
     }
@@ -331,7 +372,7 @@ final class GateRunner {
         // an empty verdict file: how far the gates have seen is then the log's to say, so a
         // reindex restores it and rows the gates passed never count as pending (about 500 bytes
         // a run, not a row).
-        let sha = try GateVerdictFile.write(lines.bytes, paths: paths)
+        let sha = try lines.commit()
         timing.mark("verdict file written")
         let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
         let display = paths.display(paths.verdictFile(sha))
@@ -340,7 +381,8 @@ final class GateRunner {
                try RowIndex.stagedVerdicts(db) == run.count {
                 try RowIndex.apply(stagedGateRun: run, seq: entry.seq, in: db)
             } else {
-                let verdicts = try GateVerdictFile.parse(lines.bytes, of: run, seq: entry.seq, display: display)
+                let bytes = try GateVerdictFile.read(paths.verdictFile(sha), expected: sha, display: display, seq: entry.seq)
+                let verdicts = try GateVerdictFile.parse(bytes, of: run, seq: entry.seq, display: display)
                 try RowIndex.apply(gateRun: run, verdicts: verdicts, seq: entry.seq, in: db)
             }
             try RowIndex.setGateKeysThrough(through, config: config, in: db)

@@ -4,36 +4,14 @@ import ProvenanceLog
 import WinnowCore
 
 /// A gate run's verdicts on disk: `gates/<sha256>.jsonl`, one canonical `gate` verdict per line,
-/// written like a source (temporary name, fsync, rename, read-only) and never changed. The
-/// run's single `gate-run` log entry pins the file by hash, so the log stays small and the
-/// chain still covers every verdict.
+/// written like a source (temporary name, fsync, rename, read-only: `GateRunner.VerdictLines`)
+/// and never changed. The run's single `gate-run` log entry pins the file by hash, so the log
+/// stays small and the chain still covers every verdict.
 ///
 /// Every reader checks the file's SHA-256 against the entry before it parses a line and fails
 /// closed, naming the file, when the file is missing or altered: a verdict the log cannot vouch
 /// for is never applied, and never skipped in silence either.
 enum GateVerdictFile {
-    /// Writes the verdict lines (canonical, each ending in a newline) and returns the file's
-    /// hash. A file of that hash already there (the same verdicts written before) is kept.
-    static func write(_ bytes: [UInt8], paths: WorkspacePaths) throws -> String {
-        let sha = bytes.withUnsafeBufferPointer { ContentHash.hex($0) }
-        let final = paths.verdictFile(sha)
-        if FileManager.default.fileExists(atPath: final) {
-            _ = try read(final, expected: sha, display: paths.display(final), seq: nil)
-            return sha
-        }
-        try WorkspaceCreator.makeDirectory(paths.gates)
-        let temporary = paths.gates + "/.writing-\(getpid())-\(UInt64.random(in: 0 ... .max))"
-        let copy = try SourceCopy(path: temporary, what: "gate verdict file")
-        do {
-            try bytes.withUnsafeBytes { try copy.write($0) }
-            try copy.commit(to: final)
-        } catch {
-            copy.discard()
-            throw error
-        }
-        return sha
-    }
-
     /// The verdicts a `gate-run` entry pins, checked against its hash and count.
     static func verdicts(of run: GateRunPayload, seq: Int, paths: WorkspacePaths) throws -> [GatePayload] {
         let path = paths.verdictFile(run.verdicts), display = paths.display(path)

@@ -85,6 +85,15 @@ import WinnowCore
         #expect(flags.count == 500)
         let left = try session.index.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM temp.gate_verdicts") }
         #expect(left == 0, "the stage was used and emptied")
+        // The verdict files were written as the runs went and named by their hashes; a rerun
+        // that changes nothing leaves no file, not even a temporary one.
+        #expect(try runner("invoice").run().flagged == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: session.paths.gates)
+        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }, "\(files)")
+        for file in files {
+            let bytes = try #require(FileManager.default.contents(atPath: session.paths.gates + "/" + file))
+            #expect(ContentHash.hex(bytes) + ".jsonl" == file)
+        }
         try session.reindex()
         #expect(try session.index.flags() == flags)
         #expect(try session.index.allRows() == rows)
