@@ -223,7 +223,10 @@ final class GateRunner {
     /// `gates/` as they are decided and hashed on the way: a whole run over a million rows has
     /// hundreds of thousands (97 MB of lines at make_rows' million), which held in memory sat
     /// beside the near-duplicate signatures at the run's peak. `commit` names the file by its
-    /// SHA-256; a run that fails or logs nothing leaves no file (the temporary one is removed).
+    /// SHA-256. A run that fails before that, or logs nothing, leaves no file: the temporary
+    /// one is removed, or, when the process was killed, by the next session that opens the
+    /// workspace (`WorkspaceSession.removeAbandonedCopies`). One that fails after it leaves a
+    /// file named by its hash that no entry pins.
     final class VerdictLines {
         private(set) var count = 0
         /// How many of them are also in the index's verdict stage: the apply uses the stage

@@ -46,7 +46,7 @@ final class TreeExpansion {
 
     /// Expands `file` when its first record is a message tree; nil (having read one batch)
     /// when it is not. The temporary files are named like an import's copy, so an interrupted
-    /// expansion is cleaned up the same way (`WorkspaceSession.removeAbandonedImports`).
+    /// expansion is cleaned up the same way (`WorkspaceSession.removeAbandonedCopies`).
     static func expandIfTrees(_ file: String, paths: WorkspacePaths, maxLine: Int) throws -> TreeExpansion? {
         guard try startsWithTree(file, maxLine: maxLine) else { return nil }
         let stem = paths.sources + "/.importing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

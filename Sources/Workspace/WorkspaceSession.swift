@@ -85,7 +85,7 @@ public final class WorkspaceSession {
         // Even a command that only reads removes the copies a killed import left, where it
         // may (the next command cleans up, whichever it is; a reader without write access
         // reports them instead): they are garbage by construction, never in the log.
-        session.removeAbandonedImports()
+        session.removeAbandonedCopies()
         if indexWasMissing && !rebuildingMissingIndex { return session }
         let replayed = try session.catchUp()
         if !index.writesItsFile {
@@ -96,20 +96,27 @@ public final class WorkspaceSession {
         return session
     }
 
-    /// Partial source copies left by an import that was killed (Ctrl-C, a dropped ssh session):
-    /// the import never reached the log, so the copy is garbage. Only copies whose process is
-    /// gone are removed; a running import's copy is left alone.
-    func removeAbandonedImports() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: paths.sources)) ?? []
-        for name in names where name.hasPrefix(".importing-") {
+    /// Partial files left by a command that was killed (Ctrl-C, a dropped ssh session) before
+    /// it logged them: an import's source copy in `sources/`, a gate run's verdict file in
+    /// `gates/`. Garbage, since no entry pins them. Only files whose process is gone are
+    /// removed (the pid is in the name); a running command's file is left alone.
+    func removeAbandonedCopies() {
+        removeAbandoned(in: paths.sources, prefix: ".importing-", what: "an import that was interrupted before it was logged")
+        removeAbandoned(in: paths.gates, prefix: ".writing-", what: "a gate run that was interrupted before it was logged")
+    }
+
+    private func removeAbandoned(in folder: String, prefix: String, what: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let shown = (folder as NSString).lastPathComponent + "/"
+        for name in names where name.hasPrefix(prefix) {
             let parts = name.split(separator: "-")
             guard parts.count >= 3, let pid = Int32(parts[1]) else { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }
-            let removed = unlink(paths.sources + "/" + name) == 0, code = errno
+            let removed = unlink(folder + "/" + name) == 0, code = errno
             if removed {
-                notices.append("removed \(name) from sources/: an import that was interrupted before it was logged")
+                notices.append("removed \(name) from \(shown): \(what)")
             } else if code != ENOENT {
-                notices.append("sources/\(name) is left from an import that was interrupted before it was logged "
+                notices.append("\(shown)\(name) is left from \(what) "
                     + "(not removed: \(String(cString: strerror(code))); a command run with write access removes it)")
             }
         }

@@ -85,17 +85,36 @@ import WinnowCore
         #expect(flags.count == 500)
         let left = try session.index.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM temp.gate_verdicts") }
         #expect(left == 0, "the stage was used and emptied")
-        // The verdict files were written as the runs went and named by their hashes; a rerun
-        // that changes nothing leaves no file, not even a temporary one.
-        #expect(try runner("invoice").run().flagged == 0)
+        // The verdict files were written as the runs went and named by their hashes. A run
+        // that finds nothing clears every flag; "refund" again then writes the first run's
+        // lines again: the file there is checked and kept, and the temporary copy removed.
+        #expect(try runner(nil).run().cleared == 500)
+        #expect(try runner("refund").run().flagged == 500)
         let files = try FileManager.default.contentsOfDirectory(atPath: session.paths.gates)
-        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }, "\(files)")
+        #expect(files.count == 3 && files.allSatisfy { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }, "\(files)")
         for file in files {
             let bytes = try #require(FileManager.default.contents(atPath: session.paths.gates + "/" + file))
             #expect(ContentHash.hex(bytes) + ".jsonl" == file)
         }
+        let now = (try session.index.flags(), try session.index.allRows())
+        #expect(now.0.count == 500 && now.0 != flags)
         try session.reindex()
-        #expect(try session.index.flags() == flags)
-        #expect(try session.index.allRows() == rows)
+        #expect(try session.index.flags() == now.0)
+        #expect(try session.index.allRows() == now.1)
+    }
+
+    /// A gate run killed while it wrote its verdict file leaves `gates/.writing-PID-N`: the next
+    /// session that opens the workspace removes it (its process is gone) and says so; a file
+    /// of a running process stays.
+    @Test func aKilledRunsVerdictFileIsRemovedByTheNextSession() throws {
+        let (session, dir) = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: session.paths.gates, withIntermediateDirectories: true)
+        let dead = session.paths.gates + "/.writing-999999-17", alive = session.paths.gates + "/.writing-\(getpid())-18"
+        for path in [dead, alive] { try "partial".write(toFile: path, atomically: false, encoding: .utf8) }
+        let again = try WorkspaceSession.open(session.paths)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: alive))
+        #expect(again.notices.contains { $0.contains(".writing-999999-17") && $0.contains("gate run") }, "\(again.notices)")
     }
 }
