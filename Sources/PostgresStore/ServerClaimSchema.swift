@@ -94,47 +94,26 @@ extension ServerLogSchema {
     /// The first of a box's next few rows that is free, claimed: what `next` asks. Every box
     /// serves the same queue in the same order, so the row at a box's head is most often
     /// one another box took a moment ago; asked one row at a time, three reviewers in four
-    /// were refused first and asked again (the store benchmark). Same rules as
-    /// `winnow_claim`, for this process only (no `any_process`); NULL when every row is held.
+    /// were refused first and asked again (the store benchmark). Each row is asked of
+    /// `winnow_claim` in turn (its rules, its checks, for this process only: no
+    /// `any_process`), in one round trip; NULL when every row is held.
     static let claimFirstFunction = #"""
     CREATE OR REPLACE FUNCTION public.winnow_claim_first(want_rows text[], want_holder text, seconds int,
                                               OUT claimed text, OUT remaining double precision)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s' AS $first$
     DECLARE
-        at timestamptz := clock_timestamp();
-        until_then timestamptz;
-        longest int;
         candidate text;
+        answer record;
     BEGIN
         IF want_rows IS NULL OR cardinality(want_rows) < 1 OR cardinality(want_rows) > 100
-            OR array_position(want_rows, NULL) IS NOT NULL
-            OR EXISTS (SELECT 1 FROM unnest(want_rows) r WHERE length(r) > 1000)
-            OR want_holder IS NULL OR length(want_holder) > 200 OR seconds IS NULL OR seconds < 1 THEN
-            RAISE EXCEPTION 'winnow_claim_first: 1 to 100 rows, a holder and a lease of at least 1 s'
-                USING ERRCODE = 'invalid_parameter_value';
+            OR array_position(want_rows, NULL) IS NOT NULL THEN
+            RAISE EXCEPTION 'winnow_claim_first: 1 to 100 rows' USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        longest := coalesce((SELECT c.lease_seconds FROM public.winnow_config c ORDER BY c.version DESC LIMIT 1), 600);
-        seconds := least(seconds, longest);
         FOREACH candidate IN ARRAY want_rows LOOP
-            -- A row another role holds, as last committed, is passed over without touching
-            -- it: the insert below would wait on the row's lock, and the claim of a row being
-            -- decided is deleted in the decision's transaction, which waits for the disk.
-            CONTINUE WHEN EXISTS (SELECT 1 FROM public.winnow_claim c WHERE c.row_id = candidate AND c.until > at
-                                  AND NOT (c.holder_role = session_user AND c.holder = want_holder));
-            -- No more rows than a screen needs, as `winnow_claim` counts them.
-            IF (SELECT count(*) FROM public.winnow_claim c
-                WHERE c.holder_role = session_user AND c.until > at AND c.row_id <> candidate) >= 100 THEN
-                RAISE EXCEPTION 'winnow_claim_first: % holds 100 rows already; decide or give some back first', session_user
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-            INSERT INTO public.winnow_claim AS c (row_id, holder_role, holder, until)
-            VALUES (candidate, session_user, want_holder, at + make_interval(secs => seconds))
-            ON CONFLICT (row_id) DO UPDATE SET holder_role = EXCLUDED.holder_role, holder = EXCLUDED.holder, until = EXCLUDED.until
-                WHERE c.until <= at OR (c.holder_role = session_user AND c.holder = EXCLUDED.holder)
-            RETURNING c.until INTO until_then;
-            IF FOUND THEN
+            SELECT c.granted, c.remaining INTO answer FROM public.winnow_claim(candidate, want_holder, seconds, false) c;
+            IF answer.granted THEN
                 claimed := candidate;
-                remaining := extract(epoch FROM until_then - at);
+                remaining := answer.remaining;
                 RETURN;
             END IF;
         END LOOP;
