@@ -50,6 +50,11 @@ public struct QueuePosition: Sendable, Comparable {
         self.key = key
     }
 
+    /// The position a serving-order query read (`slice_rank`, `flagged`, `overlap`, `key`).
+    init(_ row: Row) {
+        self.init(rank: row["slice_rank"], flagged: row["flagged"] as Int == 1, overlap: row["overlap"] as Int == 1, key: row["key"])
+    }
+
     public static func < (a: Self, b: Self) -> Bool {
         if a.rank != b.rank { return a.rank < b.rank }
         if a.flagged != b.flagged { return a.flagged }
@@ -77,29 +82,16 @@ extension RowIndex {
     ) throws -> ClaimedRow? {
         try write { db -> ClaimedRow? in
             try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
-            var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication)
-            if !excluding.isEmpty {
-                // One argument (a JSON array) rather than one per id: the statement text stays
-                // the same however many rows were skipped, so it is prepared once and cached.
-                conditions.append("rows.id NOT IN (SELECT value FROM json_each(?))")
-                arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
-            }
-            let sql = """
-                SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
-                JOIN rows ON rows.n = queue.n
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
-                LIMIT 1
-                """
-            guard let found = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
-            let flagged = found["flagged"] as Int == 1, overlap = found["overlap"] as Int == 1
-            guard servableNow(QueuePosition(rank: found["slice_rank"], flagged: flagged, overlap: overlap, key: found["key"]))
-            else { return nil }
+            let (sql, arguments) = Self.servingOrder(for: claimant, slice: slice, adjudication: adjudication, excluding: excluding,
+                                                     liveAt: nil, limit: 1)
+            guard let found = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
+            let position = QueuePosition(found)
+            guard servableNow(position) else { return nil }
             let n: Int64 = found["n"]
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO claims(n, uid, reviewer, holder, expires) VALUES (?, ?, ?, ?, ?)").execute(arguments: [n, claimant.uid, claimant.reviewer, claimant.holder, expires])
             let id: String = found["id"]
             guard let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id]) else { return nil }
-            return ClaimedRow(row: IndexedRow(row: row), flagged: flagged, overlap: overlap)
+            return ClaimedRow(row: IndexedRow(row: row), flagged: position.flagged, overlap: position.overlap)
         }
     }
 
@@ -110,27 +102,37 @@ extension RowIndex {
         for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, excluding: Set<String>,
         now: Double, limit: Int, servableNow: (QueuePosition) -> Bool
     ) throws -> [String] {
-        var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication, liveAt: now)
+        let (sql, arguments) = Self.servingOrder(for: claimant, slice: slice, adjudication: adjudication, excluding: excluding,
+                                                 liveAt: now, limit: limit)
+        let found = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        var ids: [String] = []
+        for row in found {
+            guard servableNow(QueuePosition(row)) else { break }
+            ids.append(row["id"])
+        }
+        return ids
+    }
+
+    /// The first `limit` rows servable to `claimant`, in the order `next` serves them: their
+    /// number, id and queue position. `liveAt`: see `servable`.
+    private static func servingOrder(
+        for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, excluding: Set<String>, liveAt: Double?, limit: Int
+    ) -> (sql: String, arguments: StatementArguments) {
+        var (conditions, arguments) = servable(to: claimant, slice: slice, adjudication: adjudication, liveAt: liveAt)
         if !excluding.isEmpty {
+            // One argument (a JSON array) rather than one per id: the statement text stays
+            // the same however many rows were skipped, so it is prepared once and cached.
             conditions.append("rows.id NOT IN (SELECT value FROM json_each(?))")
             arguments.append(JSONValue.array(excluding.sorted().map { .string($0) }).canonicalString)
         }
         let sql = """
-            SELECT rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
+            SELECT rows.n, rows.id, queue.flagged, queue.overlap, queue.slice_rank, queue.key FROM queue \(adjudication ? "" : "INDEXED BY queue_open_order")
             JOIN rows ON rows.n = queue.n
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY queue.slice_rank, queue.flagged DESC, queue.overlap DESC, queue.key
             LIMIT \(max(1, limit))
             """
-        let found = try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
-        var ids: [String] = []
-        for row in found {
-            let position = QueuePosition(rank: row["slice_rank"], flagged: row["flagged"] as Int == 1,
-                                         overlap: row["overlap"] as Int == 1, key: row["key"])
-            guard servableNow(position) else { break }
-            ids.append(row["id"])
-        }
-        return ids
+        return (sql, StatementArguments(arguments))
     }
 
     /// Claims the row `id` if it is servable to `claimant` as `claimFirstServable` would serve

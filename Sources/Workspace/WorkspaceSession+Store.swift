@@ -21,8 +21,7 @@ extension WorkspaceSession {
         case let .heldByAnother(role, uid, seconds, others):
             // The other rows on other screens, written down at once: the queue passes over
             // them without asking the store about each (the row asked for is the caller's to note).
-            let now = Date().timeIntervalSince1970
-            try index.recordClaims(others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
+            try noteHeldElsewhere(others)
             return .heldByAnother(reviewer: role, uid: uid, seconds: seconds)
         }
     }
@@ -35,9 +34,8 @@ extension WorkspaceSession {
         guard let store else { return nil }
         let answer = try store.claims.claimFirst(ids, holder: holder, seconds: max(1, Int(seconds.rounded(.up))))
         if !answer.others.isEmpty {
-            let now = Date().timeIntervalSince1970
             do {
-                try index.recordClaims(answer.others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
+                try noteHeldElsewhere(answer.others)
             } catch {
                 // The grant is the server's already: given back, not left on nobody's screen.
                 if let granted = answer.granted { try? store.claims.release(granted.row, holder: holder) }
@@ -45,6 +43,13 @@ extension WorkspaceSession {
             }
         }
         return answer.granted.map { ($0.row, $0.seconds) }
+    }
+
+    /// Writes down rows the store says other roles hold (holder `store:ROLE`, until their
+    /// lease ends by the server's reckoning), keeping this box's own live claims.
+    private func noteHeldElsewhere(_ others: [HeldClaim]) throws {
+        let now = Date().timeIntervalSince1970
+        try index.recordClaims(others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
     }
 
     /// Who else holds `id` in the store now (nil: nobody, or a file workspace). When nobody
