@@ -229,9 +229,6 @@ final class GateRunner {
     /// file named by its hash that no entry pins.
     final class VerdictLines {
         private(set) var count = 0
-        /// How many of them are also in the index's verdict stage: the apply uses the stage
-        /// only when it holds every line.
-        var staged = 0
         private let paths: WorkspacePaths
         private var hash = StreamingHash()
         private var copy: SourceCopy?
@@ -339,7 +336,6 @@ final class GateRunner {
         }
         try out.add(contentsOf: verdicts)
         try index.stageGateVerdicts(verdicts)
-        out.staged += verdicts.count
     }
 
     /// Folds findings into one flag per (row, gate).
@@ -380,8 +376,9 @@ final class GateRunner {
         let run = GateRunPayload(verdicts: sha, count: lines.count, config: config, scope: scope, rows: rows, through: last?.id)
         let display = paths.display(paths.verdictFile(sha))
         _ = try index.appendAndApply([run], to: log) { entry, db in
-            if lines.staged == lines.count && lines.count >= RowIndex.bulkApplyThreshold,
-               try RowIndex.stagedVerdicts(db) == run.count {
+            // The stage holds the run's verdicts unless something emptied it meanwhile: then,
+            // and for a run small enough to apply one by one, the file is read back.
+            if lines.count >= RowIndex.bulkApplyThreshold, try RowIndex.stagedVerdicts(db) == run.count {
                 try RowIndex.apply(stagedGateRun: run, seq: entry.seq, in: db)
             } else {
                 let bytes = try GateVerdictFile.read(paths.verdictFile(sha), expected: sha, display: display, seq: entry.seq)
