@@ -97,7 +97,7 @@ let package = Package(
             name: "WinnowCoreTests",
             dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "TestSupport"]),
+        .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "PostgresStore", "TestSupport"]),
         .testTarget(
             name: "GatesTests",
             dependencies: ["Gates", "CMinHash", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),

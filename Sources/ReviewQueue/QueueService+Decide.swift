@@ -80,13 +80,9 @@ extension QueueService {
         }
         // Last, once every local check passed: nothing is claimed in the store for a request refused here.
         try confirmDecisionsOnStore(checked, claims: claims)
-        let entries = try session.record(payloads)
-        do {
-            // On a store the decisions' entries gave the rows' claims back (ReplicatedLog).
-            for request in requests { try release(request.id, onStore: session.store == nil) }
-        } catch {
-            throw WorkspaceError.loggedButNotApplied(entries: entries, reason: "the rows' claims were not released: \(error)")
-        }
+        // The rows' claims are given back in the decisions' apply (on a store the decisions'
+        // entries gave the server's claims back, see ReplicatedLog).
+        let entries = try session.record(payloads, releasing: (requests.map(\.id), reviewer.uid))
         // A gate run that moved a row to another slice may have been logged between the checks
         // above and these entries: the log then does not count the decision, and the reviewer
         // must hear it.

@@ -21,41 +21,41 @@ extension QueueService {
 
     /// `next` on a PostgreSQL store: the box's next few servable rows go to the server, which
     /// claims the first one free for this process (one round trip, however many other boxes
-    /// took rows at the head of the queue since this box last heard); then it is claimed here
-    /// and confirmed as `confirmOnStore` does. Rows refused are passed over for this call, so
-    /// it always ends.
+    /// took rows at the head of the queue since this box last heard); then this box is brought
+    /// up to date with the store and the row claimed here if it is still servable, in one write
+    /// transaction (`claimGrantedRow`). Rows refused are passed over for this call, so it
+    /// always ends.
     func nextOnStore(slice: String?, adjudication: Bool, excluding: Set<String>) throws -> QueueItem? {
         var passedOver = excluding
         while true {
             let candidates = try candidatesHere(slice: slice, adjudication: adjudication, excluding: passedOver,
                                                 limit: Self.candidatesOffered)
             guard !candidates.isEmpty else { return nil }
-            guard let (id, seconds) = try session.claimFirstOnStore(candidates, holder: holder, seconds: lease) else {
+            guard let grant = try session.claimFirstOnStore(candidates, holder: holder, seconds: lease) else {
                 passedOver.formUnion(candidates)
                 continue
             }
-            passedOver.formUnion(candidates.prefix { $0 != id })
+            passedOver.formUnion(candidates.prefix { $0 != grant.id })
             let now = self.now().timeIntervalSince1970
-            let until = min(now + lease, now + seconds)
+            // This box's note of the claim ends when the server's does (or earlier), so a live
+            // claim here means a live claim there (`confirmDecisionsOnStore`).
+            let until = min(now + lease, now + grant.seconds)
             let claimed: ClaimedRow?
             do {
-                claimed = try session.index.claimIfServable(
-                    id: id, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until,
-                    grantedByStore: true)
+                claimed = try session.claimGrantedRow(
+                    grant, for: claimant, slice: Self.sliceFilter(slice), adjudication: adjudication, now: now, expires: until)
             } catch {
-                try? session.releaseOnStore(id, holder: holder)
+                try? session.releaseOnStore(grant.id, holder: holder)
                 throw error
             }
             guard let claimed else {
-                // Taken or decided on this box between the look and the claim: the store's
-                // claim goes back, and the row is passed over.
-                try session.releaseOnStore(id, holder: holder)
-                passedOver.insert(id)
+                // Decided on another box, or taken on this one, between the look and the grant:
+                // the store's claim goes back, and the row is passed over.
+                try session.releaseOnStore(grant.id, holder: holder)
+                passedOver.insert(grant.id)
                 continue
             }
-            let item = item(claimed, until: until, adjudication: adjudication)
-            if let served = try confirmGranted(item, seconds: seconds, slice: slice, adjudication: adjudication) { return served }
-            passedOver.insert(id)
+            return item(claimed, until: until, adjudication: adjudication)
         }
     }
 

@@ -145,22 +145,33 @@ extension RowIndex {
         id: String, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double,
         grantedByStore: Bool = false
     ) throws -> ClaimedRow? {
+        try write { db in
+            try Self.claimIfServable(
+                id: id, for: claimant, slice: slice, adjudication: adjudication, now: now, expires: expires,
+                grantedByStore: grantedByStore, in: db)
+        }
+    }
+
+    /// `claimIfServable` inside a write transaction the caller holds (the one that also brings
+    /// the index up to date with a store, `WorkspaceSession.claimGrantedRow`).
+    static func claimIfServable(
+        id: String, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double,
+        grantedByStore: Bool, in db: Database
+    ) throws -> ClaimedRow? {
         var (conditions, arguments) = Self.servable(to: claimant, slice: slice, adjudication: adjudication)
         conditions.append("rows.id = ?")
         arguments.append(id)
-        return try write { db -> ClaimedRow? in
-            try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
-            if grantedByStore {
-                try db.cachedStatement(sql: "DELETE FROM claims WHERE holder LIKE 'store:%' AND n = (SELECT n FROM rows WHERE id = ?)")
-                    .execute(arguments: [id])
-            }
-            guard let n = try Int64.fetchOne(
-                db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
-                arguments: StatementArguments(arguments)),
-                let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id])
-            else { return nil }
-            return try Self.take(IndexedRow(row: row), n: n, for: claimant, expires: expires, in: db)
+        try db.cachedStatement(sql: "DELETE FROM claims WHERE expires <= ?").execute(arguments: [now])
+        if grantedByStore {
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE holder LIKE 'store:%' AND n = (SELECT n FROM rows WHERE id = ?)")
+                .execute(arguments: [id])
         }
+        guard let n = try Int64.fetchOne(
+            db, sql: "SELECT rows.n FROM queue JOIN rows ON rows.n = queue.n WHERE \(conditions.joined(separator: " AND "))",
+            arguments: StatementArguments(arguments)),
+            let row = try Row.fetchOne(db, sql: Self.rowSelect + " WHERE rows.id = ?", arguments: [id])
+        else { return nil }
+        return try Self.take(IndexedRow(row: row), n: n, for: claimant, expires: expires, in: db)
     }
 
     /// Claims the row `id` whatever its place in the queue (the row an undo brought back, a
@@ -215,23 +226,29 @@ extension RowIndex {
         }
     }
 
+    /// A claim another box holds on a row, as `recordClaims` writes it down.
+    public typealias StoreHeldClaim = (id: String, uid: Int, reviewer: String, holder: String, expires: Double)
+
     /// Writes down, in one transaction, the claims other boxes hold on several rows (as
     /// `recordClaim` does one): what a store lists when it refuses a claim, so this box stops
     /// offering every row on another screen, not just the one it asked for. A live claim of a
     /// process on this box is kept: a workspace shared by several reviewers' roles holds their
     /// claims too, and the store's list (every role but the asker's) names those rows as well.
-    public func recordClaims(_ claims: [(id: String, uid: Int, reviewer: String, holder: String, expires: Double)], now: Double) throws {
+    public func recordClaims(_ claims: [StoreHeldClaim], now: Double) throws {
         guard !claims.isEmpty else { return }
-        try write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
-                ON CONFLICT(n) DO UPDATE SET uid = excluded.uid, reviewer = excluded.reviewer, holder = excluded.holder,
-                                             expires = excluded.expires
-                WHERE claims.holder LIKE 'store:%' OR claims.expires <= ?
-                """)
-            for claim in claims {
-                try statement.execute(arguments: [claim.uid, claim.reviewer, claim.holder, claim.expires, claim.id, now])
-            }
+        try write { db in try Self.recordClaims(claims, now: now, in: db) }
+    }
+
+    /// `recordClaims` inside a write transaction the caller holds.
+    static func recordClaims(_ claims: [StoreHeldClaim], now: Double, in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO claims(n, uid, reviewer, holder, expires) SELECT n, ?, ?, ?, ? FROM rows WHERE id = ?
+            ON CONFLICT(n) DO UPDATE SET uid = excluded.uid, reviewer = excluded.reviewer, holder = excluded.holder,
+                                         expires = excluded.expires
+            WHERE claims.holder LIKE 'store:%' OR claims.expires <= ?
+            """)
+        for claim in claims {
+            try statement.execute(arguments: [claim.uid, claim.reviewer, claim.holder, claim.expires, claim.id, now])
         }
     }
 
@@ -265,9 +282,12 @@ extension RowIndex {
 
     /// Gives back the claim any process of one reviewer (`uid`) has on a row.
     public func releaseClaim(onRow id: String, uid: Int) throws {
-        try write { db in
-            try db.cachedStatement(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)").execute(arguments: [uid, id])
-        }
+        try write { db in try Self.releaseClaim(onRow: id, uid: uid, in: db) }
+    }
+
+    /// `releaseClaim(onRow:uid:)` inside a write transaction the caller holds (a decision's apply).
+    static func releaseClaim(onRow id: String, uid: Int, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM claims WHERE uid = ? AND n = (SELECT n FROM rows WHERE id = ?)").execute(arguments: [uid, id])
     }
 
     /// Gives back every claim one process holds.

@@ -126,9 +126,11 @@ extension RowIndex {
 extension RowIndex {
     /// Appends entries in one locked batch (one write, one fdatasync) and applies each to the
     /// index once it is on disk. The index's log position moves only when nobody else appended
-    /// in between; otherwise the next open replays the gap (applying is idempotent).
+    /// in between; otherwise the next open replays the gap (applying is idempotent). `then`
+    /// runs after the entries' apply, in its transaction.
     public func appendAndApply(
-        _ payloads: [any LogPayload], to log: any LogAppender, apply: (LogEntry, Database) throws -> Void
+        _ payloads: [any LogPayload], to log: any LogAppender, apply: (LogEntry, Database) throws -> Void,
+        then: (Database) throws -> Void = { _ in }
     ) throws -> [LogEntry] {
         guard !payloads.isEmpty else { return [] }
         let before = try logPosition()
@@ -139,6 +141,7 @@ extension RowIndex {
                 if let first = entries.first, let last = entries.last, first.seq == before.seq + 1 {
                     try RowIndex.setLogPosition(db, seq: last.seq, hash: last.hash)
                 }
+                try then(db)
             }
         } catch {
             // The log is the truth and already holds them: say so, rather than let the caller

@@ -8,6 +8,16 @@ public enum StoreClaim: Sendable, Equatable {
     case heldByAnother(reviewer: String, uid: Int, seconds: Double)
 }
 
+/// A row the store granted this process (`WorkspaceSession.claimFirstOnStore`), not yet claimed
+/// in this box's index (`claimGrantedRow`).
+public struct StoreGrant: Sendable {
+    public var id: String
+    /// Seconds its lease has left, by the server's clock.
+    public var seconds: Double
+    /// The rows other roles hold, listed beside the grant: written down with the claim.
+    let others: [HeldClaim]
+}
+
 /// The review queue's side of a store: claims by the server's clock, and this box brought up to
 /// date with what other boxes logged. In a file workspace there is nothing to ask (the index's
 /// claims, shared by every process on the box, are the whole truth): each returns nil or 0.
@@ -27,22 +37,40 @@ extension WorkspaceSession {
     }
 
     /// Asks the store for the first free row of `ids` (a box's next few, in its order) for this
-    /// process: the row granted and its lease's seconds, nil when every one is held. The rows
-    /// other roles hold, when the store lists them (some row was refused), are written down
-    /// here as `claimOnStore` does. Only on a store (nil in a file workspace: nothing to ask).
-    public func claimFirstOnStore(_ ids: [String], holder: String, seconds: TimeInterval) throws -> (id: String, seconds: Double)? {
+    /// process: the row granted, not yet claimed in this box's index (`claimGrantedRow` does
+    /// that); nil when every one is held, and then the rows other roles hold, which the store
+    /// lists, are written down here as `claimOnStore` does. Only on a store (nil in a file
+    /// workspace: nothing to ask).
+    public func claimFirstOnStore(_ ids: [String], holder: String, seconds: TimeInterval) throws -> StoreGrant? {
         guard let store else { return nil }
         let answer = try store.claims.claimFirst(ids, holder: holder, seconds: max(1, Int(seconds.rounded(.up))))
-        if !answer.others.isEmpty {
-            do {
-                try noteHeldElsewhere(answer.others)
-            } catch {
-                // The grant is the server's already: given back, not left on nobody's screen.
-                if let granted = answer.granted { try? store.claims.release(granted.row, holder: holder) }
-                throw error
-            }
+        guard let granted = answer.granted else {
+            try noteHeldElsewhere(answer.others)
+            return nil
         }
-        return answer.granted.map { ($0.row, $0.seconds) }
+        return StoreGrant(id: granted.row, seconds: granted.seconds, others: answer.others)
+    }
+
+    /// Claims in this box's index a row the store granted (`claimFirstOnStore`) if it is still
+    /// one `next` would serve `claimant`; nil when it is not (decided on another box, or taken
+    /// on this one, meanwhile). The store's claim stays the caller's to give back.
+    ///
+    /// The store is asked for what other boxes logged after the grant, so a decision that gave
+    /// the row back before it is among them. The entries' apply, the rows the store said other
+    /// roles hold and the claim are then one write transaction of this box's index, which its
+    /// other reviewers share: written one by one (four transactions, then two reads to check the
+    /// row again) they were the steps of a served row most often stuck behind a neighbour's.
+    public func claimGrantedRow(
+        _ grant: StoreGrant, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double
+    ) throws -> ClaimedRow? {
+        try store?.catchUp()
+        let others = grant.others.map { (id: $0.row, uid: $0.uid, reviewer: $0.role, holder: "store:\($0.role)", expires: now + $0.seconds) }
+        return try catchUp { db in
+            try RowIndex.recordClaims(others, now: now, in: db)
+            return try RowIndex.claimIfServable(
+                id: grant.id, for: claimant, slice: slice, adjudication: adjudication, now: now, expires: expires,
+                grantedByStore: true, in: db)
+        }.result
     }
 
     /// Writes down rows the store says other roles hold (holder `store:ROLE`, until their

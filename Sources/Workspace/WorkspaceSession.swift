@@ -238,6 +238,13 @@ public final class WorkspaceSession {
     /// entry stops the command: the index is neither updated nor rebuilt from what is left.
     @discardableResult
     func catchUp() throws -> Int {
+        try catchUp { _ in () }.applied
+    }
+
+    /// `catchUp`, then `body` in the same write transaction as the new entries' apply (in one of
+    /// its own when there are none, or after a replay of the whole log): what `body` reads is the
+    /// index brought up to the log's head, and its writes commit with the apply or not at all.
+    func catchUp<T>(then body: (Database) throws -> T) throws -> (applied: Int, result: T) {
         // The index's position first, then the log's head: the log only grows, so a head read
         // after the position is at or past it unless entries were removed. Read the other way
         // round, another process's append and apply in between looked like a shorter log (seen
@@ -255,13 +262,13 @@ public final class WorkspaceSession {
                 throw WorkspaceError.logDisagrees(log: display, line: head.seq,
                                                   reason: "entry \(head.seq) is not the one the index applied (its hash differs)")
             }
-            return 0
+            return (0, try index.write(body))
         }
         if position.seq == 0 {
             // A store's copy is rebuilt from only after it is proved whole: the head check against
             // the store (ReplicatedLog) vouches for the last entry's hash, not every line's bytes.
             if store != nil { try verifyWholeLog() }
-            return try replayAll()
+            return (try replayAll(), try index.write(body))
         }
         // The entry at the index's position and everything after it, hashes checked.
         // Another process may append between reading the head and reading the tail: the tail
@@ -289,7 +296,7 @@ public final class WorkspaceSession {
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 count += 1
             }
-            return count
+            return (count, try body(db))
         }
     }
 
@@ -315,11 +322,16 @@ public final class WorkspaceSession {
     }
 
     /// Appends entries (one lock, one sync) and applies them to the index: the path every
-    /// decision, revert and retract takes.
+    /// decision, revert and retract takes. `releasing`: rows whose claims reviewer `uid` (any
+    /// of their processes) gives back in the apply's transaction, as decided rows' are: not in
+    /// a write transaction of their own, which this box's other reviewers would queue behind.
     @discardableResult
-    public func record(_ payloads: [any LogPayload]) throws -> [LogEntry] {
+    public func record(_ payloads: [any LogPayload], releasing: (rows: [String], uid: Int)? = nil) throws -> [LogEntry] {
         let importer = Importer(paths: paths, config: config, index: index)
-        return try index.appendAndApply(payloads, to: log) { entry, db in try apply(entry, importer: importer, db: db) }
+        return try index.appendAndApply(payloads, to: log, apply: { entry, db in try apply(entry, importer: importer, db: db) }) { db in
+            guard let releasing else { return }
+            for row in releasing.rows { try RowIndex.releaseClaim(onRow: row, uid: releasing.uid, in: db) }
+        }
     }
 
     /// What one entry means for the index. Later issues add decisions, reverts and retracts.
