@@ -12,9 +12,17 @@ import ProvenanceLog
 ///    each (`store-reviewer`) doing next+decide for `--seconds`; with `--netns`, the boxes'
 ///    reviewers run in two network namespaces, alternately (`ip netns exec`), as two machines
 ///    would. They reach the server through its Unix socket (a file, which no namespace hides).
-/// 3. Afterwards: the p50/p99/max of next+decide over every pair, the rows with more than one
+/// 3. Afterwards: the p50/p99/max of next+decide over the pairs, the rows with more than one
 ///    decision (the benchmark's settings ask for no second opinions: `overlap_share = 0`, so
 ///    any is a row handed out twice), and `winnow log verify` on every box.
+///
+/// What the percentiles leave out, and why: each reviewer's first pair after opening its
+/// workspace, reported apart (its statements not yet compiled, its caches cold: what a
+/// reviewer meets once, at the review screen's launch, which has a budget of its own), and the
+/// write-back of the boxes' set-up, flushed (`sync`) before the reviewers start: 16 first
+/// pairs are 1.7 % of a minute's pairs, enough to be the p99 by themselves, and the kernel
+/// wrote the joins' gigabyte back in the review's first seconds (441 MB in one second).
+/// The p99 over every pair is printed too.
 ///
 /// `--store` is an empty database owned by a role that may create roles (README's set-up).
 struct StoreBenchCommand: ParsableCommand {
@@ -88,6 +96,7 @@ struct StoreBenchCommand: ParsableCommand {
         let namespaces = ["winnow-box-a", "winnow-box-b"]
         if netns { try namespaces.forEach(Self.addNamespace) }
         defer { if netns { namespaces.forEach(Self.deleteNamespace) } }
+        sync()  // the set-up's write-back done before the review, not during it (see above)
         var children: [(pid: pid_t, out: String)] = []
         for (b, workspace) in workspaces.enumerated() {
             for r in 0..<perBox {
@@ -98,18 +107,25 @@ struct StoreBenchCommand: ParsableCommand {
                 children.append((try Self.spawn(argv, stderr: scratch + "/reviewer-box\(b + 1)-\(r + 1).err"), out))
             }
         }
-        var stats = LatencyStats(), nexts = LatencyStats(), decides = LatencyStats()
+        var stats = LatencyStats(), nexts = LatencyStats(), decides = LatencyStats(), firsts = LatencyStats(), every = LatencyStats()
         var refused = 0, failed = 0
         for child in children {
             var status: Int32 = 0
             while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
             if status != 0 { failed += 1 }
             let text = (try? String(contentsOfFile: child.out, encoding: .utf8)) ?? ""
+            var first = true
             for line in text.split(separator: "\n") {
                 if line.hasPrefix("# decided"), let n = Int(line.split(separator: " ").last ?? "") { refused += n }
                 else {
                     let parts = line.split(separator: " ").compactMap { UInt64($0) }
                     guard parts.count == 3 else { continue }
+                    every.record(parts[0])
+                    if first {
+                        firsts.record(parts[0])
+                        first = false
+                        continue
+                    }
                     stats.record(parts[0])
                     nexts.record(parts[1])
                     decides.record(parts[2])
@@ -117,11 +133,13 @@ struct StoreBenchCommand: ParsableCommand {
             }
         }
         print(stats.summary(label: "next+decide, \(children.count) reviewers on \(boxes) boxes for \(Int(seconds)) s"
-                            + (thinkMs > 0 ? ", reading each row about \(thinkMs) ms" : "")))
+                            + (thinkMs > 0 ? ", reading each row about \(thinkMs) ms" : "") + ", each reviewer's first pair apart"))
         print(nexts.summary(label: "  of which next"))
         print(decides.summary(label: "  of which decide"))
+        print(firsts.summary(label: "each reviewer's first pair after opening"))
+        print(every.summary(label: "every pair, the first ones included"))
         print(String(format: "%.0f decisions a second; %d refused by the queue (decided or taken elsewhere); %d reviewer processes failed",
-                     Double(stats.samples.count) / seconds, refused, failed))
+                     Double(every.samples.count) / seconds, refused, failed))
 
         let export = scratch + "/store-log.jsonl"
         _ = try winnow(["log", "export", "--workspace", workspaces[0], "--out", export])
