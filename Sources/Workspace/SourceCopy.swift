@@ -18,15 +18,25 @@ public final class SourceCopy {
     /// Aligned staging buffer for direct writes, nil when writing through the page cache.
     private var staging: UnsafeMutableRawPointer?
     private var staged = 0
+    /// The write system call; a test hands in one that fails part-way.
+    private let writeCall: (Int32, UnsafeRawPointer, Int) -> Int
+
+    /// Whether whole blocks bypass the page cache (O_DIRECT was accepted at open).
+    var writesDirectly: Bool { staging != nil }
 
     /// O_DIRECT on Linux x86_64 and arm64 (not exported to Swift: it needs _GNU_SOURCE).
     static let directFlag: Int32 = 0o40000
     static let alignment = 4096
     static let stagingSize = 8 << 20
 
-    public init(path: String, what: String = "source copy") throws {
+    public convenience init(path: String, what: String = "source copy") throws {
+        try self.init(path: path, what: what, writeCall: { Foundation.write($0, $1, $2) })
+    }
+
+    init(path: String, what: String, writeCall: @escaping (Int32, UnsafeRawPointer, Int) -> Int) throws {
         self.path = path
         self.what = what
+        self.writeCall = writeCall
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | Self.directFlag, 0o640)
         if fd >= 0 {
             var buffer: UnsafeMutableRawPointer?
@@ -59,10 +69,15 @@ public final class SourceCopy {
         guard let staging, staged > 0 else { return }
         let aligned = staged / Self.alignment * Self.alignment
         if aligned > 0 {
-            do { try writeAll(UnsafeRawBufferPointer(start: staging, count: aligned)) } catch {
-                // A file system that accepted O_DIRECT at open but not for writes: fall back.
-                guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~Self.directFlag) == 0 else { throw error }
-                try writeAll(UnsafeRawBufferPointer(start: staging, count: aligned))
+            let blocks = UnsafeRawBufferPointer(start: staging, count: aligned)
+            var done = 0
+            do { try writeAll(blocks, done: &done) } catch let WorkspaceError.io(_, _, code) where code == EINVAL {
+                // A file system that accepted O_DIRECT at open but not for writes: fall back,
+                // going on after what the direct writes did write (never the start again).
+                guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~Self.directFlag) == 0 else {
+                    throw WorkspaceError.io(path: path, action: "write the \(what)", errno: code)
+                }
+                try writeAll(blocks, done: &done)
             }
             (staging).copyMemory(from: staging + aligned, byteCount: staged - aligned)
             staged -= aligned
@@ -76,8 +91,14 @@ public final class SourceCopy {
 
     private func writeAll(_ chunk: UnsafeRawBufferPointer) throws {
         var done = 0
+        try writeAll(chunk, done: &done)
+    }
+
+    /// Writes `chunk` from byte `done` on, counting in `done` what reached the file: a caller
+    /// that tries again after an error goes on from there.
+    private func writeAll(_ chunk: UnsafeRawBufferPointer, done: inout Int) throws {
         while done < chunk.count {
-            let n = Foundation.write(fd, chunk.baseAddress! + done, chunk.count - done)
+            let n = writeCall(fd, chunk.baseAddress! + done, chunk.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw WorkspaceError.io(path: path, action: "write the \(what)", errno: errno)
