@@ -160,14 +160,13 @@ extension QueueService {
         try session.releaseOnStore(id, holder: holder)
     }
 
-    /// Gives back a row after a decision (whichever of this reviewer's processes claimed it),
-    /// or every row this process holds (on exit).
-    /// `onStore` false: the store gave the claim back already (a decision's entry does, see
-    /// `ServerLog.appendLines`).
-    public func release(_ id: String? = nil, onStore: Bool = true) throws {
+    /// Gives back a row, whichever of this reviewer's processes claimed it, here and in the
+    /// store, or every row this process holds (on exit). (A decision gives its row back itself,
+    /// in its apply and, on a store, in its entry's statement: `decide`.)
+    public func release(_ id: String? = nil) throws {
         if let id {
             try session.index.releaseClaim(onRow: id, uid: reviewer.uid)
-            if onStore { try session.releaseOnStore(id, holder: nil) }
+            try session.releaseOnStore(id, holder: nil)
         } else {
             try session.index.releaseClaims(holder: holder)
             try session.releaseOnStore(nil, holder: holder)

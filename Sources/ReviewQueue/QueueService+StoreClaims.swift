@@ -120,7 +120,7 @@ extension QueueService {
             // in the store on the way, where it would sit on nobody's screen for a lease.
             if claims == .mustHold, try !session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now) { continue }
             // The claim the server granted when the row was served runs a while yet (this box's
-            // note ends with it, see `confirmOnStore`): no other role can have decided the row
+            // note ends with it, see `nextOnStore` and `confirmOnStore`): no other role can have decided the row
             // since, `winnow_append` refuses them while it is live. Nothing to ask; the
             // decision is the one round trip.
             if try session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now + Self.claimMargin) { continue }

@@ -70,7 +70,7 @@ extension WorkspaceSession {
             return try RowIndex.claimIfServable(
                 id: grant.id, for: claimant, slice: slice, adjudication: adjudication, now: now, expires: expires,
                 grantedByStore: true, in: db)
-        }.result
+        }.result ?? nil
     }
 
     /// Writes down rows the store says other roles hold (holder `store:ROLE`, until their

@@ -238,13 +238,16 @@ public final class WorkspaceSession {
     /// entry stops the command: the index is neither updated nor rebuilt from what is left.
     @discardableResult
     func catchUp() throws -> Int {
-        try catchUp { _ in () }.applied
+        try catchUp(then: nil as ((Database) throws -> Void)?).applied
     }
 
-    /// `catchUp`, then `body` in the same write transaction as the new entries' apply (in one of
-    /// its own when there are none, or after a replay of the whole log): what `body` reads is the
-    /// index brought up to the log's head, and its writes commit with the apply or not at all.
-    func catchUp<T>(then body: (Database) throws -> T) throws -> (applied: Int, result: T) {
+    /// `catchUp`, then `body` in the same write transaction as the new entries' apply, so what
+    /// it reads is the index brought up to the log's head and its writes commit with the apply
+    /// or not at all; in a write transaction of its own when there is nothing new, or after a
+    /// replay of the whole log (which commits first: derived data, replayed again if lost).
+    /// Without `body` an up-to-date index is not written at all: every command catches up when
+    /// it opens, and a write would copy a read-only reader's whole index into memory for nothing.
+    func catchUp<T>(then body: ((Database) throws -> T)?) throws -> (applied: Int, result: T?) {
         // The index's position first, then the log's head: the log only grows, so a head read
         // after the position is at or past it unless entries were removed. Read the other way
         // round, another process's append and apply in between looked like a shorter log (seen
@@ -262,13 +265,13 @@ public final class WorkspaceSession {
                 throw WorkspaceError.logDisagrees(log: display, line: head.seq,
                                                   reason: "entry \(head.seq) is not the one the index applied (its hash differs)")
             }
-            return (0, try index.write(body))
+            return (0, try body.map { try index.write($0) })
         }
         if position.seq == 0 {
             // A store's copy is rebuilt from only after it is proved whole: the head check against
             // the store (ReplicatedLog) vouches for the last entry's hash, not every line's bytes.
             if store != nil { try verifyWholeLog() }
-            return (try replayAll(), try index.write(body))
+            return (try replayAll(), try body.map { try index.write($0) })
         }
         // The entry at the index's position and everything after it, hashes checked.
         // Another process may append between reading the head and reading the tail: the tail
@@ -296,7 +299,7 @@ public final class WorkspaceSession {
                 try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
                 count += 1
             }
-            return (count, try body(db))
+            return (count, try body?(db))
         }
     }
 

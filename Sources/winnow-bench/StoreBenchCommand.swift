@@ -17,12 +17,12 @@ import ProvenanceLog
 ///    any is a row handed out twice), and `winnow log verify` on every box.
 ///
 /// What the percentiles leave out, and why: each reviewer's first pair after opening its
-/// workspace, reported apart (its statements not yet compiled, its caches cold: what a
-/// reviewer meets once, at the review screen's launch, which has a budget of its own), and the
-/// write-back of the boxes' set-up, flushed (`sync`) before the reviewers start: 16 first
-/// pairs are 1.7 % of a minute's pairs, enough to be the p99 by themselves, and the kernel
-/// wrote the joins' gigabyte back in the review's first seconds (441 MB in one second).
-/// The p99 over every pair is printed too.
+/// workspace, reported apart (the server compiles its functions for each new connection, the
+/// box's statements are compiled and its caches cold: what a reviewer meets once, when the
+/// review screen opens on its first row), and the write-back of the boxes' set-up, flushed
+/// (`sync`) before the reviewers start: 16 first pairs are 1.7 % of a minute's pairs, enough
+/// to be the p99 by themselves, and the kernel wrote the joins' gigabyte back in the review's
+/// first seconds (441 MB in one second). The p99 over every pair is printed too.
 ///
 /// `--store` is an empty database owned by a role that may create roles (README's set-up).
 struct StoreBenchCommand: ParsableCommand {
@@ -134,8 +134,8 @@ struct StoreBenchCommand: ParsableCommand {
         }
         print(stats.summary(label: "next+decide, \(children.count) reviewers on \(boxes) boxes for \(Int(seconds)) s"
                             + (thinkMs > 0 ? ", reading each row about \(thinkMs) ms" : "") + ", each reviewer's first pair apart"))
-        print(nexts.summary(label: "  of which next"))
-        print(decides.summary(label: "  of which decide"))
+        print(nexts.summary(label: "  of which next (first pairs apart)"))
+        print(decides.summary(label: "  of which decide (first pairs apart)"))
         print(firsts.summary(label: "each reviewer's first pair after opening"))
         print(every.summary(label: "every pair, the first ones included"))
         print(String(format: "%.0f decisions a second; %d refused by the queue (decided or taken elsewhere); %d reviewer processes failed",

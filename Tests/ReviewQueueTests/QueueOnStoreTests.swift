@@ -56,6 +56,11 @@ import WinnowCore
         let first = try #require(try queueA.next())
         _ = try queueA.decide(DecisionRequest(id: first.row.id, verdict: .accept))
         #expect(try b.index.row(id: first.row.id)?.state == .pending, "box B has not heard of the decision yet")
+        let identity = try #require(b.store?.identity)
+        let heads = try b.index.servableCandidates(
+            for: QueueClaimant(uid: identity.uid, reviewer: identity.user, holder: "look", hiddenSlices: []),
+            slice: nil, adjudication: false, excluding: [], now: Date().timeIntervalSince1970, limit: 1) { _ in true }
+        #expect(heads == [first.row.id], "box B offers the decided row first, so its next meets the case")
 
         let served = try #require(try queueB.next())
         #expect(served.row.id != first.row.id, "a row decided on box A was served again on box B")
