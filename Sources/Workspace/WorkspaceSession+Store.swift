@@ -64,7 +64,7 @@ extension WorkspaceSession {
         _ grant: StoreGrant, for claimant: QueueClaimant, slice: SliceFilter?, adjudication: Bool, now: Double, expires: Double
     ) throws -> ClaimedRow? {
         try store?.catchUp()
-        let others = grant.others.map { (id: $0.row, uid: $0.uid, reviewer: $0.role, holder: "store:\($0.role)", expires: now + $0.seconds) }
+        let others = Self.notes(of: grant.others, now: now)
         return try catchUp { db in
             try RowIndex.recordClaims(others, now: now, in: db)
             return try RowIndex.claimIfServable(
@@ -73,11 +73,16 @@ extension WorkspaceSession {
         }.result ?? nil
     }
 
-    /// Writes down rows the store says other roles hold (holder `store:ROLE`, until their
-    /// lease ends by the server's reckoning), keeping this box's own live claims.
+    /// Writes down rows the store says other roles hold, keeping this box's own live claims.
     private func noteHeldElsewhere(_ others: [HeldClaim]) throws {
         let now = Date().timeIntervalSince1970
-        try index.recordClaims(others.map { ($0.row, $0.uid, $0.role, "store:\($0.role)", now + $0.seconds) }, now: now)
+        try index.recordClaims(Self.notes(of: others, now: now), now: now)
+    }
+
+    /// Rows the store says other roles hold, as this box writes them down: holder `store:ROLE`,
+    /// until their lease ends by the server's reckoning.
+    private static func notes(of others: [HeldClaim], now: Double) -> [RowIndex.StoreHeldClaim] {
+        others.map { (id: $0.row, uid: $0.uid, reviewer: $0.role, holder: "store:\($0.role)", expires: now + $0.seconds) }
     }
 
     /// Who else holds `id` in the store now (nil: nobody, or a file workspace). When nobody
