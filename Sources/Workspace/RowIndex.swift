@@ -25,6 +25,8 @@ public final class RowIndex {
     /// Why a read-only index was not read from its file but starts empty in memory (missing,
     /// made by another version, not readable here): the session replays the whole log into it.
     public internal(set) var unreadable: String?
+    /// Set by `checkpointInBackground`: the WAL's checkpoints run on a thread of their own.
+    private(set) var checkpointer: IndexCheckpointer?
     static let schemaVersion = 8
     /// Statements with fixed SQL on the per-decision path (claims, a decision's apply, the log
     /// position, a row by id) are GRDB's cached statements (`db.cachedStatement`), compiled once
@@ -91,6 +93,16 @@ public final class RowIndex {
         var st = stat()
         if stat(path, &st) == 0, st.st_mode & 0o777 != 0o660 { chmod(path, 0o660) }
         return db
+    }
+
+    /// For a session that writes row after row while someone waits on each (a review screen):
+    /// the WAL's checkpoints move off the commits onto a thread of their own (see
+    /// `IndexCheckpointer`). Only an index written in its file; once per index.
+    public func checkpointInBackground() {
+        guard backing == .writable, checkpointer == nil else { return }
+        let checkpointer = IndexCheckpointer(path: path)
+        db.writeWithoutTransaction { db in checkpointer.install(on: db) }
+        self.checkpointer = checkpointer
     }
 
     /// A SQLite failure as the error a person can act on (damaged, disk full, read-only, ...).
