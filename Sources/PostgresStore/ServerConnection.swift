@@ -150,6 +150,24 @@ public final class ServerConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` between BEGIN and ROLLBACK: nothing it does is committed, whether its
+    /// statements succeed or fail. A ROLLBACK that does not get through closes the connection,
+    /// so no later statement runs inside the transaction (the next one connects again).
+    public func rolledBack(doing: String, _ body: () -> Void) throws(StoreError) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        try query("BEGIN", doing: doing)
+        setInTransaction(true)
+        defer { setInTransaction(false) }
+        body()
+        do {
+            try query("ROLLBACK", doing: doing)
+        } catch {
+            try? connection.close().wait()
+            throw error
+        }
+    }
+
     private func setInTransaction(_ value: Bool) {
         mutex.lock()
         inTransaction = value

@@ -99,6 +99,13 @@ public final class QueueService {
         }
     }
 
+    /// For a service that serves row after row to someone waiting on each (a review screen):
+    /// set-up that would otherwise land on one of those keys is done now (see
+    /// `WorkspaceSession.prepareForReview`).
+    public func prepareForReview() {
+        session.prepareForReview(holder: holder)
+    }
+
     /// Rows placed so far and in all while a plan is being built; nil when the plan is current.
     public var planningProgress: (placed: Int, total: Int)? {
         guard let build, !build.isComplete else { return nil }

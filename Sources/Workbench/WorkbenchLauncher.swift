@@ -64,6 +64,7 @@ public enum WorkbenchLauncher {
         // million freshly imported rows put no blank screen of several seconds in front of the
         // reviewer (see QueuePlanBuild).
         let queue = try QueueService(session: session, reviewer: reviewer, planning: .asNeeded)
+        queue.prepareForReview()
         let workbench = Workbench(terminal: terminal, keymap: keymap, desk: ReviewDesk(session: session, queue: queue),
                                   glyphs: Glyphs.forLocale(environment))
         workbench.start(reviewing: !home, slice: slice)

@@ -125,6 +125,21 @@ import WinnowCore
         }
     }
 
+    /// `rolledBack` (the review warm-up's transaction): whatever its body did is undone, even
+    /// an append the server accepted, and the connection is out of the transaction after it.
+    @Test func aRolledBackBodyLeavesNothing() throws {
+        let ana = try log(as: "ana")
+        var appended: [LogEntry] = []
+        try ana.connection.rolledBack(doing: "test") {
+            appended = (try? ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")) ?? []
+        }
+        #expect(appended.map(\.seq) == [1], "the append itself went through, inside the transaction")
+        #expect(try ana.head().seq == 0)
+        let kept = try ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")
+        #expect(kept.map(\.seq) == [1])
+        #expect(try log(as: "ben").head().seq == 1, "committed: another connection sees it")
+    }
+
     /// A reviewer appends what every box can replay, and only their own kinds: decisions and
     /// reverts of their own entries. Anything else is refused by the server with its reason.
     @Test func reviewersAppendDecisionsAndUndoOnlyTheirOwn() throws {

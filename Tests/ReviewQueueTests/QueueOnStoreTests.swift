@@ -44,6 +44,36 @@ import WinnowCore
         try cluster.grantReviewers(["ana", "ben"], database: "labels", as: "lead")
     }
 
+    /// What a review screen sets up as it opens (`prepareForReview`): the server's process runs
+    /// the claim and the decision's checks once (the claim granted, the decision refused before
+    /// it takes the log's lock), and nothing of it stays: no entry, no claim, no transaction left
+    /// open on the connection; the session then serves and records as any other.
+    @Test func preparingForReviewLeavesNothingInTheStore() throws {
+        try storeWithRows()
+        let a = try box("a", as: "ana")
+        let store = try #require(a.store)
+        let before = try store.server.head()
+        let met = store.warmUpForReview(holder: "test-holder")
+        #expect(met.claimed, "the warm-up's claim ran and was granted")
+        #expect(met.appendRefused?.contains("an edit carries its new row") == true, "refused at the edit's check: \(met)")
+        let queue = try QueueService(session: a)
+        queue.prepareForReview()
+        #expect(a.index.checkpointer != nil, "the index's checkpoints moved to their thread")
+        #expect(try store.server.head() == before, "no entry stays")
+        func count(_ sql: String) throws -> String {
+            let result = try cluster.psql(sql, as: "lead", database: "labels")
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try count("SELECT count(*) FROM public.winnow_claim") == "0", "no claim stays")
+
+        let served = try #require(try queue.next())
+        _ = try queue.decide(DecisionRequest(id: served.row.id, verdict: .accept))
+        // Committed, not held in a transaction the warm-up left open: another connection sees both.
+        #expect(try count("SELECT count(*) FROM public.winnow_log WHERE actor = 'ana'") == "1")
+        #expect(try count("SELECT count(*) FROM public.winnow_claim") == "0", "the decision gave its claim back")
+    }
+
     /// Box B's index still has a row pending that box A decided (and whose claim the decision
     /// gave back) since B last heard from the store: B offers it, the store grants it, and the
     /// catch-up in the claim's transaction finds it decided. B is served the next row, the
