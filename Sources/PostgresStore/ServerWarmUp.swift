@@ -24,9 +24,8 @@ import PostgresNIO
 /// one claim or decision, and would pay the warm-up's round trips on top.
 extension ReplicatedLog {
     /// The row id the warm-up claims: this process's own (`holder` is), so sessions opening at
-    /// once do not queue for one row's lock (the first version's one id cost each of 16
-    /// reviewers opening together up to 80 ms); no row of a queue (a queue's ids are what an
-    /// import read; one that happened to match would be locked for a moment, never claimed).
+    /// once never wait for one another's lock on it; no row of a queue (a queue's ids are what
+    /// an import read; one that happened to match would be locked for a moment, never claimed).
     static func warmUpRow(holder: String) -> String { "winnow:warm-up:\(holder)" }
 
     /// What the warm-up's statements met (for the tests: the session ignores it).

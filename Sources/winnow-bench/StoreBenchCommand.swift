@@ -16,13 +16,17 @@ import ProvenanceLog
 ///    decision (the benchmark's settings ask for no second opinions: `overlap_share = 0`, so
 ///    any is a row handed out twice), and `winnow log verify` on every box.
 ///
-/// What the percentiles leave out, and why: each reviewer's first pair after opening its
-/// workspace, reported apart (the server compiles its functions for each new connection, the
-/// box's statements are compiled and its caches cold: what a reviewer meets once, when the
-/// review screen opens on its first row), and the write-back of the boxes' set-up, flushed
-/// (`sync`) before the reviewers start: 16 first pairs are 1.7 % of a minute's pairs, enough
-/// to be the p99 by themselves, and the kernel wrote the joins' gigabyte back in the review's
-/// first seconds (441 MB in one second). The p99 over every pair is printed too.
+/// How the minute starts: every reviewer opens its workspace as the review screen does
+/// (`QueueService.prepareForReview`: the server's process warmed up, the index's checkpoints on
+/// a thread of their own; `--as-commands` leaves both out), says it is ready, and waits
+/// (`StartBarrier`); once all sixteen are open the write-back of the boxes' set-up is flushed
+/// (`sync`: the kernel wrote the joins' gigabyte back in the review's first seconds, 441 MB in
+/// one second) and they start, each after a random part of one reading (`--think-ms`), as
+/// reviewers already at work are. Before, each started as soon as it had opened (as
+/// `--start-as-opened` still does, for comparison with earlier figures): the first
+/// rows were timed while other reviewers were still opening on the same two cores, and with a
+/// common start but no random part, sixteen first `next`s in one millisecond took 16-28 ms.
+/// Each reviewer's first pair is reported apart as well as in the p99 over every pair.
 ///
 /// `--store` is an empty database owned by a role that may create roles (README's set-up).
 struct StoreBenchCommand: ParsableCommand {
@@ -45,6 +49,10 @@ struct StoreBenchCommand: ParsableCommand {
     var netns = false
     @Option(help: "Milliseconds each reviewer reads a row before deciding it (0: back to back, the most load).")
     var thinkMs: Int = 0
+    @Flag(help: "Reviewers skip what a review screen sets up as it opens (the server warmed up, the index's checkpoints on a thread of their own).")
+    var asCommands = false
+    @Flag(help: "Each reviewer starts as soon as it has opened (how runs before 2026-12-07 18:30 started), not together and at a random point of a reading.")
+    var startAsOpened = false
 
     func validate() throws {
         guard boxes >= 1, perBox >= 1, seconds > 0 else { throw ValidationError("--boxes, --per-box and --seconds must be positive") }
@@ -96,30 +104,37 @@ struct StoreBenchCommand: ParsableCommand {
         let namespaces = ["winnow-box-a", "winnow-box-b"]
         if netns { try namespaces.forEach(Self.addNamespace) }
         defer { if netns { namespaces.forEach(Self.deleteNamespace) } }
-        sync()  // the set-up's write-back done before the review, not during it (see above)
-        var children: [(pid: pid_t, out: String)] = []
+        if startAsOpened { sync() }  // else once every reviewer is open (StartBarrier)
+        var children: [(pid: pid_t, out: String, ready: String)] = []
+        let go = scratch + "/go"
         for (b, workspace) in workspaces.enumerated() {
             for r in 0..<perBox {
                 let out = scratch + "/latency-box\(b + 1)-\(r + 1).txt"
                 var argv = [sibling.appendingPathComponent("winnow-bench").path, "store-reviewer", "--workspace", workspace,
                             "--seconds", String(seconds), "--out", out, "--think-ms", String(thinkMs)]
+                if !startAsOpened { argv += ["--ready", out + ".ready", "--go", go] }
+                if asCommands { argv.append("--as-commands") }
                 if netns { argv = ["/usr/sbin/ip", "netns", "exec", namespaces[b % 2]] + argv }
-                children.append((try Self.spawn(argv, stderr: scratch + "/reviewer-box\(b + 1)-\(r + 1).err"), out))
+                children.append((try Self.spawn(argv, stderr: scratch + "/reviewer-box\(b + 1)-\(r + 1).err"), out, out + ".ready"))
             }
         }
+        var exited: [pid_t: Int32] = [:]
+        if !startAsOpened { try StartBarrier.release(children.map { ($0.pid, $0.ready) }, go: go, exited: &exited) }
         var stats = LatencyStats(), nexts = LatencyStats(), decides = LatencyStats(), firsts = LatencyStats(), every = LatencyStats()
+        var opens = LatencyStats()
         var refused = 0, failed = 0
         for child in children {
-            var status: Int32 = 0
-            while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+            var status: Int32 = exited[child.pid] ?? 0
+            if exited[child.pid] == nil { while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {} }
             if status != 0 { failed += 1 }
             let text = (try? String(contentsOfFile: child.out, encoding: .utf8)) ?? ""
             var first = true
             for line in text.split(separator: "\n") {
                 if line.hasPrefix("# decided"), let n = Int(line.split(separator: " ").last ?? "") { refused += n }
+                else if line.hasPrefix("# opened"), let n = UInt64(line.split(separator: " ").last ?? "") { opens.record(n) }
                 else {
                     let parts = line.split(separator: " ").compactMap { UInt64($0) }
-                    guard parts.count == 3 else { continue }
+                    guard parts.count >= 3 else { continue }
                     every.record(parts[0])
                     if first {
                         firsts.record(parts[0])
@@ -138,6 +153,7 @@ struct StoreBenchCommand: ParsableCommand {
         print(decides.summary(label: "  of which decide (first pairs apart)"))
         print(firsts.summary(label: "each reviewer's first pair after opening"))
         print(every.summary(label: "every pair, the first ones included"))
+        print(opens.summary(label: "each reviewer's open (workspace, queue\(asCommands ? "" : ", prepared for review"))"))
         print(String(format: "%.0f decisions a second; %d refused by the queue (decided or taken elsewhere); %d reviewer processes failed",
                      Double(every.samples.count) / seconds, refused, failed))
 
