@@ -96,20 +96,11 @@ extension WinnowProcess {
     }
 }
 
-/// A temporary folder removed when the test ends.
-final class TemporaryFolder {
-    let path: String
+/// A temporary folder removed when the test ends: TestSupport's, with the end-to-end tests'
+/// helpers below (files written in it, a workspace made by the built binary).
+typealias TemporaryFolder = TemporaryDirectory
 
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/winnow-e2e-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        path = String(cString: made)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
+extension TemporaryDirectory {
     func file(_ name: String, _ content: String) throws -> String {
         try bytes(name, Array(content.utf8))
     }
