@@ -137,7 +137,7 @@ extension QueueService {
     public func renew(_ id: String) throws -> Bool {
         let now = self.now().timeIntervalSince1970
         var until = now + lease
-        switch try session.claimOnStore(id, holder: holder, seconds: lease) {
+        switch try session.claimOnStore(id, holder: holder, seconds: lease, now: now) {
         case .heldByAnother:
             try session.index.releaseClaim(onRow: id, holder: holder)
             return false

@@ -31,7 +31,7 @@ extension QueueService {
             let candidates = try candidatesHere(slice: slice, adjudication: adjudication, excluding: passedOver,
                                                 limit: Self.candidatesOffered)
             guard !candidates.isEmpty else { return nil }
-            guard let grant = try session.claimFirstOnStore(candidates, holder: holder, seconds: lease) else {
+            guard let grant = try session.claimFirstOnStore(candidates, holder: holder, seconds: lease, now: self.now().timeIntervalSince1970) else {
                 passedOver.formUnion(candidates)
                 continue
             }
@@ -64,8 +64,8 @@ extension QueueService {
     /// (served if the store grants it, with what this box now knows of it).
     func confirmOnStore(_ item: QueueItem, slice: String?, adjudication: Bool?) throws -> QueueItem? {
         let id = item.row.id
-        guard let answer = try session.claimOnStore(id, holder: holder, seconds: lease) else { return item }
         let now = self.now().timeIntervalSince1970
+        guard let answer = try session.claimOnStore(id, holder: holder, seconds: lease, now: now) else { return item }
         switch answer {
         case let .heldByAnother(name, uid, seconds):
             try session.index.recordClaim(onRow: id, uid: uid, reviewer: name, holder: "store:\(name)", expires: now + seconds)
@@ -124,7 +124,7 @@ extension QueueService {
             // since, `winnow_append` refuses them while it is live. Nothing to ask; the
             // decision is the one round trip.
             if try session.index.holdsLiveClaim(onRow: row.id, uid: reviewer.uid, now: now + Self.claimMargin) { continue }
-            if case let .heldByAnother(name, _, _) = try session.claimOnStore(row.id, holder: holder, seconds: lease, anyProcess: true) {
+            if case let .heldByAnother(name, _, _) = try session.claimOnStore(row.id, holder: holder, seconds: lease, anyProcess: true, now: now) {
                 throw QueueError.heldByAnother(row: row.id, reviewer: name)
             }
             unsure.append(row)

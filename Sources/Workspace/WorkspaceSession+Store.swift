@@ -23,7 +23,8 @@ public struct StoreGrant: Sendable {
 /// claims, shared by every process on the box, are the whole truth): each returns nil or 0.
 extension WorkspaceSession {
     /// Asks the store for `id` on behalf of this process (`holder`); nil in a file workspace.
-    public func claimOnStore(_ id: String, holder: String, seconds: TimeInterval, anyProcess: Bool = false) throws -> StoreClaim? {
+    /// `now` is the queue's clock, from which the notes of other roles' claims run.
+    public func claimOnStore(_ id: String, holder: String, seconds: TimeInterval, anyProcess: Bool = false, now: Double) throws -> StoreClaim? {
         guard let store else { return nil }
         switch try store.claims.claim(id, holder: holder, seconds: max(1, Int(seconds.rounded(.up))), anyProcess: anyProcess) {
         case .granted(let seconds):
@@ -31,7 +32,7 @@ extension WorkspaceSession {
         case let .heldByAnother(role, uid, seconds, others):
             // The other rows on other screens, written down at once: the queue passes over
             // them without asking the store about each (the row asked for is the caller's to note).
-            try noteHeldElsewhere(others)
+            try noteHeldElsewhere(others, now: now)
             return .heldByAnother(reviewer: role, uid: uid, seconds: seconds)
         }
     }
@@ -39,13 +40,13 @@ extension WorkspaceSession {
     /// Asks the store for the first free row of `ids` (a box's next few, in its order) for this
     /// process: the row granted, not yet claimed in this box's index (`claimGrantedRow` does
     /// that); nil when every one is held, and then the rows other roles hold, which the store
-    /// lists, are written down here as `claimOnStore` does. Only on a store (nil in a file
-    /// workspace: nothing to ask).
-    public func claimFirstOnStore(_ ids: [String], holder: String, seconds: TimeInterval) throws -> StoreGrant? {
+    /// lists, are written down here as `claimOnStore` does (from `now`, the queue's clock). Only
+    /// on a store (nil in a file workspace: nothing to ask).
+    public func claimFirstOnStore(_ ids: [String], holder: String, seconds: TimeInterval, now: Double) throws -> StoreGrant? {
         guard let store else { return nil }
         let answer = try store.claims.claimFirst(ids, holder: holder, seconds: max(1, Int(seconds.rounded(.up))))
         guard let granted = answer.granted else {
-            try noteHeldElsewhere(answer.others)
+            try noteHeldElsewhere(answer.others, now: now)
             return nil
         }
         return StoreGrant(id: granted.row, seconds: granted.seconds, others: answer.others)
@@ -74,8 +75,7 @@ extension WorkspaceSession {
     }
 
     /// Writes down rows the store says other roles hold, keeping this box's own live claims.
-    private func noteHeldElsewhere(_ others: [HeldClaim]) throws {
-        let now = Date().timeIntervalSince1970
+    private func noteHeldElsewhere(_ others: [HeldClaim], now: Double) throws {
         try index.recordClaims(Self.notes(of: others, now: now), now: now)
     }
 
