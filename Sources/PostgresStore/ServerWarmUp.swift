@@ -12,11 +12,13 @@ import PostgresNIO
 /// screen opens instead, with statements whose effects are all undone:
 ///
 /// - in one transaction that is always rolled back (nothing it does is ever committed, whatever
-///   the server answers), this process claims and gives back a row no queue holds (one lock
-///   on one claim row nobody else asks for), then asks for an edit decision whose `new_hash`
-///   cannot be its row's: `winnow_append` runs its checks (the member loop, the canonical form,
-///   the edit's hash) and refuses before it takes the log's lock, so no other box waits for it.
-///   Were a server ever to accept it, the rollback undoes it.
+///   the server answers), a block (`warmUpBlock`) claims and gives back a row no queue holds
+///   (one lock on one claim row nobody else asks for), then asks for an edit decision whose
+///   `new_hash` cannot be its row's: `winnow_append` runs its checks (the member loop, the
+///   canonical form, the edit's hash) and refuses before it takes the log's lock, so no other
+///   box waits for it. The block catches the refusal, so the server's log does not get an
+///   ERROR for every review screen opened (the first version's did), and rolls back its own
+///   work there; were a server ever to accept the decision, the block undoes it at once too.
 /// - every failure is ignored: warming up is only ever a saving. A connection it loses is made
 ///   again by the next statement, as after any lost connection.
 ///
@@ -32,28 +34,51 @@ extension ReplicatedLog {
     public struct WarmUp: Sendable {
         /// The claim was granted (then undone).
         public var claimed = false
-        /// The server's refusal of the warm-up's decision, as it said it; nil when it was not
-        /// refused (then the rollback undid it) or the statement never ran.
-        public var appendRefused: String?
+        /// The error that ended the block, as the server said it: the decision's refusal when
+        /// all went as meant (`accepted` if the server took the decision, which the block then
+        /// undid); nil when the block did not run.
+        public var stoppedBy: String?
     }
+
+    /// The warm-up, one anonymous block (fixed text: its values come from settings made for this
+    /// transaction by a statement with parameters). Errors inside are caught, so not logged
+    /// by the server, and undone with the block's own subtransaction; the outcome is left in a
+    /// setting for the client: the row claimed, a line break, and what the decision met.
+    static let warmUpBlock = #"""
+        DO $warm$
+        DECLARE
+            row_id text := current_setting('winnow.warm_up_row');
+            holder text := current_setting('winnow.warm_up_holder');
+            claimed text;
+        BEGIN
+            SELECT f.claimed INTO claimed FROM public.winnow_claim_first(ARRAY[row_id], holder, 1) f;
+            PERFORM public.winnow_release(row_id, holder);
+            PERFORM public.winnow_append('decision', current_setting('winnow.warm_up_tool'), NULL,
+                ARRAY['action', 'new_hash', 'new_row', 'row'], ARRAY['"edit"', '"not-a-hash"', '{}', to_json(row_id)::text]);
+            RAISE EXCEPTION 'accepted';
+        EXCEPTION WHEN others THEN
+            PERFORM set_config('winnow.warm_up', coalesce(claimed, '') || E'\n' || SQLERRM, true);
+        END
+        $warm$
+        """#
 
     @discardableResult
     public func warmUpForReview(holder: String) -> WarmUp {
-        let connection = server.connection, claims = claims, tool = tool, row = Self.warmUpRow(holder: holder)
+        let connection = server.connection, tool = tool, row = Self.warmUpRow(holder: holder)
+        let doing = "get the server ready for a review session", url = connection.url.text
         var met = WarmUp()
-        try? connection.rolledBack(doing: "get the server ready for a review session") {
-            met.claimed = (try? claims.claimFirst([row], holder: holder, seconds: 1))?.granted != nil
-            try? claims.release(row, holder: holder)
-            // Members as a decision's are sent (canonical JSON texts, names in order); the
-            // new_hash is not the SHA-256 of any row, so the server refuses the entry.
-            let names = ["action", "new_hash", "new_row", "row"]
-            let values = [#""edit""#, #""not-a-hash""#, "{}", "\"\(row)\""]
+        try? connection.rolledBack(doing: doing) {
             do {
                 try connection.query("""
-                    SELECT a.seq, a.line FROM public.winnow_append('decision', \(tool), NULL, \(names), \(values)) a
-                    """, doing: "get the server ready for a review session")
-            } catch let error as StoreError {
-                if case let .refused(_, _, _, message, _) = error { met.appendRefused = message }
+                    SELECT set_config('winnow.warm_up_row', \(row), true), set_config('winnow.warm_up_holder', \(holder), true),
+                           set_config('winnow.warm_up_tool', \(tool), true)
+                    """, doing: doing)
+                try connection.query(PostgresQuery(unsafeSQL: Self.warmUpBlock), doing: doing)
+                let outcome = try connection.query("SELECT current_setting('winnow.warm_up', true)", doing: doing).first
+                let text = try outcome?.value(at: 0, "warm_up", as: String?.self, url: url, doing: doing) ?? ""
+                let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                met.claimed = parts.first.map { $0 == row } ?? false
+                met.stoppedBy = parts.count == 2 ? String(parts[1]) : nil
             } catch {}
         }
         return met

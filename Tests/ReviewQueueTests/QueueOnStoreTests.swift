@@ -55,7 +55,7 @@ import WinnowCore
         let before = try store.server.head()
         let met = store.warmUpForReview(holder: "test-holder")
         #expect(met.claimed, "the warm-up's claim ran and was granted")
-        #expect(met.appendRefused?.contains("an edit carries its new row") == true, "refused at the edit's check: \(met)")
+        #expect(met.stoppedBy?.contains("an edit carries its new row") == true, "refused at the edit's check: \(met)")
         let queue = try QueueService(session: a)
         queue.prepareForReview()
         #expect(a.index.checkpointer != nil, "the index's checkpoints moved to their thread")
@@ -66,6 +66,9 @@ import WinnowCore
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(try count("SELECT count(*) FROM public.winnow_claim") == "0", "no claim stays")
+        // The refusal is caught in the server: no ERROR in its log for every review screen opened.
+        let serverLog = String(decoding: FileManager.default.bytes(at: cluster.folder.file("server.log")), as: UTF8.self)
+        #expect(!serverLog.contains("an edit carries its new row"), "the warm-up's refusal reached the server's log")
 
         let served = try #require(try queue.next())
         _ = try queue.decide(DecisionRequest(id: served.row.id, verdict: .accept))
