@@ -153,9 +153,16 @@ public final class ServerConnection: @unchecked Sendable {
     /// Runs `body` between BEGIN and ROLLBACK: nothing it does is committed, whether its
     /// statements succeed or fail. A ROLLBACK that does not get through closes the connection,
     /// so no later statement runs inside the transaction (the next one connects again).
+    ///
+    /// `body` runs single statements only: a `transaction` (a multi-entry append, a file
+    /// upload) inside it would send a COMMIT that ends this transaction, committing what came
+    /// before. Not inside another transaction either: refused.
     public func rolledBack(doing: String, _ body: () -> Void) throws(StoreError) {
         mutex.lock()
         defer { mutex.unlock() }
+        guard !inTransaction else {
+            throw .unexpected(url: url.text, doing: doing, reason: "a rolled-back block was asked for inside a transaction")
+        }
         try query("BEGIN", doing: doing)
         setInTransaction(true)
         defer { setInTransaction(false) }

@@ -14,26 +14,43 @@ import GRDBSQLite
 /// the mark only asks this thread, which runs a PASSIVE checkpoint on a connection of its own:
 /// PASSIVE takes no lock that a reader or a writer waits for, and copies what it can.
 ///
-/// What could go wrong, and what then: a checkpoint that fails or cannot finish (a reader still
-/// on old pages) is asked for again by the next commit past the mark; a process that exits
-/// first leaves the WAL to the next one, and to SQLite's own checkpoint when the last
-/// connection closes. The WAL's contents are the same either way; only when they are copied
+/// What could go wrong, and what then: a checkpoint that cannot finish (a reader still on old
+/// pages) is asked for again by the next commit past the mark; one that fails three times in a
+/// row gives the connection back to SQLite's own checkpoints (a WAL nobody copies back would
+/// grow for as long as the session lasts); a process that exits first leaves the WAL to the
+/// next one, and to SQLite's own checkpoint when the last connection closes. The WAL's contents are the same either way; only when they are copied
 /// moves. Commands that run once keep SQLite's default: their process may be gone before a
 /// background thread would be done.
 final class IndexCheckpointer: @unchecked Sendable {
     /// SQLite's own mark (`PRAGMA wal_autocheckpoint`'s default).
     static let pages: Int32 = 1000
 
-    private let path: String
+    /// Failures in a row after which SQLite's own checkpoints take over again.
+    static let failuresAllowed = 3
+
     private let queue = DispatchQueue(label: "winnow-index-checkpoints", qos: .utility)
     private let lock = NSLock()
     private var asked = false
-    private var connection: DatabaseQueue?
+    private var gaveUp = false
+    private var failures = 0
+    /// The thread's own connection, opened with the checkpointer: one that cannot be opened
+    /// leaves SQLite's checkpoints in place (see `RowIndex.checkpointInBackground`).
+    private let connection: DatabaseQueue
+    /// The connection whose checkpoints this one runs (to give them back, see above).
+    private let main: DatabaseQueue
     private var runs = 0
     private let key: Int
+    /// What the thread runs (tests put a failing one here).
+    private let checkpoint: @Sendable (Database) throws -> Void
 
-    init(path: String) {
-        self.path = path
+    init(path: String, main: DatabaseQueue,
+         checkpoint: @escaping @Sendable (Database) throws -> Void = { db in _ = try db.checkpoint(.passive) }) throws {
+        self.checkpoint = checkpoint
+        var config = Configuration()
+        config.label = "winnow-index-checkpoints"
+        config.busyMode = .callback(RowIndex.waitWhileBusy)
+        connection = try DatabaseQueue(path: path, configuration: config)
+        self.main = main
         key = Self.register()
         Self.setLive(self, at: key)
     }
@@ -58,24 +75,27 @@ final class IndexCheckpointer: @unchecked Sendable {
     func ask() {
         lock.lock()
         defer { lock.unlock() }
-        guard !asked else { return }
+        guard !asked, !gaveUp else { return }
         asked = true
         queue.async { [self] in
-            try? checkpoint()
+            let done = (try? connection.writeWithoutTransaction { db in try checkpoint(db) }) != nil
             lock.lock()
             asked = false
             runs += 1
+            failures = done ? 0 : failures + 1
+            let giveUp = failures >= Self.failuresAllowed && !gaveUp
+            if giveUp { gaveUp = true }
             lock.unlock()
+            // SQLite's automatic checkpoint is a WAL hook too: setting it replaces this one.
+            if giveUp { main.writeWithoutTransaction { db in _ = sqlite3_wal_autocheckpoint(db.sqliteConnection, Self.pages) } }
         }
     }
 
-    private func checkpoint() throws {
-        if connection == nil {
-            var config = Configuration()
-            config.label = "winnow-index-checkpoints"
-            connection = try DatabaseQueue(path: path, configuration: config)
-        }
-        try connection?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+    /// Whether the thread gave the checkpoints back to SQLite (tests).
+    var gaveUpCheckpoints: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return gaveUp
     }
 
     /// Checkpoints run so far, after waiting for one under way (the tests' window on the thread).

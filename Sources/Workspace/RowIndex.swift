@@ -97,10 +97,11 @@ public final class RowIndex {
 
     /// For a session that writes row after row while someone waits on each (a review screen):
     /// the WAL's checkpoints move off the commits onto a thread of their own (see
-    /// `IndexCheckpointer`). Only an index written in its file; once per index.
+    /// `IndexCheckpointer`). Only an index written in its file; once per index. When the
+    /// thread's connection cannot be opened, SQLite's own checkpoints stay.
     public func checkpointInBackground() {
-        guard backing == .writable, checkpointer == nil else { return }
-        let checkpointer = IndexCheckpointer(path: path)
+        guard backing == .writable, checkpointer == nil,
+              let checkpointer = try? IndexCheckpointer(path: path, main: db) else { return }
         db.writeWithoutTransaction { db in checkpointer.install(on: db) }
         self.checkpointer = checkpointer
     }

@@ -140,6 +140,20 @@ import WinnowCore
         #expect(try log(as: "ben").head().seq == 1, "committed: another connection sees it")
     }
 
+    /// A connection lost inside `rolledBack` (here its server process ended from within): the
+    /// block reports it, nothing of the body is committed, and the next statement connects again.
+    @Test func aRolledBackBodyThatLosesItsConnectionLeavesNothingAndReconnects() throws {
+        let ana = try log(as: "ana")
+        #expect(throws: StoreError.self) {
+            try ana.connection.rolledBack(doing: "test") {
+                _ = try? ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")
+                _ = try? ana.connection.query("SELECT pg_terminate_backend(pg_backend_pid())", doing: "test")
+            }
+        }
+        #expect(try ana.head().seq == 0, "a new connection, and nothing committed")
+        #expect(try ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test").map(\.seq) == [1])
+    }
+
     /// A reviewer appends what every box can replay, and only their own kinds: decisions and
     /// reverts of their own entries. Anything else is refused by the server with its reason.
     @Test func reviewersAppendDecisionsAndUndoOnlyTheirOwn() throws {

@@ -51,14 +51,39 @@ import TestSupport
         index.checkpointInBackground()
         let checkpointer = try #require(index.checkpointer)
         checkpointer.pause()
+        var paused = true
+        defer { if paused { checkpointer.resume() } }
         try write(index)
         try write(index)
         let grown = walBytes(index)
         checkpointer.resume()
+        paused = false
         #expect(grown >= 2 * Self.bytes, "no commit checkpointed by itself: the WAL kept both transactions (\(grown) bytes)")
         #expect(checkpointer.checkpointsRun() == 1, "asked once while the thread was busy")
         try write(index)
         #expect(walBytes(index) <= grown, "after the thread's checkpoint the WAL starts over")
+    }
+
+    /// A thread whose checkpoints keep failing gives them back to SQLite after three: the WAL
+    /// is then copied back in the commits again, not left to grow.
+    @Test func checkpointsThatKeepFailingGoBackToSQLite() throws {
+        struct Refused: Error {}
+        let tmp = try TemporaryDirectory(prefix: "winnow-checkpoints")
+        let index = try RowIndex(path: tmp.file("index.sqlite"))
+        let checkpointer = try IndexCheckpointer(path: index.path, main: index.db) { _ in throw Refused() }
+        index.db.writeWithoutTransaction { db in checkpointer.install(on: db) }
+        var sizes: [Int] = []
+        for _ in 1...IndexCheckpointer.failuresAllowed {
+            try write(index)
+            _ = checkpointer.checkpointsRun()
+            sizes.append(walBytes(index))
+        }
+        #expect(checkpointer.gaveUpCheckpoints)
+        #expect(sizes[2] >= 3 * Self.bytes, "nothing was checkpointed while the thread failed: \(sizes)")
+        try write(index)  // its commit checkpoints, SQLite's way
+        let after = walBytes(index)
+        try write(index)
+        #expect(after > sizes[2] && walBytes(index) == after, "the WAL was copied back and reused, not grown: \(sizes), \(after), \(walBytes(index))")
     }
 
     /// Asked twice, one thread and one hook.
