@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// The store benchmark's reviewers start reviewing together, once every one has opened its
@@ -12,10 +13,21 @@ struct StartBarrier {
     let ready: String
     let go: String
 
-    /// A reviewer's side: says it is open, then waits (polling every millisecond) for the go.
+    /// The longest a reviewer waits for the go.
+    static let patience: UInt64 = 600 * 1_000_000_000
+
+    /// A reviewer's side: says it is open, then waits (polling every 5 ms, so the waiting do not
+    /// crowd those still opening) for the go. A benchmark that is gone (this process's parent
+    /// changed) or never says go (`patience`) ends the wait with an error, not a hang.
     func arrive() throws {
         try Data().write(to: URL(fileURLWithPath: ready))
-        while !FileManager.default.fileExists(atPath: go) { usleep(1000) }
+        let parent = getppid(), giveUp = monotonicNanoseconds() + Self.patience
+        while !FileManager.default.fileExists(atPath: go) {
+            guard getppid() == parent, monotonicNanoseconds() < giveUp else {
+                throw ValidationError("the benchmark never said go (\(go))")
+            }
+            usleep(5000)
+        }
     }
 
     /// The benchmark's side: waits until every reviewer in `children` has written its ready file
@@ -26,11 +38,16 @@ struct StartBarrier {
             waiting.removeAll { child in
                 if FileManager.default.fileExists(atPath: child.ready) { return true }
                 var status: Int32 = 0
-                if waitpid(child.pid, &status, WNOHANG) == child.pid {
+                switch waitpid(child.pid, &status, WNOHANG) {
+                case child.pid:
                     exited[child.pid] = status
                     return true
+                case -1 where errno != EINTR:
+                    exited[child.pid] = -1  // not ours to wait for (never happens): counted as failed
+                    return true
+                default:
+                    return false
                 }
-                return false
             }
             if !waiting.isEmpty { usleep(10_000) }
         }

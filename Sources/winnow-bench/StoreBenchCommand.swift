@@ -51,7 +51,7 @@ struct StoreBenchCommand: ParsableCommand {
     var thinkMs: Int = 0
     @Flag(help: "Reviewers skip what a review screen sets up as it opens (the server warmed up, the index's checkpoints on a thread of their own).")
     var asCommands = false
-    @Flag(help: "Each reviewer starts as soon as it has opened (how runs before 2026-12-07 18:30 started), not together and at a random point of a reading.")
+    @Flag(help: "Each reviewer starts as soon as it has opened (how every run before 2026-12-07 18:00 started), not together and at a random point of a reading.")
     var startAsOpened = false
 
     func validate() throws {
@@ -119,7 +119,12 @@ struct StoreBenchCommand: ParsableCommand {
             }
         }
         var exited: [pid_t: Int32] = [:]
-        if !startAsOpened { try StartBarrier.release(children.map { ($0.pid, $0.ready) }, go: go, exited: &exited) }
+        do {
+            if !startAsOpened { try StartBarrier.release(children.map { ($0.pid, $0.ready) }, go: go, exited: &exited) }
+        } catch {
+            for child in children where exited[child.pid] == nil { kill(child.pid, SIGTERM) }
+            throw error
+        }
         var stats = LatencyStats(), nexts = LatencyStats(), decides = LatencyStats(), firsts = LatencyStats(), every = LatencyStats()
         var opens = LatencyStats()
         var refused = 0, failed = 0

@@ -38,10 +38,10 @@ struct StoreReviewerCommand: ParsableCommand {
         if !asCommands { queue.prepareForReview() }  // as the review screen opens (WorkbenchLauncher)
         let opened = monotonicNanoseconds() - opening
         if let ready, let go { try StartBarrier(ready: ready, go: go).arrive() }
-        let end = monotonicNanoseconds() + UInt64(seconds * 1e9)
         // Reviewers at work are at random points of reading their rows: the first row is asked
         // for after a random part of one reading, not by all sixteen in the same millisecond.
         if thinkMs > 0 && go != nil { usleep(useconds_t(Double(thinkMs) * 1000 * Double.random(in: 0..<1))) }
+        let end = monotonicNanoseconds() + UInt64(seconds * 1e9)
         var lines: [String] = ["# opened \(opened)"]
         var refused = 0, decided = 0
         while monotonicNanoseconds() < end {
