@@ -137,6 +137,11 @@ public final class ServerConnection: @unchecked Sendable {
     public func transaction<T>(doing: String, _ body: () throws -> T) throws -> T {
         mutex.lock()
         defer { mutex.unlock() }
+        // Nested, its COMMIT would end the outer transaction, and its end would mark the
+        // connection as out of one: refused, like `rolledBack` inside a transaction.
+        guard !inTransaction else {
+            throw StoreError.unexpected(url: url.text, doing: doing, reason: "a transaction was asked for inside another")
+        }
         try query("BEGIN", doing: doing)
         setInTransaction(true)
         defer { setInTransaction(false) }
@@ -155,8 +160,7 @@ public final class ServerConnection: @unchecked Sendable {
     /// so no later statement runs inside the transaction (the next one connects again).
     ///
     /// `body` runs single statements only: a `transaction` (a multi-entry append, a file
-    /// upload) inside it would send a COMMIT that ends this transaction, committing what came
-    /// before. Not inside another transaction either: refused.
+    /// upload) inside it is refused, as this is inside another transaction.
     public func rolledBack(doing: String, _ body: () -> Void) throws(StoreError) {
         mutex.lock()
         defer { mutex.unlock() }

@@ -15,8 +15,9 @@ import GRDBSQLite
 /// PASSIVE takes no lock that a reader or a writer waits for, and copies what it can.
 ///
 /// What could go wrong, and what then: a checkpoint that cannot finish (a reader still on old
-/// pages) is asked for again by the next commit past the mark; one that fails three times in a
-/// row gives the connection back to SQLite's own checkpoints (a WAL nobody copies back would
+/// pages) or finds another connection checkpointing (SQLITE_BUSY: a box-mate's thread) is asked
+/// for again by the next commit past the mark; one that fails otherwise three times in a row
+/// gives the connection back to SQLite's own checkpoints (a WAL nobody copies back would
 /// grow for as long as the session lasts); a process that exits first leaves the WAL to the
 /// next one, and to SQLite's own checkpoint when the last connection closes. The WAL's contents are the same either way; only when they are copied
 /// moves. Commands that run once keep SQLite's default: their process may be gone before a
@@ -78,11 +79,19 @@ final class IndexCheckpointer: @unchecked Sendable {
         guard !asked, !gaveUp else { return }
         asked = true
         queue.async { [self] in
-            let done = (try? connection.writeWithoutTransaction { db in try checkpoint(db) }) != nil
+            var failed = false
+            do {
+                try connection.writeWithoutTransaction { db in try checkpoint(db) }
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode) {
+                // Another connection is checkpointing (a box-mate's thread, a command's commit):
+                // PASSIVE says so at once instead of waiting. Not a failure: the WAL is being copied.
+            } catch {
+                failed = true
+            }
             lock.lock()
             asked = false
             runs += 1
-            failures = done ? 0 : failures + 1
+            failures = failed ? failures + 1 : 0
             let giveUp = failures >= Self.failuresAllowed && !gaveUp
             if giveUp { gaveUp = true }
             lock.unlock()

@@ -18,10 +18,11 @@ struct StartBarrier {
 
     /// A reviewer's side: says it is open, then waits (polling every 5 ms, so the waiting do not
     /// crowd those still opening) for the go. A benchmark that is gone (this process's parent
-    /// changed) or never says go (`patience`) ends the wait with an error, not a hang.
-    func arrive() throws {
+    /// is no longer `parent`, the benchmark's pid) or never says go (`patience`) ends the wait
+    /// with an error, not a hang.
+    func arrive(parent: pid_t) throws {
         try Data().write(to: URL(fileURLWithPath: ready))
-        let parent = getppid(), giveUp = monotonicNanoseconds() + Self.patience
+        let giveUp = monotonicNanoseconds() + Self.patience
         while !FileManager.default.fileExists(atPath: go) {
             guard getppid() == parent, monotonicNanoseconds() < giveUp else {
                 throw ValidationError("the benchmark never said go (\(go))")

@@ -112,7 +112,7 @@ struct StoreBenchCommand: ParsableCommand {
                 let out = scratch + "/latency-box\(b + 1)-\(r + 1).txt"
                 var argv = [sibling.appendingPathComponent("winnow-bench").path, "store-reviewer", "--workspace", workspace,
                             "--seconds", String(seconds), "--out", out, "--think-ms", String(thinkMs)]
-                if !startAsOpened { argv += ["--ready", out + ".ready", "--go", go] }
+                if !startAsOpened { argv += ["--ready", out + ".ready", "--go", go, "--parent", String(getpid())] }
                 if asCommands { argv.append("--as-commands") }
                 if netns { argv = ["/usr/sbin/ip", "netns", "exec", namespaces[b % 2]] + argv }
                 children.append((try Self.spawn(argv, stderr: scratch + "/reviewer-box\(b + 1)-\(r + 1).err"), out, out + ".ready"))

@@ -30,6 +30,8 @@ struct StoreReviewerCommand: ParsableCommand {
     var ready: String?
     @Option(help: "A file whose appearance starts the review (with --ready).")
     var go: String?
+    @Option(help: "The benchmark's pid: a reviewer waiting for --go stops when its parent is no longer this.")
+    var parent: Int32 = 0
 
     func run() throws {
         let opening = monotonicNanoseconds()
@@ -37,7 +39,7 @@ struct StoreReviewerCommand: ParsableCommand {
         let queue = try QueueService(session: session, planning: .asNeeded)
         if !asCommands { queue.prepareForReview() }  // as the review screen opens (WorkbenchLauncher)
         let opened = monotonicNanoseconds() - opening
-        if let ready, let go { try StartBarrier(ready: ready, go: go).arrive() }
+        if let ready, let go { try StartBarrier(ready: ready, go: go).arrive(parent: parent == 0 ? getppid() : parent) }
         // Reviewers at work are at random points of reading their rows: the first row is asked
         // for after a random part of one reading, not by all sixteen in the same millisecond.
         if thinkMs > 0 && go != nil { usleep(useconds_t(Double(thinkMs) * 1000 * Double.random(in: 0..<1))) }

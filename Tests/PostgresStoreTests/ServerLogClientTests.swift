@@ -144,13 +144,20 @@ import WinnowCore
     /// block reports it, nothing of the body is committed, and the next statement connects again.
     @Test func aRolledBackBodyThatLosesItsConnectionLeavesNothingAndReconnects() throws {
         let ana = try log(as: "ana")
+        func backend() throws -> Int32 {
+            try #require(try ana.connection.query("SELECT pg_backend_pid()", doing: "test").first).decode(Int32.self)
+        }
+        let before = try backend()
+        var appended: [LogEntry] = []
         #expect(throws: StoreError.self) {
             try ana.connection.rolledBack(doing: "test") {
-                _ = try? ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")
+                appended = (try? ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")) ?? []
                 _ = try? ana.connection.query("SELECT pg_terminate_backend(pg_backend_pid())", doing: "test")
             }
         }
-        #expect(try ana.head().seq == 0, "a new connection, and nothing committed")
+        #expect(appended.map(\.seq) == [1], "the append went through inside the transaction")
+        #expect(try ana.head().seq == 0, "nothing committed")
+        #expect(try backend() != before, "a new connection")
         #expect(try ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test").map(\.seq) == [1])
     }
 

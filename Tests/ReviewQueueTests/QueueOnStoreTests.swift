@@ -68,6 +68,7 @@ import WinnowCore
         #expect(try count("SELECT count(*) FROM public.winnow_claim") == "0", "no claim stays")
         // The refusal is caught in the server: no ERROR in its log for every review screen opened.
         let serverLog = String(decoding: FileManager.default.bytes(at: cluster.folder.file("server.log")), as: UTF8.self)
+        try #require(serverLog.contains("database system is ready to accept connections"), "the server's log is where the test reads it")
         #expect(!serverLog.contains("an edit carries its new row"), "the warm-up's refusal reached the server's log")
 
         let served = try #require(try queue.next())
