@@ -10,19 +10,19 @@ import PostgresNIO
 /// 0.6-1.1 ms. A review screen meets that cost once, on the first row and the first decision
 /// after it opens, where a reviewer waits for the answer. `warmUpForReview` pays most of it
 /// while the screen opens instead: the claim's whole path (the client's statement and the
-/// block's), and the decision's up to its refusal (its checks; the live-claim and slice
+/// functions under it), and the decision's up to its refusal (its checks; the live-claim and slice
 /// look-ups and what comes after the log's lock, the head, the line, the insert and its
 /// trigger, are still planned on the first real decision: 1.5-2.1 ms against 0.6-1.1 warm, by
 /// psql). With statements whose effects are all undone:
 ///
 /// - in one transaction that is always rolled back (nothing it does is ever committed, whatever
-///   the server answers), a block (`warmUpBlock`) claims and gives back a row no queue holds
-///   (one lock on one claim row nobody else asks for), then asks for an edit decision whose
-///   `new_hash` cannot be its row's: `winnow_append` runs its checks (the member loop, the
-///   canonical form, the edit's hash) and refuses before it takes the log's lock, so no other
-///   box waits for it. The block catches the refusal, so the server's log does not get an
-///   ERROR for every review screen opened (the first version's did), and rolls back its own
-///   work there; were a server ever to accept the decision, the block undoes it at once too.
+///   the server answers), this process claims and gives back a row no queue holds (one lock
+///   on one claim row nobody else asks for), as `next` does; then a block (`warmUpBlock`)
+///   asks for an edit decision whose `new_hash` cannot be its row's: `winnow_append` runs its
+///   checks (the member loop, the canonical form, the edit's hash) and refuses before it takes
+///   the log's lock, so no other box waits for it. The block catches the refusal, so the
+///   server's log does not get an ERROR for every review screen opened (the first version's
+///   did); were a server ever to accept the decision, the block undoes it at once too.
 /// - every failure is ignored: warming up is only ever a saving. A connection it loses is made
 ///   again by the next statement, as after any lost connection.
 ///
@@ -44,51 +44,40 @@ extension ReplicatedLog {
         public var stoppedBy: String?
     }
 
-    /// The warm-up, one anonymous block (fixed text: its values come from settings made for this
-    /// transaction by a statement with parameters). Errors inside are caught, so not logged
-    /// by the server, and undone with the block's own subtransaction; the outcome is left in a
-    /// setting for the client: the row claimed, a line break, and what the decision met.
+    /// The decision's part of the warm-up, one anonymous block (fixed text: its values come
+    /// from settings made for this transaction by a statement with parameters). Its error is
+    /// caught, so not logged by the server, and undone with the block's own subtransaction;
+    /// what ended it is left in a setting for the client.
     static let warmUpBlock = #"""
         DO $warm$
-        DECLARE
-            row_id text := current_setting('winnow.warm_up_row');
-            holder text := current_setting('winnow.warm_up_holder');
-            claimed text;
         BEGIN
-            SELECT f.claimed INTO claimed FROM public.winnow_claim_first(ARRAY[row_id], holder, 1) f;
-            PERFORM public.winnow_release(row_id, holder);
             PERFORM public.winnow_append('decision', current_setting('winnow.warm_up_tool'), NULL,
-                ARRAY['action', 'new_hash', 'new_row', 'row'], ARRAY['"edit"', '"not-a-hash"', '{}', to_json(row_id)::text]);
+                ARRAY['action', 'new_hash', 'new_row', 'row'],
+                ARRAY['"edit"', '"not-a-hash"', '{}', to_json(current_setting('winnow.warm_up_row'))::text]);
             RAISE EXCEPTION 'accepted';
         EXCEPTION WHEN others THEN
-            PERFORM set_config('winnow.warm_up', coalesce(claimed, '') || E'\n' || SQLERRM, true);
+            PERFORM set_config('winnow.warm_up', SQLERRM, true);
         END
         $warm$
         """#
 
     @discardableResult
     public func warmUpForReview(holder: String) -> WarmUp {
-        let connection = server.connection, tool = tool, row = Self.warmUpRow(holder: holder)
+        let connection = server.connection, claims = claims, tool = tool, row = Self.warmUpRow(holder: holder)
         let doing = "get the server ready for a review session", url = connection.url.text
         var met = WarmUp()
-        let claims = claims
         try? connection.rolledBack(doing: doing) {
-            // The client's own claim and release statements first (they plan the list of rows
-            // other roles hold beside the function); they refuse nothing, so the transaction
-            // goes on to the block.
-            _ = try? claims.claimFirst([row], holder: holder, seconds: 1)
+            // The claim's path as `next` runs it (the client's statement and the functions under
+            // it); it refuses nothing, so the transaction goes on to the decision's block.
+            met.claimed = (try? claims.claimFirst([row], holder: holder, seconds: 1))?.granted != nil
             try? claims.release(row, holder: holder)
             do {
                 try connection.query("""
-                    SELECT set_config('winnow.warm_up_row', \(row), true), set_config('winnow.warm_up_holder', \(holder), true),
-                           set_config('winnow.warm_up_tool', \(tool), true)
+                    SELECT set_config('winnow.warm_up_row', \(row), true), set_config('winnow.warm_up_tool', \(tool), true)
                     """, doing: doing)
                 try connection.query(PostgresQuery(unsafeSQL: Self.warmUpBlock), doing: doing)
                 let outcome = try connection.query("SELECT current_setting('winnow.warm_up', true)", doing: doing).first
-                let text = try outcome?.value(at: 0, "warm_up", as: String?.self, url: url, doing: doing) ?? ""
-                let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-                met.claimed = parts.first.map { $0 == row } ?? false
-                met.stoppedBy = parts.count == 2 ? String(parts[1]) : nil
+                met.stoppedBy = try outcome?.value(at: 0, "warm_up", as: String?.self, url: url, doing: doing)
             } catch {}
         }
         return met

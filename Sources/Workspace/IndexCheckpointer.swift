@@ -19,9 +19,9 @@ import GRDBSQLite
 /// for again by the next commit past the mark; one that fails otherwise three times in a row
 /// gives the connection back to SQLite's own checkpoints (a WAL nobody copies back would
 /// grow for as long as the session lasts); a process that exits first leaves the WAL to the
-/// next one, and to SQLite's own checkpoint when the last connection closes. The WAL's contents are the same either way; only when they are copied
-/// moves. Commands that run once keep SQLite's default: their process may be gone before a
-/// background thread would be done.
+/// next one, and to SQLite's own checkpoint when the last connection closes. The WAL's
+/// contents are the same either way; only when they are copied moves. Commands that run once
+/// keep SQLite's default: their process may be gone before a background thread would be done.
 final class IndexCheckpointer: @unchecked Sendable {
     /// SQLite's own mark (`PRAGMA wal_autocheckpoint`'s default).
     static let pages: Int32 = 1000
