@@ -25,6 +25,14 @@ struct NearDuplicateShingler {
         Self.forEachWord(in: text) { hash, _ in words.append(hash) }
     }
 
+    /// Replaces `words` with the hashes of the words of `texts` joined by any non-word
+    /// separator (`RowText.fullText` joins with a blank line): a word never spans a separator,
+    /// so these are the joined text's words, without building the joined copy of every row.
+    mutating func tokenize(_ texts: some Sequence<String>) {
+        words.removeAll(keepingCapacity: true)
+        for text in texts { Self.forEachWord(in: text) { hash, _ in words.append(hash) } }
+    }
+
     /// Calls `body` with the hash of each shingle of `size` consecutive words of the last text
     /// tokenised; a text with fewer words gives one shingle of all of them, an empty one none.
     /// Repeated shingles are passed again (MinHash takes minima, so repeats change nothing).
@@ -74,54 +82,128 @@ struct NearDuplicateShingler {
         text.withUTF8 { bytes in forEachWord(in: bytes, body) }
     }
 
-    /// The scanner. ASCII (nearly all bytes in practice) takes the branch-light path; other
-    /// scalars are decoded and classified by their Unicode properties. `bytes` must be valid
-    /// UTF-8 (Swift strings always are).
+    /// The scanner. Runs of ASCII are classified eight bytes at a time (`ASCIIWordScan`) and an
+    /// ASCII word is hashed from whole loads; a word with any other byte, or near the end of
+    /// the text, takes `scalarWord`, which decodes scalars and classifies them by their Unicode
+    /// properties. Together they give exactly the hashes the byte-by-byte scanner before them
+    /// gave (`WordWalkTests` holds them to it: the kept keys of existing workspaces are made of
+    /// these hashes). `bytes` should be valid UTF-8 (Swift strings always are); other bytes
+    /// only separate words.
     static func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Range<Int>) -> Void) {
+        guard let address = bytes.baseAddress else { return }
+        let base = UnsafeRawPointer(address)
         let n = bytes.count
         var i = 0
-        var start = -1
-        var word = WordHasher()
         while i < n {
-            var c = bytes[i]
+            // To the next word's first byte.
+            if i + 8 <= n {
+                let x = ASCIIWordScan.load(base, i)
+                let word = ASCIIWordScan.letterOrDigit(x)
+                let other = ASCIIWordScan.nonASCII(x)
+                if word | other == 0 {
+                    i += 8
+                    continue
+                }
+                i += ASCIIWordScan.firstSet(word | other)
+            }
+            let c = bytes[i]
             if c < 0x80 {
                 guard isASCIIWordByte(c) else {
-                    if start >= 0 {
-                        body(word.finish(), start..<i)
-                        start = -1
-                    }
                     i += 1
                     continue
                 }
-                if start < 0 {
-                    start = i
-                    word = WordHasher()
+            } else {
+                let (scalar, end) = decode(at: i, in: bytes)
+                guard let scalar, isWordScalar(scalar) else {
+                    i = end
+                    continue
                 }
-                // The rest of an ASCII run in a tight loop: one well-predicted branch per byte.
-                repeat {
-                    word.add(c | 0x20)  // folds A-Z to a-z and leaves digits as they are
-                    i += 1
-                    guard i < n else { break }
-                    c = bytes[i]
-                } while c < 0x80 && isASCIIWordByte(c)
-                continue
             }
-            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
-            let end = min(n, i + length)
-            var value = UInt32(c) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-            for k in (i + 1)..<max(i + 1, end) { value = value << 6 | UInt32(bytes[k] & 0x3F) }
-            guard length > 1, let scalar = Unicode.Scalar(value), isWordScalar(scalar) else {
-                if start >= 0 {
-                    body(word.finish(), start..<i)
-                    start = -1
+            // To its end: an all-ASCII word is hashed from loads, any other by scalars.
+            var j = i
+            var ascii = c < 0x80
+            while ascii {
+                guard j + 8 <= n else {
+                    while j < n && bytes[j] < 0x80 && isASCIIWordByte(bytes[j]) { j += 1 }
+                    ascii = j == n || bytes[j] < 0x80
+                    break
                 }
+                let x = ASCIIWordScan.load(base, j)
+                let stop = ~ASCIIWordScan.letterOrDigit(x) & ASCIIWordScan.high
+                if stop == 0 {
+                    j += 8
+                    continue
+                }
+                j += ASCIIWordScan.firstSet(stop)
+                ascii = bytes[j] < 0x80
+                break
+            }
+            if ascii {
+                body(asciiWordHash(base, i, j, count: n), i..<j)
+                i = j
+            } else {
+                let (hash, end) = scalarWord(from: i, in: bytes)
+                body(hash, i..<end)
                 i = end
+            }
+        }
+    }
+
+    /// `WordHasher`'s value for `bytes[start..<end]`, all ASCII letters and digits, lowercased:
+    /// each whole eight bytes is the hasher's `pending` word at once (its bytes in reading order
+    /// from the top, hence the byte swap), and the last few are loaded together and shifted down.
+    @inline(__always)
+    static func asciiWordHash(_ base: UnsafeRawPointer, _ start: Int, _ end: Int, count: Int) -> UInt64 {
+        let fold = 0x2020_2020_2020_2020 as UInt64  // a-z from A-Z; digits already have the bit
+        var word = WordHasher()
+        var k = start
+        while k + 8 <= end {
+            word.hash = (((word.hash << 23) | (word.hash >> 41)) ^ (ASCIIWordScan.load(base, k) | fold).byteSwapped) &* 0x9E37_79B9_7F4A_7C15
+            k += 8
+        }
+        let rest = end - k
+        if rest > 0 {
+            var tail: UInt64 = 0
+            if k + 8 <= count {
+                tail = (ASCIIWordScan.load(base, k) | fold).byteSwapped >> (64 - 8 * UInt64(rest))
+            } else {
+                for m in k..<end { tail = tail << 8 | UInt64(base.load(fromByteOffset: m, as: UInt8.self) | 0x20) }
+            }
+            word.pending = tail
+        }
+        word.length = UInt64(end - start)
+        return word.finish()
+    }
+
+    /// The scalar a non-ASCII lead byte at `i` starts and the offset past it; nil for a byte
+    /// that starts no sequence (which only separates, like punctuation).
+    @inline(__always)
+    static func decode(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (scalar: Unicode.Scalar?, end: Int) {
+        let c = bytes[i]
+        let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+        let end = min(bytes.count, i + length)
+        guard length > 1 else { return (nil, end) }
+        var value = UInt32(c) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+        for k in (i + 1)..<end { value = value << 6 | UInt32(bytes[k] & 0x3F) }
+        return (Unicode.Scalar(value), end)
+    }
+
+    /// The word starting at `start` (a word character), byte by byte, and where it ends: the
+    /// way through words with bytes outside ASCII, whose letters are lowercased by their
+    /// Unicode mapping (the only path that allocates, for upper-case non-ASCII letters).
+    static func scalarWord(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, end: Int) {
+        var word = WordHasher()
+        var i = start
+        while i < bytes.count {
+            let c = bytes[i]
+            if c < 0x80 {
+                guard isASCIIWordByte(c) else { break }
+                word.add(c | 0x20)  // folds A-Z to a-z and leaves digits as they are
+                i += 1
                 continue
             }
-            if start < 0 {
-                start = i
-                word = WordHasher()
-            }
+            let (scalar, end) = decode(at: i, in: bytes)
+            guard let scalar, isWordScalar(scalar) else { break }
             if scalar.properties.changesWhenLowercased {
                 for byte in scalar.properties.lowercaseMapping.utf8 { word.add(byte) }
             } else {
@@ -129,7 +211,7 @@ struct NearDuplicateShingler {
             }
             i = end
         }
-        if start >= 0 { body(word.finish(), start..<n) }
+        return (word.finish(), i)
     }
 
     /// ASCII letters and digits (the byte must be below 0x80).

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// One row's words, read once for both duplicate gates: the exact-duplicate gate's text key and
 /// the near-duplicate gate's MinHash signature come from the same word hashes, so a gate run
 /// scans each row's text for words once instead of twice, and the signature is computed on the
@@ -22,6 +24,16 @@ public struct NearDuplicateSigner {
 
     /// Reads the words of `text` (replacing the last text's).
     public mutating func tokenize(_ text: String) { shingler.tokenize(text) }
+
+    /// Reads the words of the part of a row the gate compares: the same words as
+    /// `tokenize(NearDuplicateDetector.comparedText(of: text, part))`, read segment by segment
+    /// (every row's joined text was a copy of it, made only to be scanned).
+    public mutating func tokenize(_ text: RowText, _ part: NearDuplicateOptions.TextPart) {
+        switch part {
+        case .full: shingler.tokenize(text.segments.lazy.map(\.text))
+        case .answer: shingler.tokenize(text.segments.lazy.filter(\.isAnswer).map(\.text))
+        }
+    }
 
     /// The exact-duplicate keys of the last text tokenised (which must be the row's full text).
     public func exactKeys(contentHash: String) -> ExactDuplicateDetector.RowKeys {

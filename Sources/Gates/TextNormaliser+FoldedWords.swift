@@ -11,54 +11,100 @@ extension TextNormaliser {
         var stems: (UInt64, UInt64, UInt64)
     }
 
-    /// The words of folded text, in order: a maximal run of word characters, hashed byte by
-    /// byte with FNV-1a (what a phrase's first word hashes to).
+    /// The words of folded text, in order: a maximal run of word characters, hashed with
+    /// `phraseWordHash` (what a phrase's first word hashes to).
     ///
     /// Found once per segment when it is folded. Before, each phrase index walked the text
     /// itself, and a gated row was walked by the classifier, the global blocklist and each
-    /// slice's blocklist: the walk (a class test and a hash step per byte) was most of their cost.
+    /// slice's blocklist. The walk only finds where words end; each word is then hashed eight
+    /// bytes at a time (a byte-by-byte FNV-1a chain, a multiply per byte each waiting for the
+    /// last, was most of the walk's cost), and a stem is hashed again from its bytes, which is
+    /// cheaper than keeping a hash per byte for the few words that have an ending.
     static func foldedWords(_ text: UnsafeBufferPointer<UInt8>) -> [FoldedWord] {
         var words: [FoldedWord] = []
+        guard let address = text.baseAddress else { return words }
         words.reserveCapacity(text.count / 5 + 1)
-        // prefix[p & 7]: the hash of the current word's bytes up to p, for the last few p, so a
-        // stem ("refund" in "refunded") is hashed without walking the word again.
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { prefix in
-            let n = text.count
-            var i = 0
-            while i < n {
-                // ASCII (nearly every byte) is classified inline; other scalars are decoded.
-                let first = text[i]
-                if first < 0x80 ? !isASCIIWord(first) : !isWord(at: i, in: text) {
-                    i += sequenceLength(first)
+        let base = UnsafeRawPointer(address)
+        let n = text.count
+        var i = 0
+        while i < n {
+            // To the next word: runs of ASCII eight bytes at a time (see `ASCIIWordScan`), other
+            // scalars decoded.
+            if i + 8 <= n {
+                let x = ASCIIWordScan.load(base, i)
+                let found = ASCIIWordScan.wordCharacter(x) | ASCIIWordScan.nonASCII(x)
+                if found == 0 {
+                    i += 8
                     continue
                 }
-                var hash = fnvOffset
-                var j = i
-                while j < n {
-                    let c = text[j]
-                    if c < 0x80 {
-                        guard isASCIIWord(c) else { break }
-                        hash = fnv(hash, c)
-                        j += 1
-                        prefix[j & 7] = hash
+                i += ASCIIWordScan.firstSet(found)
+            }
+            let first = text[i]
+            if first < 0x80 ? !isASCIIWord(first) : !isWord(at: i, in: text) {
+                i += sequenceLength(first)
+                continue
+            }
+            var j = first < 0x80 ? i + 1 : min(n, i + sequenceLength(first))
+            while j < n {
+                if j + 8 <= n {
+                    let stop = ~ASCIIWordScan.wordCharacter(ASCIIWordScan.load(base, j)) & ASCIIWordScan.high
+                    if stop == 0 {
+                        j += 8
                         continue
                     }
-                    guard isWord(at: j, in: text) else { break }
-                    let length = sequenceLength(c)
-                    for k in j..<min(n, j + length) {
-                        hash = fnv(hash, text[k])
-                        prefix[(k + 1) & 7] = hash
-                    }
-                    j += length
+                    j += ASCIIWordScan.firstSet(stop)
                 }
-                let (a, b, c) = PhraseIndex.endings(text, i, j)
-                words.append(FoldedWord(
-                    start: Int32(i), end: Int32(j), hash: hash,
-                    endings: (UInt8(a), UInt8(b), UInt8(c)),
-                    stems: (a > 0 ? prefix[(j - a) & 7] : 0, b > 0 ? prefix[(j - b) & 7] : 0, c > 0 ? prefix[(j - c) & 7] : 0)))
-                i = j
+                let c = text[j]
+                if c < 0x80 {
+                    guard isASCIIWord(c) else { break }
+                    j += 1
+                    continue
+                }
+                guard isWord(at: j, in: text) else { break }
+                j = min(n, j + sequenceLength(c))
             }
+            let (a, b, c) = PhraseIndex.endings(text, i, j)
+            words.append(FoldedWord(
+                start: Int32(i), end: Int32(j), hash: phraseWordHash(text, i, j),
+                endings: (UInt8(a), UInt8(b), UInt8(c)),
+                stems: (a > 0 ? phraseWordHash(text, i, j - a) : 0, b > 0 ? phraseWordHash(text, i, j - b) : 0,
+                        c > 0 ? phraseWordHash(text, i, j - c) : 0)))
+            i = j
         }
         return words
+    }
+
+    /// The hash phrase indexes key a phrase's first word by, of `text[start..<end]`: eight bytes
+    /// at a time (little-endian loads), the last few with the length, then a full mix so the
+    /// low bits that pick a filter bit are well spread. Only compared within one process (the
+    /// phrase tables are built at start-up), so it can change freely.
+    @inline(__always)
+    static func phraseWordHash(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var h = 0x243F_6A88_85A3_08D3 ^ (UInt64(truncatingIfNeeded: end - start) &* 0x9E37_79B9_7F4A_7C15)
+        guard start < end, let address = text.baseAddress else { return mix(h) }
+        let base = UnsafeRawPointer(address)
+        var k = start
+        while k + 8 <= end {
+            h = (((h << 23) | (h >> 41)) ^ base.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            k += 8
+        }
+        if k < end {
+            var tail: UInt64
+            if k + 8 <= text.count {
+                // One load past the word's end, inside the text, with the bytes after it masked off.
+                tail = base.loadUnaligned(fromByteOffset: k, as: UInt64.self) & (~UInt64(0) >> (64 - 8 * UInt64(end - k)))
+            } else {
+                tail = 0
+                for m in k..<end { tail |= UInt64(text[m]) << (8 * UInt64(m - k)) }
+            }
+            h = (((h << 23) | (h >> 41)) ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return mix(h)
+    }
+
+    /// `phraseWordHash` of a whole byte string (a phrase's first word, at set-up).
+    static func phraseWordHash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        let copy = Array(bytes)
+        return copy.withUnsafeBufferPointer { phraseWordHash($0, 0, $0.count) }
     }
 }

@@ -84,8 +84,7 @@ extension TextNormaliser {
                 entries.append(Entry(bytes: bytes, id: id, wordEnd: endsWithWord, inflects: inflections && endsWithWord))
                 hasInflections = hasInflections || (inflections && endsWithWord)
                 if startsWithWord {
-                    var hash = TextNormaliser.fnvOffset
-                    for b in bytes[0..<firstWordEnd] { hash = TextNormaliser.fnv(hash, b) }
+                    let hash = TextNormaliser.phraseWordHash(bytes[0..<firstWordEnd])
                     byFirstWord[hash, default: []].append(index)
                     filter[Int(hash & 63)] |= 1 << ((hash >> 6) & 63)
                 } else {

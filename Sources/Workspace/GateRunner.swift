@@ -147,11 +147,9 @@ final class GateRunner {
                         if let corpus = suite.corpus, signer != nil {
                             // One word scan of the full text gives the exact key and, when the
                             // near-duplicate gate compares the full text, its signature too.
-                            signer!.tokenize(row.text.fullText)
+                            signer!.tokenize(row.text, .full)
                             gated.exact = signer!.exactKeys(contentHash: indexed.contentHash)
-                            if corpus.near.text != .full {
-                                signer!.tokenize(NearDuplicateDetector.comparedText(of: row.text, corpus.near.text))
-                            }
+                            if corpus.near.text != .full { signer!.tokenize(row.text, corpus.near.text) }
                             gated.signature = signer!.signature()
                             gated.template = TemplateLockInDetector.keys(of: row, options: corpus.template)
                         }

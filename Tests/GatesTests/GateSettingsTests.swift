@@ -186,3 +186,28 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
 }
+
+extension TestRows {
+    /// Texts of real sets nobody here wrote (alpaca's English prose, GSM8K's arithmetic,
+    /// OpenAssistant's markdown and code), for checks that a fast path gives what its
+    /// definition gives.
+    static func realTexts() throws -> [String] {
+        var texts: [String] = []
+        let alpaca = try JSONSerialization.jsonObject(with: Data(contentsOf: realData.appendingPathComponent("alpaca/alpaca_5000.json")))
+        for item in (alpaca as? [[String: Any]] ?? []).prefix(2000) {
+            texts += ["instruction", "input", "output"].compactMap { item[$0] as? String }
+        }
+        for file in ["gsm8k/test.jsonl", "oasst/en_100_text.jsonl"] {
+            let data = try Data(contentsOf: realData.appendingPathComponent(file))
+            for line in data.split(separator: 0x0A).prefix(1500) {
+                // GSM8K lines are objects; the OpenAssistant text file has one JSON string a line.
+                switch try JSONSerialization.jsonObject(with: Data(line), options: .fragmentsAllowed) {
+                case let object as [String: Any]: texts += object.values.compactMap { $0 as? String }
+                case let text as String: texts.append(text)
+                default: Issue.record("\(file): a line that is neither an object nor a string")
+                }
+            }
+        }
+        return texts
+    }
+}

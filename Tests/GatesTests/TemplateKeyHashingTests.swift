@@ -61,22 +61,7 @@ struct TemplateKeyHashingTests {
     /// markdown and code), through the default settings.
     @Test(.enabled(if: TestRows.realDataPresent, "../shared/realdata is absent"))
     func realTextsHashAlike() throws {
-        var texts: [String] = []
-        let alpaca = try JSONSerialization.jsonObject(with: Data(contentsOf: TestRows.realData.appendingPathComponent("alpaca/alpaca_5000.json")))
-        for item in (alpaca as? [[String: Any]] ?? []).prefix(2000) {
-            texts += ["instruction", "input", "output"].compactMap { item[$0] as? String }
-        }
-        for file in ["gsm8k/test.jsonl", "oasst/en_100_text.jsonl"] {
-            let data = try Data(contentsOf: TestRows.realData.appendingPathComponent(file))
-            for line in data.split(separator: 0x0A).prefix(1500) {
-                // GSM8K lines are objects; the OpenAssistant text file has one JSON string a line.
-                switch try JSONSerialization.jsonObject(with: Data(line), options: .fragmentsAllowed) {
-                case let object as [String: Any]: texts += object.values.compactMap { $0 as? String }
-                case let text as String: texts.append(text)
-                default: Issue.record("\(file): a line that is neither an object nor a string")
-                }
-            }
-        }
+        let texts = try TestRows.realTexts()
         #expect(texts.count > 5000)
         for text in texts { Self.expectSame(text) }
     }
