@@ -141,7 +141,9 @@ public struct SliceClassifier: Sendable {
             if slices.isEmpty, let defaultSlice { slices = [defaultSlice] }
             return (Assignment(slices: slices, tagged: true, matches: found), [])
         }
-        let ordered = own.enumerated().sorted { a, b in
+        // Nearly every tagged row has one slice: nothing to order (the sort and its copies were
+        // a tenth of the classifier's time).
+        let ordered = own.count == 1 ? own : own.enumerated().sorted { a, b in
             (index[a.element] ?? Int.max, a.offset) < (index[b.element] ?? Int.max, b.offset)
         }.map(\.element)
         let assignment = Assignment(slices: ordered, tagged: false, matches: found)

@@ -20,9 +20,21 @@ extension TextNormaliser {
             var starts: [Int32] = []
             var ends: [Int32] = []
             text.withUTF8 { source in
-                // ASCII up to the first other byte (all of most texts): lowercased in one tight loop.
+                // ASCII up to the first other byte (all of most texts): lowercased eight bytes at a
+                // time (a byte below 0x80 plus 0x3F reaches 0x80 from "A" on, plus 0x25 from past
+                // "Z"; that bit, moved down to 0x20, is what lowercases it), the rest one by one.
                 bytes = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, count in
                     var k = 0
+                    if let from = source.baseAddress, let to = buffer.baseAddress {
+                        let input = UnsafeRawPointer(from), output = UnsafeMutableRawPointer(to)
+                        while k + 8 <= source.count {
+                            let x = ASCIIWordScan.load(input, k)
+                            guard ASCIIWordScan.nonASCII(x) == 0 else { break }
+                            let upper = (x &+ (0x3F &* ASCIIWordScan.ones)) & ~(x &+ (0x25 &* ASCIIWordScan.ones)) & ASCIIWordScan.high
+                            output.storeBytes(of: (x | upper >> 2).littleEndian, toByteOffset: k, as: UInt64.self)
+                            k += 8
+                        }
+                    }
                     while k < source.count {
                         let b = source[k]
                         if b >= 0x80 { break }

@@ -74,6 +74,7 @@ struct WordWalkTests {
         #expect(fast.map(\.0) == slow.map(\.0) && fast.map(\.1) == slow.map(\.1), "\(text.debugDescription)", sourceLocation: sourceLocation)
 
         let folded = TextNormaliser.Folded(text)
+        #expect(folded.bytes == Array(TextNormaliser.fold(text).utf8), "fold: \(text.debugDescription)", sourceLocation: sourceLocation)
         folded.bytes.withUnsafeBufferPointer { bytes in
             let want = referenceFoldedWords(bytes)
             let got = folded.words
