@@ -83,7 +83,7 @@ extension NearDuplicateDetector {
             let h = bandHash(base + row * permutations + band * rows, rows: rows, bandSeed: bandSeed)
             keys.append((h << UInt64(indexBits)) | UInt64(row))
         }
-        keys.sort()
+        sortBandKeys(&keys)
         var pairs: [Pair] = []
         var start = 0
         while start < keys.count {
@@ -113,6 +113,51 @@ extension NearDuplicateDetector {
 }
 
 extension NearDuplicateDetector {
+    /// Sorts a band's keys: by their top 16 bits first (one counting pass, one scattering pass;
+    /// those bits are the band hash's, evenly spread), then each bucket alone, by insertion when
+    /// it is small. A comparison sort of a million keys per band was most of the clustering's
+    /// time. A big bucket (rows that share a band: copies of one text) is sorted by the standard
+    /// sort, so no input makes this quadratic. The keys are distinct (each ends in its row's
+    /// position), so the order is the one `sort()` gives.
+    static func sortBandKeys(_ keys: inout [UInt64]) {
+        let n = keys.count
+        guard n > 1 << 12 else {
+            keys.sort()
+            return
+        }
+        let bits = 16, shift = UInt64(64 - bits)
+        var starts = [Int](repeating: 0, count: (1 << bits) + 1)
+        for key in keys { starts[Int(key >> shift) + 1] += 1 }
+        for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+        var next = starts
+        var sorted = [UInt64](repeating: 0, count: n)
+        sorted.withUnsafeMutableBufferPointer { out in
+            for key in keys {
+                let b = Int(key >> shift)
+                out[next[b]] = key
+                next[b] += 1
+            }
+            for b in 0..<(1 << bits) {
+                let lower = starts[b], upper = starts[b + 1]
+                guard upper - lower > 1 else { continue }
+                if upper - lower > 32 {
+                    out[lower..<upper].sort()
+                    continue
+                }
+                for i in (lower + 1)..<upper {
+                    let key = out[i]
+                    var j = i
+                    while j > lower && out[j - 1] > key {
+                        out[j] = out[j - 1]
+                        j -= 1
+                    }
+                    out[j] = key
+                }
+            }
+        }
+        keys = sorted
+    }
+
     static func bandSeed(_ seed: UInt64, _ band: Int) -> UInt64 {
         NearDuplicateShingler.fmix(seed ^ (UInt64(band) &* 0x9E37_79B9_7F4A_7C15))
     }

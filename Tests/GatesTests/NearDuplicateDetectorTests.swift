@@ -1,5 +1,6 @@
 @testable import Gates
 import Testing
+import TestSupport
 import WinnowCore
 
 /// Deterministic made-up text for the duplicate tests: words from a fixed vocabulary of
@@ -224,5 +225,30 @@ struct NearDuplicateDetectorTests {
         #expect(NearDuplicateOptions(threshold: 1.5).problem?.contains("threshold") == true)
         #expect(NearDuplicateOptions(permutations: 0).problem?.contains("permutations") == true)
         #expect(NearDuplicateOptions(shingleWords: 0).problem?.contains("shingle") == true)
+    }
+}
+
+/// A band's keys are bucketed by their top bits and then sorted bucket by bucket; the order
+/// must be the standard sort's, for evenly spread hashes and for the buckets copies of one
+/// text make (many keys sharing every hash bit, told apart only by their row positions).
+struct BandKeySortTests {
+    @Test func bandKeysSortAsTheStandardSortDoes() {
+        var random = SplitMix64(0xBA4D_5027)
+        for count in [0, 1, 2, 4095, 4096, 4097, 50_000] {
+            for shape in 0..<3 {
+                let keys: [UInt64] = (0..<count).map { row in
+                    switch shape {
+                    case 0: return random.next() & ~0xFFFFF | UInt64(row)                 // spread hashes
+                    case 1: return (random.next() % 7) << 40 | UInt64(row)                // a few huge buckets
+                    default: return (random.next() % 3 == 0 ? 0xABCD << 48 : random.next() & ~0xFFFFF) | UInt64(row)
+                    }
+                }.shuffled(using: &random)
+                var sorted = keys
+                NearDuplicateDetector.sortBandKeys(&sorted)
+                let expected = keys.sorted()
+                let firstDifference = zip(sorted, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                #expect(sorted.count == count && firstDifference == nil, "\(count) keys, shape \(shape)")
+            }
+        }
     }
 }
