@@ -17,6 +17,9 @@ extension GateSettings {
         public let pii: PIIGate
         public let contamination: ContaminationGate?
         public let pair: PairGate
+        /// The first words of every phrase the classifier and the blocklists search for: a
+        /// row's folded text keeps only the words that may begin one.
+        let phraseWords: TextNormaliser.WordFilter
 
         /// What the gates said about one row.
         public struct Result: Sendable {
@@ -34,11 +37,14 @@ extension GateSettings {
             pii = PIIGate(settings: settings)
             self.contamination = contamination.map(ContaminationGate.init)
             pair = PairGate(settings: settings)
+            var words = classifier.keywords.filter
+            for rules in [blocklist.global] + Array(blocklist.bySlice.values) { words.formUnion(rules.phrases.filter) }
+            phraseWords = words
         }
 
         public func run(_ row: GateRow) -> Result {
             let needsFolding = !classifier.ruleSlice.isEmpty || !blocklist.isEmpty
-            let folded = needsFolding ? row.text.segments.map { TextNormaliser.Folded($0.text) } : []
+            let folded = needsFolding ? row.text.segments.map { TextNormaliser.Folded($0.text, keeping: phraseWords) } : []
             let (assignment, classifierFindings) = classifier.evaluate(row, folded: folded)
             var row = row
             row.provenance.slices = assignment.slices

@@ -14,7 +14,9 @@ extension TextNormaliser {
         /// The words of `bytes`, found once for every phrase index that searches this text.
         var words: [FoldedWord] = []
 
-        init(_ text: String) {
+        /// `keeping`: keep only the words that may begin a phrase of the indexes that will
+        /// search this text (see `foldedWords(_:keeping:)`); nil keeps every word.
+        init(_ text: String, keeping filter: WordFilter? = nil) {
             var text = text
             var bytes: [UInt8] = []
             var starts: [Int32] = []
@@ -78,7 +80,7 @@ extension TextNormaliser {
             self.bytes = bytes
             originStart = starts
             originEnd = ends
-            words = bytes.withUnsafeBufferPointer { TextNormaliser.foldedWords($0) }
+            words = bytes.withUnsafeBufferPointer { TextNormaliser.foldedWords($0, keeping: filter) }
         }
 
         /// The original byte range of the folded range `range` (which must not be empty): from

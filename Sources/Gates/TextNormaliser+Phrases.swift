@@ -56,7 +56,8 @@ extension TextNormaliser {
         private(set) var entries: [Entry] = []
         private var byFirstWord: [UInt64: [Int32]] = [:]
         private var anywhere: [Int32] = []
-        private var filter = [UInt64](repeating: 0, count: 64)
+        /// The first words' hashes (see `WordFilter`).
+        private(set) var filter = WordFilter()
         private var hasInflections = false
 
         var isEmpty: Bool { entries.isEmpty }
@@ -86,7 +87,7 @@ extension TextNormaliser {
                 if startsWithWord {
                     let hash = TextNormaliser.phraseWordHash(bytes[0..<firstWordEnd])
                     byFirstWord[hash, default: []].append(index)
-                    filter[Int(hash & 63)] |= 1 << ((hash >> 6) & 63)
+                    filter.insert(hash)
                 } else {
                     anywhere.append(index)
                 }
@@ -133,7 +134,7 @@ extension TextNormaliser {
         @inline(__always)
         private func lookUp(_ hash: UInt64, at i: Int, in text: UnsafeBufferPointer<UInt8>, folded: Folded, stem: Bool,
                             _ body: (Int, Range<Int>) -> Void) {
-            guard filter[Int(hash & 63)] & (1 << ((hash >> 6) & 63)) != 0, let candidates = byFirstWord[hash] else { return }
+            guard filter.mayContain(hash), let candidates = byFirstWord[hash] else { return }
             for index in candidates {
                 let entry = entries[Int(index)]
                 if stem && !entry.inflects { continue }

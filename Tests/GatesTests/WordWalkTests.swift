@@ -129,6 +129,41 @@ struct WordWalkTests {
         for text in texts { Self.expectSame(text) }
     }
 
+    /// A folded text that keeps only the words the compiled gates' phrase indexes may start a
+    /// phrase with finds, in every index, exactly what keeping every word finds.
+    static func expectSamePhrases(_ texts: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        var settings = GateSettings.standard
+        settings.blocklist += ["refund policy", "as an ai", "kill", "e-mail", "_private_", "<|endoftext|>"]
+        let gates = try settings.compile()
+        let indexes = [gates.classifier.keywords, gates.blocklist.global.phrases] + gates.blocklist.bySlice.values.map(\.phrases)
+        var found = 0
+        for text in texts {
+            let all = TextNormaliser.Folded(text), kept = TextNormaliser.Folded(text, keeping: gates.phraseWords)
+            #expect(kept.words.count <= all.words.count)
+            for index in indexes {
+                var a: [String] = [], b: [String] = []
+                index.forEachMatch(in: all) { id, range in a.append("\(id) \(range)") }
+                index.forEachMatch(in: kept) { id, range in b.append("\(id) \(range)") }
+                #expect(a == b, "\(text.debugDescription)", sourceLocation: sourceLocation)
+                found += a.count
+            }
+        }
+        #expect(found > 0, "no phrase found at all: the check would prove nothing", sourceLocation: sourceLocation)
+    }
+
+    @Test func keptWordsFindThePhrasesEveryWordFinds() throws {
+        try Self.expectSamePhrases([
+            "Please REFUND my order: the refund policy says 30 days.", "He was refunded; refunding takes a week.",
+            "As an AI, I cannot kill the process, but skill helps.", "Send an e-mail to the billing team about the invoice charges.",
+            "The patient's dosage of ibuprofen", "<|endoftext|> trailing", "Straße naïve café", "",
+        ])
+    }
+
+    @Test(.enabled(if: TestRows.realDataPresent, "../shared/realdata is absent"))
+    func keptWordsFindThePhrasesEveryWordFindsInRealTexts() throws {
+        try Self.expectSamePhrases(try TestRows.realTexts())
+    }
+
     /// A row's segments read one by one give the words of its joined text.
     @Test func segmentsGiveTheJoinedTextsWords() {
         let text = RowText(segments: [
