@@ -20,26 +20,11 @@ extension TextNormaliser {
     /// bytes at a time (a byte-by-byte FNV-1a chain, a multiply per byte each waiting for the
     /// last, was most of the walk's cost), and a stem is hashed again from its bytes, which is
     /// cheaper than keeping a hash per byte for the few words that have an ending.
-    /// A 4096-bit filter of words' hashes (`phraseWordHash`): a phrase index keeps its phrases'
-    /// first words in one, and the words of a folded text can be kept only where they may
-    /// begin a phrase of some index (their own hash or a stem's is in the union of the
-    /// indexes' filters). No false negatives; a word it lets through is looked up in full.
-    struct WordFilter: Sendable, Equatable {
-        private var bits = [UInt64](repeating: 0, count: 64)
-
-        mutating func insert(_ hash: UInt64) { bits[Int(hash & 63)] |= 1 << ((hash >> 6) & 63) }
-
-        @inline(__always)
-        func mayContain(_ hash: UInt64) -> Bool { bits[Int(hash & 63)] & (1 << ((hash >> 6) & 63)) != 0 }
-
-        mutating func formUnion(_ other: WordFilter) {
-            for k in 0..<64 { bits[k] |= other.bits[k] }
-        }
-    }
-
-    /// With `keeping`, only the words whose hash, or a stem's, the filter may contain: nearly
-    /// every word of a row begins no phrase at all, and storing each (48 bytes) for every index
-    /// to walk past again was most of the phrase search's time.
+    ///
+    /// With `keeping`, only the words that may begin a phrase of the indexes that will search
+    /// the text (see `WordFilter`): nearly every word of a row begins none, and storing each (48
+    /// bytes) for every index to walk past again was most of the phrase search's time; a word
+    /// whose opening bytes begin no phrase is not even hashed.
     static func foldedWords(_ text: UnsafeBufferPointer<UInt8>, keeping filter: WordFilter? = nil) -> [FoldedWord] {
         var words: [FoldedWord] = []
         guard let address = text.baseAddress else { return words }
@@ -84,6 +69,10 @@ extension TextNormaliser {
                 j = min(n, j + sequenceLength(c))
             }
             let (a, b, c) = PhraseIndex.endings(text, i, j)
+            if let filter, !filter.mayOpen(text, i, j, endings: (a, b, c)) {
+                i = j
+                continue
+            }
             let word = FoldedWord(
                 start: Int32(i), end: Int32(j), hash: phraseWordHash(text, i, j),
                 endings: (UInt8(a), UInt8(b), UInt8(c)),

@@ -87,7 +87,7 @@ extension TextNormaliser {
                 if startsWithWord {
                     let hash = TextNormaliser.phraseWordHash(bytes[0..<firstWordEnd])
                     byFirstWord[hash, default: []].append(index)
-                    filter.insert(hash)
+                    bytes.withUnsafeBufferPointer { filter.insert($0, 0, firstWordEnd, hash: hash) }
                 } else {
                     anywhere.append(index)
                 }

@@ -134,6 +134,8 @@ struct WordWalkTests {
     static func expectSamePhrases(_ texts: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         var settings = GateSettings.standard
         settings.blocklist += ["refund policy", "as an ai", "kill", "e-mail", "_private_", "<|endoftext|>"]
+        // Keywords of two letters: their inflections ("oxes", "ids") open unlike them.
+        settings.slices[0].keywords += ["ox", "id"]
         let gates = try settings.compile()
         let indexes = [gates.classifier.keywords, gates.blocklist.global.phrases] + gates.blocklist.bySlice.values.map(\.phrases)
         var found = 0
@@ -156,6 +158,7 @@ struct WordWalkTests {
             "Please REFUND my order: the refund policy says 30 days.", "He was refunded; refunding takes a week.",
             "As an AI, I cannot kill the process, but skill helps.", "Send an e-mail to the billing team about the invoice charges.",
             "The patient's dosage of ibuprofen", "<|endoftext|> trailing", "Straße naïve café", "",
+            "Two oxes and their ids", "ox id OXES IDS",
         ])
     }
 
