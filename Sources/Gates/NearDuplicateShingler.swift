@@ -82,13 +82,13 @@ struct NearDuplicateShingler {
         text.withUTF8 { bytes in forEachWord(in: bytes, body) }
     }
 
-    /// The scanner. Runs of ASCII are classified eight bytes at a time (`ASCIIWordScan`) and an
-    /// ASCII word is hashed from whole loads; a word with any other byte, or near the end of
-    /// the text, takes `scalarWord`, which decodes scalars and classifies them by their Unicode
-    /// properties. Together they give exactly the hashes the byte-by-byte scanner before them
-    /// gave (`WordWalkTests` holds them to it: the kept keys of existing workspaces are made of
-    /// these hashes). `bytes` should be valid UTF-8 (Swift strings always are); other bytes
-    /// only separate words.
+    /// The scanner. Runs of ASCII are classified eight bytes at a time (`ASCIIWordScan`; in the
+    /// last seven bytes of the text, one at a time) and an all-ASCII word is hashed from whole
+    /// loads; a word with any other byte takes `scalarWord`, which decodes scalars and classifies
+    /// them by their Unicode properties. Together they give exactly the hashes the byte-by-byte
+    /// scanner before them gave (`WordWalkTests` holds them to it: the kept keys of existing
+    /// workspaces are made of these hashes). `bytes` must be valid UTF-8 (Swift strings always
+    /// are): other bytes are decoded as the lead byte says, as they were before.
     static func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Range<Int>) -> Void) {
         guard let address = bytes.baseAddress else { return }
         let base = UnsafeRawPointer(address)
@@ -175,8 +175,8 @@ struct NearDuplicateShingler {
         return word.finish()
     }
 
-    /// The scalar a non-ASCII lead byte at `i` starts and the offset past it; nil for a byte
-    /// that starts no sequence (which only separates, like punctuation).
+    /// The scalar a non-ASCII lead byte at `i` starts and the offset past it; nil for a
+    /// continuation byte where a lead byte should be (which then only separates words).
     @inline(__always)
     static func decode(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (scalar: Unicode.Scalar?, end: Int) {
         let c = bytes[i]

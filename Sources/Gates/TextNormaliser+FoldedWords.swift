@@ -89,10 +89,11 @@ extension TextNormaliser {
         return words
     }
 
-    /// The hash phrase indexes key a phrase's first word by, of `text[start..<end]`: eight bytes
-    /// at a time (little-endian loads), the last few with the length, then a full mix so the
-    /// low bits that pick a filter bit are well spread. Only compared within one process (the
-    /// phrase tables are built at start-up), so it can change freely.
+    /// The hash phrase indexes key a phrase's first word by, of `text[start..<end]`: the length
+    /// first, then eight bytes at a time (little-endian loads, so a word hashes alike whether
+    /// its last bytes are loaded together or gathered one by one, on any machine), then a full
+    /// mix so the low bits that pick a filter bit are well spread. Only compared within one
+    /// process (the phrase tables are built at start-up), so it can change freely.
     @inline(__always)
     static func phraseWordHash(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         var h = 0x243F_6A88_85A3_08D3 ^ (UInt64(truncatingIfNeeded: end - start) &* 0x9E37_79B9_7F4A_7C15)
@@ -100,14 +101,14 @@ extension TextNormaliser {
         let base = UnsafeRawPointer(address)
         var k = start
         while k + 8 <= end {
-            h = (((h << 23) | (h >> 41)) ^ base.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h = (((h << 23) | (h >> 41)) ^ ASCIIWordScan.load(base, k)) &* 0x9E37_79B9_7F4A_7C15
             k += 8
         }
         if k < end {
             var tail: UInt64
             if k + 8 <= text.count {
                 // One load past the word's end, inside the text, with the bytes after it masked off.
-                tail = base.loadUnaligned(fromByteOffset: k, as: UInt64.self) & (~UInt64(0) >> (64 - 8 * UInt64(end - k)))
+                tail = ASCIIWordScan.load(base, k) & (~UInt64(0) >> (64 - 8 * UInt64(end - k)))
             } else {
                 tail = 0
                 for m in k..<end { tail |= UInt64(text[m]) << (8 * UInt64(m - k)) }

@@ -11,7 +11,8 @@ extension TextNormaliser {
         /// when folding kept every offset (ASCII, or non-ASCII text with nothing to fold).
         var originStart: [Int32] = []
         var originEnd: [Int32] = []
-        /// The words of `bytes`, found once for every phrase index that searches this text.
+        /// The words of `bytes` (with `keeping:`, only those that may begin a phrase), found once
+        /// for every phrase index that searches this text.
         var words: [FoldedWord] = []
 
         /// `keeping`: keep only the words that may begin a phrase of the indexes that will

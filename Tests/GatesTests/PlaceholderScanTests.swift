@@ -34,8 +34,9 @@ struct PlaceholderScanTests {
         return found
     }
 
-    /// Random texts of placeholders, their delimiters alone, code, and bytes one bit away from a
-    /// delimiter ("û" ends in 0xBB, "ü" in 0xBC, "Û" in 0x9B), at every alignment.
+    /// Random texts of placeholders, their delimiters alone, code, and bytes a bit or two away
+    /// from a delimiter ("û" ends in 0xBB, "ü" in 0xBC, "Û" in 0x9B; `{` is 0x7B, `<` 0x3C,
+    /// `[` 0x5B), at every alignment.
     @Test func randomTextsScanAlike() {
         let pieces = ["{{name}}", "{{", "}}", "{", "<CUSTOMER_NAME>", "<", ">", "[Insert date]", "[TODO: link]", "[", "]",
                       "[text](url)", "`{{x}}`", "```\n{{code}}\n```\n", "a", "Z", " ", "\n", "û", "ü", "Û", ";", "[NAME]",
