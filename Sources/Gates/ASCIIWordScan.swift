@@ -39,6 +39,21 @@ enum ASCIIWordScan {
     @inline(__always)
     static func firstSet(_ mask: UInt64) -> Int { mask.trailingZeroBitCount >> 3 }
 
+    /// From `i`, past every whole eight bytes in which `marks` marks none, to the first byte it
+    /// marks; or to where fewer than eight bytes are left (`count` is the text's length), from
+    /// where the caller goes on a byte at a time. The walks' common step: what they look for
+    /// differs, not how they skip to it.
+    @inline(__always)
+    static func skip(_ base: UnsafeRawPointer, from i: Int, count: Int, _ marks: (UInt64) -> UInt64) -> Int {
+        var i = i
+        while i + 8 <= count {
+            let found = marks(load(base, i))
+            if found != 0 { return i + firstSet(found) }
+            i += 8
+        }
+        return i
+    }
+
     /// The bytes `base[offset..<offset + 8]` as one little-endian word.
     @inline(__always)
     static func load(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {

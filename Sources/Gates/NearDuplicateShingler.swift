@@ -95,17 +95,9 @@ struct NearDuplicateShingler {
         let n = bytes.count
         var i = 0
         while i < n {
-            // To the next word's first byte.
-            if i + 8 <= n {
-                let x = ASCIIWordScan.load(base, i)
-                let word = ASCIIWordScan.letterOrDigit(x)
-                let other = ASCIIWordScan.nonASCII(x)
-                if word | other == 0 {
-                    i += 8
-                    continue
-                }
-                i += ASCIIWordScan.firstSet(word | other)
-            }
+            // To the next word's first byte (or the next byte outside ASCII).
+            i = ASCIIWordScan.skip(base, from: i, count: n) { ASCIIWordScan.letterOrDigit($0) | ASCIIWordScan.nonASCII($0) }
+            guard i < n else { break }
             let c = bytes[i]
             if c < 0x80 {
                 guard isASCIIWordByte(c) else {
@@ -122,21 +114,10 @@ struct NearDuplicateShingler {
             // To its end: an all-ASCII word is hashed from loads, any other by scalars.
             var j = i
             var ascii = c < 0x80
-            while ascii {
-                guard j + 8 <= n else {
-                    while j < n && bytes[j] < 0x80 && isASCIIWordByte(bytes[j]) { j += 1 }
-                    ascii = j == n || bytes[j] < 0x80
-                    break
-                }
-                let x = ASCIIWordScan.load(base, j)
-                let stop = ~ASCIIWordScan.letterOrDigit(x) & ASCIIWordScan.high
-                if stop == 0 {
-                    j += 8
-                    continue
-                }
-                j += ASCIIWordScan.firstSet(stop)
-                ascii = bytes[j] < 0x80
-                break
+            if ascii {
+                j = ASCIIWordScan.skip(base, from: i, count: n) { ~ASCIIWordScan.letterOrDigit($0) & ASCIIWordScan.high }
+                while j < n && bytes[j] < 0x80 && isASCIIWordByte(bytes[j]) { j += 1 }  // the last few bytes
+                ascii = j == n || bytes[j] < 0x80
             }
             if ascii {
                 body(asciiWordHash(base, i, j, count: n), i..<j)

@@ -26,14 +26,8 @@ extension SchemaGate {
             let base = UnsafeRawPointer(address)
             var i = 0
             while i < b.count {
-                if i + 8 <= b.count {
-                    let candidates = openingCandidates(ASCIIWordScan.load(base, i))
-                    guard candidates != 0 else {
-                        i += 8
-                        continue
-                    }
-                    i += ASCIIWordScan.firstSet(candidates)
-                }
+                i = ASCIIWordScan.skip(base, from: i, count: b.count, openingCandidates)
+                guard i < b.count else { break }
                 let c = b[i]
                 var hit: Placeholder?
                 if c == UInt8(ascii: "{") {

@@ -35,15 +35,8 @@ extension TextNormaliser {
         while i < n {
             // To the next word: runs of ASCII eight bytes at a time (see `ASCIIWordScan`), other
             // scalars decoded.
-            if i + 8 <= n {
-                let x = ASCIIWordScan.load(base, i)
-                let found = ASCIIWordScan.wordCharacter(x) | ASCIIWordScan.nonASCII(x)
-                if found == 0 {
-                    i += 8
-                    continue
-                }
-                i += ASCIIWordScan.firstSet(found)
-            }
+            i = ASCIIWordScan.skip(base, from: i, count: n) { ASCIIWordScan.wordCharacter($0) | ASCIIWordScan.nonASCII($0) }
+            guard i < n else { break }
             let first = text[i]
             if first < 0x80 ? !isASCIIWord(first) : !isWord(at: i, in: text) {
                 i += sequenceLength(first)
@@ -51,14 +44,8 @@ extension TextNormaliser {
             }
             var j = first < 0x80 ? i + 1 : min(n, i + sequenceLength(first))
             while j < n {
-                if j + 8 <= n {
-                    let stop = ~ASCIIWordScan.wordCharacter(ASCIIWordScan.load(base, j)) & ASCIIWordScan.high
-                    if stop == 0 {
-                        j += 8
-                        continue
-                    }
-                    j += ASCIIWordScan.firstSet(stop)
-                }
+                j = ASCIIWordScan.skip(base, from: j, count: n) { ~ASCIIWordScan.wordCharacter($0) & ASCIIWordScan.high }
+                guard j < n else { break }
                 let c = text[j]
                 if c < 0x80 {
                     guard isASCIIWord(c) else { break }
