@@ -1,4 +1,5 @@
-/// Eight bytes at a time: which bytes of a little-endian load are ASCII word characters.
+/// Eight bytes at a time: which bytes of a little-endian load are ASCII word characters, and
+/// a skip to the first byte a mask marks (the word walks' and the placeholder scan's step).
 ///
 /// The gates' word walks (near-duplicate shingles, template openings, the phrase indexes'
 /// folded words) spent most of their time on one branch per byte, taken differently at every
@@ -41,8 +42,8 @@ enum ASCIIWordScan {
 
     /// From `i`, past every whole eight bytes in which `marks` marks none, to the first byte it
     /// marks; or to where fewer than eight bytes are left (`count` is the text's length), from
-    /// where the caller goes on a byte at a time. The walks' common step: what they look for
-    /// differs, not how they skip to it.
+    /// where the caller goes on a byte at a time. The common step of the word walks and the
+    /// placeholder scan: what they look for differs, not how they skip to it.
     @inline(__always)
     static func skip(_ base: UnsafeRawPointer, from i: Int, count: Int, _ marks: (UInt64) -> UInt64) -> Int {
         var i = i

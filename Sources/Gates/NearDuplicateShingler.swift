@@ -132,7 +132,8 @@ struct NearDuplicateShingler {
 
     /// `WordHasher`'s value for `bytes[start..<end]`, all ASCII letters and digits, lowercased:
     /// each whole eight bytes is the hasher's `pending` word at once (its bytes in reading order
-    /// from the top, hence the byte swap), and the last few are loaded together and shifted down.
+    /// from the top, hence the byte swap), and the last few are loaded together and shifted down
+    /// (gathered a byte at a time when fewer than eight bytes of the text are left).
     @inline(__always)
     static func asciiWordHash(_ base: UnsafeRawPointer, _ start: Int, _ end: Int, count: Int) -> UInt64 {
         let fold = 0x2020_2020_2020_2020 as UInt64  // a-z from A-Z; digits already have the bit
@@ -156,8 +157,9 @@ struct NearDuplicateShingler {
         return word.finish()
     }
 
-    /// The scalar a non-ASCII lead byte at `i` starts and the offset past it; nil for a
-    /// continuation byte where a lead byte should be (which then only separates words).
+    /// The scalar a non-ASCII lead byte at `i` starts and the offset past it, decoded as the
+    /// scanner always has; nil where the bytes make no scalar (a continuation byte where a lead
+    /// byte should be, a surrogate), which then only separates words.
     @inline(__always)
     static func decode(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (scalar: Unicode.Scalar?, end: Int) {
         let c = bytes[i]
