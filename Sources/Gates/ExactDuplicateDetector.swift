@@ -47,12 +47,9 @@ public struct ExactDuplicateDetector: Sendable {
     public mutating func add(id: String, keys: RowKeys) -> GateFinding? {
         let index = Int32(ids.count)
         ids.append(id)
-        let hashKey = keys.hash, textKey = keys.text
-        let byHashFirst = hashKey.flatMap { byHash[$0] }
-        let byTextFirst = textKey.flatMap { byText[$0] }
-        if let key = hashKey, byHashFirst == nil { byHash[key] = index }
-        if let key = textKey, byTextFirst == nil { byText[key] = index }
-        guard let first = [byHashFirst, byTextFirst].compactMap({ $0 }).min() else {
+        let byHashFirst = keys.hash.flatMap { Self.first(in: &byHash, of: $0, else: index) }
+        let byTextFirst = keys.text.flatMap { Self.first(in: &byText, of: $0, else: index) }
+        guard let first = Self.earlier(byHashFirst, byTextFirst) else {
             clusterOf.append(index)
             return nil
         }
@@ -65,6 +62,25 @@ public struct ExactDuplicateDetector: Sendable {
                 ("cluster", .string(ids[Int(cluster)])),
                 ("match", .string(byHashFirst == first ? "content-hash" : "text")),
             ])
+    }
+
+    /// The row `table` holds for `key`, or nil after recording `index` there: one hash and one
+    /// probe (a look-up and then an insert hashed every key twice, a million rows' worth on the
+    /// run's one thread). `index` is a new row's, so it is never already in the table.
+    @inline(__always)
+    static func first(in table: inout [Key: Int32], of key: Key, else index: Int32) -> Int32? {
+        var seen: Int32?
+        func visit(_ value: inout Int32) { if value != index { seen = value } }
+        visit(&table[key, default: index])
+        return seen
+    }
+
+    /// The smaller of two optional row numbers (nil when both are).
+    @inline(__always)
+    static func earlier(_ a: Int32?, _ b: Int32?) -> Int32? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
     }
 
     /// Findings for rows given in order, keyed by row id (rows without one are left out).
