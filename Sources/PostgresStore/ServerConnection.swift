@@ -137,13 +137,7 @@ public final class ServerConnection: @unchecked Sendable {
     public func transaction<T>(doing: String, _ body: () throws -> T) throws -> T {
         mutex.lock()
         defer { mutex.unlock() }
-        // Nested, its COMMIT would end the outer transaction, and its end would mark the
-        // connection as out of one: refused, like `rolledBack` inside a transaction.
-        guard !inTransaction else {
-            throw StoreError.unexpected(url: url.text, doing: doing, reason: "a transaction was asked for inside another")
-        }
-        try query("BEGIN", doing: doing)
-        setInTransaction(true)
+        try begin(doing: doing, refusal: "a transaction was asked for inside another")
         defer { setInTransaction(false) }
         do {
             let value = try body()
@@ -164,11 +158,7 @@ public final class ServerConnection: @unchecked Sendable {
     public func rolledBack(doing: String, _ body: () -> Void) throws(StoreError) {
         mutex.lock()
         defer { mutex.unlock() }
-        guard !inTransaction else {
-            throw .unexpected(url: url.text, doing: doing, reason: "a rolled-back block was asked for inside a transaction")
-        }
-        try query("BEGIN", doing: doing)
-        setInTransaction(true)
+        try begin(doing: doing, refusal: "a rolled-back block was asked for inside a transaction")
         defer { setInTransaction(false) }
         body()
         do {
@@ -177,6 +167,15 @@ public final class ServerConnection: @unchecked Sendable {
             try? connection.close().wait()
             throw error
         }
+    }
+
+    /// BEGIN for `transaction` and `rolledBack`, refused (with `refusal`) inside a transaction
+    /// already open: a nested one's COMMIT or ROLLBACK would end the outer transaction, and its
+    /// end would mark the connection as out of one while it is still in it.
+    private func begin(doing: String, refusal: String) throws(StoreError) {
+        guard !inTransaction else { throw .unexpected(url: url.text, doing: doing, reason: refusal) }
+        try query("BEGIN", doing: doing)
+        setInTransaction(true)
     }
 
     private func setInTransaction(_ value: Bool) {

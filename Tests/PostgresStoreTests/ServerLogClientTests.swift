@@ -140,6 +140,30 @@ import WinnowCore
         #expect(try log(as: "ben").head().seq == 1, "committed: another connection sees it")
     }
 
+    /// A transaction inside a rolled-back block, or a rolled-back block inside a transaction, is
+    /// refused before it sends anything (its end would end the outer one); the outer one goes on
+    /// and the connection is usable after it.
+    @Test func nestedTransactionsAreRefused() throws {
+        let ana = try log(as: "ana")
+        func reason(_ error: Error?) -> String? {
+            guard case .unexpected(_, _, let reason)? = error as? StoreError else { return nil }
+            return reason
+        }
+        var inner: Error?
+        try ana.connection.rolledBack(doing: "test") {
+            do { _ = try ana.connection.transaction(doing: "inner") { 1 } } catch { inner = error }
+        }
+        #expect(reason(inner) == "a transaction was asked for inside another")
+        inner = nil
+        let committed = try ana.connection.transaction(doing: "test") { () -> [LogEntry] in
+            do { try ana.connection.rolledBack(doing: "inner") {} } catch { inner = error }
+            return try ana.append([DecisionPayload(row: "r1", action: .accept)], tool: "winnow test")
+        }
+        #expect(reason(inner) == "a rolled-back block was asked for inside a transaction")
+        #expect(committed.map(\.seq) == [1])
+        #expect(try log(as: "ben").head().seq == 1, "the outer transaction committed")
+    }
+
     /// A connection lost inside `rolledBack` (here its server process ended from within): the
     /// block reports it, nothing of the body is committed, and the next statement connects again.
     @Test func aRolledBackBodyThatLosesItsConnectionLeavesNothingAndReconnects() throws {
