@@ -20,10 +20,7 @@ struct NearDuplicateShingler {
     }
 
     /// Replaces `words` with the hashes of the words of `text`.
-    mutating func tokenize(_ text: String) {
-        words.removeAll(keepingCapacity: true)
-        Self.forEachWord(in: text) { hash, _ in words.append(hash) }
-    }
+    mutating func tokenize(_ text: String) { tokenize(CollectionOfOne(text)) }
 
     /// Replaces `words` with the hashes of the words of `texts` joined by any non-word
     /// separator (`RowText.fullText` joins with a blank line): a word never spans a separator,

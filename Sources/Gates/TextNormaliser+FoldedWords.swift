@@ -107,7 +107,6 @@ extension TextNormaliser {
 
     /// `phraseWordHash` of a whole byte string (a phrase's first word, at set-up).
     static func phraseWordHash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        let copy = Array(bytes)
-        return copy.withUnsafeBufferPointer { phraseWordHash($0, 0, $0.count) }
+        bytes.withUnsafeBufferPointer { phraseWordHash($0, 0, $0.count) }
     }
 }
