@@ -13,7 +13,11 @@ final class PseudoTerminal: @unchecked Sendable {
     private let lock = NSLock()
     private var bytes: [UInt8] = []
     private let drained = DispatchSemaphore(value: 0)
+    /// Guarded by `lock`: whether the master is still open, and whether a hang-up was asked for.
     private var masterOpen = true
+    private var askedToHangUp = false
+    /// Whether `hangUp` has seen the drain thread end (it waits once; later calls return).
+    private var hungUp = false
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -26,27 +30,50 @@ final class PseudoTerminal: @unchecked Sendable {
         }
         self.master = master
         self.slave = slave
-        // Child processes other tests start (tmux) must not keep the pair open.
+        // Child processes other tests start (tmux, winnow) must not keep the pair open: a slave
+        // kept open elsewhere would hold off the hang-up that ends the drain.
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
-        guard let input = fdopen(slave, "r"), let output = fdopen(dup(slave), "w") else {
+        guard let input = fdopen(slave, "r"), let output = fdopen(fcntl(slave, F_DUPFD_CLOEXEC, 0), "w") else {
             throw Failure(description: "cannot open the pseudo-terminal's slave side: errno \(errno)")
         }
         self.input = input
         self.output = output
         resize(columns: columns, rows: rows)
-        let drain = master
-        Thread.detachNewThread { [self] in
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(drain, $0.baseAddress, $0.count) }
-                if count <= 0 { break }
-                lock.lock()
-                bytes.append(contentsOf: chunk[0..<count])
-                lock.unlock()
-            }
-            drained.signal()
+        Thread.detachNewThread { [self] in drain() }
+    }
+
+    /// Reads what curses writes until the slave side is gone or a hang-up is asked for, then
+    /// closes the master itself. Only this thread closes it: a close from another thread while
+    /// this one is between reads would let the number be reused (a pipe opened by another test,
+    /// say) and this loop would read that test's output away from it. That happened in CI: a
+    /// `winnow demo` run lost whole lines of its stdout.
+    private func drain() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while !hangUpAsked {
+            var ready = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 20)
+            if polled < 0 && errno == EINTR { continue }
+            if polled < 0 { break }
+            if polled == 0 { continue }
+            let count = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            lock.lock()
+            bytes.append(contentsOf: chunk[0..<count])
+            lock.unlock()
         }
+        lock.lock()
+        masterOpen = false
+        Foundation.close(master)
+        lock.unlock()
+        drained.signal()
+    }
+
+    private var hangUpAsked: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return askedToHangUp
     }
 
     /// Opens curses on this pseudo-terminal.
@@ -61,6 +88,9 @@ final class PseudoTerminal: @unchecked Sendable {
     /// Types `text` as if at the keyboard.
     func type(_ text: String) {
         let data = Array(text.utf8)
+        lock.lock()
+        defer { lock.unlock() }
+        guard masterOpen else { return }
         _ = data.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
@@ -87,17 +117,19 @@ final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Closes the terminal's far side, as when an ssh connection drops: reads on the slave
-    /// side fail from then on.
+    /// side fail from then on. The drain thread does the close (see `drain`); this waits for it.
     func hangUp() {
-        guard masterOpen else { return }
-        masterOpen = false
-        Foundation.close(master)
+        guard !hungUp else { return }
+        lock.lock()
+        askedToHangUp = true
+        lock.unlock()
+        drained.wait()
+        hungUp = true
     }
 
     func close() {
         fclose(input)
         fclose(output)
-        if masterOpen { _ = drained.wait(timeout: .now() + 2) }
         hangUp()
     }
 }
