@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
+#include <unistd.h>
 #ifdef __APPLE__
 #include <util.h>
 #else
@@ -111,9 +113,39 @@ static inline void winnow_write_raw(FILE *out, const char *text) {
     fflush(stream);
 }
 
-/// Opens a pseudo-terminal pair (tests give curses the slave side). Returns 0 or -1.
+/// Opens a pseudo-terminal pair (tests give curses the slave side), both sides close-on-exec
+/// from the start: the tests share one process, and a child another test spawns in between
+/// (tmux keeps what it inherits) would hold the pair open, so hanging up would not reach the
+/// slave. On Linux that is /dev/ptmx opened with O_CLOEXEC and the slave opened through it;
+/// elsewhere openpty, then the flag (a narrow window left open). Returns 0 or -1.
 static inline int winnow_open_pseudo_terminal(int *master, int *slave) {
-    return openpty(master, slave, NULL, NULL, NULL);
+#ifdef __linux__
+    int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return -1;
+    int unlock = 0;
+    int s = -1;
+    if (ioctl(m, TIOCSPTLCK, &unlock) == 0) {
+        s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        unsigned int number;
+        if (s < 0 && ioctl(m, TIOCGPTN, &number) == 0) {  // a kernel before 4.13
+            char name[32];
+            snprintf(name, sizeof name, "/dev/pts/%u", number);
+            s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        }
+    }
+    if (s < 0) {
+        close(m);
+        return -1;
+    }
+    *master = m;
+    *slave = s;
+    return 0;
+#else
+    if (openpty(master, slave, NULL, NULL, NULL) != 0) return -1;
+    fcntl(*master, F_SETFD, FD_CLOEXEC);
+    fcntl(*slave, F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
 }
 
 /// Sets a tty's window size (ioctl is variadic, so Swift cannot call it): tests size a

@@ -16,8 +16,6 @@ final class PseudoTerminal: @unchecked Sendable {
     /// Guarded by `lock`: whether the master is still open, and whether a hang-up was asked for.
     private var masterOpen = true
     private var askedToHangUp = false
-    /// Whether `hangUp` has seen the drain thread end (it waits once; later calls return).
-    private var hungUp = false
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -30,12 +28,19 @@ final class PseudoTerminal: @unchecked Sendable {
         }
         self.master = master
         self.slave = slave
-        // Child processes other tests start (tmux, winnow) must not keep the pair open: a slave
-        // kept open elsewhere would hold off the hang-up that ends the drain.
-        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
-        guard let input = fdopen(slave, "r"), let output = fdopen(fcntl(slave, F_DUPFD_CLOEXEC, 0), "w") else {
-            throw Failure(description: "cannot open the pseudo-terminal's slave side: errno \(errno)")
+        // Both sides, and the slave's second descriptor, are close-on-exec: a child another test
+        // starts (tmux, winnow) must not keep the pair open past a hang-up.
+        let second = fcntl(slave, F_DUPFD_CLOEXEC, 0)
+        guard second >= 0, let input = fdopen(slave, "r") else {
+            let failed = errno
+            for fd in [master, slave, second] where fd >= 0 { Foundation.close(fd) }
+            throw Failure(description: "cannot open the pseudo-terminal's slave side: errno \(failed)")
+        }
+        guard let output = fdopen(second, "w") else {
+            let failed = errno
+            fclose(input)
+            for fd in [master, second] { Foundation.close(fd) }
+            throw Failure(description: "cannot open the pseudo-terminal's slave side: errno \(failed)")
         }
         self.input = input
         self.output = output
@@ -44,9 +49,9 @@ final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Reads what curses writes until the slave side is gone or a hang-up is asked for, then
-    /// closes the master itself. Only this thread closes it: a close from another thread while
-    /// this one is between reads would let the number be reused (a pipe opened by another test,
-    /// say) and this loop would read that test's output away from it. That happened in CI: a
+    /// closes the master itself. Only this thread closes it: after a close from another thread,
+    /// the read in flight (or the next one) would go to whatever took the number meanwhile (a
+    /// pipe another test opened, say) and read that test's output away from it. That happened in CI: a
     /// `winnow demo` run lost whole lines of its stdout.
     private func drain() {
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -119,12 +124,11 @@ final class PseudoTerminal: @unchecked Sendable {
     /// Closes the terminal's far side, as when an ssh connection drops: reads on the slave
     /// side fail from then on. The drain thread does the close (see `drain`); this waits for it.
     func hangUp() {
-        guard !hungUp else { return }
         lock.lock()
         askedToHangUp = true
         lock.unlock()
         drained.wait()
-        hungUp = true
+        drained.signal()  // for the next caller: the drain has ended for good
     }
 
     func close() {

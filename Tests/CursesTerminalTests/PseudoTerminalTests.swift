@@ -9,25 +9,22 @@ import Testing
     @Test func aHungUpTerminalReadsNoDescriptorItDoesNotOwn() throws {
         let line = [UInt8](repeating: UInt8(ascii: "A"), count: 99) + [0x0A]
         let lines = 40  // 4,000 bytes: less than a pipe holds, so the writes below never block
-        for _ in 0..<40 {
+        for _ in 0..<20 {
             let pty = try PseudoTerminal()
             defer { pty.close() }
-            // Output arriving while the hang-up happens keeps the drain between reads.
-            let stopped = DispatchSemaphore(value: 0)
-            let writing = Thread {
-                while !Thread.current.isCancelled { fputs("busy\n", pty.output); fflush(pty.output) }
-                stopped.signal()
-            }
-            writing.start()
-            usleep(2_000)
             pty.hangUp()
-            writing.cancel()
-            stopped.wait()  // before `close` ends the FILE it writes to
             // The lowest free numbers: the master's, when nothing else took it meanwhile.
             var ends: [Int32] = [-1, -1]
             try #require(pipe(&ends) == 0)
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }  // a child spawned meanwhile would hold off the end of file
             for _ in 0..<lines { _ = line.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) } }
             close(ends[1])
+            // Output on the slave would wake a drain still reading the master it was told to
+            // let go of (here it fails: the master is closed); give such a drain time to go on
+            // to the pipe.
+            fputs("wake\n", pty.output)
+            fflush(pty.output)
+            usleep(20_000)
             var received = 0
             var chunk = [UInt8](repeating: 0, count: 65536)
             while true {
