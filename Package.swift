@@ -95,7 +95,7 @@ let package = Package(
             dependencies: ["WinnowCore", "ProvenanceLog", "Keymap", "Workbench", "Workspace", "Mixer", "CProcessSettings"]),
         .testTarget(
             name: "WinnowCoreTests",
-            dependencies: ["WinnowCore", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["WinnowCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReviewQueueTests", dependencies: ["ReviewQueue", "Workspace", "PostgresStore", "TestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every input under Tests/Fuzz/<target>/ (crashers the fuzzers found, and inputs that crashed
@@ -17,18 +18,10 @@ import Testing
             for input in inputs {
                 // One process per input: a TOML input the C parser cannot take ends the process
                 // with a config error (exit 1, the file named), which is the handled outcome.
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: replay)
-                process.arguments = [target, Self.folder + "/" + target + "/" + input]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                try process.run()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                let handled = process.terminationStatus == 0 && text.contains("1 inputs, no crash")
-                    || process.terminationStatus == 1 && text.contains("invalid TOML")
-                #expect(process.terminationReason == .exit && handled, "\(target)/\(input): \(process.terminationStatus) \(text)")
+                let run = try ChildProcess.run(replay, [target, Self.folder + "/" + target + "/" + input])
+                let handled = run.status == 0 && run.output.contains("1 inputs, no crash")
+                    || run.status == 1 && run.output.contains("invalid TOML")
+                #expect(!run.signalled && handled, "\(target)/\(input): \(run.status) \(run.output)")
             }
         }
     }

@@ -35,16 +35,15 @@ enum WinnowProcess {
     static var realData: String { RealData.directory }
     static var hasRealData: Bool { RealData.isPresent }
 
-    /// This process's environment with the time zone, locale and terminal size pinned and no
-    /// inherited workspace.
+    /// The time zone, locale and terminal size pinned, and no inherited workspace.
+    static let pinned: [String: String?] = [
+        "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "COLUMNS": "80", "LINES": "24", "WINNOW_WORKSPACE": nil,
+    ]
+
+    /// This process's environment, `pinned`.
     static var pinnedEnvironment: [String: String] {
         var env = ProcessInfo.processInfo.environment
-        env["TZ"] = "UTC"
-        env["LANG"] = "C.UTF-8"
-        env["LC_ALL"] = "C.UTF-8"
-        env["COLUMNS"] = "80"
-        env["LINES"] = "24"
-        env.removeValue(forKey: "WINNOW_WORKSPACE")
+        for (key, value) in pinned { env[key] = value }
         return env
     }
 
@@ -55,34 +54,11 @@ enum WinnowProcess {
         _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], program: String = "winnow",
         wrapper: [String] = []
     ) throws -> WinnowRun {
-        let process = Process()
-        if let command = wrapper.first {
-            process.executableURL = URL(fileURLWithPath: command)
-            process.arguments = Array(wrapper.dropFirst()) + [built(program).path] + arguments
-        } else {
-            process.executableURL = built(program)
-            process.arguments = arguments
-        }
-        var env = pinnedEnvironment
-        for (k, v) in extra { env[k] = v }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes while the process runs, so a chatty child never blocks on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        process.waitUntilExit()
-        group.wait()
-        return WinnowRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+        let command = wrapper + [built(program).path] + arguments
+        var environment = pinned
+        for (key, value) in extra { environment[key] = value }
+        let result = try ChildProcess.run(command[0], Array(command.dropFirst()), environment: environment, in: directory)
+        return WinnowRun(status: result.status, stdout: result.stdout, stderr: result.stderr, stdoutBytes: result.stdoutBytes)
     }
 }
 

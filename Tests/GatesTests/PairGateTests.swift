@@ -122,13 +122,7 @@ import WinnowCore
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let plain = folder.appendingPathComponent("test.jsonl")
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -dc \"$0\" > \"$1\"",
-                          TestRows.realData.appendingPathComponent("hh-rlhf/harmless-base/test.jsonl.gz").path, plain.path]
-        try gzip.run()
-        gzip.waitUntilExit()
-        #expect(gzip.terminationStatus == 0)
+        try runShell("gzip -dc \"$0\" > \"$1\"", TestRows.realData.appendingPathComponent("hh-rlhf/harmless-base/test.jsonl.gz").path, plain.path)
         let rows = try TestRows.jsonl(plain)
         #expect(rows.count > 2000 && rows.allSatisfy { $0.shape == .hh })
         var reasons: [String: Int] = [:]

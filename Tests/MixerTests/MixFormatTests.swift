@@ -1,6 +1,7 @@
 import Foundation
 @testable import Mixer
 import Workspace
+import TestSupport
 import Testing
 import WinnowCore
 
@@ -27,16 +28,8 @@ import WinnowCore
                     assert "metadata" not in row or row["metadata"]["row"], row
             print(n)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path, format]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let python = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, path, format])
+        return (python.status, python.output)  // a signal gives its number: not 0 either
     }
 
     @Test(arguments: [("chat", "chat"), ("chat", "prompt-response"), ("chat", "preference"), ("preference", "preference"),

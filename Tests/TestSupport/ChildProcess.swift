@@ -34,6 +34,10 @@ public struct ProcessResult: Sendable {
     public var signalled: Bool
     public var stdout: String
     public var stderr: String
+    /// stdout as it came, for output that is not text (`gzip -dc` of a file with invalid UTF-8).
+    public var stdoutBytes: Data
+    /// stdout, then stderr: what a failed expectation shows.
+    public var output: String { stdout + stderr }
 }
 
 /// A child process with its output captured, for tests that need several real processes (file
@@ -45,11 +49,13 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var outData = Data(), errData = Data()
 
-    /// Starts `executable` with `arguments`; `environment` entries replace or (with nil) remove
-    /// the inherited ones.
-    public init(_ executable: String, _ arguments: [String], environment changes: [String: String?] = [:]) throws {
+    /// Starts `executable` with `arguments` (in `directory`, or this process's folder);
+    /// `environment` entries replace or (with nil) remove the inherited ones.
+    public init(_ executable: String, _ arguments: [String], environment changes: [String: String?] = [:],
+                in directory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in changes { environment[key] = value }
         process.environment = environment
@@ -85,13 +91,14 @@ public final class ChildProcess: @unchecked Sendable {
         defer { lock.unlock() }
         return ProcessResult(
             status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+            stdoutBytes: outData)
     }
 
     /// Runs to completion.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String?] = [:]
+        _ executable: String, _ arguments: [String], environment: [String: String?] = [:], in directory: String? = nil
     ) throws -> ProcessResult {
-        try ChildProcess(executable, arguments, environment: environment).wait()
+        try ChildProcess(executable, arguments, environment: environment, in: directory).wait()
     }
 }

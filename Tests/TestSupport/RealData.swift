@@ -11,23 +11,25 @@ public enum RealData {
     /// `relative` inside the real-data folder.
     public static func path(_ relative: String) -> String { directory + "/" + relative }
 
-    /// The lines of a JSON Lines file as objects (gzip read with the system's `gzip -dc`, so the
-    /// test's view of the file does not depend on the code under test).
-    public static func objects(_ relative: String) throws -> [[String: Any]] {
-        var data: Data
-        if relative.hasSuffix(".gz") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["gzip", "-dc", path(relative)]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-        } else {
-            data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+    /// The bytes of a file in the folder, gzip undone by the system's `gzip -dc` (so the test's
+    /// view of the file does not depend on the code under test).
+    public static func bytes(_ relative: String) throws -> Data {
+        guard relative.hasSuffix(".gz") else { return try Data(contentsOf: URL(fileURLWithPath: path(relative))) }
+        let gzip = try ChildProcess.run("/usr/bin/env", ["gzip", "-dc", path(relative)])
+        guard gzip.status == 0 && !gzip.signalled else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path(relative), "gzip": gzip.stderr])
         }
-        return try data.split(separator: 0x0A).map { line in
+        return gzip.stdoutBytes
+    }
+
+    /// The lines of a JSON Lines file as bytes, blank lines left out.
+    public static func lines(_ relative: String) throws -> [[UInt8]] {
+        try bytes(relative).split(separator: 0x0A).map(Array.init)
+    }
+
+    /// The lines of a JSON Lines file as objects.
+    public static func objects(_ relative: String) throws -> [[String: Any]] {
+        try bytes(relative).split(separator: 0x0A).map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw CocoaError(.fileReadCorruptFile)
             }
@@ -37,17 +39,8 @@ public enum RealData {
 }
 
 extension RealData {
-    /// The lines of a JSON Lines file as they are (gzip read with the system's `gzip -dc`), for
-    /// importing real rows byte for byte.
+    /// The lines of a JSON Lines file as they are, for importing real rows byte for byte.
     public static func rawLines(_ relative: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = relative.hasSuffix(".gz") ? ["gzip", "-dc", path(relative)] : ["cat", path(relative)]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        String(decoding: try bytes(relative), as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import WinnowCore
 
@@ -6,40 +7,6 @@ import Testing
 /// recognised as the shape it is. The only rows allowed to fail are those whose required text
 /// really is blank (a handful in Alpaca and the self-instruct predictions), and those must fail
 /// with "'field' is empty"; the test counts them independently.
-enum RealData {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/realdata")
-
-    static var isPresent: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        let url = root.appendingPathComponent(relative)
-        if relative.hasSuffix(".gz") { return try gunzip(url) }
-        return Array(try Data(contentsOf: url))
-    }
-
-    static func gunzip(_ url: URL) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", url.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PythonFailure(status: process.terminationStatus, stderr: "gzip failed") }
-        return Array(data)
-    }
-
-    static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.split(separator: 0x0A).map(Array.init)
-    }
-}
-
 @Suite(.enabled(if: RealData.isPresent, "../shared/realdata is not present"))
 struct RealDataRecognitionTests {
     struct Tally {
@@ -84,13 +51,13 @@ struct RealDataRecognitionTests {
     }
 
     @Test func gsm8kIsPromptResponse() throws {
-        let rows = RealData.lines(try RealData.bytes("gsm8k/test.jsonl"))
+        let rows = try RealData.lines("gsm8k/test.jsonl")
         let tally = Self.tally(rows, as: .promptResponse, required: ["question", "answer"])
         Self.check(tally, rows: 1319, maxBlank: 0)
     }
 
     @Test func alpacaArrayElementsAreAlpaca() throws {
-        let file = try RealData.bytes("alpaca/alpaca_5000.json")
+        let file = Array(try RealData.bytes("alpaca/alpaca_5000.json"))
         let tape = try JSONTape.parse(file)
         try #require(tape.kind(0) == .array)
         let rows = tape.elements(0).map { Array(file[Int(tape.nodes[$0].start)..<Int(tape.nodes[$0].end)]) }
@@ -100,12 +67,11 @@ struct RealDataRecognitionTests {
     }
 
     @Test func selfInstructPredictionsArePromptResponse() throws {
-        let folder = RealData.root.appendingPathComponent("self-instruct/predictions")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".jsonl") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: RealData.path("self-instruct/predictions")).filter { $0.hasSuffix(".jsonl") }.sorted()
         try #require(!files.isEmpty)
         var blank = 0
         for file in files {
-            let rows = RealData.lines(try RealData.bytes("self-instruct/predictions/\(file)"))
+            let rows = try RealData.lines("self-instruct/predictions/\(file)")
             let tally = Self.tally(rows, as: .promptResponse, required: ["prompt", "response"])
             Self.check(tally, maxBlank: rows.count / 4)
             blank += tally.blank
@@ -115,14 +81,14 @@ struct RealDataRecognitionTests {
     }
 
     @Test func hhRLHFIsHH() throws {
-        let rows = RealData.lines(try RealData.bytes("hh-rlhf/harmless-base/test.jsonl.gz"))
+        let rows = try RealData.lines("hh-rlhf/harmless-base/test.jsonl.gz")
         let tally = Self.tally(rows, as: .hh, required: ["chosen", "rejected"])
         Self.check(tally, rows: 2312, maxBlank: 0)
     }
 
     @Test func realRowsHaveStableCanonicalForms() throws {
         // Every GSM8K row canonicalises the same way through the tape and JSONValue.
-        for bytes in RealData.lines(try RealData.bytes("gsm8k/test.jsonl")) {
+        for bytes in try RealData.lines("gsm8k/test.jsonl") {
             #expect(try tapeCanonical(bytes) == JSONValue.parse(bytes).canonicalBytes)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs small Python scripts as the reference implementation of canonical JSON and float repr.
@@ -53,27 +54,10 @@ enum Python {
         try Data(input).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-c", script, file.path]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Drain stderr concurrently so a chatty failure cannot fill its pipe and block us.
-        let errorBox = DataBox()
-        let errorDone = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            errorBox.data = stderr.fileHandleForReading.readDataToEndOfFile()
-            errorDone.signal()
-        }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorDone.wait()
-        guard process.terminationStatus == 0 else {
-            throw PythonFailure(status: process.terminationStatus, stderr: String(decoding: errorBox.data, as: UTF8.self))
-        }
-        var result = Array(output).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        guard let executable else { throw PythonFailure(status: -1, stderr: "no python3 on PATH") }
+        let python = try ChildProcess.run(executable.path, ["-c", script, file.path])
+        guard python.status == 0 && !python.signalled else { throw PythonFailure(status: python.status, stderr: python.stderr) }
+        var result = Array(python.stdoutBytes).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         if result.last?.isEmpty == true { result.removeLast() }
         return result
     }
@@ -83,13 +67,4 @@ struct PythonFailure: Error, CustomStringConvertible {
     var status: Int32
     var stderr: String
     var description: String { "python3 exited with \(status): \(stderr)" }
-}
-
-final class DataBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _data = Data()
-    var data: Data {
-        get { lock.withLock { _data } }
-        set { lock.withLock { _data = newValue } }
-    }
 }

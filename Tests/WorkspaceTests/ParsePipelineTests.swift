@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import WinnowCore
 @testable import Workspace
@@ -90,11 +91,7 @@ import WinnowCore
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let plain = dir + "/rows.jsonl", gz = dir + "/rows.jsonl.gz"
         try Data(Self.input).write(to: URL(fileURLWithPath: plain))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(plain)' > '\(gz)'"]
-        try gzip.run()
-        gzip.waitUntilExit()
+        try runShell("gzip -c \"$0\" > \"$1\"", plain, gz)
         // Cut the stream at 70 %: several batches decode, then the stream ends early.
         let whole = try Data(contentsOf: URL(fileURLWithPath: gz))
         try whole.prefix(whole.count * 7 / 10).write(to: URL(fileURLWithPath: gz))
