@@ -60,6 +60,22 @@ public final class PostgresCluster: @unchecked Sendable {
                                        "--locale=C.UTF-8", "--no-sync"])
         try run(binaries + "/pg_ctl", ["-D", folder.path + "/data", "-l", folder.path + "/server.log", "-w", "-t", "60",
                                        "-o", "-k \(folder.path) -c listen_addresses='' -c fsync=off", "start"])
+        startWatchdog()
+    }
+
+    /// `deinit` stops the server, but a test process that dies first (a crash, a CI time limit)
+    /// never runs it, and the server would outlive the run. So a detached shell, as the
+    /// cluster's owner, polls for this process once a second and stops the server when it is
+    /// gone; it ends by itself once the cluster's folder is removed. Where it cannot see this
+    /// process at all (/proc mounted with hidepid), it ends at once and stops nothing.
+    func startWatchdog() {
+        let data = Self.shellQuoted(folder.path + "/data"), me = "/proc/\(getpid())"
+        let watch = "[ -d \(me) ] || exit 0; while [ -d \(me) ] && [ -d \(data) ]; do sleep 1; done; "
+            + "[ -d \(data) ] && exec \(Self.shellQuoted(binaries + "/pg_ctl")) -D \(data) -m immediate stop"
+        let command = (wrapper + ["/bin/sh", "-c", watch]).map(Self.shellQuoted).joined(separator: " ")
+        // Started in the background of a shell that ends at once: the watchdog is nobody's
+        // child here, so it is never left a zombie of the test process.
+        _ = Self.spawnAndWait(["/bin/sh", "-c", "\(command) </dev/null >/dev/null 2>&1 &"])
     }
 
     deinit {
