@@ -75,7 +75,7 @@ public final class PostgresCluster: @unchecked Sendable {
         let command = (wrapper + ["/bin/sh", "-c", watch]).map(Self.shellQuoted).joined(separator: " ")
         // Started in the background of a shell that ends at once: the watchdog is nobody's
         // child here, so it is never left a zombie of the test process.
-        _ = Self.spawnAndWait(["/bin/sh", "-c", "\(command) </dev/null >/dev/null 2>&1 &"])
+        _ = Self.spawnAndWait(shell: "\(command) </dev/null >/dev/null 2>&1 &")
     }
 
     deinit {
@@ -88,17 +88,26 @@ public final class PostgresCluster: @unchecked Sendable {
     func run(_ program: String, _ arguments: [String]) throws {
         let output = folder.path + "/\((program as NSString).lastPathComponent).out"
         let command = (wrapper + [program] + arguments).map(Self.shellQuoted).joined(separator: " ")
-        let status = Self.spawnAndWait(["/bin/sh", "-c", "exec \(command) </dev/null >\(Self.shellQuoted(output)) 2>&1"])
+        let status = Self.spawnAndWait(shell: "exec \(command) </dev/null >\(Self.shellQuoted(output)) 2>&1")
         guard status == 0 else {
             let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
             throw Failure(description: "\(program) \(arguments.joined(separator: " ")) failed (\(status)): \(said)")
         }
     }
 
-    /// posix_spawn and waitpid: Foundation's `Process` never saw `pg_ctl start` end (its child
-    /// stayed a zombie and `waitUntilExit` waited for ever), so these programs are run and
-    /// reaped directly. The wait status, or -1 when the spawn failed.
-    static func spawnAndWait(_ argv: [String]) -> Int32 {
+    /// Runs `script` with bash, through posix_spawn and waitpid: Foundation's `Process` never
+    /// saw `pg_ctl start` end (its child stayed a zombie and `waitUntilExit` waited for ever),
+    /// so these programs are run and reaped directly. The wait status, or -1 when the spawn
+    /// failed.
+    ///
+    /// The script first closes every descriptor but 0, 1 and 2 that it inherited. posix_spawn
+    /// passes on all that are not close-on-exec, and Foundation's pipes are not: the server
+    /// (and the watchdog) would otherwise hold the write end of a pipe another test had open at
+    /// that moment, and that test would wait for its end of file until the server stopped.
+    /// (bash, not sh: dash cannot name a descriptor above 9.)
+    static func spawnAndWait(shell script: String) -> Int32 {
+        let closeInherited = "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; "
+        let argv = ["/bin/bash", "-c", closeInherited + script]
         var pid: pid_t = 0
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { for argument in cArguments { free(argument) } }
