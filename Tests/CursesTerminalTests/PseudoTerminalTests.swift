@@ -1,3 +1,4 @@
+import CNCursesW
 import Foundation
 import Testing
 
@@ -15,8 +16,7 @@ import Testing
             pty.hangUp()
             // The lowest free numbers: the master's, when nothing else took it meanwhile.
             var ends: [Int32] = [-1, -1]
-            try #require(pipe(&ends) == 0)
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }  // a child spawned meanwhile would hold off the end of file
+            try #require(winnow_close_on_exec_pipe(&ends) == 0)  // a child holding it would hold off the end of file
             for _ in 0..<lines { _ = line.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) } }
             close(ends[1])
             // Output on the slave would wake a drain still reading the master it was told to

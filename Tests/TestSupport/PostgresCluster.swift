@@ -74,8 +74,10 @@ public final class PostgresCluster: @unchecked Sendable {
             + "[ -d \(data) ] && exec \(Self.shellQuoted(binaries + "/pg_ctl")) -D \(data) -m immediate stop"
         let command = (wrapper + ["/bin/sh", "-c", watch]).map(Self.shellQuoted).joined(separator: " ")
         // Started in the background of a shell that ends at once: the watchdog is nobody's
-        // child here, so it is never left a zombie of the test process.
-        _ = Self.spawnAndWait(shell: "\(command) </dev/null >/dev/null 2>&1 &")
+        // child here, so it is never left a zombie of the test process. In a session of its
+        // own, as the server is (pg_ctl starts it so): a signal to the test process's group
+        // must not end the watchdog and leave the server.
+        _ = Self.spawnAndWait(shell: "setsid \(command) </dev/null >/dev/null 2>&1 &")
     }
 
     deinit {
