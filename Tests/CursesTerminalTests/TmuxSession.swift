@@ -40,11 +40,13 @@ final class TmuxSession {
     /// Foundation's Process notices a child's end by such a descriptor closing, so it would
     /// wait for the server to exit. So this one is spawned by hand, on /dev/null, with no
     /// signal blocked or caught (a child inherits the mask; test threads block most signals,
-    /// and the panes, winnow included, must see SIGHUP).
+    /// and the panes, winnow included, must see SIGHUP), through bash closing the other
+    /// descriptors it inherited (`Bash.closeInherited`): the server would hold another test's
+    /// pipe open for as long as it runs.
     private func startServer(_ arguments: [String]) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["TMUX"] = nil
-        let argv = ([tmux, "-L", socket] + arguments).map { strdup($0) } + [nil]
+        let argv = ([Bash.path, "-c", Bash.closeInherited + #"exec "$0" "$@""#, tmux, "-L", socket] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
@@ -63,7 +65,7 @@ final class TmuxSession {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, tmux, &actions, &attributes, argv, envp)
+        let spawned = posix_spawn(&pid, Bash.path, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw Failure(description: "cannot start \(tmux): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}

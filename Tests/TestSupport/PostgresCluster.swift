@@ -102,14 +102,10 @@ public final class PostgresCluster: @unchecked Sendable {
     /// so these programs are run and reaped directly. The wait status, or -1 when the spawn
     /// failed.
     ///
-    /// The script first closes every descriptor but 0, 1 and 2 that it inherited. posix_spawn
-    /// passes on all that are not close-on-exec, and Foundation's pipes are not: the server
-    /// (and the watchdog) would otherwise hold the write end of a pipe another test had open at
-    /// that moment, and that test would wait for its end of file until the server stopped.
-    /// (bash, not sh: dash cannot name a descriptor above 9.)
+    /// The script first closes the descriptors it inherited (`Bash.closeInherited`), so
+    /// neither the server nor the watchdog holds another test's pipe open.
     static func spawnAndWait(shell script: String) -> Int32 {
-        let closeInherited = "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; "
-        let argv = ["/bin/bash", "-c", closeInherited + script]
+        let argv = [Bash.path, "-c", Bash.closeInherited + script]
         var pid: pid_t = 0
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { for argument in cArguments { free(argument) } }

@@ -9,3 +9,15 @@ public func runShell(_ command: String, _ arguments: String...) throws {
         throw CocoaError(.executableLoad, userInfo: ["command": command, "status": shell.status, "stderr": shell.stderr])
     }
 }
+
+/// bash for starting programs that outlive their start (servers: PostgreSQL, tmux).
+public enum Bash {
+    public static let path = "/bin/bash"
+
+    /// A script's opening that closes every descriptor above 2 it inherited. posix_spawn passes
+    /// on all that are not close-on-exec, and Foundation's pipes are not: a server started while
+    /// another test had a child's pipe open would keep that pipe's write end, and that test
+    /// would wait for its end of file until the server stopped. (bash, not sh: dash cannot name
+    /// a descriptor above 9.)
+    public static let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; "#
+}
