@@ -34,18 +34,38 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.enumerated().sorted { a, b in
-                let order = compareUTF8(a.element.0, b.element.0)
-                return order == 0 ? a.offset < b.offset : order < 0
-            }
-            for (i, member) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(member.element.0.utf8, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member.element.1, into: &out)
+            // Most objects winnow writes are built in key order (payloads, verdict details):
+            // checking that costs a comparison per member, where sorting copied every member
+            // (a key and a value, retained and released) on the way to the same order. Members
+            // with equal keys keep their order either way, as a stable sort keeps them.
+            if inKeyOrder(members) {
+                for i in members.indices { writeMember(members[i], first: i == 0, into: &out) }
+            } else {
+                let order = members.indices.sorted { a, b in
+                    let order = compareUTF8(members[a].0, members[b].0)
+                    return order == 0 ? a < b : order < 0
+                }
+                for (n, i) in order.enumerated() { writeMember(members[i], first: n == 0, into: &out) }
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeMember(_ member: (String, JSONValue), first: Bool, into out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        writeString(member.0.utf8, into: &out)
+        out.append(UInt8(ascii: ":"))
+        write(member.1, into: &out)
+    }
+
+    /// Whether no member's key sorts before the one ahead of it.
+    static func inKeyOrder(_ members: [(String, JSONValue)]) -> Bool {
+        var i = 1
+        while i < members.count {
+            if compareUTF8(members[i - 1].0, members[i].0) > 0 { return false }
+            i += 1
+        }
+        return true
     }
 
     static func compareUTF8(_ a: String, _ b: String) -> Int {

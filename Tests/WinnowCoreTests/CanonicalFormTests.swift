@@ -1,4 +1,5 @@
 import PropertyBased
+import TestSupport
 import Testing
 @testable import WinnowCore
 
@@ -84,6 +85,38 @@ import Testing
             let viaValue = try JSONValue.parse(once).canonicalBytes
             #expect(twice == once)
             #expect(viaValue == once)
+        }
+    }
+
+    /// Members in any order: the JSONValue writer (which skips its sort when the members are in
+    /// key order already) agrees with the tape's canonicaliser, written separately.
+    @Test("members written in any order come out in key order")
+    func shuffledMembersAreSorted() async {
+        let writer = NoisyJSONWriter(shuffleMembers: true, newlines: false)
+        await propertyCheck(count: 300, input: JSONGen.written(JSONGen.value(), by: writer)) { sample in
+            let viaValue = try JSONValue.parse(sample.text).canonicalBytes
+            #expect(try viaValue == tapeCanonical(sample.text))
+        }
+    }
+
+    /// Members built in memory may repeat a key (the parser refuses that; code need not): they
+    /// keep their order among themselves, sorted or not, as a stable sort by UTF-8 bytes does.
+    @Test func equalKeysKeepTheirOrderInKeyOrderOrNot() {
+        var random = SplitMix64(7)
+        let keys = ["", "a", "b", "a\u{0}", "é", "\u{FFFF}", "😀", "Z"]
+        for _ in 0..<2_000 {
+            let members = (0..<Int.random(in: 0...6, using: &random)).map { n in
+                (keys.randomElement(using: &random)!, JSONValue.int(n))
+            }
+            let ordered = Bool.random(using: &random)
+                ? members.enumerated().sorted { Array($0.element.0.utf8).lexicographicallyPrecedes(Array($1.element.0.utf8))
+                    || $0.element.0 == $1.element.0 && $0.offset < $1.offset }.map(\.element)
+                : members
+            let expected = ordered.enumerated().sorted { a, b in
+                let (x, y) = (Array(a.element.0.utf8), Array(b.element.0.utf8))
+                return x == y ? a.offset < b.offset : x.lexicographicallyPrecedes(y)
+            }.map { "\(JSONValue.string($0.element.0).canonicalString):\($0.element.1.canonicalString)" }
+            #expect(JSONValue.object(ordered).canonicalString == "{" + expected.joined(separator: ",") + "}")
         }
     }
 
