@@ -36,24 +36,24 @@ extension GateRunner {
                 if !own.isEmpty { chunkCurrent[row.id] = own }
             }
             let first = near?.count ?? 0
-            for row in rows {
-                if !row.flags.isEmpty { chunkDesired[row.row.id] = row.flags }
-                order.append(row.row.id)
-                guard let keys = row.exact else { continue }
-                if let finding = exact!.add(id: row.row.id, keys: keys) { found(row.row.id, finding) }
-                if let signature = row.signature { near?.add(id: row.row.id, signature: signature) }
-                if let template = row.template {
-                    groups[TemplateGroupKey(row.row.provenance), default: []].append((row.n, .init(id: row.row.id, keys: template)))
+            // By index, field by field: `for row in rows` copied each whole GatedRow (a dozen
+            // references retained and released) on this thread, which the workers wait for.
+            for i in rows.indices {
+                let id = rows[i].row.id
+                if !rows[i].flags.isEmpty { chunkDesired[id] = rows[i].flags }
+                order.append(id)
+                guard let keys = rows[i].exact else { continue }
+                if let finding = exact!.add(id: id, keys: keys) { found(id, finding) }
+                if let signature = rows[i].signature { near?.add(id: id, signature: signature) }
+                if let template = rows[i].template {
+                    groups[TemplateGroupKey(rows[i].row.provenance), default: []].append((rows[i].n, .init(id: id, keys: template)))
                 }
             }
             try diff(desired: chunkDesired, current: chunkCurrent, order: rows.map { ($0.row.id, nil) }, summary: &summary, into: lines)
             last = (lastRow.n, lastRow.row.id)
             guard suite.corpus != nil, near != nil else { return }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near!, rows: first..<(first + rows.count))
-            try index.storeGateKeys(zip(rows, bands).map { row, bands in
-                RowIndex.GateKeys(n: row.n, textKey: row.exact?.textKeyBytes, bands: bands,
-                                  opening: row.template?.opening, skeleton: row.template?.skeleton)
-            })
+            try index.storeGateKeys(Self.gateKeys(rows, bands: bands))
         }
         timing.mark("rows gated, keys stored")
         // Each detector is let go as soon as it has reported (the signatures alone are 512 MB
@@ -95,10 +95,7 @@ extension GateRunner {
             let first = near.count
             for row in rows { if let signature = row.signature { near.add(id: row.row.id, signature: signature) } }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near, rows: first..<(first + rows.count))
-            try index.storeGateKeys(zip(rows, bands).map { row, bands in
-                RowIndex.GateKeys(n: row.n, textKey: row.exact?.textKeyBytes, bands: bands,
-                                  opening: row.template?.opening, skeleton: row.template?.skeleton)
-            })
+            try index.storeGateKeys(Self.gateKeys(rows, bands: bands))
             // Texts are not kept past their chunk: the corpus gates need only the keys now.
             fresh += rows.map { row in
                 var kept = row

@@ -89,6 +89,15 @@ final class GateRunner {
         var signature: NearDuplicateSignature?
     }
 
+    /// The keys a chunk's rows keep for later runs (`bands`: each row's near-duplicate band
+    /// keys, in row order), read field by field rather than by copying each row.
+    static func gateKeys(_ rows: [GatedRow], bands: [[UInt8]?]) -> [RowIndex.GateKeys] {
+        rows.indices.map { i in
+            RowIndex.GateKeys(n: rows[i].n, textKey: rows[i].exact?.textKeyBytes, bands: bands[i],
+                              opening: rows[i].template?.opening, skeleton: rows[i].template?.skeleton)
+        }
+    }
+
     /// The rows after `after`, a chunk at a time, each read and gated on all cores.
     ///
     /// The next chunk is read and gated in the background while `body` takes the current one:
