@@ -92,7 +92,9 @@ final class GateRunner {
     /// The keys a chunk's rows keep for later runs (`bands`: each row's near-duplicate band
     /// keys, in row order), read field by field rather than by copying each row.
     static func gateKeys(_ rows: [GatedRow], bands: [[UInt8]?]) -> [RowIndex.GateKeys] {
-        rows.indices.map { i in
+        // One band entry per row: the runs add every row of a gated chunk to the detector.
+        precondition(bands.count == rows.count, "band keys for \(bands.count) of \(rows.count) rows")
+        return rows.indices.map { i in
             RowIndex.GateKeys(n: rows[i].n, textKey: rows[i].exact?.textKeyBytes, bands: bands[i],
                               opening: rows[i].template?.opening, skeleton: rows[i].template?.skeleton)
         }

@@ -66,7 +66,7 @@ final class TmuxSession {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, Bash.path, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw Failure(description: "cannot start \(tmux): error \(spawned)") }
+        guard spawned == 0 else { throw Failure(description: "cannot start \(tmux) through \(Bash.path): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         guard status == 0 else {

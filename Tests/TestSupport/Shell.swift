@@ -18,6 +18,6 @@ public enum Bash {
     /// on all that are not close-on-exec, and Foundation's pipes are not: a server started while
     /// another test had a child's pipe open would keep that pipe's write end, and that test
     /// would wait for its end of file until the server stopped. (bash, not sh: dash cannot name
-    /// a descriptor above 9.)
-    public static let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; "#
+    /// a descriptor above 9. Where /dev/fd lists nothing, nothing is closed, without a word.)
+    public static let closeInherited = #"shopt -s nullglob; for fd in /dev/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; "#
 }
