@@ -107,15 +107,15 @@ final class GateRunner {
     /// thread, and without the overlap the other cores would wait for it at every chunk. Chunks
     /// still reach `body` one at a time and in row order.
     func forEachChunk(after: Int64, _ body: ([GatedRow]) throws -> Void) throws {
-        let context = UnsafeSendable((suite: suite, paths: paths, index: index))
+        let context = UnsafeSendable((suite: suite, index: index, stores: StorePool(paths: paths, index: index)))
         // RowIndex serialises its reads and writes (a GRDB queue), so the background scan and
         // `body`'s writes to the gate keys take turns on the connection.
         func start(after: Int64) -> Prefetch<(rows: [GatedRow], last: Int64?)> {
             Prefetch {
-                let (suite, paths, index) = context.value
+                let (suite, index, stores) = context.value
                 let chunk = try index.scanRows(after: after, limit: Self.chunkSize)
                 guard let last = chunk.last else { return ([], nil) }
-                return (try Self.gate(chunk, suite, paths: paths, index: index), last.n)
+                return (try Self.gate(chunk, suite, stores: stores), last.n)
             }
         }
         var next = start(after: after)
@@ -131,17 +131,16 @@ final class GateRunner {
     }
 
     /// Reads the rows' texts and runs the per-row gates and the corpus gates' keys, on all
-    /// cores (each worker with its own store: a store's scratch buffers are not shared).
-    static func gate(_ chunk: [(n: Int64, row: IndexedRow)], _ suite: GateSuite, paths: WorkspacePaths, index: RowIndex) throws -> [GatedRow] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, chunk.count / 256 + 1))
+    /// cores (each part of the chunk with its own store from `stores`: a store's scratch
+    /// buffers are not shared).
+    static func gate(_ chunk: [(n: Int64, row: IndexedRow)], _ suite: GateSuite, stores: StorePool) throws -> [GatedRow] {
+        let parts = max(1, min(StorePool.size, chunk.count / 256 + 1))
         let slots = UnsafeSlots<Result<[GatedRow], Error>>(count: parts)
-        // RowIndex serialises its reads (a GRDB queue); stores only read the sources table.
-        let sharedIndex = UnsafeSendable(index)
         chunk.withUnsafeBufferPointer { buffer in
             let shared = UnsafeSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let lower = shared.value.count * part / parts, upper = shared.value.count * (part + 1) / parts
-                let store = RowStore(paths: paths, index: sharedIndex.value)
+                let store = stores.store(part)
                 var signer = suite.corpus.map { NearDuplicateSigner(options: $0.near) }
                 var out: [GatedRow] = []
                 out.reserveCapacity(upper - lower)
@@ -408,6 +407,24 @@ final class GateRunner {
 extension PhaseTiming {
     /// A gate run's phases on stderr when `WINNOW_GATE_TIMING` is set.
     static func gates() -> PhaseTiming { PhaseTiming("gates", variable: "WINNOW_GATE_TIMING") }
+}
+
+/// The stores a run's chunks are read with, one per part of a chunk, kept from chunk to chunk.
+///
+/// A store made afresh for every part of every chunk (a thousand at a million rows) looked up
+/// its source's import options in the index and rebuilt its recognizer each time, through the
+/// index's one queue that the run's own writes keep busy. Chunks are gated one at a time and
+/// part `k` of a chunk runs on one worker, so store `k` is never used by two threads at once.
+final class StorePool: @unchecked Sendable {
+    /// The most parts a chunk is split into.
+    static let size = ProcessInfo.processInfo.activeProcessorCount * 4
+    private let stores: [RowStore]
+
+    init(paths: WorkspacePaths, index: RowIndex) {
+        stores = (0..<Self.size).map { _ in RowStore(paths: paths, index: index) }
+    }
+
+    func store(_ part: Int) -> RowStore { stores[part] }
 }
 
 /// Result slots written by one worker each, read after all have finished.
