@@ -52,13 +52,26 @@ public struct LengthGate: Sendable {
         return limits
     }
 
-    /// Unicode scalars in `text`: every UTF-8 byte that is not a continuation byte starts one.
+    /// Unicode scalars in `text`: every UTF-8 byte that is not a continuation byte (10xxxxxx)
+    /// starts one. Continuation bytes are counted eight at a time: a byte's bit 6, shifted up
+    /// one, lands on its own bit 7, so `x & ~(x << 1)` keeps bit 7 exactly where a byte is
+    /// 10xxxxxx. (Byte by byte, this count was a tenth of the per-row gates' time.)
     public static func characters(_ text: String) -> Int {
         var text = text
         return text.withUTF8 { bytes in
-            var count = 0
-            for b in bytes where b & 0xC0 != 0x80 { count += 1 }
-            return count
+            guard let address = bytes.baseAddress else { return 0 }
+            let base = UnsafeRawPointer(address)
+            var continuation = 0, k = 0
+            while k + 8 <= bytes.count {
+                let x = ASCIIWordScan.load(base, k)
+                continuation &+= (x & ~(x << 1) & ASCIIWordScan.high).nonzeroBitCount
+                k += 8
+            }
+            while k < bytes.count {
+                if bytes[k] & 0xC0 == 0x80 { continuation &+= 1 }
+                k += 1
+            }
+            return bytes.count - continuation
         }
     }
 

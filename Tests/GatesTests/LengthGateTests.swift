@@ -1,4 +1,5 @@
 import Gates
+import TestSupport
 import Testing
 import WinnowCore
 
@@ -21,6 +22,19 @@ struct LengthGateTests {
         #expect(LengthGate.approximateTokens(1) == 1)
         #expect(LengthGate.approximateTokens(8) == 2)
         #expect(LengthGate.approximateTokens(9) == 3)
+    }
+
+    /// The count eight bytes at a time is the scalar count at every length and alignment, with
+    /// scalars of every UTF-8 length straddling the eight-byte boundaries.
+    @Test func charactersMatchTheScalarCountOfAnyText() {
+        let alphabet: [Unicode.Scalar] = ["a", "Z", " ", "\u{7F}", "é", "\u{7FF}", "\u{800}", "€", "\u{FFFD}", "👋", "\u{10FFFF}"]
+        var random = SplitMix64(0x4C45_4E47)
+        for length in 0..<200 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<length { text.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+            let string = String(text)
+            #expect(LengthGate.characters(string) == string.unicodeScalars.count, "\(string.debugDescription)")
+        }
     }
 
     @Test func withinLimitsNothing() {
