@@ -17,7 +17,7 @@ extension GateRunner {
         func found(_ id: String, _ finding: GateFinding) {
             desired[id, default: [:]][finding.gate] = GateFlag.combine(row: id, gate: finding.gate, [finding])
         }
-        var order: [String] = []
+        var order: [(n: Int64, id: String)] = []
         var last: (n: Int64, id: String)?
         let rowCount = try index.rowCount()
         var exact: ExactDuplicateDetector? = ExactDuplicateDetector()
@@ -41,7 +41,7 @@ extension GateRunner {
             for i in rows.indices {
                 let id = rows[i].row.id
                 if !rows[i].flags.isEmpty { chunkDesired[id] = rows[i].flags }
-                order.append(id)
+                order.append((rows[i].n, id))
                 guard let keys = rows[i].exact else { continue }
                 if let finding = exact!.add(id: id, keys: keys) { found(id, finding) }
                 if let signature = rows[i].signature { near?.add(id: id, signature: signature) }
@@ -49,7 +49,7 @@ extension GateRunner {
                     groups[TemplateGroupKey(rows[i].row.provenance), default: []].append((rows[i].n, .init(id: id, keys: template)))
                 }
             }
-            try diff(desired: chunkDesired, current: chunkCurrent, order: rows.map { ($0.row.id, nil) }, summary: &summary, into: lines)
+            try diff(desired: chunkDesired, current: chunkCurrent, order: rows.map { ($0.n, $0.row.id, nil) }, summary: &summary, into: lines)
             last = (lastRow.n, lastRow.row.id)
             guard suite.corpus != nil, near != nil else { return }
             let bands = NearDuplicateIncrement.bandKeyBytes(&near!, rows: first..<(first + rows.count))
@@ -72,7 +72,7 @@ extension GateRunner {
         // The corpus gates' verdicts, in row order.
         var current: [String: [String: GateFlag]] = [:]
         for (_, row) in try index.flags(after: Int64.max, orOf: Array(Self.corpusGates)) { current[row.id] = row.flags }
-        let corpusOrder = order.lazy.filter { desired[$0] != nil || current[$0] != nil }.map { ($0, Optional(Self.corpusGates)) }
+        let corpusOrder = order.lazy.filter { desired[$0.id] != nil || current[$0.id] != nil }.map { ($0.n, $0.id, Optional(Self.corpusGates)) }
         try diff(desired: desired, current: current, order: Array(corpusOrder), summary: &summary, into: lines)
         summary.rows = order.count
         desired = [:]
@@ -179,8 +179,8 @@ extension GateRunner {
 
         var currentByID: [String: [String: GateFlag]] = [:]
         for (_, row) in current { currentByID[row.id] = row.flags }
-        let rowOrder = order.sorted { $0.key < $1.key }.map { (id: $0.value.id, gates: Optional($0.value.gates)) }
-            + fresh.map { (id: $0.row.id, gates: nil) }
+        let rowOrder = order.sorted { $0.key < $1.key }.map { (n: $0.key, id: $0.value.id, gates: Optional($0.value.gates)) }
+            + fresh.map { (n: $0.n, id: $0.row.id, gates: nil) }
         let lines = try newVerdictLines()
         try diff(desired: Self.flags(findings), current: currentByID, order: rowOrder, summary: &summary, into: lines)
         try append(lines, scope: .new, rows: fresh.count, last: fresh.last.map { ($0.n, $0.row.id) })
@@ -192,12 +192,12 @@ extension GateRunner {
         var summary = GateRunSummary()
         summary.incremental = true
         var findings: [String: [GateFinding]] = [:]
-        var order: [(id: String, gates: Set<String>?)] = []
+        var order: [(n: Int64, id: String, gates: Set<String>?)] = []
         var last: (n: Int64, id: String)?
         try forEachChunk(after: start) { rows in
             for row in rows {
                 if !row.findings.isEmpty { findings[row.row.id] = row.findings }
-                order.append((row.row.id, nil))
+                order.append((row.n, row.row.id, nil))
             }
             last = rows.last.map { ($0.n, $0.row.id) }
         }

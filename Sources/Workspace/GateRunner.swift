@@ -321,13 +321,13 @@ final class GateRunner {
 
     /// Adds the verdicts that bring the index's flags to `desired` for the (row, gate) pairs the
     /// run evaluated (`gates` nil: all of the row's), in the given row order then gate order,
-    /// to the lines and to the index's verdict stage.
+    /// to the lines and to the index's verdict stage (by the rows' numbers, `n`).
     func diff(
         desired: [String: [String: GateFlag]], current: [String: [String: GateFlag]],
-        order: [(id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: VerdictLines
+        order: [(n: Int64, id: String, gates: Set<String>?)], summary: inout GateRunSummary, into out: VerdictLines
     ) throws {
-        var verdicts: [GatePayload] = []
-        for (id, evaluated) in order {
+        var verdicts: [GatePayload] = [], numbers: [Int64] = []
+        for (n, id, evaluated) in order {
             let want = desired[id] ?? [:], have = current[id] ?? [:]
             if want.isEmpty && have.isEmpty { continue }
             var gates = Set(want.keys).union(have.keys)
@@ -337,10 +337,12 @@ final class GateRunner {
                 case let (flag?, old) where old != flag:
                     let action = gate == GateSuite.tagGate ? GatePayload.Action.tag : GatePayload.Action(flag.action)
                     verdicts.append(GatePayload(gate: gate, action: action, row: id, reason: flag.reason, detail: flag.detail))
+                    numbers.append(n)
                     if action == .tag { summary.tagged += 1 } else if flag.action == .reject { summary.rejected += 1 } else { summary.flagged += 1 }
                     summary.byGate[gate, default: 0] += 1
                 case (nil, let old?):
                     verdicts.append(GatePayload(gate: gate, action: .clear, row: id, reason: old.reason))
+                    numbers.append(n)
                     summary.cleared += 1
                 default:
                     summary.unchanged += 1
@@ -348,7 +350,7 @@ final class GateRunner {
             }
         }
         try out.add(contentsOf: verdicts)
-        try index.stageGateVerdicts(verdicts)
+        try index.stageGateVerdicts(verdicts, numbers: numbers)
     }
 
     /// Folds findings into one flag per (row, gate).
