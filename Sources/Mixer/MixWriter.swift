@@ -124,7 +124,11 @@ final class MixSourceFiles: @unchecked Sendable {
         for id in used.sorted() {
             let sha = sources[id]?.sha ?? "?"
             let fd = open(paths.source(sha), O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha))) }
+            guard fd >= 0 else {
+                // Only a source that is not there is missing; out of descriptors is not damage.
+                if errno == ENOENT { throw WorkspaceError.sourceMissing(sha: sha, path: paths.display(paths.source(sha))) }
+                throw WorkspaceError.io(path: paths.display(paths.source(sha)), action: "open it", errno: errno)
+            }
             descriptors[id] = fd
         }
         self.descriptors = descriptors

@@ -64,6 +64,10 @@ final class GateRunner {
     /// Rows read, gated and fed to the corpus pass per chunk.
     static let chunkSize = 8192
 
+    /// The most parts parallel work is split into: four per core, so a slow part does not
+    /// leave the other cores idle at the end.
+    static let maxParts = ProcessInfo.processInfo.activeProcessorCount * 4
+
     /// Gates the rows imported since the last run, or every row when `everything` is asked for
     /// or the last run's state cannot be used.
     func run(everything: Bool = false) throws -> GateRunSummary {
@@ -169,6 +173,7 @@ final class GateRunner {
                 } catch {
                     slots.set(part, .failure(error))
                 }
+                store.closeFiles()  // the store is kept for the run, its descriptors are not
             }
         }
         var rows: [GatedRow] = []
@@ -188,7 +193,7 @@ final class GateRunner {
     /// Texts of stored rows, read on all cores (each worker with its own store).
     func gateRows(_ numbers: [Int64]) throws -> [Int64: GateRow] {
         let rows = try index.rows(numbers: numbers).sorted { $0.key < $1.key }
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows.count / 64 + 1))
+        let parts = max(1, min(Self.maxParts, rows.count / 64 + 1))
         let slots = UnsafeSlots<Result<[(Int64, GateRow)], Error>>(count: parts)
         let sharedIndex = UnsafeSendable(index), paths = paths
         rows.withUnsafeBufferPointer { buffer in
@@ -278,7 +283,7 @@ final class GateRunner {
                 for verdict in verdicts { try add(verdict) }
                 return
             }
-            let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, verdicts.count / 256))
+            let parts = max(1, min(GateRunner.maxParts, verdicts.count / 256))
             let slots = UnsafeSlots<[UInt8]>(count: parts)
             let shared = UnsafeSendable(verdicts)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -417,9 +422,11 @@ extension PhaseTiming {
 /// its source's import options in the index and rebuilt its recognizer each time, through the
 /// index's one queue that the run's own writes keep busy. Chunks are gated one at a time and
 /// part `k` of a chunk runs on one worker, so store `k` is never used by two threads at once.
+/// Each part closes its store's files when it is done: kept open, every store would hold every
+/// large source for the whole run (four stores a core, times the sources).
 final class StorePool: @unchecked Sendable {
     /// The most parts a chunk is split into.
-    static let size = ProcessInfo.processInfo.activeProcessorCount * 4
+    static let size = GateRunner.maxParts
     private let stores: [RowStore]
 
     init(paths: WorkspacePaths, index: RowIndex) {

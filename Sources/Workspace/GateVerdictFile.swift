@@ -38,7 +38,7 @@ enum GateVerdictFile {
             throw WorkspaceError.verdictFile(
                 path: display, reason: "holds \(lines.count) verdicts where gate-run entry #\(seq) says \(run.count)")
         }
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / 2048 + 1))
+        let parts = max(1, min(GateRunner.maxParts, lines.count / 2048 + 1))
         let slots = UnsafeSlots<Result<[GatePayload], Error>>(count: parts)
         let shared = UnsafeSendable((bytes: bytes, lines: lines))
         DispatchQueue.concurrentPerform(iterations: parts) { part in

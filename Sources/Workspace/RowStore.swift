@@ -9,7 +9,8 @@ public final class RowStore {
     let paths: WorkspacePaths
     let index: RowIndex
     private var recognizers: [String: RowRecognizer] = [:]
-    private var handles: [String: FileHandle] = [:]
+    /// Open sources, by hash: read with `pread`, closed by `closeFiles` or with the store.
+    private var descriptors: [String: Int32] = [:]
     /// Reused by `text(of:source:shape:id:)`: a tape keeps its capacity between rows.
     var scratchTape = JSONTape()
 
@@ -18,7 +19,18 @@ public final class RowStore {
         self.index = index
     }
 
-    deinit { for handle in handles.values { try? handle.close() } }
+    deinit { closeFiles() }
+
+    /// How many sources this store has open.
+    var openFiles: Int { descriptors.count }
+
+    /// Closes the sources this store has open (the next read opens its source again); the
+    /// recognizers it made are kept. A store kept for a long job closes its files between
+    /// parts of it, so a job that keeps many stores does not hold many descriptors each.
+    func closeFiles() {
+        for descriptor in descriptors.values { close(descriptor) }
+        descriptors.removeAll()
+    }
 
     /// The row's bytes exactly as they stand in its source.
     public func bytes(of row: IndexedRow) throws -> [UInt8] {
@@ -30,7 +42,7 @@ public final class RowStore {
     /// Fills `buffer` from `source` at `offset` with preads (no seek, no Data); `row` names the
     /// row (the first of a block) in errors.
     func read(into buffer: UnsafeMutableRawBufferPointer, from source: String, at offset: Int64, for row: IndexedRow) throws {
-        let descriptor = try handle(of: source).fileDescriptor
+        let descriptor = try self.descriptor(of: source)
         var done = 0
         while done < buffer.count {
             let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
@@ -43,13 +55,17 @@ public final class RowStore {
         }
     }
 
-    private func handle(of source: String) throws -> FileHandle {
-        if let open = handles[source] { return open }
+    /// The source's descriptor, opened on first use. Only a source that is not there is
+    /// "missing"; any other failure (out of descriptors, no permission) says what it was.
+    private func descriptor(of source: String) throws -> Int32 {
+        if let open = descriptors[source] { return open }
         let path = paths.source(source)
-        guard let opened = FileHandle(forReadingAtPath: path) else {
-            throw WorkspaceError.sourceMissing(sha: source, path: paths.display(path))
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        guard opened >= 0 else {
+            if errno == ENOENT { throw WorkspaceError.sourceMissing(sha: source, path: paths.display(path)) }
+            throw WorkspaceError.io(path: paths.display(path), action: "open it", errno: errno)
         }
-        handles[source] = opened
+        descriptors[source] = opened
         return opened
     }
 

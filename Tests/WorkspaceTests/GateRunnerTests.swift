@@ -65,6 +65,30 @@ import WinnowCore
         #expect(try session.index.flags() == before)
     }
 
+    /// The stores a run keeps from chunk to chunk hold no source open between parts: kept open,
+    /// four stores a core would each hold every large source for the whole run, and a
+    /// workspace of a few big files ran out of descriptors ("source missing").
+    @Test func keptStoresHoldNoSourceOpenBetweenParts() throws {
+        let dir = NSTemporaryDirectory() + "/winnow-gates-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = try WorkspaceSession.open(try WorkspaceCreator.create(at: dir))
+        for file in 0..<3 {
+            let lines = (0..<400).map { #"{"id": "f\#(file)-\#($0)", "prompt": "Question \#($0)", "response": "A refund, file \#(file)."}"# }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/rows\(file).jsonl", atomically: true, encoding: .utf8)
+            var options = ImportOptions()
+            options.gates = false
+            _ = try session.importFile(dir + "/rows\(file).jsonl", options: options, progress: nil)
+        }
+        let stores = StorePool(paths: session.paths, index: session.index)
+        let chunk = try session.index.scanRows(after: 0, limit: GateRunner.chunkSize)
+        #expect(chunk.count == 1200)
+        for _ in 0..<2 {
+            let rows = try GateRunner.gate(chunk, suite("refund"), stores: stores)
+            #expect(rows.count == 1200 && rows.allSatisfy { !$0.findings.isEmpty })
+            #expect((0..<StorePool.size).allSatisfy { stores.store($0).openFiles == 0 })
+        }
+    }
+
     /// Runs with hundreds of verdicts are applied from the stage the run filled as it decided
     /// them; rebuilding the index from the log (the verdict files parsed) gives the same index.
     @Test func largeRunsAppliedFromTheStageMatchAReplay() throws {
