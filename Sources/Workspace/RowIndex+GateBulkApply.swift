@@ -37,9 +37,10 @@ extension RowIndex {
     }
 
     /// Adds verdicts to the staging table; `numbers`, when given, are their rows' numbers (in
-    /// the same order), otherwise each row is looked up by its id. A verdict about a row the
-    /// index lacks is not staged (the apply has nothing to change for it). A (row, gate) staged
-    /// twice is refused by its key: the set-wise apply needs each once.
+    /// the same order: a gate run's own rows, read from this index), otherwise each row is
+    /// looked up by its id, and a verdict about a row the index lacks is not staged (the apply
+    /// has nothing to change for it). A (row, gate) staged twice is refused by its key: the
+    /// set-wise apply needs each once.
     static func stage(_ verdicts: [GatePayload], numbers: [Int64]? = nil, in db: Database) throws {
         if let numbers { precondition(numbers.count == verdicts.count, "\(numbers.count) numbers for \(verdicts.count) verdicts") }
         let insert = try db.cachedStatement(sql: numbers == nil

@@ -100,6 +100,27 @@ import WinnowCore
         #expect(left == 0, "the stage is emptied by the apply")
     }
 
+    /// A run stages its verdicts by the numbers of the rows it read (not by id, as a replay
+    /// does): applied, they leave the index as the same verdicts applied one by one.
+    @Test func stagedByNumberIsOneByOne() throws {
+        let tmp = try TemporaryDirectory()
+        let (a, b, ids) = try twins(tmp)
+        let list = verdicts(ids).filter { ids.contains($0.row) }  // a run's verdicts are about its own rows
+        let numbers = try a.index.read { db in
+            try list.map { try #require(try Int64.fetchOne(db, sql: "SELECT n FROM rows WHERE id = ?", arguments: [$0.row])) }
+        }
+        let run = GateRunPayload(verdicts: String(repeating: "0", count: 64), count: list.count, config: "c", scope: .all, rows: 400, through: ids.last)
+        try a.index.clearGateVerdictStage()
+        try a.index.stageGateVerdicts(Array(list[..<100]), numbers: Array(numbers[..<100]))
+        try a.index.stageGateVerdicts(Array(list[100...]), numbers: Array(numbers[100...]))
+        #expect(try a.index.read { try RowIndex.stagedVerdicts($0) } == list.count)
+        try a.index.write { db in try RowIndex.apply(stagedGateRun: run, seq: 99, in: db) }
+        try b.index.write { db in try RowIndex.apply(gateRun: run, verdicts: list, seq: 99, in: db, bulk: false) }
+        let (fa, ra, _) = try snapshot(a), (fb, rb, _) = try snapshot(b)
+        #expect(fa == fb)
+        #expect(ra == rb)
+    }
+
     /// A (row, gate) staged twice is refused: the set-wise apply needs each once.
     @Test func stagingAPairTwiceFails() throws {
         let tmp = try TemporaryDirectory()
