@@ -268,9 +268,10 @@ public final class WorkspaceSession {
             return (0, try body.map { try index.write($0) })
         }
         if position.seq == 0 {
-            // A store's copy is rebuilt from only after it is proved whole: the head check against
-            // the store (ReplicatedLog) vouches for the last entry's hash, not every line's bytes.
-            if store != nil { try verifyWholeLog() }
+            // An index is rebuilt from a log (a deleted index, a store's copy) only after the log
+            // is proved whole, as `reindex` does: the replay checks each entry's place in the
+            // sequence, not its hash, and the head check vouches for the last entry alone.
+            try verifyWholeLog()
             return (try replayAll(), try body.map { try index.write($0) })
         }
         // The entry at the index's position and everything after it, hashes checked.

@@ -64,6 +64,28 @@ import WinnowCore
         #expect(verify.status != 0 && verify.stdout.contains("fails verification") && verify.stdout.contains(":2"), "\(verify.output)")
     }
 
+    /// A deleted index is rebuilt from the log only once the whole log is proved: rebuilt from
+    /// an edited middle entry, the forged decision would have counted (a black-box audit saw a
+    /// reject forged into the log this way pass `queue` and `stats`, where `reindex` refused).
+    @Test func aDeletedIndexIsNotRebuiltFromAnEditedLog() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try workspace(tmp)
+        // Entries after the edited one: opening the log checks the last line and its link to the
+        // one before, so an edit there is caught anyway; this one is further back.
+        for row in ["s3", "s4"] { #expect(try WinnowProcess.run(["decide", row, "--accept", "--force"], in: ws).status == 0) }
+        var lines = try logLines(ws)
+        #expect(lines.count == 5)
+        // An edit the replay alone would take: the entry still applies, only its hash is wrong.
+        let edited = lines[1].replacingOccurrences(of: #""ts":"20"#, with: #""ts":"19"#)
+        #expect(edited != lines[1])
+        lines[1] = edited
+        try writeLog(ws, lines)
+        for args in [["queue"], ["stats"], ["next"]] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ws + "/index.sqlite" + suffix) }
+            try expectFailsClosed(args, in: ws, naming: "provenance.jsonl:2", "edited entry, index deleted")
+        }
+    }
+
     @Test func aCompleteLastLineWithAFlippedByteIsNotRepairedAway() throws {
         let tmp = try TemporaryFolder()
         let ws = try workspace(tmp)
