@@ -44,7 +44,7 @@ extension GateSuite {
                 warnings += loaded.warnings
                 configHash = ContentHash.hex(Array((configHash + "|eval|" + loaded.contentHash).utf8))
             } catch {
-                throw WorkspaceError.config(location(of: "eval_files", in: paths.config), "eval_files: \(error.message)")
+                throw WorkspaceError.config(location(table: ["gates"], key: "eval_files", in: paths.config), "eval_files: \(error.message)")
             }
         }
         let compiled: GateSettings.Compiled
@@ -69,11 +69,22 @@ extension GateSuite {
         return (suite, warnings)
     }
 
-    /// The config line that mentions `text` (a pattern or a key), for messages.
+    /// The first config line that mentions `text` (a pattern) outside a comment, for messages:
+    /// the template's comments mention settings and examples too.
     static func location(of text: String, in path: String) -> SourceLocation {
-        let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
-        let line = lines.firstIndex { $0.contains(text) }.map { $0 + 1 }
+        let line = configLines(path).firstIndex {
+            !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") && $0.contains(text)
+        }.map { $0 + 1 }
         return SourceLocation(file: path, line: line)
+    }
+
+    /// The config line where `[table] key` is set, for messages.
+    static func location(table: [String], key: String, in path: String) -> SourceLocation {
+        SourceLocation(file: path, line: TOMLDocument.line(in: configLines(path), table: table, key: key))
+    }
+
+    private static func configLines(_ path: String) -> [Substring] {
+        (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
     }
 }
 

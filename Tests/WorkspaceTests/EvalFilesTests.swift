@@ -45,6 +45,26 @@ struct EvalFilesTests {
         }
     }
 
+    /// A bad eval file's message names the line where `eval_files` is set, not the first line
+    /// that mentions it (the generated winnow.toml explains `eval_files` in a comment above).
+    @Test func aBadEvalFileNamesTheLineThatSetsIt() throws {
+        let tmp = try TemporaryDirectory()
+        let paths = try WorkspaceCreator.create(at: tmp.file("ws"))
+        var lines = try String(contentsOfFile: paths.config, encoding: .utf8).components(separatedBy: "\n")
+        let setting = try #require(lines.firstIndex { $0.hasPrefix("eval_files =") })
+        #expect(lines[..<setting].contains { $0.hasPrefix("#") && $0.contains("eval_files") }, "the template's comment mentions it first")
+        lines[setting] = #"eval_files = ["missing.jsonl"]"#
+        try lines.joined(separator: "\n").write(toFile: paths.config, atomically: true, encoding: .utf8)
+        let session = try WorkspaceSession.open(paths)
+        do {
+            _ = try session.prepareGates()
+            Issue.record("a missing eval file was accepted")
+        } catch {
+            let message = (error as? UserFacingError)?.message ?? "\(error)"
+            #expect(message.contains("winnow.toml:\(setting + 1): eval_files: missing.jsonl: cannot read the eval file"), "\(message)")
+        }
+    }
+
     @Test func aFolderIsEveryEvalFileInItAndNamesWhatItDidNotRead() throws {
         let tmp = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: tmp.file("set/dev"), withIntermediateDirectories: true)
