@@ -106,7 +106,7 @@ struct DecideCommand: ParsableCommand {
     var note: String?
     @Flag(help: "This verdict settles a disagreement between two reviewers.")
     var adjudicate = false
-    @Option(help: ArgumentHelp("JSONL of {\"id\", \"verdict\", \"reason\", \"note\"}, recorded in one locked batch (needs --force).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("JSONL of {\"id\", \"verdict\", \"reason\", \"note\"}, recorded in one locked batch: rows you hold, or any row with --force.", valueName: "FILE"))
     var from: String?
     @Flag(help: "Decide rows you do not hold (not taken with 'winnow next', or the lease ran out); the log records the decision as forced.")
     var force = false
