@@ -12,6 +12,9 @@ public struct ImportSummary: Sendable {
     public var alreadyImported = false
     /// A source read again with other options (`import --reread`), not a new one.
     public var reread = false
+    /// For a reread: decided rows whose text the new options changed, back in review (their
+    /// decisions no longer stand).
+    public var decisionsSetAside = 0
     public var byShape: [String: Int] = [:]
     public var byOrigin: [String: Int] = [:]
     public var bySlice: [String: Int] = [:]
@@ -63,6 +66,7 @@ public struct ImportSummary: Sendable {
             ("unknown_slices", counts(unknownSlices)), ("unused_members", counts(unusedMembers)),
         ]
         if reread { fields.append(("reread", .bool(true))) }
+        if decisionsSetAside > 0 { fields.append(("decisions_set_aside", .int(decisionsSetAside))) }
         if let expandedFrom { fields.append(("expanded_from", expandedFrom)) }
         if let readError { fields.append(("read_error", .string(readError))) }
         if let logSeq { fields.append(("log_seq", .int(logSeq))) }

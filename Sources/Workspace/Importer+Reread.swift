@@ -28,6 +28,11 @@ struct RereadOutcome {
 /// that now read become new rows. The reread is refused, with nothing changed, when the new
 /// options would lose an imported row (it no longer reads) or change an id (decisions are
 /// recorded by id): a person must see that, not find it later.
+///
+/// A decision stands for the text its reviewer saw. A decided row whose text the new options
+/// change (another field mapped to the answer, say) goes back to review: its decisions stay in
+/// the log and the index, no longer standing, as a revert leaves them. Before, an accept of
+/// one text shipped another as accepted, in a critical slice too.
 extension Importer {
     func reread(source sha: String, file: String, options record: JSONValue, in db: Database) throws -> RereadOutcome {
         guard let (recognizer, maxLine) = ImportOptions.replaying(record) else {
@@ -44,6 +49,8 @@ extension Importer {
         for row in try Row.fetchAll(db, sql: "SELECT n, id, offset, line FROM rows WHERE source = ?", arguments: [sourceID]) {
             existing[row["offset"]] = (row["n"], row["id"], row["line"])
         }
+        let decided = try DecidedTexts(source: sourceID, stored: stored, display: paths.display(stored), in: db)
+        var changed: [Int64] = []
         let input = try InputFile(path: stored)
         let hash = LockedHash()
         let splitter = RecordSplitter(input: input, maxRecordBytes: maxLine) { hash.update($0) }
@@ -68,6 +75,9 @@ extension Importer {
                     throw RereadRefusal(file: file, reason: "line \(old.line): the row's id would change from '\(old.id)' to '\(id)' "
                         + "(decisions are recorded by id); keep the id path as it was")
                 }
+                if try decided.changes(at: staged.offset, to: texts[1].flatMap(RowShape.init(rawValue:)), with: recognizer) {
+                    changed.append(old.n)
+                }
                 try update.execute(arguments: [texts[1], texts[2], texts[3], texts[4], texts[5], staged.temperature, texts[6],
                                                staged.judgeScore, texts[7], texts[7], texts[8], texts[7], old.n])
                 try RowIndex.unplan(old.n, in: db)
@@ -88,6 +98,11 @@ extension Importer {
             let first = lost.sorted { $0.key < $1.key }.prefix(3).map { "line \($0.value.line): \(reasons[$0.key] ?? "not read")" }
             throw RereadRefusal(file: file, reason: "the new options leave \(lost.count) imported rows unreadable (\(first.joined(separator: "; ")))")
         }
+        for n in changed {
+            try db.execute(sql: "UPDATE decisions SET standing = 0 WHERE n = ? AND standing = 1", arguments: [n])
+            try RowIndex.resolve(n, in: db)
+        }
+        outcome.summary.decisionsSetAside = changed.count
         outcome.summary.rows = outcome.updated + outcome.added
         outcome.summary.quarantined = outcome.quarantined.count
         outcome.summary.bytes = input.bytesConsumed

@@ -38,6 +38,10 @@ enum ImportReport {
         if s.renamedIDs > 0 {
             Output.line("  note: \(s.renamedIDs) rows had an id already taken in this workspace; they were given id~2, id~3, ...")
         }
+        if s.decisionsSetAside > 0 {
+            Output.line("  note: \(s.decisionsSetAside) decided rows read as another text now; they are back in review"
+                + " (their decisions were made on the old text and no longer stand)")
+        }
         if let error = s.readError {
             Output.line("  warning: reading stopped early: \(Output.safe(error)); the rows before that point were imported")
         }

@@ -3,7 +3,9 @@ import Testing
 import TestSupport
 
 /// `winnow import --reread`: a file imported with the wrong options is read again with better
-/// ones, its rows replaced in place, logged, with no duplicate rows and no lost decision.
+/// ones, its rows replaced in place, logged, with no duplicate rows and no lost decision. A
+/// decision stands for the text its reviewer saw: a decided row whose text changes goes back
+/// to review (a black-box audit shipped an accept of one answer as the accept of another).
 @Suite(.serialized) struct RereadEndToEndTests {
     /// Rows whose `hint` only a mapping brings in; line 3 has no answer the first options find.
     static let rows = """
@@ -19,7 +21,12 @@ import TestSupport
         return try JSONSerialization.jsonObject(with: run.stdoutBytes, options: [.fragmentsAllowed])
     }
 
-    @Test func aRereadReplacesRowsInPlaceKeepsDecisionsAndIsLogged() throws {
+    func medical(_ ws: String) throws -> [String: Any]? {
+        let queue = try json(["queue"], in: ws) as? [String: Any]
+        return (queue?["slices"] as? [[String: Any]] ?? []).first { $0["slice"] as? String == "medical" }
+    }
+
+    @Test func aRereadReplacesRowsInPlaceKeepsDecisionsOnTheSameTextAndIsLogged() throws {
         let tmp = try TemporaryFolder()
         let ws = try tmp.workspace()
         let file = try tmp.file("qa.jsonl", Self.rows)
@@ -31,30 +38,61 @@ import TestSupport
         let again = try WinnowProcess.run(["import", file], in: ws)
         #expect(again.stdout.contains("already imported"), "\(again.output)")
 
-        // Read again as alpaca with the hint as the input.
+        // Read again with another generator only: the same text, so q1's decision stands.
+        let renamed = try json(["import", "--reread", "--origin", "human", "--slice", "medical", "--generator", "g-2", file],
+                               in: ws, status: 3) as? [[String: Any]]
+        #expect(renamed?.first?["reread"] as? Bool == true && renamed?.first?["decisions_set_aside"] == nil, "\(String(describing: renamed))")
+        #expect(try medical(ws)?["accepted"] as? Int == 1)
+
+        // Read again as alpaca with the hint as the input: q1 reads as another text now.
         let reread = try json(["import", "--reread", "--origin", "human", "--slice", "medical", "--format", "alpaca",
                                "--map", "instruction=question", "--map", "input=hint", "--map", "output=answer", file],
                               in: ws, status: 3) as? [[String: Any]]
         #expect(reread?.first?["reread"] as? Bool == true)
         #expect(reread?.first?["rows"] as? Int == 2, "\(String(describing: reread))")
         #expect((reread?.first?["shapes"] as? [String: Int])?["alpaca"] == 2)
+        #expect(reread?.first?["decisions_set_aside"] as? Int == 1, "\(String(describing: reread))")
 
-        // No duplicate rows, and q1's decision stood through the reread.
-        let queue = try json(["queue"], in: ws) as? [String: Any]
-        let medical = (queue?["slices"] as? [[String: Any]] ?? []).first { $0["slice"] as? String == "medical" }
-        #expect(medical?["total"] as? Int == 2 && medical?["accepted"] as? Int == 1, "\(String(describing: queue))")
+        // No duplicate rows; q1's accept was of the old text, so q1 is back in review, and the
+        // decision is still in its history.
+        let slice = try medical(ws)
+        #expect(slice?["total"] as? Int == 2 && slice?["accepted"] as? Int == 0, "\(String(describing: slice))")
 
-        // The log verifies and names the reread; the index rebuilt from it reads the rows the reread way.
+        // The log verifies, names the reread and keeps q1's decision; the index rebuilt from it
+        // reads the rows the reread way and sets the same decision aside.
         let log = try WinnowProcess.run(["log", "show"], in: ws)
-        #expect(log.stdout.contains("reread ") && log.stdout.contains("qa.jsonl"), "\(log.output)")
+        #expect(log.stdout.contains("reread ") && log.stdout.contains("qa.jsonl") && log.stdout.contains("checked"), "\(log.output)")
         #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
         let before = try WinnowProcess.run(["queue", "--json"], in: ws).stdout
         #expect(try WinnowProcess.run(["reindex"], in: ws).status == 0)
         #expect(try WinnowProcess.run(["queue", "--json"], in: ws).stdout == before)
-        // The other row now shows its hint to the reviewer.
+        // The rows now show their hint to the reviewer.
         let next = try WinnowProcess.run(["next"], in: ws)
-        #expect(next.stdout.contains("q2") && next.stdout.contains("--- input") && next.stdout.contains("width 3, height 4"),
-                "\(next.output)")
+        #expect(next.stdout.contains("--- input") && next.stdout.contains("width 3, height 4"), "\(next.output)")
+    }
+
+    /// The same on real rows: Alpaca rows accepted by a reviewer keep their decisions through a
+    /// reread that changes only provenance, and go back to review when the answer changes.
+    @Test(.enabled(if: RealData.isPresent, "../shared/realdata is not present"))
+    func realAlpacaDecisionsStandOnlyForTheTextTheyWereMadeOn() throws {
+        let tmp = try TemporaryFolder()
+        let ws = try tmp.workspace()
+        let file = RealData.path("alpaca/alpaca_5000.json")
+        #expect(try WinnowProcess.run(["import", "--no-gates", "--origin", "synthetic", "--generator", "a", file], in: ws).status == 3)
+        for _ in 0..<3 {
+            let served = try json(["next"], in: ws) as? [String: Any]
+            let id = try #require(served?["id"] as? String)
+            #expect(try WinnowProcess.run(["decide", id, "--accept"], in: ws).status == 0)
+        }
+        func accepted() throws -> Int {
+            let queue = try json(["queue"], in: ws) as? [String: Any]
+            return (queue?["slices"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["accepted"] as? Int ?? 0) }
+        }
+        let same = try json(["import", "--reread", "--no-gates", "--origin", "synthetic", "--generator", "b", file], in: ws, status: 3) as? [[String: Any]]
+        #expect(try same?.first?["decisions_set_aside"] == nil && accepted() == 3, "\(String(describing: same))")
+        let other = try json(["import", "--reread", "--no-gates", "--origin", "synthetic", "--generator", "b", "--map", "output=instruction", file],
+                             in: ws) as? [[String: Any]]
+        #expect(try other?.first?["decisions_set_aside"] as? Int == 3 && accepted() == 0, "\(String(describing: other))")
     }
 
     @Test func aRereadThatWouldLoseRowsOrChangeIdsIsRefusedWithNothingChanged() throws {
