@@ -139,7 +139,7 @@ extension QueueService {
         }
         var requests: [DecisionRequest] = []
         var problems: [String] = []
-        for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+        for (i, line) in ByteOrderMark.dropped(from: data).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let at = SourceLocation(file: path, line: i + 1)
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
             do {
@@ -152,13 +152,18 @@ extension QueueService {
                 }
                 requests.append(DecisionRequest(id: id, verdict: verdict, reason: value["reason"]?.stringValue,
                                                 note: value["note"]?.stringValue))
+            } catch let error as JSONSyntaxError {
+                problems.append("\(at): not valid JSON (byte \(error.offset + 1): \(error.reason))")
             } catch {
-                problems.append("\(at): not a JSON object (\(error))")
+                problems.append("\(at): not valid JSON (\(error))")
             }
         }
         if !problems.isEmpty {
             throw QueueError.verdictFile(location: SourceLocation(file: path),
                                          reason: "\(problems.count) bad lines, nothing recorded:\n" + problems.joined(separator: "\n"))
+        }
+        guard !requests.isEmpty else {
+            throw QueueError.verdictFile(location: SourceLocation(file: path), reason: "holds no verdicts; nothing recorded")
         }
         return (requests, ContentHash.hex(Array(data)))
     }

@@ -136,6 +136,27 @@ import WinnowCore
         #expect(entries.allSatisfy { $0["batch_sha256"]?.stringValue == sha })
     }
 
+    /// A verdict file with a byte order mark reads like one without (import, specs and eval
+    /// files take one too); broken JSON is named by line and byte in words, not by a Swift
+    /// type's dump; an empty file is refused rather than "recorded" as nothing.
+    @Test func aVerdictFileWithABOMReadsAndBadOrEmptyOnesSayWhy() throws {
+        let (tmp, _) = try workspace()
+        let bom = tmp.file("bom.jsonl")
+        try Data(ByteOrderMark.utf8 + Array(#"{"id": "g1", "verdict": "accept"}\#n"#.utf8)).write(to: URL(fileURLWithPath: bom))
+        #expect(try QueueService.readVerdicts(bom).requests.map(\.id) == ["g1"])
+        let broken = tmp.file("broken.jsonl")
+        try #"{"id": "g1", "verdict": "accept"}\#n{"id": "g2",\#n"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        do {
+            _ = try QueueService.readVerdicts(broken)
+            Issue.record("broken JSON must be refused")
+        } catch let error as QueueError {
+            #expect(error.message.contains("broken.jsonl:2: not valid JSON (byte ") && !error.message.contains("JSONSyntaxError"), "\(error.message)")
+        }
+        let empty = tmp.file("empty.jsonl")
+        try "\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        #expect(throws: QueueError.self) { try QueueService.readVerdicts(empty) }
+    }
+
     @Test func summaryCountsStatesAndBudgets() throws {
         let (tmp, session) = try workspace()
         defer { withExtendedLifetime(tmp) {} }
