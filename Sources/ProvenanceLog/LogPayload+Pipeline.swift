@@ -87,8 +87,9 @@ public struct ImportPayload: LogPayload, Equatable {
 
 /// `reread`: a source already in the workspace read again with other import options (a field
 /// mapping that was missing, a forced format, provenance flags). It carries what an import
-/// carries, the new options and the new counts. Its rows keep their ids, and so their
-/// decisions; what they are (shape, provenance, text) follows these options from this entry on.
+/// carries, the new options and the new counts. Its rows keep their ids; what they are (shape,
+/// provenance, text) follows these options from this entry on, and a decided row whose text or
+/// slice changes goes back to review (its decisions no longer stand).
 public struct RereadPayload: LogPayload, Equatable {
     public static let kind = LogKind.reread
 

@@ -152,10 +152,8 @@ extension QueueService {
                 }
                 requests.append(DecisionRequest(id: id, verdict: verdict, reason: value["reason"]?.stringValue,
                                                 note: value["note"]?.stringValue))
-            } catch let error as JSONSyntaxError {
-                problems.append("\(at): not valid JSON (byte \(error.offset + 1): \(error.reason))")
             } catch {
-                problems.append("\(at): not valid JSON (\(error))")
+                problems.append("\(at): not valid JSON (\(JSONValue.describe(error)))")
             }
         }
         if !problems.isEmpty {

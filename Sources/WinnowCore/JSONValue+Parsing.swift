@@ -15,3 +15,16 @@ extension JSONValue {
     public var canonicalString: String { CanonicalJSON.string(self) }
     public var canonicalBytes: [UInt8] { CanonicalJSON.bytes(self) }
 }
+
+extension JSONValue {
+    /// A parse failure of `JSONValue.parse` in words, for messages that name a file and line:
+    /// where and why for a syntax error, the reason for a duplicate member or a number out of
+    /// range (never a Swift type's dump).
+    public static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as JSONSyntaxError: return "byte \(error.offset + 1): \(error.reason)"
+        case let error as CanonicalizationError: return error.reason
+        default: return "\(error)"
+        }
+    }
+}

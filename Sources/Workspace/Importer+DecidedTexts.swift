@@ -2,25 +2,28 @@ import Foundation
 import GRDB
 import WinnowCore
 
-/// The texts reviewers decided in one stored source, as its current options read them: what a
-/// reread compares each decided row's new text with (see `Importer.reread`). Only rows with a
-/// standing decision are read, so a reread of a source nobody reviewed reads nothing more.
+/// The rows reviewers decided in one stored source, as its current options read them: what a
+/// reread checks each decided row against (see `Importer.reread`). Only rows with a standing
+/// decision are read, so a reread of a source nobody reviewed reads nothing more.
 final class DecidedTexts {
     private let recognizer: RowRecognizer
-    /// Decided rows by their record's offset: the record's length and the shape it was read as.
-    private let rows: [Int64: (length: Int, shape: RowShape)]
+    /// Decided rows by their record's offset: the record's length, the shape it was read as, its
+    /// slice, and whether a standing decision is an edit.
+    private let rows: [Int64: (length: Int, shape: RowShape, slice: String?, edited: Bool)]
     private let descriptor: Int32
     private let display: String
 
-    init(source: Int64, stored: String, display: String, in db: Database) throws {
-        let options = try String.fetchOne(db, sql: "SELECT options FROM sources WHERE id = ?", arguments: [source])
-        recognizer = try options.map { try JSONValue.parse($0) }.flatMap { ImportOptions.replaying($0)?.0 } ?? RowRecognizer()
-        var rows: [Int64: (length: Int, shape: RowShape)] = [:]
+    /// `options`: the source's import options as recorded before this reread, read the way
+    /// every reviewer saw its rows (`RowStore.recognizer(options:)`).
+    init(source: Int64, options: JSONValue, stored: String, display: String, in db: Database) throws {
+        recognizer = RowStore.recognizer(options: options)
+        var rows: [Int64: (length: Int, shape: RowShape, slice: String?, edited: Bool)] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT r.offset, r.length, r.shape FROM rows r
-            WHERE r.source = ? AND EXISTS (SELECT 1 FROM decisions d WHERE d.n = r.n AND d.standing = 1)
+            SELECT r.offset, r.length, r.shape, r.slice,
+                   EXISTS (SELECT 1 FROM decisions d WHERE d.n = r.n AND d.standing = 1 AND d.action = 'edit') AS edited
+            FROM rows r WHERE r.source = ? AND EXISTS (SELECT 1 FROM decisions d WHERE d.n = r.n AND d.standing = 1)
             """, arguments: [source]) {
-            rows[row["offset"]] = (row["length"], RowShape(rawValue: row["shape"]) ?? .chat)
+            rows[row["offset"]] = (row["length"], RowShape(rawValue: row["shape"]) ?? .chat, row["slice"], row["edited"])
         }
         self.rows = rows
         self.display = display
@@ -30,21 +33,28 @@ final class DecidedTexts {
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    /// Whether the decided row whose record starts at `offset` reads as another text with
-    /// `recognizer` (as `shape`); false for a row nobody decided.
-    func changes(at offset: Int64, to shape: RowShape?, with recognizer: RowRecognizer) throws -> Bool {
+    /// Whether the decisions on the row whose record starts at `offset` no longer stand once it
+    /// is read with `recognizer` (as `shape`, in `slice`): its text is another, or it moved to
+    /// another slice (a decision counts only in the slice it was made in), or it was edited (an
+    /// edit's replacement row is read with the source's options too, so new options may make it
+    /// say something its editor did not write). False for a row nobody decided.
+    func setsAside(at offset: Int64, shape: RowShape?, slice: String?, with recognizer: RowRecognizer) throws -> Bool {
         guard let row = rows[offset] else { return false }
+        if row.edited || row.slice != slice { return true }
+        guard let shape else { return true }
         var bytes = [UInt8](repeating: 0, count: row.length)
-        let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, row.length, off_t(offset)) }
-        guard got == row.length else { throw WorkspaceError.io(path: display, action: "read it", errno: got < 0 ? errno : EIO) }
+        let read = bytes.withUnsafeMutableBytes { RowStore.readFully($0, from: descriptor, at: offset) }
+        switch read {
+        case .read: break
+        case .failed(let code): throw WorkspaceError.io(path: display, action: "read it", errno: code)
+        case .pastTheEnd: throw WorkspaceError.index(path: display, reason: "a decided row at byte \(offset) is past the end of the source")
+        }
         return try bytes.withUnsafeBufferPointer { buffer in
             var tape = JSONTape()
             do throws(JSONSyntaxError) { try tape.parse(buffer) } catch {
-                throw WorkspaceError.input(path: display, reason: "a decided row at byte \(offset) no longer parses: \(error.reason)")
+                throw WorkspaceError.index(path: display, reason: "a decided row at byte \(offset) no longer parses: \(error.reason)")
             }
-            let before = self.recognizer.text(of: row.shape, tape, source: buffer)
-            guard let shape else { return true }
-            return recognizer.text(of: shape, tape, source: buffer) != before
+            return recognizer.text(of: shape, tape, source: buffer) != self.recognizer.text(of: row.shape, tape, source: buffer)
         }
     }
 }

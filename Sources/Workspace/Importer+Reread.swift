@@ -22,17 +22,20 @@ struct RereadOutcome {
 /// Reading a stored source again with other options (`winnow import --reread`): a file imported
 /// without the mapping it needed must not be stuck with the rows it got.
 ///
-/// Rows are replaced in place: each record keeps its row number and id, so decisions, claims
-/// and the log's references to it stand, and only what the options decide changes (shape,
+/// Rows are replaced in place: each record keeps its row number and id, so claims and the
+/// log's references to it stand, and only what the options decide changes (shape,
 /// provenance, and so the text every reviewer, gate and mix sees). Records quarantined before
 /// that now read become new rows. The reread is refused, with nothing changed, when the new
 /// options would lose an imported row (it no longer reads) or change an id (decisions are
 /// recorded by id): a person must see that, not find it later.
 ///
-/// A decision stands for the text its reviewer saw. A decided row whose text the new options
-/// change (another field mapped to the answer, say) goes back to review: its decisions stay in
-/// the log and the index, no longer standing, as a revert leaves them. Before, an accept of
-/// one text shipped another as accepted, in a critical slice too.
+/// A decision stands for the text its reviewer saw, in the slice they saw it in. A decided row
+/// whose text or slice the new options change (another field mapped to the answer, say), or
+/// that was edited, goes back to review: its decisions stay in the log and the index, no longer
+/// standing, as a revert leaves them, and the row is planned into the queue again. Before, an
+/// accept of one text shipped another as accepted, in a critical slice too. This runs for the
+/// logged entry on replay as well, with the options the source had just before it, so a
+/// rebuilt index sets aside the same decisions.
 extension Importer {
     func reread(source sha: String, file: String, options record: JSONValue, in db: Database) throws -> RereadOutcome {
         guard let (recognizer, maxLine) = ImportOptions.replaying(record) else {
@@ -49,7 +52,9 @@ extension Importer {
         for row in try Row.fetchAll(db, sql: "SELECT n, id, offset, line FROM rows WHERE source = ?", arguments: [sourceID]) {
             existing[row["offset"]] = (row["n"], row["id"], row["line"])
         }
-        let decided = try DecidedTexts(source: sourceID, stored: stored, display: paths.display(stored), in: db)
+        let oldOptions = try String.fetchOne(db, sql: "SELECT options FROM sources WHERE id = ?", arguments: [sourceID])
+        let decided = try DecidedTexts(source: sourceID, options: try oldOptions.map { try JSONValue.parse($0) } ?? .object([]),
+                                       stored: stored, display: paths.display(stored), in: db)
         var changed: [Int64] = []
         let input = try InputFile(path: stored)
         let hash = LockedHash()
@@ -75,11 +80,12 @@ extension Importer {
                     throw RereadRefusal(file: file, reason: "line \(old.line): the row's id would change from '\(old.id)' to '\(id)' "
                         + "(decisions are recorded by id); keep the id path as it was")
                 }
-                if try decided.changes(at: staged.offset, to: texts[1].flatMap(RowShape.init(rawValue:)), with: recognizer) {
-                    changed.append(old.n)
-                }
                 try update.execute(arguments: [texts[1], texts[2], texts[3], texts[4], texts[5], staged.temperature, texts[6],
                                                staged.judgeScore, texts[7], texts[7], texts[8], texts[7], old.n])
+                let slice = try String.fetchOne(db.cachedStatement(sql: "SELECT slice FROM rows WHERE n = ?"), arguments: [old.n])
+                if try decided.setsAside(at: staged.offset, shape: texts[1].flatMap(RowShape.init(rawValue:)), slice: slice, with: recognizer) {
+                    changed.append(old.n)
+                }
                 try RowIndex.unplan(old.n, in: db)
                 outcome.updated += 1
             }

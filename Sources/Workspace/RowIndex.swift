@@ -27,7 +27,9 @@ public final class RowIndex {
     public internal(set) var unreadable: String?
     /// Set by `checkpointInBackground`: the WAL's checkpoints run on a thread of their own.
     private(set) var checkpointer: IndexCheckpointer?
-    static let schemaVersion = 8
+    /// 9: a reread sets aside the decisions of rows it reads as another text (an index built
+    /// before replays older `reread` entries the old way, so it is rebuilt from the log).
+    static let schemaVersion = 9
     /// Statements with fixed SQL on the per-decision path (claims, a decision's apply, the log
     /// position, a row by id) are GRDB's cached statements (`db.cachedStatement`), compiled once
     /// per connection: compiled every time, SQLite's parser and GRDB's authorizer took a quarter

@@ -42,17 +42,33 @@ public final class RowStore {
     /// Fills `buffer` from `source` at `offset` with preads (no seek, no Data); `row` names the
     /// row (the first of a block) in errors.
     func read(into buffer: UnsafeMutableRawBufferPointer, from source: String, at offset: Int64, for row: IndexedRow) throws {
-        let descriptor = try self.descriptor(of: source)
+        switch Self.readFully(buffer, from: try descriptor(of: source), at: offset) {
+        case .read: return
+        case .failed(let code):
+            throw WorkspaceError.io(path: paths.display(paths.source(source)), action: "read row \(row.id)", errno: code)
+        case .pastTheEnd:
+            throw WorkspaceError.index(path: index.path, reason: "row \(row.id) points past the end of source \(source.prefix(12))")
+        }
+    }
+
+    enum FullRead: Equatable {
+        case read
+        case failed(errno: Int32)
+        case pastTheEnd
+    }
+
+    /// Fills `buffer` from `descriptor` at `offset` with preads, through interruptions and short
+    /// reads.
+    static func readFully(_ buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32, at offset: Int64) -> FullRead {
         var done = 0
         while done < buffer.count {
             let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw WorkspaceError.io(path: paths.display(paths.source(source)), action: "read row \(row.id)", errno: errno) }
-            if n == 0 {
-                throw WorkspaceError.index(path: index.path, reason: "row \(row.id) points past the end of source \(source.prefix(12))")
-            }
+            if n < 0 { return .failed(errno: errno) }
+            if n == 0 { return .pastTheEnd }
             done += n
         }
+        return .read
     }
 
     /// The source's descriptor, opened on first use. Only a source that is not there is
@@ -86,9 +102,14 @@ public final class RowStore {
         let options = try index.read { db in
             try String.fetchOne(db, sql: "SELECT options FROM sources WHERE sha = ?", arguments: [source])
         }
-        let record = try options.map { try JSONValue.parse($0) } ?? .object([])
-        let recognizer = ImportOptions.replaying(record)?.0 ?? RowRecognizer()
+        let recognizer = Self.recognizer(options: try options.map { try JSONValue.parse($0) } ?? .object([]))
         recognizers[source] = recognizer
         return recognizer
+    }
+
+    /// How rows of a source imported with `options` (its `sources.options`) are read: what every
+    /// reviewer, gate and mix sees of them.
+    static func recognizer(options: JSONValue) -> RowRecognizer {
+        ImportOptions.replaying(options)?.0 ?? RowRecognizer()
     }
 }

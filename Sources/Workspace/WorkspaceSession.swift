@@ -146,22 +146,34 @@ public final class WorkspaceSession {
         let sha = try rereadSource(of: file)
         let importer = Importer(paths: paths, config: config, index: index)
         let record = options.record(config: config)
-        let before = try index.logPosition()
         var summary = ImportSummary(file: file)
         var quarantined: [QuarantinedRecord] = []
-        try index.write { db in
-            let outcome = try importer.reread(source: sha, file: file, options: record, in: db)
-            summary = outcome.summary
-            quarantined = outcome.quarantined
-            let entry = try log.append(RereadPayload(ImportPayload(
-                source: sha, file: file, bytes: Int(summary.bytes), rows: summary.rows, quarantined: summary.quarantined,
-                options: record, summary: summary.json)))
-            summary.logSeq = entry.seq
-            if entry.seq == before.seq + 1 { try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash) }
+        do {
+            try index.write { db in
+                let position = try RowIndex.logPosition(db).seq
+                let outcome = try importer.reread(source: sha, file: file, options: record, in: db)
+                summary = outcome.summary
+                quarantined = outcome.quarantined
+                let entry = try log.append(RereadPayload(ImportPayload(
+                    source: sha, file: file, bytes: Int(summary.bytes), rows: summary.rows, quarantined: summary.quarantined,
+                    options: record, summary: summary.json)))
+                summary.logSeq = entry.seq
+                // Entries another reviewer logged meanwhile (a decision on one of these rows, say)
+                // come before this one: applied after it, the index would differ from a replay,
+                // which sets aside the decisions a reread reads as another text. So the live apply
+                // is rolled back and the log applied in its order instead.
+                guard entry.seq == position + 1 else { throw RereadOutOfTurn() }
+                try RowIndex.setLogPosition(db, seq: entry.seq, hash: entry.hash)
+            }
+        } catch is RereadOutOfTurn {
+            try catchUp()
         }
         try QuarantineWriter.replace(quarantined, file: file, source: sha, paths: paths)
         return summary
     }
+
+    /// A reread logged after entries the index had not applied yet (see `rereadFile`).
+    private struct RereadOutOfTurn: Error {}
 
     /// The stored source a reread of `file` reads: the file itself, or, for a file of
     /// OpenAssistant message trees, the rows its trees expanded to (what the import stored as

@@ -139,10 +139,8 @@ struct DecideCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: edit) else {
                 throw QueueError.editUnreadable(path: edit, reason: "could not read the file")
             }
-            do { request.newRow = try JSONValue.parse(Array(ByteOrderMark.dropped(from: data))) } catch let error as JSONSyntaxError {
-                throw QueueError.editUnreadable(path: edit, reason: "not valid JSON (byte \(error.offset + 1): \(error.reason))")
-            } catch {
-                throw QueueError.editUnreadable(path: edit, reason: "not valid JSON (\(error))")
+            do { request.newRow = try JSONValue.parse(Array(ByteOrderMark.dropped(from: data))) } catch {
+                throw QueueError.editUnreadable(path: edit, reason: "not valid JSON (\(JSONValue.describe(error)))")
             }
             guard request.newRow?.objectValue != nil else { throw QueueError.editUnreadable(path: edit, reason: "not a JSON object") }
         }

@@ -163,10 +163,13 @@ import TestSupport
         let reread = try json(["import", "--reread", "--no-gates", "--slice", "medical", file], in: ws) as? [[String: Any]]
         #expect(reread?.first?["reread"] as? Bool == true, "\(String(describing: reread))")
         #expect(reread?.first?["rows"] as? Int == rows)
+        // The accepted row moved to medical: a decision counts only in the slice it was made in,
+        // so it is back in review there.
+        #expect(reread?.first?["decisions_set_aside"] as? Int == 1, "\(String(describing: reread))")
         let after = try json(["queue"], in: ws) as? [String: Any]
         let slices = after?["slices"] as? [[String: Any]] ?? []
         #expect(slices.count == 1 && slices.first?["slice"] as? String == "medical" && slices.first?["total"] as? Int == rows
-                && slices.first?["accepted"] as? Int == 1, "\(slices)")
+                && slices.first?["accepted"] as? Int == 0, "\(slices)")
         #expect(try WinnowProcess.run(["log", "verify"], in: ws).status == 0)
         let before = try WinnowProcess.run(["queue", "--json"], in: ws).stdout
         #expect(try WinnowProcess.run(["reindex"], in: ws).status == 0)
