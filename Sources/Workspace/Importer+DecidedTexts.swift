@@ -33,6 +33,9 @@ final class DecidedTexts {
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
+    /// Whether the record at `offset` is a decided row's (the only rows `setsAside` reads).
+    func covers(_ offset: Int64) -> Bool { rows[offset] != nil }
+
     /// Whether the decisions on the row whose record starts at `offset` no longer stand once it
     /// is read with `recognizer` (as `shape`, in `slice`): its text is another, or it moved to
     /// another slice (a decision counts only in the slice it was made in), or it was edited (an

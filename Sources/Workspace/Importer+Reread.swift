@@ -82,9 +82,13 @@ extension Importer {
                 }
                 try update.execute(arguments: [texts[1], texts[2], texts[3], texts[4], texts[5], staged.temperature, texts[6],
                                                staged.judgeScore, texts[7], texts[7], texts[8], texts[7], old.n])
-                let slice = try String.fetchOne(db.cachedStatement(sql: "SELECT slice FROM rows WHERE n = ?"), arguments: [old.n])
-                if try decided.setsAside(at: staged.offset, shape: texts[1].flatMap(RowShape.init(rawValue:)), slice: slice, with: recognizer) {
-                    changed.append(old.n)
+                // Only a decided row's new slice is looked up: a reread of a million rows is not
+                // a million more queries for the few a reviewer saw.
+                if decided.covers(staged.offset) {
+                    let slice = try String.fetchOne(db.cachedStatement(sql: "SELECT slice FROM rows WHERE n = ?"), arguments: [old.n])
+                    if try decided.setsAside(at: staged.offset, shape: texts[1].flatMap(RowShape.init(rawValue:)), slice: slice, with: recognizer) {
+                        changed.append(old.n)
+                    }
                 }
                 try RowIndex.unplan(old.n, in: db)
                 outcome.updated += 1
